@@ -1,0 +1,37 @@
+# Host unit tests (make unit).
+#
+# Every tests/unit/test_<x>.c becomes $(BUILD)/unit/test_<x>, built with
+# HOST_CFLAGS (sanitizers) and -DUNIT_TEST, and linked with the framework's
+# runner (tests/unit/unit_main.c) and the sources listed in
+# UNIT_SRCS_test_<x>.  Adding a test is the test file plus one line here:
+#
+#     UNIT_SRCS_test_cmdline := xen-lite/common/cmdline.c
+
+UNIT_SRCS_test_unit :=
+
+UNIT_CPPFLAGS := -Ihypercalls -Ixen-lite/include -Itests/unit -DUNIT_TEST
+UNIT_OBJDIR   := $(BUILD)/unit/obj
+UNIT_TESTS    := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_BINS     := $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
+
+unit_obj = $(patsubst %.c,$(UNIT_OBJDIR)/%.o,$(1))
+
+# One object per source file, shared by every test that links it.
+$(UNIT_OBJDIR)/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $<"
+	$(Q)$(CC) $(HOST_CFLAGS) $(UNIT_CPPFLAGS) -c -o $@ $<
+
+define unit_test_rule
+$(BUILD)/unit/$(1): $(call unit_obj,tests/unit/$(1).c tests/unit/unit_main.c $(UNIT_SRCS_$(1)))
+	@echo "  HOSTLD  $$@"
+	$$(Q)$$(CC) $$(HOST_CFLAGS) -o $$@ $$^
+endef
+$(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$(t))))
+
+UNIT_ALL_SRCS := tests/unit/unit_main.c $(addprefix tests/unit/,$(addsuffix .c,$(UNIT_TESTS))) \
+	$(foreach t,$(UNIT_TESTS),$(UNIT_SRCS_$(t)))
+-include $(patsubst %.c,$(UNIT_OBJDIR)/%.d,$(sort $(UNIT_ALL_SRCS)))
+
+# make test runs the unit tests too.
+test: $(UNIT_BINS)

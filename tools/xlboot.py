@@ -1,0 +1,337 @@
+"""The boot runner: boot a hypervisor ISO headless under QEMU TCG and judge
+the run by QEMU's exit and the serial log.
+
+In-process use (scenarios, benchmarks, the boot matrix):
+
+    import xlboot
+    r = xlboot.boot(smp=4, xen_append="selftest", timeout=60)
+    r.status, r.reason, r.log, r.wall, r.time_of(r"Brought up")
+
+tools/boot is the same thing on the command line; every field of
+BootOptions is one of its options.  The exit-status contract is described
+in xlverdict.py.
+"""
+
+import os
+import re
+import select
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field, fields
+
+import xliso
+import xlverdict as verdict
+
+QEMU = "qemu-system-x86_64"
+OVMF = "/usr/share/ovmf/OVMF.fd"
+
+XEN_LITE_CMDLINE = "console=com1 com1=115200,8n1 loglvl=all"
+XEN417_CMDLINE = ("loglvl=all guest_loglvl=all console=com1 com1=115200,8n1 "
+                  "noreboot console_timestamps=boot dom0=verbose")
+
+# After Xen 4.17's last line, or a xen-lite panic that QEMU does not end by
+# itself, wait this long for the rest of the message before ending QEMU.
+XEN417_GRACE = 0.5
+PANIC_GRACE = 3.0
+
+
+def _opt(default, help, metavar=None, choices=None, flag=None):
+    meta = {"help": help, "metavar": metavar, "choices": choices,
+            "flag": flag}
+    if isinstance(default, list):
+        return field(default_factory=list, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass
+class BootOptions:
+    """One boot.  Each field is also a tools/boot option (--field-name)."""
+    hypervisor: str = _opt("xen-lite", "which hypervisor to boot",
+                           choices=("xen-lite", "xen-4.17"))
+    xen: str = _opt(None, "hypervisor image (default: $BUILD/xen-lite, or "
+                    "$BUILD/xen-4.17/xen.gz)", "PATH")
+    xen_cmdline: str = _opt(None, "hypervisor command line (default: "
+                            f"'{XEN_LITE_CMDLINE}'; Xen 4.17: its test "
+                            "command line)", "STR")
+    xen_append: str = _opt("", "words appended to the hypervisor command "
+                           "line (e.g. 'selftest')", "STR")
+    dom0: str = _opt(None, "dom0 kernel (module 1)", "ELF")
+    dom0_cmdline: str = _opt("", "dom0's command line", "STR")
+    ramdisk: str = _opt(None, "dom0's ramdisk (module 2)", "FILE")
+    cpu: str = _opt("qemu64", "QEMU CPU model", "MODEL")
+    smp: int = _opt(1, "number of CPUs", "N")
+    mem: int = _opt(512, "RAM in MiB", "MIB")
+    machine: str = _opt("pc", "QEMU machine", choices=("pc", "q35"))
+    firmware: str = _opt("bios", "firmware (uefi: OVMF)",
+                         choices=("bios", "uefi"))
+    icount: int = _opt(None, "add -icount shift=SHIFT,sleep=off "
+                       "(rdtsc counts instructions)", "SHIFT")
+    timeout: float = _opt(60.0, "seconds before QEMU is killed (exit 124)",
+                          "S")
+    qemu_args: list = _opt([], "extra QEMU argument (repeatable; write "
+                           "--qemu-arg=-option for one starting with -)", "ARG",
+                           flag="--qemu-arg")
+    log: str = _opt(None, "also write the raw serial log to FILE", "FILE")
+    interactive: bool = _opt(False, "serial console on this terminal, no "
+                             "timeout (Ctrl-A X quits)")
+    build: str = _opt(None, "build directory (default: $BUILD or build)",
+                      "DIR")
+
+
+ISO_FIELDS = ("hypervisor", "xen", "xen_cmdline", "xen_append", "dom0",
+              "dom0_cmdline", "ramdisk")
+
+
+def option_flag(f):
+    return f.metadata.get("flag") or "--" + f.name.replace("_", "-")
+
+
+def build_dir(o):
+    return o.build or os.environ.get("BUILD") or "build"
+
+
+@dataclass
+class Result:
+    status: int             # the runner's exit status (see xlverdict.py)
+    reason: str             # one line when status != 0, else ""
+    log: str                # serial log: LF line ends, escapes removed
+    wall: float             # seconds from QEMU's start to its end
+    lines: list = field(default_factory=list)   # [(seconds, text)]
+    raw: bytes = b""        # serial output as QEMU wrote it
+    qemu_status: int = None
+    qemu_argv: list = field(default_factory=list)
+    command: str = ""       # a tools/boot command that repeats this run
+
+    @property
+    def ok(self):
+        return self.status == verdict.EXIT_OK
+
+    def time_of(self, regex):
+        """Seconds from QEMU's start to the end of the first line matching
+        regex, or None."""
+        pattern = re.compile(regex)
+        for when, text in self.lines:
+            if pattern.search(text):
+                return when
+        return None
+
+
+def command_line(o):
+    """The tools/boot invocation for o (options left at default omitted)."""
+    words, defaults = ["python3", "tools/boot"], BootOptions()
+    for f in fields(BootOptions):
+        value = getattr(o, f.name)
+        if value == getattr(defaults, f.name) or f.name in ("log",
+                                                             "interactive"):
+            continue
+        if isinstance(value, bool):
+            words.append(option_flag(f))
+        elif isinstance(value, list):
+            for item in value:
+                words += [option_flag(f), str(item)]
+        else:
+            text = f"{value:g}" if isinstance(value, float) else str(value)
+            words += [option_flag(f), text]
+    return " ".join(shlex.quote(w) for w in words)
+
+
+def iso_spec(o):
+    """What the ISO for o holds: hypervisor, command line, modules."""
+    build = build_dir(o)
+    if o.hypervisor == "xen-4.17":
+        xen = o.xen or os.path.join(build, "xen-4.17", "xen.gz")
+        cmdline = o.xen_cmdline or f"{XEN417_CMDLINE} dom0_max_vcpus={o.smp}"
+    else:
+        xen = o.xen or os.path.join(build, "xen-lite")
+        cmdline = o.xen_cmdline or XEN_LITE_CMDLINE
+    if o.xen_append:
+        cmdline = f"{cmdline} {o.xen_append}"
+    return xliso.IsoSpec(xen, cmdline, dom0_modules(o))
+
+
+def dom0_modules(o):
+    """Module 1 is dom0's kernel, module 2 its ramdisk."""
+    if o.dom0 is None:
+        if o.ramdisk or o.dom0_cmdline:
+            raise xliso.IsoError("--ramdisk/--dom0-cmdline need --dom0")
+        return []
+    modules = [xliso.Module(o.dom0, o.dom0_cmdline)]
+    if o.ramdisk:
+        modules.append(xliso.Module(o.ramdisk))
+    return modules
+
+
+def choose_iso(o):
+    """The make-built ISO when no ISO option is given, else an ISO of
+    exactly what the options say (cached under $BUILD/iso-cache)."""
+    build = build_dir(o)
+    default_iso = os.path.join(build, "xen-lite.iso")
+    defaults = BootOptions()
+    plain = all(getattr(o, n) == getattr(defaults, n) for n in ISO_FIELDS)
+    if plain and os.path.isfile(default_iso):
+        return default_iso
+    spec = iso_spec(o)
+    return xliso.cached_iso(spec, os.path.join(build, "iso-cache"),
+                            prefer=default_iso)
+
+
+def qemu_argv(o, iso):
+    argv = [QEMU, "-accel", "tcg", "-machine", o.machine, "-cpu", o.cpu,
+            "-smp", str(o.smp), "-m", str(o.mem), "-cdrom", iso,
+            "-boot", "d", "-display", "none", "-no-reboot", "-net", "none",
+            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    if o.firmware == "uefi":
+        argv += ["-bios", OVMF]
+    if o.icount is not None:
+        argv += ["-icount", f"shift={o.icount},sleep=off"]
+    return argv
+
+
+def boot(stream=None, **kwargs):
+    """Boot once; returns a Result.  kwargs are BootOptions fields; stream,
+    if given, receives the serial log line by line as it arrives."""
+    return run(BootOptions(**kwargs), stream)
+
+
+def run(o, stream=None):
+    cmd = command_line(o)
+    try:
+        if shutil.which(QEMU) is None:
+            raise xliso.IsoError(f"{QEMU} not found (run make deps)")
+        iso = choose_iso(o)
+    except (xliso.IsoError, OSError) as e:
+        hint = " (run make deps)" if o.hypervisor == "xen-4.17" else ""
+        return Result(verdict.EXIT_FAIL, f"{e}{hint}", "", 0.0, command=cmd)
+    argv = qemu_argv(o, iso) + list(o.qemu_args)
+    if o.interactive:
+        res = _run_interactive(o, argv)
+    else:
+        res = _run_headless(o, argv, stream)
+    res.command = cmd
+    return res
+
+
+class _Watch:
+    """Decides, line by line, when to end QEMU before it exits itself."""
+
+    def __init__(self, o):
+        self.xen417 = o.hypervisor == "xen-4.17"
+        self.end_line = None
+        self.stop_at = None
+
+    def line(self, text, now):
+        if self.stop_at is not None:
+            return
+        if self.xen417 and verdict.XEN417_END.search(text):
+            self.end_line, self.stop_at = text, now + XEN417_GRACE
+        elif not self.xen417 and verdict.PANIC_RE.search(text):
+            self.stop_at = now + PANIC_GRACE
+
+
+def _run_headless(o, argv, stream):
+    argv = argv + ["-serial", "stdio", "-monitor", "none"]
+    serial, stderr, watch = verdict.SerialLog(), bytearray(), _Watch(o)
+    logf = open(o.log, "wb") if o.log else None
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = start + o.timeout if o.timeout else None
+    timed_out = False
+    open_fds = {proc.stdout.fileno(): True, proc.stderr.fileno(): False}
+    try:
+        while open_fds:
+            limits = [t for t in (deadline, watch.stop_at) if t is not None]
+            wait = max(0.0, min(limits) - time.monotonic()) if limits else None
+            ready, _, _ = select.select(list(open_fds), [], [], wait)
+            now = time.monotonic()
+            for fd in ready:
+                data = os.read(fd, 65536)
+                if not data:
+                    del open_fds[fd]
+                elif not open_fds[fd]:
+                    stderr += data
+                else:
+                    _serial_chunk(data, now - start, serial, logf, stream,
+                                  watch, start)
+            if proc.poll() is None:
+                if deadline is not None and now >= deadline:
+                    timed_out = True
+                    proc.kill()
+                elif watch.stop_at is not None and now >= watch.stop_at:
+                    proc.kill()
+        qemu_status = proc.wait()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        if logf:
+            logf.close()
+    wall = time.monotonic() - start
+    for _, text in serial.finish(wall):
+        _emit(stream, text)
+    return _result(o, argv, serial, stderr.decode(errors="replace"),
+                   qemu_status, wall, timed_out, watch.end_line)
+
+
+def _serial_chunk(data, when, serial, logf, stream, watch, start):
+    if logf:
+        logf.write(data)
+        logf.flush()
+    for _, text in serial.feed(data, when):
+        _emit(stream, text)
+        watch.line(text, start + when)
+
+
+def _emit(stream, text):
+    if stream is not None:
+        stream.write(text + "\n")
+        stream.flush()
+
+
+def _result(o, argv, serial, stderr, qemu_status, wall, timed_out,
+            end_line):
+    if timed_out:
+        last = next((t for _, t in reversed(serial.lines) if t.strip()), "")
+        status = verdict.EXIT_TIMEOUT
+        reason = f"timeout after {o.timeout:g} s"
+        if last:
+            reason += f" (last line: {last.strip()[:100]})"
+    elif o.hypervisor == "xen-4.17":
+        if end_line is None:    # interactive: QEMU ended by hand
+            end_line = next((t for _, t in serial.lines
+                             if verdict.XEN417_END.search(t)), None)
+        status, reason = verdict.judge_xen417(end_line, qemu_status,
+                                              serial.lines, stderr)
+    else:
+        status, reason = verdict.judge_xen_lite(qemu_status, serial.lines,
+                                                stderr)
+    return Result(status, reason, serial.text, wall, serial.lines,
+                  bytes(serial.raw), qemu_status, argv)
+
+
+def _run_interactive(o, argv):
+    """Serial and QEMU monitor on this terminal (Ctrl-A X quits); the log
+    is kept through the chardev's logfile and judged afterwards."""
+    with tempfile.TemporaryDirectory(prefix="xen-lite-boot.") as tmp:
+        logpath = o.log or os.path.join(tmp, "serial.log")
+        chardev = ("stdio,id=ser0,mux=on,signal=on,logfile="
+                   + logpath.replace(",", ",,"))
+        argv = argv + ["-chardev", chardev, "-serial", "chardev:ser0",
+                       "-mon", "chardev=ser0,mode=readline"]
+        print("boot: serial console on this terminal; Ctrl-A X quits, "
+              "Ctrl-A H lists the keys", file=sys.stderr)
+        start = time.monotonic()
+        qemu_status = subprocess.call(argv)
+        wall = time.monotonic() - start
+        serial = verdict.SerialLog()
+        try:
+            with open(logpath, "rb") as f:
+                serial.feed(f.read(), wall)
+        except OSError:
+            pass
+        serial.finish(wall)
+    return _result(o, argv, serial, "", qemu_status, wall, False, None)

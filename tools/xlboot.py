@@ -75,6 +75,8 @@ class BootOptions:
     qemu_args: list = _opt([], "extra QEMU argument (repeatable; write "
                            "--qemu-arg=-option for one starting with -)", "ARG",
                            flag="--qemu-arg")
+    iso: str = _opt(None, "boot this ISO as it is (the hypervisor, module "
+                    "and command-line options are then ignored)", "PATH")
     log: str = _opt(None, "also write the raw serial log to FILE", "FILE")
     interactive: bool = _opt(False, "serial console on this terminal, no "
                              "timeout (Ctrl-A X quits)")
@@ -83,7 +85,7 @@ class BootOptions:
 
 
 ISO_FIELDS = ("hypervisor", "xen", "xen_cmdline", "xen_append", "dom0",
-              "dom0_cmdline", "ramdisk")
+              "dom0_cmdline", "ramdisk", "iso")
 
 
 def option_flag(f):
@@ -165,18 +167,26 @@ def dom0_modules(o):
     return modules
 
 
-def choose_iso(o):
-    """The make-built ISO when no ISO option is given, else an ISO of
-    exactly what the options say (cached under $BUILD/iso-cache)."""
-    build = build_dir(o)
-    default_iso = os.path.join(build, "xen-lite.iso")
+def default_iso(o):
+    return os.path.join(build_dir(o), "xen-lite.iso")
+
+
+def is_plain(o):
+    """True if no option shapes the ISO (then the CLI boots make's ISO)."""
     defaults = BootOptions()
-    plain = all(getattr(o, n) == getattr(defaults, n) for n in ISO_FIELDS)
-    if plain and os.path.isfile(default_iso):
-        return default_iso
-    spec = iso_spec(o)
-    return xliso.cached_iso(spec, os.path.join(build, "iso-cache"),
-                            prefer=default_iso)
+    return all(getattr(o, n) == getattr(defaults, n) for n in ISO_FIELDS)
+
+
+def choose_iso(o):
+    """o.iso if given, else an ISO of exactly what the options say: make's
+    ISO if it was built from the same, else one cached under
+    $BUILD/iso-cache (built if needed)."""
+    if o.iso:
+        if not os.path.isfile(o.iso):
+            raise xliso.IsoError(f"no such ISO: {o.iso}")
+        return o.iso
+    cache = os.path.join(build_dir(o), "iso-cache")
+    return xliso.cached_iso(iso_spec(o), cache, prefer=default_iso(o))
 
 
 def qemu_argv(o, iso):
@@ -204,7 +214,8 @@ def run(o, stream=None):
             raise xliso.IsoError(f"{QEMU} not found (run make deps)")
         iso = choose_iso(o)
     except (xliso.IsoError, OSError) as e:
-        hint = " (run make deps)" if o.hypervisor == "xen-4.17" else ""
+        hint = " (run make deps)" if o.hypervisor == "xen-4.17" else \
+            " (run make)"
         return Result(verdict.EXIT_FAIL, f"{e}{hint}", "", 0.0, command=cmd)
     argv = qemu_argv(o, iso) + list(o.qemu_args)
     if o.interactive:

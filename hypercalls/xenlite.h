@@ -1,0 +1,49 @@
+/*
+ * xen-lite's own extensions to the Xen ABI.
+ *
+ * Rule: an extension is a sub-command of an existing Xen hypercall, with a
+ * number from 0x100 up in that hypercall's command space -- far above
+ * anything Xen has assigned -- so real Xen answers it with -XEN_ENOSYS (or
+ * -XEN_EINVAL) and a guest using it still runs there.  No new hypercall
+ * numbers are taken.  Each extension is listed in ABI.md.
+ */
+#ifndef XENLITE_HYPERCALLS_XENLITE_H
+#define XENLITE_HYPERCALLS_XENLITE_H
+
+#include "xen.h"
+#include "sched.h"
+#include "sysctl.h"
+
+#define XENLITE_OP_BASE  0x100
+
+/*
+ * sched_op(SCHEDOP_xenlite_exit_status, struct sched_xenlite_exit_status *)
+ *
+ * Record a numeric exit status for the calling domain; the last value
+ * recorded is reported when the domain shuts down with SHUTDOWN_poweroff
+ * (for dom0: as the exit status of the whole machine, which the boot
+ * runner returns).  The call itself does not shut anything down; follow
+ * it with SCHEDOP_shutdown.  Returns 0.  Status 0 means success; a domain
+ * that never calls it reports 0.
+ */
+#define SCHEDOP_xenlite_exit_status  (XENLITE_OP_BASE + 0)
+
+/*
+ * sysctl(XEN_SYSCTL_xenlite_audit_page_types): reserved for the page-type
+ * auditor (checks every frame's owner, type and counts against the page
+ * tables that reference it).  Its argument layout is defined when it is
+ * implemented; until then the number is only reserved.
+ */
+#define XEN_SYSCTL_xenlite_audit_page_types  (XENLITE_OP_BASE + 0)
+
+#ifndef __ASSEMBLY__
+
+struct sched_xenlite_exit_status {
+    int32_t status;
+};
+_Static_assert(sizeof(struct sched_xenlite_exit_status) == 4,
+               "sched_xenlite_exit_status");
+
+#endif /* !__ASSEMBLY__ */
+
+#endif /* XENLITE_HYPERCALLS_XENLITE_H */

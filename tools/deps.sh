@@ -64,7 +64,6 @@ fi
 
 if [ ! -s "$XEN_GZ" ]; then
 	tmp=$(mktemp -d)
-	chmod 755 "$tmp"	# apt's download sandbox user must be able to write
 	if ! (cd "$tmp" && apt-get download -q "$XEN_PKG") >"$log" 2>&1; then
 		apt_update
 		quiet sh -c "cd '$tmp' && apt-get download -q $XEN_PKG"

@@ -59,7 +59,9 @@ if [ -n "$missing" ]; then
 	# shellcheck disable=SC2086
 	quiet $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 		--no-install-recommends $missing
-	did="installed $(echo $missing | wc -w) package(s)"
+	# shellcheck disable=SC2086
+	set -- $missing
+	did="installed $# package(s)"
 fi
 
 if [ ! -s "$XEN_GZ" ]; then

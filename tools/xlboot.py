@@ -130,14 +130,15 @@ def command_line(o):
         if value == getattr(defaults, f.name) or f.name in ("log",
                                                              "interactive"):
             continue
+        flag = option_flag(f)
         if isinstance(value, bool):
-            words.append(option_flag(f))
-        elif isinstance(value, list):
-            for item in value:
-                words += [option_flag(f), str(item)]
-        else:
-            text = f"{value:g}" if isinstance(value, float) else str(value)
-            words += [option_flag(f), text]
+            words.append(flag)
+            continue
+        for item in value if isinstance(value, list) else [value]:
+            text = f"{item:g}" if isinstance(item, float) else str(item)
+            # argparse takes '--opt=-x' for a value that starts with '-'
+            words += [f"{flag}={text}"] if text.startswith("-") \
+                else [flag, text]
     return " ".join(shlex.quote(w) for w in words)
 
 

@@ -193,10 +193,18 @@ def cached_iso(spec, cache_dir, prefer=None):
 
 
 def _prune(cache_dir):
-    isos = [os.path.join(cache_dir, n) for n in os.listdir(cache_dir)
-            if n.endswith(".iso")]
-    isos.sort(key=lambda p: os.path.getmtime(p), reverse=True)
-    for old in isos[CACHE_KEEP:]:
+    """Keep the CACHE_KEEP most recently used ISOs (another run may be
+    pruning at the same time: files may vanish under us)."""
+    isos = []
+    for name in os.listdir(cache_dir):
+        if name.endswith(".iso"):
+            path = os.path.join(cache_dir, name)
+            try:
+                isos.append((os.path.getmtime(path), path))
+            except OSError:
+                pass
+    isos.sort(reverse=True)
+    for _, old in isos[CACHE_KEEP:]:
         for path in (old, _key_file(old)):
             try:
                 os.remove(path)

@@ -84,7 +84,7 @@ def panic_reason(lines):
     for i, text in enumerate(texts):
         if PANIC_RE.search(text):
             for follow in texts[i + 1:]:
-                msg = re.sub(r"^\(XEN\)\s*(\[[0-9a-f]+\]\s*)?", "",
+                msg = re.sub(r"^\(XEN\)\s*(\[[ 0-9a-f.]+\]\s*)?", "",
                              follow).strip()
                 if msg and not msg.startswith("****"):
                     return f"hypervisor panic: {msg}"

@@ -252,12 +252,11 @@ def _run_headless(o, argv, stream):
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = start + o.timeout if o.timeout else None
-    timed_out = False
+    timed_out = killed = False
     open_fds = {proc.stdout.fileno(): True, proc.stderr.fileno(): False}
     try:
         while open_fds:
-            limits = [t for t in (deadline, watch.stop_at) if t is not None]
-            wait = max(0.0, min(limits) - time.monotonic()) if limits else None
+            wait = None if killed else _wait_time(deadline, watch.stop_at)
             ready, _, _ = select.select(list(open_fds), [], [], wait)
             now = time.monotonic()
             for fd in ready:
@@ -269,12 +268,14 @@ def _run_headless(o, argv, stream):
                 else:
                     _serial_chunk(data, now - start, serial, logf, stream,
                                   watch, start)
-            if proc.poll() is None:
-                if deadline is not None and now >= deadline:
-                    timed_out = True
-                    proc.kill()
-                elif watch.stop_at is not None and now >= watch.stop_at:
-                    proc.kill()
+            if killed or proc.poll() is not None:
+                continue
+            if deadline is not None and now >= deadline:
+                timed_out = killed = True
+                proc.kill()
+            elif watch.stop_at is not None and now >= watch.stop_at:
+                killed = True
+                proc.kill()
         qemu_status = proc.wait()
     finally:
         if proc.poll() is None:
@@ -287,6 +288,12 @@ def _run_headless(o, argv, stream):
         _emit(stream, text)
     return _result(o, argv, serial, stderr.decode(errors="replace"),
                    qemu_status, wall, timed_out, watch.end_line)
+
+
+def _wait_time(*limits):
+    """Seconds until the earliest of the limits that are set, or None."""
+    limits = [t for t in limits if t is not None]
+    return max(0.0, min(limits) - time.monotonic()) if limits else None
 
 
 def _serial_chunk(data, when, serial, logf, stream, watch, start):

@@ -1,0 +1,151 @@
+/*
+ * System time: nanoseconds since boot, from the TSC.  The TSC frequency is
+ * measured against PIT channel 2 (Intel 8254 datasheet: 1.193182 MHz; gate
+ * and output through port 0x61) over a short window, and the LAPIC timer is
+ * calibrated in the same window.  Each CPU keeps its own (TSC, time) stamp
+ * so that guests' vcpu_time_info can be derived from it later.
+ */
+#include "asm/apic.h"
+#include "asm/io.h"
+#include "asm/processor.h"
+#include "asm/time.h"
+#include "xen/lib.h"
+#include "xen/percpu.h"
+#include "xen/timer.h"
+
+#define PIT_HZ          1193182
+#define CALIBRATE_MS    10
+
+static uint64_t tsc_khz;
+static struct cpu_time cpu_times[NR_CPUS];
+
+void set_time_scale(struct time_scale *ts, uint64_t ticks_per_sec)
+{
+    uint64_t tps = ticks_per_sec;
+    int shift = 0;
+
+    /* Find shift so that 1e9 / (tps * 2^shift) is in [0.5, 1). */
+    while (tps > 2000000000ULL) {
+        tps >>= 1;
+        shift--;
+    }
+    while (tps <= 1000000000ULL) {
+        tps <<= 1;
+        shift++;
+    }
+    ts->shift = shift;
+    ts->mul_frac = (uint32_t)(((unsigned __int128)1000000000ULL << 32) / tps);
+}
+
+uint64_t scale_delta(uint64_t delta, const struct time_scale *ts)
+{
+    if (ts->shift < 0)
+        delta >>= -ts->shift;
+    else
+        delta <<= ts->shift;
+    return (uint64_t)(((unsigned __int128)delta * ts->mul_frac) >> 32);
+}
+
+const struct cpu_time *cpu_time_of(unsigned int cpu)
+{
+    return &cpu_times[cpu];
+}
+
+const struct cpu_time *this_cpu_time(void)
+{
+    return &cpu_times[smp_processor_id()];
+}
+
+s_time_t NOW(void)
+{
+    const struct cpu_time *t = this_cpu_time();
+    uint64_t tsc = rdtsc_ordered();
+
+    return t->stime_stamp + scale_delta(tsc - t->tsc_stamp, &t->scale);
+}
+
+uint64_t tsc_khz_get(void)
+{
+    return tsc_khz;
+}
+
+uint64_t ns_to_tsc(s_time_t ns)
+{
+    return (uint64_t)ns * tsc_khz / 1000000;
+}
+
+s_time_t tsc_to_ns(uint64_t tsc)
+{
+    return scale_delta(tsc, &this_cpu_time()->scale);
+}
+
+void udelay(unsigned long us)
+{
+    uint64_t end = rdtsc() + us * tsc_khz / 1000;
+
+    while (rdtsc() < end)
+        cpu_relax();
+}
+
+/* Count TSC ticks (and LAPIC timer ticks) across CALIBRATE_MS of the PIT. */
+static uint64_t calibrate(void)
+{
+    uint32_t latch = PIT_HZ * CALIBRATE_MS / 1000;
+    uint64_t t0, t1;
+
+    outb((inb(0x61) & ~0x02) | 0x01, 0x61);     /* gate on, speaker off */
+    outb(0xb0, 0x43);                           /* ch2, lo/hi, mode 0 */
+    outb(latch & 0xff, 0x42);
+    outb(latch >> 8, 0x42);
+    t0 = rdtsc_ordered();
+    apic_timer_calibrate_start();
+    while (!(inb(0x61) & 0x20))                 /* OUT2 goes high at 0 */
+        ;
+    t1 = rdtsc_ordered();
+    apic_timer_calibrate_end(MILLISECS(CALIBRATE_MS));
+    return (t1 - t0) / CALIBRATE_MS;
+}
+
+void time_init(void)
+{
+    struct cpu_time *t = &cpu_times[0];
+
+    tsc_khz = calibrate();
+    if (!tsc_khz)
+        panic("TSC calibration failed");
+    set_time_scale(&t->scale, tsc_khz * 1000);
+    t->tsc_stamp = rdtsc_ordered();
+    t->stime_stamp = 0;
+    printk("Detected %lu.%03lu MHz processor\n", tsc_khz / 1000, tsc_khz % 1000);
+}
+
+/*
+ * An AP takes the BSP's scale and a stamp made at a rendezvous: the BSP
+ * publishes its NOW() and the AP takes its TSC the moment it sees it.
+ */
+static volatile s_time_t sync_time;
+static volatile int sync_state;
+
+void time_sync_bsp(void)
+{
+    while (__atomic_load_n(&sync_state, __ATOMIC_ACQUIRE) != 1)
+        cpu_relax();
+    sync_time = NOW();
+    __atomic_store_n(&sync_state, 2, __ATOMIC_RELEASE);
+    while (__atomic_load_n(&sync_state, __ATOMIC_ACQUIRE) != 3)
+        cpu_relax();
+    sync_state = 0;
+}
+
+void time_init_secondary(void)
+{
+    struct cpu_time *t = &cpu_times[smp_processor_id()];
+
+    __atomic_store_n(&sync_state, 1, __ATOMIC_RELEASE);
+    while (__atomic_load_n(&sync_state, __ATOMIC_ACQUIRE) != 2)
+        cpu_relax();
+    t->tsc_stamp = rdtsc_ordered();
+    t->stime_stamp = sync_time;
+    t->scale = cpu_times[0].scale;
+    __atomic_store_n(&sync_state, 3, __ATOMIC_RELEASE);
+}

@@ -1,0 +1,28 @@
+/*
+ * The end of boot: run the self-tests when asked, otherwise build dom0
+ * from the first Multiboot2 module.
+ */
+#include "xen/lib.h"
+#include "xen/param.h"
+#include "xen/selftest.h"
+#include "xen/setup.h"
+#include "xen/shutdown.h"
+
+static char opt_selftest[32];
+static int parse_selftest(const char *val)
+{
+    strlcpy(opt_selftest, val ? val : "all", sizeof(opt_selftest));
+    return 0;
+}
+custom_param("selftest", parse_selftest);
+
+__noreturn void start_first_domain(void)
+{
+    if (opt_selftest[0]) {
+        int failed = run_selftests(opt_selftest);
+        machine_power_off(failed);
+    }
+    if (!boot_info.nr_modules)
+        panic("No dom0 kernel was given (module 1)");
+    panic("Building dom0 is not supported by this build yet");
+}

@@ -1,0 +1,185 @@
+/*
+ * printk: every line goes to the serial port (when enabled) and into an
+ * in-memory ring that dom0 reads later (`xl dmesg`).  Each line starts with
+ * "(XEN) " as in Xen.  A message may start with a level marker
+ * (XENLOG_ERR ... XENLOG_DEBUG); it is printed when the level is enabled by
+ * loglvl= (default: info and above).
+ */
+#include "xen/console.h"
+#include "xen/lib.h"
+#include "xen/param.h"
+#include "xen/spinlock.h"
+
+#define CONRING_SIZE    (64 * 1024)
+
+static char conring[CONRING_SIZE];
+static size_t conring_prod;             /* total bytes ever written */
+static size_t conring_cons;             /* oldest byte still readable (xl dmesg -c) */
+static DEFINE_SPINLOCK(console_lock);
+static bool at_line_start = true;
+
+static char opt_console[32] = "com1";
+static char opt_com1[64] = "";
+static char opt_loglvl[16] = "info";
+string_param("console", opt_console);
+string_param("com1", opt_com1);
+string_param("loglvl", opt_loglvl);
+
+static int loglvl = LOG_INFO;
+static bool serial_on = true;
+
+static int parse_level(const char *s)
+{
+    static const char *const names[] = { "error", "warning", "info", "debug" };
+
+    if (!strcmp(s, "none"))
+        return -1;
+    if (!strcmp(s, "all"))
+        return LOG_DEBUG;
+    for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+        if (!strncmp(s, names[i], strlen(names[i])))
+            return i;
+    return -2;
+}
+
+/* Is word one of the comma-separated items of list? */
+static bool list_has(const char *list, const char *word)
+{
+    size_t wl = strlen(word);
+
+    for (const char *p = list; *p; ) {
+        const char *c = strchr(p, ',');
+        size_t len = c ? (size_t)(c - p) : strlen(p);
+        if (len == wl && !strncmp(p, word, wl))
+            return true;
+        p += len + (c != NULL);
+    }
+    return false;
+}
+
+/* Called once the command line has been parsed. */
+void console_init_preirq(void)
+{
+    struct serial_cfg cfg;
+    int lvl = parse_level(opt_loglvl);
+    bool bad_com1 = serial_parse_cfg(opt_com1, &cfg) < 0;
+
+    if (bad_com1)
+        serial_parse_cfg("", &cfg);
+    serial_on = list_has(opt_console, "com1");
+    if (serial_on) {
+        serial_init(&cfg);
+        /* Replay what was logged before the port was set up. */
+        for (size_t i = conring_cons; i < conring_prod; i++) {
+            char c = conring[i % CONRING_SIZE];
+            if (c == '\n')
+                serial_putc('\r');
+            serial_putc(c);
+        }
+    }
+    if (lvl >= -1)
+        loglvl = lvl;
+    if (bad_com1)
+        printk(XENLOG_WARNING "com1=%s: malformed, using 115200,8n1\n", opt_com1);
+    if (lvl < -1)
+        printk(XENLOG_WARNING "loglvl=%s: unknown level\n", opt_loglvl);
+}
+
+bool console_loglvl_enabled(int lvl)
+{
+    return lvl <= loglvl;
+}
+
+static void ring_put(char c)
+{
+    conring[conring_prod % CONRING_SIZE] = c;
+    conring_prod++;
+    if (conring_prod - conring_cons > CONRING_SIZE)
+        conring_cons = conring_prod - CONRING_SIZE;
+}
+
+static void emit(char c)
+{
+    if (c == '\n' && serial_on)
+        serial_putc('\r');
+    if (serial_on)
+        serial_putc(c);
+    ring_put(c);
+}
+
+/* Output text, inserting the "(XEN) " prefix at each line start. */
+static void put_text(const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        if (at_line_start) {
+            for (const char *p = "(XEN) "; *p; p++)
+                emit(*p);
+            at_line_start = false;
+        }
+        emit(s[i]);
+        if (s[i] == '\n')
+            at_line_start = true;
+    }
+}
+
+void console_puts_raw(const char *s, size_t len)
+{
+    unsigned long f = spin_lock_irqsave(&console_lock);
+    put_text(s, len);
+    spin_unlock_irqrestore(&console_lock, f);
+}
+
+void vprintk(const char *fmt, va_list ap)
+{
+    char buf[512];
+    int lvl = LOG_INFO;
+    size_t n;
+
+    if (fmt[0] == '<' && fmt[1] >= '0' && fmt[1] <= '3' && fmt[2] == '>') {
+        lvl = fmt[1] - '0';
+        fmt += 3;
+    }
+    if (!console_loglvl_enabled(lvl))
+        return;
+    n = vsnprintf(buf, sizeof(buf), fmt, ap);
+    console_puts_raw(buf, MIN(n, sizeof(buf) - 1));
+}
+
+void printk(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    vprintk(fmt, ap);
+    va_end(ap);
+}
+
+size_t console_ring_read(char *buf, size_t len, size_t *pos)
+{
+    unsigned long f = spin_lock_irqsave(&console_lock);
+    size_t n = 0;
+
+    if (*pos < conring_cons)
+        *pos = conring_cons;
+    while (n < len && *pos < conring_prod)
+        buf[n++] = conring[(*pos)++ % CONRING_SIZE];
+    spin_unlock_irqrestore(&console_lock, f);
+    return n;
+}
+
+size_t console_ring_size(void)
+{
+    return conring_prod - conring_cons;
+}
+
+void console_clear_ring(void)
+{
+    unsigned long f = spin_lock_irqsave(&console_lock);
+    conring_cons = conring_prod;
+    spin_unlock_irqrestore(&console_lock, f);
+}
+
+void console_force_unlock(void)
+{
+    spin_lock_init(&console_lock);
+}

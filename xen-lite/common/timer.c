@@ -1,0 +1,200 @@
+/*
+ * Timers.  Each CPU keeps a binary min-heap of pending timers; the LAPIC
+ * one-shot is programmed for the earliest.  The interrupt only raises
+ * TIMER_SOFTIRQ; expired callbacks run from the softirq with interrupts on.
+ */
+#include "asm/apic.h"
+#include "asm/desc.h"
+#include "asm/processor.h"
+#include "asm/traps.h"
+#include "xen/lib.h"
+#include "xen/percpu.h"
+#include "xen/softirq.h"
+#include "xen/spinlock.h"
+#include "xen/timer.h"
+
+/* ---- the heap (pure) ---- */
+
+static void heap_swap(struct timer_queue *q, unsigned int a, unsigned int b)
+{
+    struct timer *t = q->heap[a];
+
+    q->heap[a] = q->heap[b];
+    q->heap[b] = t;
+    q->heap[a]->heap_pos = a;
+    q->heap[b]->heap_pos = b;
+}
+
+static void sift_up(struct timer_queue *q, unsigned int i)
+{
+    while (i && q->heap[(i - 1) / 2]->expires > q->heap[i]->expires) {
+        heap_swap(q, i, (i - 1) / 2);
+        i = (i - 1) / 2;
+    }
+}
+
+static void sift_down(struct timer_queue *q, unsigned int i)
+{
+    for (;;) {
+        unsigned int l = 2 * i + 1, r = l + 1, m = i;
+        if (l < q->nr && q->heap[l]->expires < q->heap[m]->expires)
+            m = l;
+        if (r < q->nr && q->heap[r]->expires < q->heap[m]->expires)
+            m = r;
+        if (m == i)
+            return;
+        heap_swap(q, i, m);
+        i = m;
+    }
+}
+
+bool timer_heap_add(struct timer_queue *q, struct timer *t)
+{
+    if (q->nr == TIMER_HEAP_MAX)
+        return false;
+    q->heap[q->nr] = t;
+    t->heap_pos = q->nr++;
+    sift_up(q, t->heap_pos);
+    return true;
+}
+
+void timer_heap_remove(struct timer_queue *q, struct timer *t)
+{
+    unsigned int i = t->heap_pos;
+
+    t->heap_pos = -1;
+    if (i == --q->nr)
+        return;
+    q->heap[i] = q->heap[q->nr];
+    q->heap[i]->heap_pos = i;
+    sift_down(q, i);
+    sift_up(q, i);
+}
+
+struct timer *timer_heap_top(const struct timer_queue *q)
+{
+    return q->nr ? q->heap[0] : NULL;
+}
+
+#ifndef UNIT_TEST
+/* ---- per-CPU queues ---- */
+
+static spinlock_t timer_locks[NR_CPUS];
+
+static void reprogram(struct percpu *pc)
+{
+    struct timer *t = timer_heap_top(&pc->timers);
+
+    if (!t) {
+        pc->lapic_timer_deadline = STIME_MAX;
+        apic_timer_stop();
+        return;
+    }
+    pc->lapic_timer_deadline = t->expires;
+    apic_timer_set(t->expires - NOW());
+}
+
+void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu)
+{
+    *t = (struct timer){ .fn = fn, .data = data, .cpu = cpu, .heap_pos = -1 };
+}
+
+bool timer_is_active(const struct timer *t)
+{
+    return t->heap_pos >= 0;
+}
+
+/* Lock the queue the timer is on; it may move while we wait. */
+static unsigned long lock_timer(struct timer *t, unsigned int *cpu)
+{
+    for (;;) {
+        unsigned int c = READ_ONCE(t->cpu);
+        unsigned long f = spin_lock_irqsave(&timer_locks[c]);
+        if (c == t->cpu) {
+            *cpu = c;
+            return f;
+        }
+        spin_unlock_irqrestore(&timer_locks[c], f);
+    }
+}
+
+static void kick(unsigned int cpu)
+{
+    if (cpu == smp_processor_id())
+        reprogram(per_cpu(cpu));
+    else
+        cpu_raise_softirq(cpu, TIMER_SOFTIRQ);
+}
+
+void set_timer(struct timer *t, s_time_t expires)
+{
+    unsigned int cpu;
+    unsigned long f = lock_timer(t, &cpu);
+    struct percpu *pc = per_cpu(cpu);
+
+    if (timer_is_active(t))
+        timer_heap_remove(&pc->timers, t);
+    t->expires = expires;
+    if (!timer_heap_add(&pc->timers, t))
+        panic("CPU%u: timer queue full", cpu);
+    if (expires < pc->lapic_timer_deadline)
+        kick(cpu);
+    spin_unlock_irqrestore(&timer_locks[cpu], f);
+}
+
+void stop_timer(struct timer *t)
+{
+    unsigned int cpu;
+    unsigned long f = lock_timer(t, &cpu);
+
+    if (timer_is_active(t))
+        timer_heap_remove(&per_cpu(cpu)->timers, t);
+    spin_unlock_irqrestore(&timer_locks[cpu], f);
+}
+
+void migrate_timer(struct timer *t, unsigned int new_cpu)
+{
+    unsigned int cpu;
+    unsigned long f = lock_timer(t, &cpu);
+    bool active = timer_is_active(t);
+
+    if (active)
+        timer_heap_remove(&per_cpu(cpu)->timers, t);
+    t->cpu = new_cpu;
+    spin_unlock_irqrestore(&timer_locks[cpu], f);
+    if (active)
+        set_timer(t, t->expires);
+}
+
+static void timer_softirq(void)
+{
+    unsigned int cpu = smp_processor_id();
+    struct percpu *pc = this_cpu();
+    unsigned long f = spin_lock_irqsave(&timer_locks[cpu]);
+    struct timer *t;
+
+    while ((t = timer_heap_top(&pc->timers)) && t->expires <= NOW()) {
+        timer_heap_remove(&pc->timers, t);
+        spin_unlock_irqrestore(&timer_locks[cpu], f);
+        t->fn(t->data);
+        f = spin_lock_irqsave(&timer_locks[cpu]);
+    }
+    reprogram(pc);
+    spin_unlock_irqrestore(&timer_locks[cpu], f);
+}
+
+static void timer_interrupt(struct cpu_user_regs *regs)
+{
+    apic_eoi();
+    this_cpu()->lapic_timer_deadline = STIME_MAX;
+    raise_softirq(TIMER_SOFTIRQ);
+}
+
+void timer_softirq_init(void)
+{
+    for (unsigned int i = 0; i < NR_CPUS; i++)
+        spin_lock_init(&timer_locks[i]);
+    open_softirq(TIMER_SOFTIRQ, timer_softirq);
+    set_irq_handler(LAPIC_TIMER_VECTOR, timer_interrupt);
+}
+#endif

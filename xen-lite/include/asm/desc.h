@@ -1,0 +1,98 @@
+/*
+ * Segment descriptors, the TSS and the IDT (Intel SDM vol. 3 ch. 3, 6, 7).
+ * The hypervisor's descriptors sit where Xen puts them, at GDT entry 0x1c00
+ * (selector 0xe000) and up, so the selectors 64-bit PV guests use are Xen's:
+ * the first 14 pages of the GDT belong to the guest (set_gdt).
+ */
+#ifndef ASM_DESC_H
+#define ASM_DESC_H
+
+#define FIRST_RESERVED_GDT_PAGE     14
+#define FIRST_RESERVED_GDT_ENTRY    (FIRST_RESERVED_GDT_PAGE * 512)
+#define GDT_PAGES                   16
+#define GDT_LIMIT                   (GDT_PAGES * 4096 - 1)
+
+#define __HYPERVISOR_CS     0xe008      /* ring 0, 64-bit */
+#define __HYPERVISOR_DS     0xe010
+#define FLAT_RING3_CS32     0xe023      /* ring 3, compatibility mode */
+#define FLAT_RING3_DS32     0xe02b      /* ring 3 data (also SS) */
+#define FLAT_RING3_CS64     0xe033      /* ring 3, 64-bit */
+#define FLAT_RING3_SS64     0xe02b
+#define TSS_SELECTOR        0xe040
+#define LDT_SELECTOR        0xe050
+
+/* Vectors for our own interrupts (priority class 0xf, above devices). */
+#define LAPIC_TIMER_VECTOR  0xf0
+#define EVENT_CHECK_VECTOR  0xf1        /* IPI: something to do, check softirqs */
+#define CALL_FUNC_VECTOR    0xf2        /* IPI: run a function */
+#define INVALIDATE_VECTOR   0xf3        /* IPI: flush the TLB */
+#define HALT_VECTOR         0xf4        /* IPI: stop (panic, power-off) */
+#define ERROR_APIC_VECTOR   0xfe
+#define SPURIOUS_VECTOR     0xff
+
+/* Exception vectors (Intel SDM vol. 3 §6.3.1). */
+#define TRAP_divide_error   0
+#define TRAP_debug          1
+#define TRAP_nmi            2
+#define TRAP_int3           3
+#define TRAP_overflow       4
+#define TRAP_bounds         5
+#define TRAP_invalid_op     6
+#define TRAP_no_device      7
+#define TRAP_double_fault   8
+#define TRAP_invalid_tss    10
+#define TRAP_no_segment     11
+#define TRAP_stack_error    12
+#define TRAP_gp_fault       13
+#define TRAP_page_fault     14
+#define TRAP_copro_error    16
+#define TRAP_alignment_check 17
+#define TRAP_machine_check  18
+#define TRAP_simd_error     19
+#define TRAP_virtualisation 20
+#define TRAP_control_prot   21
+
+/* Page-fault error code bits (Intel SDM vol. 3 §4.7). */
+#define PFEC_page_present   (1U << 0)
+#define PFEC_write_access   (1U << 1)
+#define PFEC_user_mode      (1U << 2)
+#define PFEC_reserved_bit   (1U << 3)
+#define PFEC_insn_fetch     (1U << 4)
+
+#ifndef __ASSEMBLY__
+#include "xen/types.h"
+
+struct tss64 {
+    uint32_t _rsvd0;
+    uint64_t rsp0, rsp1, rsp2;
+    uint64_t _rsvd1;
+    uint64_t ist[7];                    /* ist[0] is IST1 */
+    uint64_t _rsvd2;
+    uint16_t _rsvd3;
+    uint16_t iomap_base;
+} __packed;
+_Static_assert(sizeof(struct tss64) == 104, "TSS is 104 bytes");
+
+struct desc_ptr {
+    uint16_t limit;
+    uint64_t base;
+} __packed;
+
+struct idt_entry {
+    uint16_t offset_lo, selector;
+    uint8_t ist, type_attr;
+    uint16_t offset_mid;
+    uint32_t offset_hi, _rsvd;
+};
+
+#define IST_DF  1
+#define IST_NMI 2
+#define IST_MCE 3
+
+void percpu_traps_init(unsigned int cpu);
+void trap_init(void);
+void load_gdt_and_tss(unsigned int cpu);
+void set_idt_gate_dpl(unsigned int vec, unsigned int dpl);
+#endif
+
+#endif

@@ -1,0 +1,32 @@
+/* The hypervisor console: serial output, the in-memory ring, log levels. */
+#ifndef XEN_CONSOLE_H
+#define XEN_CONSOLE_H
+
+#include "xen/types.h"
+
+/* Threshold values for loglvl= (lower is more severe). */
+enum { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+
+void console_init_preirq(void);
+void console_puts_raw(const char *s, size_t len);
+/* Copy up to len bytes of the console ring from *pos; returns bytes copied. */
+size_t console_ring_read(char *buf, size_t len, size_t *pos);
+size_t console_ring_size(void);
+void console_clear_ring(void);
+/* Take the console lock whatever state it is in (panic, fatal traps). */
+void console_force_unlock(void);
+bool console_loglvl_enabled(int lvl);
+
+/* Serial port (16550). */
+struct serial_cfg {
+    unsigned long baud;
+    unsigned int data_bits, stop_bits;
+    char parity;
+    uint16_t io_base;
+};
+int serial_parse_cfg(const char *s, struct serial_cfg *cfg);
+void serial_init(const struct serial_cfg *cfg);
+void serial_putc(char c);
+int serial_getc(void);          /* -1 when no character is waiting */
+
+#endif

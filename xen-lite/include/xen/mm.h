@@ -1,0 +1,118 @@
+/*
+ * Machine memory: the frame table (one struct page_info per frame), the
+ * boot-time range allocator, the buddy allocator and the hypervisor heap.
+ */
+#ifndef XEN_MM_H
+#define XEN_MM_H
+
+#include "asm/config.h"
+#include "xen/types.h"
+
+struct boot_info;
+
+/*
+ * One per machine frame, 32 bytes.  count_info holds the general reference
+ * count and PGC_ flags; type_info the page type, PGT_ flags and the type
+ * count (Xen's model, used by the PV MMU).  next/prev link the frame on one
+ * list (buddy free list or its owner's list) by frame number.
+ */
+struct page_info {
+    uint32_t next, prev;
+    uint64_t count_info;
+    uint64_t type_info;
+    uint16_t owner;                     /* domid; DOMID_XEN for the hypervisor */
+    uint16_t nr_validated_ptes;         /* progress of preemptible (de)validation */
+    uint8_t order;                      /* buddy order, on the first free frame */
+    uint8_t partial_flags;
+    uint16_t _pad;
+};
+_Static_assert(sizeof(struct page_info) == 32, "page_info is 32 bytes");
+
+/* count_info flags. */
+#define PGC_state_mask      (3UL << 62)
+#define PGC_state_inuse     (0UL << 62)
+#define PGC_state_free      (1UL << 62)
+#define PGC_need_scrub      (1UL << 61)     /* freed by a domain, not yet zeroed */
+#define PGC_allocated       (1UL << 60)     /* the owner's allocation reference */
+#define PGC_xen_heap        (1UL << 59)
+#define PGC_reserved        (1UL << 58)     /* not RAM, or the hypervisor's own */
+#define PGC_count_mask      ((1UL << 40) - 1)
+
+#define PAGE_LIST_NULL      0xffffffffU
+
+struct page_list {
+    uint32_t head, tail;
+    unsigned long count;
+};
+
+extern struct page_info *frame_table;
+extern unsigned long max_page;          /* frames [0, max_page) have entries */
+extern unsigned long total_pages;       /* RAM frames */
+
+static inline bool mfn_valid(unsigned long mfn) { return mfn < max_page; }
+static inline struct page_info *mfn_to_page(unsigned long mfn) { return frame_table + mfn; }
+static inline unsigned long page_to_mfn(const struct page_info *pg) { return pg - frame_table; }
+
+void page_list_init(struct page_list *l);
+void page_list_add_tail(struct page_list *l, struct page_info *pg);
+void page_list_del(struct page_list *l, struct page_info *pg);
+struct page_info *page_list_remove_head(struct page_list *l);
+static inline struct page_info *page_list_first(const struct page_list *l)
+{
+    return l->head == PAGE_LIST_NULL ? NULL : mfn_to_page(l->head);
+}
+static inline struct page_info *page_list_next(const struct page_info *pg)
+{
+    return pg->next == PAGE_LIST_NULL ? NULL : mfn_to_page(pg->next);
+}
+
+/* ---- boot-time range allocator (mm/bootmem.c) ---- */
+#define MAX_BOOT_RANGES 128
+struct boot_ranges {
+    unsigned int nr;
+    struct { paddr_t start, end; } r[MAX_BOOT_RANGES];
+};
+extern struct boot_ranges boot_free;
+void bootmem_add_ram(struct boot_ranges *br, paddr_t start, paddr_t end);
+void bootmem_reserve(struct boot_ranges *br, paddr_t start, paddr_t end);
+/* Highest aligned block of size bytes within [0, limit); 0 on failure. */
+paddr_t bootmem_alloc(struct boot_ranges *br, size_t size, size_t align,
+                      paddr_t limit);
+
+/* ---- buddy allocator (mm/page_alloc.c) ---- */
+#define MAX_ORDER       18              /* 1 GiB */
+#define MEMF_below_1M   (1U << 0)
+#define MEMF_below_4G   (1U << 1)
+#define MEMF_no_zero    (1U << 2)
+#define NR_ZONES        3               /* below 1 MiB, below 4 GiB, above */
+
+void heap_init(struct page_info *ft, unsigned long nr_frames);
+void heap_add_range(unsigned long mfn, unsigned long nr);
+struct page_info *alloc_pages(unsigned int order, unsigned int memflags);
+void free_pages(struct page_info *pg, unsigned int order);
+unsigned long heap_free_pages(void);
+unsigned long heap_free_pages_zone(unsigned int zone);
+/* Walk the free lists checking their invariants; returns a problem or NULL. */
+const char *heap_check(void);
+
+/* Hypervisor-only pages, zeroed, returned by direct-map address. */
+void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);
+void free_xenheap_pages(void *va, unsigned int order);
+
+/* ---- heap (mm/xmalloc.c) ---- */
+void *xmalloc_bytes(size_t size);
+void *xzalloc_bytes(size_t size);
+void xfree(void *p);
+#define xmalloc(type)       ((type *)xmalloc_bytes(sizeof(type)))
+#define xzalloc(type)       ((type *)xzalloc_bytes(sizeof(type)))
+#define xzalloc_array(type, n) ((type *)xzalloc_bytes(sizeof(type) * (n)))
+
+/* ---- memory set-up (mm/setup.c) ---- */
+void mm_init(const struct boot_info *bi);
+/* Map [va, va + nr pages) to machine frames from mfn in the hypervisor's
+ * page tables (all CPUs).  flags are PTE flags; 2 MiB pages where aligned. */
+int map_pages_to_xen(unsigned long va, unsigned long mfn, unsigned long nr,
+                     uint64_t flags);
+extern uint64_t idle_pg_table[];        /* the hypervisor's own L4 */
+
+#endif

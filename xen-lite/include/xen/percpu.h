@@ -1,0 +1,38 @@
+/* Per-CPU state, reached through get_cpu_info()->percpu (this_cpu()). */
+#ifndef XEN_PERCPU_H
+#define XEN_PERCPU_H
+
+#include "asm/config.h"
+#include "asm/current.h"
+#include "asm/desc.h"
+#include "xen/timer.h"
+#include "xen/types.h"
+
+struct percpu {
+    unsigned int cpu;
+    uint32_t apic_id;
+    bool online;
+    void *stack;                        /* STACK_SIZE block, cpu_info at top */
+    struct tss64 tss;
+    uint64_t *gdt_page;                 /* the hypervisor's descriptors */
+    unsigned long gdt_va;               /* where this CPU's GDT is mapped */
+    volatile unsigned long softirq_pending;
+    struct timer_queue timers;
+    s_time_t lapic_timer_deadline;      /* ns of the programmed one-shot */
+    unsigned long irq_count;            /* interrupts taken, for self-tests */
+    unsigned long ipi_count;
+};
+
+extern struct percpu *percpu_area[NR_CPUS];
+extern unsigned int nr_cpus_online;
+extern unsigned int nr_cpu_ids;         /* CPUs found in the MADT (capped) */
+
+static inline struct percpu *per_cpu(unsigned int cpu)
+{
+    return percpu_area[cpu];
+}
+
+#define for_each_online_cpu(c) \
+    for (unsigned int c = 0; c < nr_cpu_ids; c++) if (percpu_area[c] && percpu_area[c]->online)
+
+#endif

@@ -1,0 +1,15 @@
+/* Boot-time globals and the hand-over from platform set-up to domains. */
+#ifndef XEN_SETUP_H
+#define XEN_SETUP_H
+
+#include "xen/bootinfo.h"
+
+#define XEN_LITE_VERSION "0.1"
+
+extern struct boot_info boot_info;
+extern char xen_cmdline[1024];
+
+/* Run the self-tests, or build dom0 from module 1; never returns. */
+__attribute__((noreturn)) void start_first_domain(void);
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * Timers: per-CPU queues of callbacks due at an absolute system time (ns
+ * since boot), run from TIMER_SOFTIRQ; the LAPIC one-shot is always set for
+ * the earliest.
+ */
+#ifndef XEN_TIMER_H
+#define XEN_TIMER_H
+
+#include "xen/types.h"
+
+typedef int64_t s_time_t;
+#define MILLISECS(ms)   ((s_time_t)(ms) * 1000000LL)
+#define MICROSECS(us)   ((s_time_t)(us) * 1000LL)
+#define SECONDS(s)      ((s_time_t)(s) * 1000000000LL)
+#define STIME_MAX       INT64_MAX
+
+struct timer {
+    s_time_t expires;
+    void (*fn)(void *data);
+    void *data;
+    unsigned int cpu;
+    int heap_pos;                       /* -1 when not queued */
+};
+
+#define TIMER_HEAP_MAX  256
+struct timer_queue {
+    unsigned int nr;
+    struct timer *heap[TIMER_HEAP_MAX];
+};
+
+void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu);
+void set_timer(struct timer *t, s_time_t expires);
+void stop_timer(struct timer *t);
+void migrate_timer(struct timer *t, unsigned int cpu);
+bool timer_is_active(const struct timer *t);
+void timer_softirq_init(void);
+
+/* Pure heap operations (unit-tested): */
+bool timer_heap_add(struct timer_queue *q, struct timer *t);
+void timer_heap_remove(struct timer_queue *q, struct timer *t);
+struct timer *timer_heap_top(const struct timer_queue *q);
+
+/* System time (arch/x86/time.c). */
+s_time_t NOW(void);
+uint64_t tsc_khz_get(void);
+void time_init(void);
+void time_init_secondary(void);
+uint64_t ns_to_tsc(s_time_t ns);
+s_time_t tsc_to_ns(uint64_t tsc);
+
+#endif

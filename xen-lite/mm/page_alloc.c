@@ -1,0 +1,231 @@
+/*
+ * The buddy allocator over the frame table.  Free blocks of 2^order frames
+ * sit on per-zone, per-order lists; a block never spans a zone boundary
+ * (1 MiB, 4 GiB), so callers can ask for low memory.  Every frame of a free
+ * block is marked PGC_state_free; only the first carries the order.
+ * Pure logic apart from the lock: the unit tests run it on a fake frame
+ * table.
+ */
+#include "xen/lib.h"
+#include "xen/mm.h"
+#include "xen/spinlock.h"
+
+#define ORDER_NONE      0xff
+
+struct page_info *frame_table;
+unsigned long max_page;
+
+static struct page_list free_lists[NR_ZONES][MAX_ORDER + 1];
+static unsigned long zone_free[NR_ZONES];
+static DEFINE_SPINLOCK(heap_lock);
+
+void page_list_init(struct page_list *l)
+{
+    l->head = l->tail = PAGE_LIST_NULL;
+    l->count = 0;
+}
+
+void page_list_add_tail(struct page_list *l, struct page_info *pg)
+{
+    uint32_t mfn = page_to_mfn(pg);
+
+    pg->next = PAGE_LIST_NULL;
+    pg->prev = l->tail;
+    if (l->tail == PAGE_LIST_NULL)
+        l->head = mfn;
+    else
+        mfn_to_page(l->tail)->next = mfn;
+    l->tail = mfn;
+    l->count++;
+}
+
+void page_list_del(struct page_list *l, struct page_info *pg)
+{
+    if (pg->prev == PAGE_LIST_NULL)
+        l->head = pg->next;
+    else
+        mfn_to_page(pg->prev)->next = pg->next;
+    if (pg->next == PAGE_LIST_NULL)
+        l->tail = pg->prev;
+    else
+        mfn_to_page(pg->next)->prev = pg->prev;
+    pg->next = pg->prev = PAGE_LIST_NULL;
+    l->count--;
+}
+
+struct page_info *page_list_remove_head(struct page_list *l)
+{
+    struct page_info *pg = page_list_first(l);
+
+    if (pg)
+        page_list_del(l, pg);
+    return pg;
+}
+
+static unsigned int zone_of(unsigned long mfn)
+{
+    if (mfn < (1UL << (20 - PAGE_SHIFT)))
+        return 0;
+    if (mfn < (1UL << (32 - PAGE_SHIFT)))
+        return 1;
+    return 2;
+}
+
+void heap_init(struct page_info *ft, unsigned long nr_frames)
+{
+    frame_table = ft;
+    max_page = nr_frames;
+    for (unsigned int z = 0; z < NR_ZONES; z++) {
+        zone_free[z] = 0;
+        for (unsigned int o = 0; o <= MAX_ORDER; o++)
+            page_list_init(&free_lists[z][o]);
+    }
+}
+
+static void mark_block(struct page_info *pg, unsigned int order, uint64_t state)
+{
+    for (unsigned long i = 0; i < (1UL << order); i++) {
+        pg[i].count_info = state;
+        pg[i].order = ORDER_NONE;
+    }
+}
+
+/* Put a block on its free list, merging with free buddies.  Lock held. */
+static void free_block(unsigned long mfn, unsigned int order)
+{
+    unsigned int zone = zone_of(mfn);
+
+    mark_block(mfn_to_page(mfn), order, PGC_state_free);
+    zone_free[zone] += 1UL << order;
+    while (order < MAX_ORDER) {
+        unsigned long buddy = mfn ^ (1UL << order);
+        unsigned long first = MIN(mfn, buddy);
+        struct page_info *b = mfn_to_page(buddy);
+
+        if (!mfn_valid(buddy) || zone_of(buddy) != zone ||
+            zone_of(first + (2UL << order) - 1) != zone ||
+            (b->count_info & PGC_state_mask) != PGC_state_free ||
+            b->order != order)
+            break;
+        page_list_del(&free_lists[zone][order], b);
+        b->order = ORDER_NONE;
+        mfn_to_page(mfn)->order = ORDER_NONE;
+        mfn = first;
+        order++;
+    }
+    mfn_to_page(mfn)->order = order;
+    page_list_add_tail(&free_lists[zone][order], mfn_to_page(mfn));
+}
+
+void heap_add_range(unsigned long mfn, unsigned long nr)
+{
+    unsigned long f = spin_lock_irqsave(&heap_lock);
+
+    while (nr) {
+        unsigned int order = mfn ? __builtin_ctzl(mfn) : MAX_ORDER;
+
+        order = MIN(order, (unsigned int)MAX_ORDER);
+        while ((1UL << order) > nr)
+            order--;
+        /* Never let one block straddle a zone boundary. */
+        while (zone_of(mfn) != zone_of(mfn + (1UL << order) - 1))
+            order--;
+        free_block(mfn, order);
+        mfn += 1UL << order;
+        nr -= 1UL << order;
+    }
+    spin_unlock_irqrestore(&heap_lock, f);
+}
+
+/* Take a block of exactly `order` from zone z, splitting a bigger one. */
+static struct page_info *take_block(unsigned int z, unsigned int order)
+{
+    unsigned int o;
+    struct page_info *pg;
+
+    for (o = order; o <= MAX_ORDER && !free_lists[z][o].count; o++)
+        ;
+    if (o > MAX_ORDER)
+        return NULL;
+    pg = page_list_remove_head(&free_lists[z][o]);
+    while (o > order) {
+        struct page_info *half;
+
+        o--;
+        half = pg + (1UL << o);
+        half->order = o;
+        page_list_add_tail(&free_lists[z][o], half);
+    }
+    zone_free[z] -= 1UL << order;
+    mark_block(pg, order, PGC_state_inuse);
+    return pg;
+}
+
+struct page_info *alloc_pages(unsigned int order, unsigned int memflags)
+{
+    unsigned int top = (memflags & MEMF_below_1M) ? 0 :
+                       (memflags & MEMF_below_4G) ? 1 : NR_ZONES - 1;
+    struct page_info *pg = NULL;
+    unsigned long f;
+
+    if (order > MAX_ORDER)
+        return NULL;
+    f = spin_lock_irqsave(&heap_lock);
+    /* Prefer high memory; keep the low zones for those who need them. */
+    for (int z = top; z >= 0 && !pg; z--)
+        pg = take_block(z, order);
+    spin_unlock_irqrestore(&heap_lock, f);
+    return pg;
+}
+
+void free_pages(struct page_info *pg, unsigned int order)
+{
+    unsigned long f = spin_lock_irqsave(&heap_lock);
+
+    free_block(page_to_mfn(pg), order);
+    spin_unlock_irqrestore(&heap_lock, f);
+}
+
+unsigned long heap_free_pages_zone(unsigned int zone)
+{
+    return zone_free[zone];
+}
+
+unsigned long heap_free_pages(void)
+{
+    unsigned long n = 0;
+
+    for (unsigned int z = 0; z < NR_ZONES; z++)
+        n += zone_free[z];
+    return n;
+}
+
+const char *heap_check(void)
+{
+    for (unsigned int z = 0; z < NR_ZONES; z++) {
+        unsigned long total = 0;
+
+        for (unsigned int o = 0; o <= MAX_ORDER; o++) {
+            unsigned long n = 0;
+            for (struct page_info *pg = page_list_first(&free_lists[z][o]); pg;
+                 pg = page_list_next(pg), n++) {
+                unsigned long mfn = page_to_mfn(pg);
+                if (pg->order != o)
+                    return "free block with the wrong order";
+                if (mfn & ((1UL << o) - 1))
+                    return "free block misaligned";
+                if (zone_of(mfn) != z || zone_of(mfn + (1UL << o) - 1) != z)
+                    return "free block outside its zone";
+                for (unsigned long i = 0; i < (1UL << o); i++)
+                    if ((pg[i].count_info & PGC_state_mask) != PGC_state_free)
+                        return "frame in a free block not marked free";
+            }
+            if (n != free_lists[z][o].count)
+                return "free list count wrong";
+            total += n << o;
+        }
+        if (total != zone_free[z])
+            return "zone free count wrong";
+    }
+    return NULL;
+}

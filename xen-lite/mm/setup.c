@@ -1,0 +1,173 @@
+/*
+ * Memory set-up at boot: read the firmware's RAM map, protect what must
+ * survive, extend the direct map over all RAM, build the frame table and
+ * hand every remaining frame to the buddy allocator.  Also the hypervisor's
+ * own page-table editing (map_pages_to_xen).
+ */
+#include "asm/page.h"
+#include "asm/processor.h"
+#include "xen/bootinfo.h"
+#include "xen/lib.h"
+#include "xen/mm.h"
+#include "xen/spinlock.h"
+
+#define DOMID_XEN_      0x7ff2
+
+extern char __image_start[], __image_end[];
+
+unsigned long total_pages;
+static bool heap_ready;
+static DEFINE_SPINLOCK(map_lock);
+
+static uint64_t *pt_alloc(void)
+{
+    uint64_t *t;
+
+    if (heap_ready) {
+        t = alloc_xenheap_pages(0, 0);
+    } else {
+        paddr_t pa = bootmem_alloc(&boot_free, PAGE_SIZE, PAGE_SIZE, 1UL << 32);
+        t = pa ? maddr_to_virt(pa) : NULL;
+        if (t)
+            memset(t, 0, PAGE_SIZE);
+    }
+    if (!t)
+        panic("out of memory for hypervisor page tables");
+    return t;
+}
+
+/* The table that entry idx of table points to, created or split as needed. */
+static uint64_t *next_table(uint64_t *table, unsigned int idx, uint64_t flags)
+{
+    uint64_t e = table[idx], inter = _PAGE_PRESENT | _PAGE_RW | (flags & _PAGE_USER);
+
+    if (!(e & _PAGE_PRESENT)) {
+        table[idx] = virt_to_maddr(pt_alloc()) | inter;
+    } else if (e & _PAGE_PSE) {
+        /* Split a 2 MiB mapping into 512 small ones with the same flags. */
+        uint64_t *t = pt_alloc();
+        uint64_t small = (e & ~_PAGE_PSE & PTE_FLAGS_MASK) | pte_addr(e);
+        for (unsigned int i = 0; i < PAGETABLE_ENTRIES; i++)
+            t[i] = small + ((uint64_t)i << PAGE_SHIFT);
+        table[idx] = virt_to_maddr(t) | inter;
+    } else {
+        table[idx] |= flags & _PAGE_USER;
+    }
+    return maddr_to_virt(pte_addr(table[idx]));
+}
+
+int map_pages_to_xen(unsigned long va, unsigned long mfn, unsigned long nr,
+                     uint64_t flags)
+{
+    unsigned long f = spin_lock_irqsave(&map_lock);
+
+    while (nr) {
+        uint64_t *l3 = next_table(idle_pg_table, pt_index(va, 4), flags);
+        uint64_t *l2 = next_table(l3, pt_index(va, 3), flags);
+        unsigned long step = 1;
+
+        if (IS_ALIGNED(va, L2_PAGE_SIZE) && IS_ALIGNED(mfn, 512) && nr >= 512) {
+            l2[pt_index(va, 2)] = (mfn << PAGE_SHIFT) | flags | _PAGE_PSE;
+            step = 512;
+        } else {
+            uint64_t *l1 = next_table(l2, pt_index(va, 2), flags);
+            l1[pt_index(va, 1)] = (mfn << PAGE_SHIFT) | flags;
+        }
+        for (unsigned long i = 0; i < step; i += 512)
+            invlpg(va + i * PAGE_SIZE);
+        va += step << PAGE_SHIFT;
+        mfn += step;
+        nr -= step;
+    }
+    spin_unlock_irqrestore(&map_lock, f);
+    return 0;
+}
+
+static const char *mem_type_name(uint32_t type)
+{
+    static const char *const names[] = {
+        [MEM_RAM] = "usable", [MEM_RESERVED] = "reserved",
+        [MEM_ACPI] = "ACPI data", [MEM_NVS] = "ACPI NVS",
+        [MEM_UNUSABLE] = "unusable" };
+
+    return type < ARRAY_SIZE(names) && names[type] ? names[type] : "unknown";
+}
+
+static void reserve_boot_data(const struct boot_info *bi)
+{
+    bootmem_reserve(&boot_free, 0, PAGE_SIZE);          /* real-mode IVT/BDA */
+    bootmem_reserve(&boot_free, virt_to_maddr(__image_start),
+                    virt_to_maddr(__image_end));
+    bootmem_reserve(&boot_free, bi->info_start, bi->info_end);
+    for (unsigned int i = 0; i < bi->nr_modules; i++)
+        bootmem_reserve(&boot_free, bi->modules[i].start, bi->modules[i].end);
+}
+
+/* Read the RAM map; returns the end of the highest RAM range. */
+static paddr_t scan_memmap(const struct boot_info *bi)
+{
+    paddr_t top = 0;
+
+    printk("Xen-e820 RAM map:\n");
+    for (unsigned int i = 0; i < bi->nr_memmap; i++) {
+        const struct memmap_entry *e = &bi->memmap[i];
+        printk(" [%016llx, %016llx] (%s)\n", (unsigned long long)e->addr,
+               (unsigned long long)(e->addr + e->len - 1), mem_type_name(e->type));
+        if (e->type != MEM_RAM || !e->len)
+            continue;
+        bootmem_add_ram(&boot_free, e->addr, e->addr + e->len);
+        top = MAX(top, ROUNDDOWN(e->addr + e->len, PAGE_SIZE));
+    }
+    return top;
+}
+
+/* Give every hypervisor L4 slot an L3 now, so the slots never change later
+ * and guests' copies of them stay valid. */
+static void populate_xen_l4_slots(void)
+{
+    for (unsigned int s = XEN_L4_FIRST_SLOT; s <= XEN_L4_LAST_SLOT; s++)
+        if (!(idle_pg_table[s] & _PAGE_PRESENT))
+            next_table(idle_pg_table, s, 0);
+}
+
+static void init_frame_table(paddr_t top)
+{
+    size_t bytes = ROUNDUP((top >> PAGE_SHIFT) * sizeof(struct page_info), PAGE_SIZE);
+    paddr_t pa = bootmem_alloc(&boot_free, bytes, L2_PAGE_SIZE, 1UL << 32);
+    struct page_info *ft;
+
+    if (!pa)
+        pa = bootmem_alloc(&boot_free, bytes, PAGE_SIZE, 1UL << 32);
+    if (!pa)
+        panic("no room below 4 GiB for a %zu kB frame table", bytes >> 10);
+    ft = maddr_to_virt(pa);
+    for (unsigned long i = 0; i < (top >> PAGE_SHIFT); i++)
+        ft[i] = (struct page_info){ .next = PAGE_LIST_NULL, .prev = PAGE_LIST_NULL,
+                                    .count_info = PGC_reserved, .owner = DOMID_XEN_ };
+    heap_init(ft, top >> PAGE_SHIFT);
+}
+
+void mm_init(const struct boot_info *bi)
+{
+    paddr_t top = scan_memmap(bi);
+
+    for (unsigned int i = 0; i < boot_free.nr; i++)
+        total_pages += (boot_free.r[i].end - boot_free.r[i].start) >> PAGE_SHIFT;
+    reserve_boot_data(bi);
+    populate_xen_l4_slots();
+    /* head.S mapped the first 4 GiB; map the rest of RAM now. */
+    for (unsigned int i = 0; i < boot_free.nr; i++) {
+        paddr_t s = MAX(boot_free.r[i].start, 1UL << 32), e = boot_free.r[i].end;
+        if (s < e)
+            map_pages_to_xen(DIRECTMAP_VIRT_START + s, s >> PAGE_SHIFT,
+                             (e - s) >> PAGE_SHIFT, _PAGE_PRESENT | _PAGE_RW);
+    }
+    init_frame_table(top);
+    for (unsigned int i = 0; i < boot_free.nr; i++)
+        heap_add_range(boot_free.r[i].start >> PAGE_SHIFT,
+                       (boot_free.r[i].end - boot_free.r[i].start) >> PAGE_SHIFT);
+    boot_free.nr = 0;
+    heap_ready = true;
+    printk("System RAM: %luMB (%lukB)\n", total_pages >> (20 - PAGE_SHIFT),
+           total_pages << (PAGE_SHIFT - 10));
+}

@@ -1,0 +1,67 @@
+/*
+ * Link the hypervisor at XEN_VIRT_START + its physical load address, so that
+ * virtual = physical + XEN_VIRT_START for the whole image.  GRUB loads the
+ * segments at their physical (LMA) addresses.
+ */
+#include "asm/config.h"
+
+OUTPUT_FORMAT("elf64-x86-64")
+OUTPUT_ARCH(i386:x86-64)
+ENTRY(start)
+
+PHDRS
+{
+    text PT_LOAD FLAGS(5);
+    data PT_LOAD FLAGS(6);
+}
+
+SECTIONS
+{
+    . = XEN_VIRT_START + XEN_LOAD_ADDR;
+    __image_start = .;
+
+    .text : AT(ADDR(.text) - XEN_VIRT_START) {
+        *(.text.head)
+        *(.text .text.*)
+        *(.init.text)
+        _etext = .;
+    } :text
+
+    .rodata : AT(ADDR(.rodata) - XEN_VIRT_START) {
+        *(.rodata .rodata.*)
+        . = ALIGN(8);
+        __start_ex_table = .;
+        *(.ex_table)
+        __stop_ex_table = .;
+        . = ALIGN(8);
+        __symbols_start = .;
+        *(.symbols)
+        __symbols_end = .;
+    } :text
+
+    . = ALIGN(PAGE_SIZE);
+    .data : AT(ADDR(.data) - XEN_VIRT_START) {
+        *(.data.page_aligned)
+        . = ALIGN(8);
+        __param_start = .;
+        *(.data.param)
+        __param_end = .;
+        *(.data .data.*)
+    } :data
+
+    . = ALIGN(PAGE_SIZE);
+    .bss : AT(ADDR(.bss) - XEN_VIRT_START) {
+        __bss_start = .;
+        *(.bss.stack_aligned)
+        *(.bss.page_aligned)
+        *(.bss .bss.* COMMON)
+        . = ALIGN(PAGE_SIZE);
+        __bss_end = .;
+    } :data
+
+    __image_end = .;
+
+    /DISCARD/ : {
+        *(.comment) *(.note.*) *(.eh_frame) *(.discard)
+    }
+}

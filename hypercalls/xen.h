@@ -8,9 +8,10 @@
  * and is pinned by _Static_assert, so the hypervisor, dom0, the guests and
  * host unit tests all agree byte for byte.
  *
- * Include as <hypercalls/xen.h> with the repository root on the include
- * path.  Do not put hypercalls/ itself on the path of code that also uses a
- * C library: errno.h, sched.h and memory.h would hide the library's own.
+ * Include as "xen.h" with hypercalls/ on the include path, or as
+ * <hypercalls/xen.h> with the repository root on it.  No file here shares
+ * a name with a C library header (hence xen_errno.h, sched_op.h and
+ * memory_op.h rather than Xen's errno.h, sched.h and memory.h).
  *
  * Guest pointers inside structures are 64-bit guest virtual addresses
  * (XEN_GUEST_HANDLE); the hypervisor reads them only through its checked

@@ -11,7 +11,7 @@
 #define XENLITE_HYPERCALLS_XENLITE_H
 
 #include "xen.h"
-#include "sched.h"
+#include "sched_op.h"
 #include "sysctl.h"
 
 #define XENLITE_OP_BASE  0x100

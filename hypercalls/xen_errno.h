@@ -8,8 +8,8 @@
  * The XEN_ prefix keeps these apart from the C library's <errno.h> in
  * host-compiled tests.  Plain defines, so assembly can use them too.
  */
-#ifndef XENLITE_HYPERCALLS_ERRNO_H
-#define XENLITE_HYPERCALLS_ERRNO_H
+#ifndef XENLITE_HYPERCALLS_XEN_ERRNO_H
+#define XENLITE_HYPERCALLS_XEN_ERRNO_H
 
 #define XEN_EPERM            1   /* operation not permitted */
 #define XEN_ENOENT           2   /* no such entry */
@@ -63,4 +63,4 @@
 #define XEN_ETIMEDOUT      110   /* timed out */
 #define XEN_ECONNREFUSED   111   /* connection refused */
 
-#endif /* XENLITE_HYPERCALLS_ERRNO_H */
+#endif /* XENLITE_HYPERCALLS_XEN_ERRNO_H */

@@ -5,8 +5,8 @@
  *
  * Numbers and layouts are Xen's.
  */
-#ifndef XENLITE_HYPERCALLS_MEMORY_H
-#define XENLITE_HYPERCALLS_MEMORY_H
+#ifndef XENLITE_HYPERCALLS_MEMORY_OP_H
+#define XENLITE_HYPERCALLS_MEMORY_OP_H
 
 #include "xen.h"
 
@@ -180,4 +180,4 @@ _Static_assert(offsetof(struct xen_foreign_memory_map, map) == 8,
 
 #endif /* !__ASSEMBLY__ */
 
-#endif /* XENLITE_HYPERCALLS_MEMORY_H */
+#endif /* XENLITE_HYPERCALLS_MEMORY_OP_H */

@@ -7,8 +7,8 @@
  * takes the same commands but passes the shutdown reason directly in arg.
  * xen-lite's own sub-commands are in xenlite.h.
  */
-#ifndef XENLITE_HYPERCALLS_SCHED_H
-#define XENLITE_HYPERCALLS_SCHED_H
+#ifndef XENLITE_HYPERCALLS_SCHED_OP_H
+#define XENLITE_HYPERCALLS_SCHED_OP_H
 
 #include "xen.h"
 
@@ -76,4 +76,4 @@ _Static_assert(sizeof(struct sched_pin_override) == 4, "sched_pin_override");
 
 #endif /* !__ASSEMBLY__ */
 
-#endif /* XENLITE_HYPERCALLS_SCHED_H */
+#endif /* XENLITE_HYPERCALLS_SCHED_OP_H */

@@ -1,0 +1,95 @@
+/*
+ * Console output.
+ *
+ * dom0 (SIF_INITDOMAIN) writes with console_io(CONSOLEIO_write), which the
+ * hypervisor passes straight to its own console.  A domU writes into the
+ * "out" half of its console ring (start_info.console.domU.mfn, one of the
+ * bootstrap pages, so it is in the 1:1 region) and notifies the backend
+ * on console.domU.evtchn.
+ *
+ * One lock keeps lines from different vCPUs apart.  It is taken with
+ * events masked; a vCPU that faults while holding it (the register dump of
+ * an unhandled exception) goes through rather than deadlock.
+ */
+#include <guest/guest.h>
+
+static struct xencons_interface *cons_ring;
+static evtchn_port_t cons_port;
+static volatile int cons_owner = -1;
+
+void g_console_init(void)
+{
+    uint64_t pfn;
+
+    if (g_is_dom0() || g_start_info->console.domU.mfn == 0)
+        return;
+    pfn = g_mfn_to_pfn(g_start_info->console.domU.mfn);
+    cons_ring = g_pfn_to_virt(pfn);
+    cons_port = g_start_info->console.domU.evtchn;
+}
+
+static void ring_write(const char *buf, size_t len)
+{
+    struct xencons_interface *r = cons_ring;
+
+    while (len) {
+        XENCONS_RING_IDX cons = __atomic_load_n(&r->out_cons,
+                                                __ATOMIC_ACQUIRE);
+        XENCONS_RING_IDX prod = r->out_prod;
+        size_t room = sizeof(r->out) - (prod - cons);
+
+        if (room == 0) {
+            /* The backend is behind: poke it and let it run. */
+            g_evtchn_send(cons_port);
+            hc_sched_op(SCHEDOP_yield, NULL);
+            continue;
+        }
+        for (; room && len; room--, len--)
+            r->out[MASK_XENCONS_IDX(prod++, r->out)] = *buf++;
+        __atomic_store_n(&r->out_prod, prod, __ATOMIC_RELEASE);
+    }
+    g_evtchn_send(cons_port);
+}
+
+static unsigned int cons_lock(void)
+{
+    unsigned int flags = g_irq_save();
+    int me = (int)g_this_cpu()->id;
+    int expected = -1;
+
+    if (cons_owner == me)
+        return flags | 0x100;       /* re-entered from a fault: no lock */
+    while (!__atomic_compare_exchange_n(&cons_owner, &expected, me, false,
+                                        __ATOMIC_ACQUIRE,
+                                        __ATOMIC_RELAXED)) {
+        expected = -1;
+        g_cpu_relax();
+    }
+    return flags;
+}
+
+static void cons_unlock(unsigned int flags)
+{
+    if (!(flags & 0x100))
+        __atomic_store_n(&cons_owner, -1, __ATOMIC_RELEASE);
+    g_irq_restore(flags & 0xff);
+}
+
+void g_console_write(const char *buf, size_t len)
+{
+    unsigned int flags;
+
+    if (len == 0)
+        return;
+    flags = cons_lock();
+    if (g_is_dom0())
+        hc_console_io(CONSOLEIO_write, (unsigned int)len, buf);
+    else if (cons_ring)
+        ring_write(buf, len);
+    cons_unlock(flags);
+}
+
+int g_puts(const char *s)
+{
+    return g_printf("%s\n", s);
+}

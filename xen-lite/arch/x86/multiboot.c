@@ -49,7 +49,8 @@ static const char *parse_mmap(const uint8_t *p, uint32_t size,
 
     if (esize < 24 || esize % 8)
         return "memory map tag: bad entry size";
-    for (uint32_t off = 16; off + esize <= size; off += esize) {
+    /* size - off, not off + esize: a huge esize must not wrap around. */
+    for (uint32_t off = 16; esize <= size - off; off += esize) {
         const uint8_t *e = p + off;
         if (bi->nr_memmap == MAX_MEMMAP)
             return "memory map tag: too many entries";
@@ -69,7 +70,7 @@ static const char *parse_efi_mmap(const uint8_t *p, uint32_t size,
     if (dsize < 40 || dsize % 8)
         return "EFI memory map tag: bad descriptor size";
     bi->have_efi_mmap = true;
-    for (uint32_t off = 16; off + dsize <= size; off += dsize) {
+    for (uint32_t off = 16; dsize <= size - off; off += dsize) {
         const uint8_t *d = p + off;
         bi->nr_efi_mmap++;
         if (!convert)

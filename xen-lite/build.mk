@@ -7,12 +7,12 @@ XEN_OUT   := $(BUILD)/xen-lite.d
 
 XEN_SRCS  := $(wildcard $(XEN_DIR)/arch/x86/*.c $(XEN_DIR)/arch/x86/*.S \
 	$(XEN_DIR)/mm/*.c $(XEN_DIR)/common/*.c $(XEN_DIR)/lib/*.c \
-	$(XEN_DIR)/hvm/*.c $(XEN_DIR)/hvm/*/*.c)
+	$(XEN_DIR)/hvm/*.c $(XEN_DIR)/hvm/*/*.c $(XEN_DIR)/arch/x86/pv/*.c)
 XEN_OBJS  := $(patsubst $(XEN_DIR)/%,$(XEN_OUT)/%.o,$(basename $(XEN_SRCS)))
 
-XEN_CFLAGS := $(BARE_CFLAGS) -fpie -mgeneral-regs-only -mpreferred-stack-boundary=3 \
+XEN_CFLAGS := $(BARE_CFLAGS) -D__XEN_HYPERVISOR__ -fpie -include $(XEN_DIR)/include/xen/visibility.h -mgeneral-regs-only -mpreferred-stack-boundary=3 \
 	-I$(XEN_DIR)/include -Ihypercalls -I$(XEN_OUT)/include
-XEN_AFLAGS := -D__ASSEMBLY__ -I$(XEN_DIR)/include -I$(XEN_OUT)/include -MMD -MP
+XEN_AFLAGS := -D__ASSEMBLY__ -I$(XEN_DIR)/include -Ihypercalls -I$(XEN_OUT)/include -MMD -MP
 XEN_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 	--no-warn-rwx-segments
 
@@ -54,3 +54,6 @@ $(BUILD)/xen-lite: $(XEN_OUT)/symbols.o
 	$(Q)$(LD) $(XEN_LDFLAGS) -T $(XEN_OUT)/xen.lds -o $@ $(XEN_OBJS) $(XEN_OUT)/symbols.o
 
 -include $(XEN_OBJS:.o=.d)
+
+# Flags live here: a change to this file rebuilds the hypervisor.
+$(XEN_OBJS) $(ASM_OFFSETS): $(XEN_DIR)/build.mk

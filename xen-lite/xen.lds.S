@@ -23,6 +23,7 @@ SECTIONS
     .text : AT(ADDR(.text) - XEN_VIRT_START) {
         *(.text.head)
         *(.text .text.*)
+        *(.fixup.text)
         *(.init.text)
         _etext = .;
     } :text

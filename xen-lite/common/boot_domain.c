@@ -2,7 +2,9 @@
  * The end of boot: run the self-tests when asked, otherwise build dom0
  * from the first Multiboot2 module.
  */
+#include "xen/console.h"
 #include "xen/lib.h"
+#include "xen/sched.h"
 #include "xen/param.h"
 #include "xen/selftest.h"
 #include "xen/setup.h"
@@ -24,5 +26,8 @@ __noreturn void start_first_domain(void)
     }
     if (!boot_info.nr_modules)
         panic("No dom0 kernel was given (module 1)");
-    panic("Building dom0 is not supported by this build yet");
+    construct_dom0(&boot_info.modules[0],
+                   boot_info.nr_modules > 1 ? &boot_info.modules[1] : NULL);
+    console_start_input_poll();
+    start_scheduling();
 }

@@ -107,12 +107,12 @@ static void emit(char c)
     ring_put(c);
 }
 
-/* Output text, inserting the "(XEN) " prefix at each line start. */
-static void put_text(const char *s, size_t len)
+/* Output text, inserting prefix at each line start. */
+static void put_text(const char *s, size_t len, const char *prefix)
 {
     for (size_t i = 0; i < len; i++) {
         if (at_line_start) {
-            for (const char *p = "(XEN) "; *p; p++)
+            for (const char *p = prefix; *p; p++)
                 emit(*p);
             at_line_start = false;
         }
@@ -125,8 +125,54 @@ static void put_text(const char *s, size_t len)
 void console_puts_raw(const char *s, size_t len)
 {
     unsigned long f = spin_lock_irqsave(&console_lock);
-    put_text(s, len);
+    put_text(s, len, "(XEN) ");
     spin_unlock_irqrestore(&console_lock, f);
+}
+
+/* A guest's console_io output: dom0's as it is, others' marked "(dN) ". */
+void console_puts_guest(unsigned int domid, const char *s, size_t len)
+{
+    char prefix[16] = "";
+    unsigned long f;
+
+    if (domid)
+        snprintf(prefix, sizeof(prefix), "(d%u) ", domid);
+    f = spin_lock_irqsave(&console_lock);
+    put_text(s, len, prefix);
+    spin_unlock_irqrestore(&console_lock, f);
+}
+
+/* ---- input: characters typed on the serial line, for dom0 ---- */
+
+#define CONIN_SIZE  1024
+static char conin[CONIN_SIZE];
+static size_t conin_prod, conin_cons;
+
+/* Poll the UART; returns true if new input arrived. */
+bool console_poll_input(void)
+{
+    unsigned long f = spin_lock_irqsave(&console_lock);
+    bool got = false;
+    int c;
+
+    while ((c = serial_getc()) >= 0) {
+        if (conin_prod - conin_cons < CONIN_SIZE)
+            conin[conin_prod++ % CONIN_SIZE] = c;
+        got = true;
+    }
+    spin_unlock_irqrestore(&console_lock, f);
+    return got;
+}
+
+size_t console_read_input(char *buf, size_t len)
+{
+    unsigned long f = spin_lock_irqsave(&console_lock);
+    size_t n = 0;
+
+    while (n < len && conin_cons < conin_prod)
+        buf[n++] = conin[conin_cons++ % CONIN_SIZE];
+    spin_unlock_irqrestore(&console_lock, f);
+    return n;
 }
 
 void vprintk(const char *fmt, va_list ap)

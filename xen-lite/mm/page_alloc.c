@@ -82,11 +82,12 @@ void heap_init(struct page_info *ft, unsigned long nr_frames)
     }
 }
 
+/* Mark frames free or in use; a frame's need-scrub flag stays with it. */
 static void mark_block(struct page_info *pg, unsigned int order, uint64_t state)
 {
     for (unsigned long i = 0; i < (1UL << order); i++) {
-        pg[i].count_info = state;
-        pg[i].order = ORDER_NONE;
+        pg[i].count_info = state | (pg[i].count_info & PGC_need_scrub);
+        page_order(&pg[i]) = ORDER_NONE;
     }
 }
 
@@ -105,15 +106,15 @@ static void free_block(unsigned long mfn, unsigned int order)
         if (!mfn_valid(buddy) || zone_of(buddy) != zone ||
             zone_of(first + (2UL << order) - 1) != zone ||
             (b->count_info & PGC_state_mask) != PGC_state_free ||
-            b->order != order)
+            page_order(b) != order)
             break;
         page_list_del(&free_lists[zone][order], b);
-        b->order = ORDER_NONE;
-        mfn_to_page(mfn)->order = ORDER_NONE;
+        page_order(b) = ORDER_NONE;
+        page_order(mfn_to_page(mfn)) = ORDER_NONE;
         mfn = first;
         order++;
     }
-    mfn_to_page(mfn)->order = order;
+    page_order(mfn_to_page(mfn)) = order;
     page_list_add_tail(&free_lists[zone][order], mfn_to_page(mfn));
 }
 
@@ -153,11 +154,13 @@ static struct page_info *take_block(unsigned int z, unsigned int order)
 
         o--;
         half = pg + (1UL << o);
-        half->order = o;
+        page_order(half) = o;
         page_list_add_tail(&free_lists[z][o], half);
     }
     zone_free[z] -= 1UL << order;
     mark_block(pg, order, PGC_state_inuse);
+    for (unsigned long i = 0; i < (1UL << order); i++)
+        pg[i].type_info = 0;
     return pg;
 }
 
@@ -210,7 +213,7 @@ const char *heap_check(void)
             for (struct page_info *pg = page_list_first(&free_lists[z][o]); pg;
                  pg = page_list_next(pg), n++) {
                 unsigned long mfn = page_to_mfn(pg);
-                if (pg->order != o)
+                if (page_order(pg) != o)
                     return "free block with the wrong order";
                 if (mfn & ((1UL << o) - 1))
                     return "free block misaligned";

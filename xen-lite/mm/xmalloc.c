@@ -41,7 +41,7 @@ void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)
     if (!pg)
         return NULL;
     for (unsigned long i = 0; i < (1UL << order); i++)
-        pg[i].count_info |= PGC_xen_heap;
+        pg[i].count_info = (pg[i].count_info & ~PGC_need_scrub) | PGC_xen_heap;
     va = mfn_to_virt(page_to_mfn(pg));
     if (!(memflags & MEMF_no_zero))
         memset(va, 0, PAGE_SIZE << order);
@@ -50,8 +50,14 @@ void *alloc_xenheap_pages(unsigned int order, unsigned int memflags)
 
 void free_xenheap_pages(void *va, unsigned int order)
 {
-    if (va)
-        free_pages(mfn_to_page(virt_to_mfn(va)), order);
+    struct page_info *pg;
+
+    if (!va)
+        return;
+    pg = mfn_to_page(virt_to_mfn(va));
+    for (unsigned long i = 0; i < (1UL << order); i++)
+        pg[i].count_info = (pg[i].count_info & ~PGC_xen_heap) | PGC_need_scrub;
+    free_pages(pg, order);
 }
 
 static unsigned int size_class(size_t total)

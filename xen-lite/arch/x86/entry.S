@@ -7,6 +7,7 @@
  */
 #include "asm/config.h"
 #include "asm/asm-offsets.h"
+#include "arch_x86.h"
 
 /* Vectors for which the CPU pushes an error code (SDM vol. 3 §6.13). */
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -67,12 +68,61 @@ common_entry:
         SAVE_ALL
         mov     %rsp, %rdi
         call    handle_trap
-        /* Fall through: the frame may have been edited (fix-ups, guests). */
+        testb   $3, UREGS_cs(%rsp)
+        jnz     ret_to_guest                /* interrupted a guest */
         .globl  restore_all
 restore_all:
         RESTORE_ALL
         add     $8, %rsp                    /* error code and vector */
         iretq
+
+/*
+ * syscall from a PV guest, after the per-CPU stub (arch/x86/domain.c) has
+ * moved to this CPU's stack and pushed SS and RSP: complete the frame as
+ * an interrupt would have (RFLAGS, CS, RIP, error code/vector) and call C.
+ * Interrupts are off (SFMASK clears IF).
+ */
+#define TRAP_syscall    0x100
+        .globl  syscall_enter
+syscall_enter:
+        push    %r11                        /* rflags */
+        push    $FLAT_RING3_CS64
+        push    %rcx                        /* rip */
+        push    $0
+        movl    $TRAP_syscall, 4(%rsp)
+        cld
+        SAVE_ALL
+        mov     %rsp, %rdi
+        call    pv_syscall_entry
+        /* fall through */
+
+/* Return to the guest whose frame is at %rsp (the top of this stack). */
+        .globl  ret_to_guest
+ret_to_guest:
+        mov     %rsp, %rdi
+        call    pv_return_to_guest          /* returns with interrupts off */
+        RESTORE_ALL
+        add     $8, %rsp
+        iretq
+
+/* 32-bit syscall: not for 64-bit PV guests; it lands as #UD on them. */
+        .globl  compat_syscall_enter
+compat_syscall_enter:
+        sysretl
+
+/* Start running the guest frame at regs (the top of this CPU's stack). */
+        .globl  reset_stack_and_resume_guest
+reset_stack_and_resume_guest:
+        mov     %rdi, %rsp
+        jmp     ret_to_guest
+
+/* Become this CPU's idle loop, on a reset stack. */
+        .globl  reset_stack_and_idle
+reset_stack_and_idle:
+        mov     %rdi, %rsp
+        xor     %ebp, %ebp
+        call    cpu_idle_loop
+        ud2
 
 /*
  * Resume the frame regs (an argument in %rdi) on the current stack: used to

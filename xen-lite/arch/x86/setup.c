@@ -12,7 +12,9 @@
 #include "xen/bootinfo.h"
 #include "xen/console.h"
 #include "xen/lib.h"
+#include "xen/m2p.h"
 #include "xen/mm.h"
+#include "xen/sched.h"
 #include "xen/param.h"
 #include "xen/percpu.h"
 #include "xen/selftest.h"
@@ -108,6 +110,12 @@ __noreturn void __start_xen(unsigned int magic, unsigned int mbi)
     timer_softirq_init();
     smp_ipi_init();
     time_init();
+    wallclock_init();
+    m2p_init();
+    pv_trap_init();
+    percpu_syscall_init(0);
+    scheduler_init();
+    domain_init();
     local_irq_enable();
     smp_boot_cpus(acpi.nr_cpus ? acpi.nr_cpus : 1);
     start_first_domain();

@@ -15,6 +15,7 @@
 #include "xen/mm.h"
 #include "xen/param.h"
 #include "xen/percpu.h"
+#include "xen/sched.h"
 #include "xen/smp.h"
 #include "xen/softirq.h"
 
@@ -85,10 +86,11 @@ static __noreturn void start_secondary(void)
     apic_init_ap();
     ap_callin = true;
     time_init_secondary();
+    percpu_syscall_init(cpu);
     pc->online = true;
     __atomic_add_fetch(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
     local_irq_enable();
-    cpu_idle_loop();
+    start_scheduling();
 }
 
 static struct percpu *alloc_cpu(unsigned int cpu, uint32_t apic_id)

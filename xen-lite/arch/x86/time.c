@@ -11,7 +11,9 @@
 #include "asm/time.h"
 #include "xen/lib.h"
 #include "xen/percpu.h"
+#include "xen/sched.h"
 #include "xen/timer.h"
+#include "xen.h"
 
 #define PIT_HZ          1193182
 #define CALIBRATE_MS    10
@@ -148,4 +150,91 @@ void time_init_secondary(void)
     t->stime_stamp = sync_time;
     t->scale = cpu_times[0].scale;
     __atomic_store_n(&sync_state, 3, __ATOMIC_RELEASE);
+}
+
+/* ---- guest time: vcpu_time_info (Xen's version protocol) and wallclock ---- */
+
+static uint64_t boot_wallclock_sec;     /* wall time at system time 0 */
+static uint32_t boot_wallclock_nsec;
+
+void update_vcpu_system_time(struct vcpu *v)
+{
+    const struct cpu_time *t = &cpu_times[v->processor];
+    struct vcpu_time_info *u = &v->vcpu_info->time;
+
+    u->version = (u->version + 1) | 1;  /* odd: an update is under way */
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    u->tsc_timestamp = t->tsc_stamp;
+    u->system_time = t->stime_stamp;
+    u->tsc_to_system_mul = t->scale.mul_frac;
+    u->tsc_shift = t->scale.shift;
+    u->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    u->version++;
+}
+
+void update_domain_wallclock(struct domain *d)
+{
+    struct shared_info *s = d->shared_info;
+
+    s->wc_version = (s->wc_version + 1) | 1;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    s->wc_sec = (uint32_t)boot_wallclock_sec;
+    s->wc_sec_hi = boot_wallclock_sec >> 32;
+    s->wc_nsec = boot_wallclock_nsec;
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
+    s->wc_version++;
+}
+
+uint64_t wallclock_now_sec(void)
+{
+    return boot_wallclock_sec + NOW() / 1000000000;
+}
+
+/* CMOS real-time clock (MC146818 datasheet; register B says BCD or binary). */
+static unsigned int cmos_read(unsigned int reg)
+{
+    outb(reg, 0x70);
+    return inb(0x71);
+}
+
+static unsigned int bcd(unsigned int v, bool is_bcd)
+{
+    return is_bcd ? (v & 0xf) + (v >> 4) * 10 : v;
+}
+
+static uint64_t days_from_civil(unsigned int y, unsigned int m, unsigned int d)
+{
+    /* Days since 1970-01-01 of a Gregorian date. */
+    y -= m <= 2;
+    unsigned int era = y / 400, yoe = y - era * 400;
+    unsigned int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    unsigned int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (uint64_t)era * 146097 + doe - 719468;
+}
+
+void wallclock_init(void)
+{
+    unsigned int sec, min, hour, day, mon, year, cent, regb;
+    bool is_bcd;
+
+    for (int i = 0; i < 1000000 && (cmos_read(0x0a) & 0x80); i++)
+        cpu_relax();                    /* wait out an update */
+    sec = cmos_read(0x00);
+    min = cmos_read(0x02);
+    hour = cmos_read(0x04);
+    day = cmos_read(0x07);
+    mon = cmos_read(0x08);
+    year = cmos_read(0x09);
+    cent = cmos_read(0x32);
+    regb = cmos_read(0x0b);
+    is_bcd = !(regb & 4);
+    year = bcd(year, is_bcd) + (cent ? bcd(cent, is_bcd) * 100 : 2000);
+    if (year < 1970)
+        year += 100;
+    boot_wallclock_sec = days_from_civil(year, bcd(mon, is_bcd), bcd(day, is_bcd)) * 86400 +
+                         bcd(hour & 0x7f, is_bcd) * 3600 + bcd(min, is_bcd) * 60 +
+                         bcd(sec, is_bcd);
+    boot_wallclock_sec -= NOW() / 1000000000;
+    boot_wallclock_nsec = 0;
 }

@@ -20,8 +20,10 @@ struct cpu_info {
     unsigned int _pad0;
     struct vcpu *current_vcpu;
     struct percpu *percpu;
-    unsigned long _pad1;
+    unsigned long syscall_scratch;      /* the syscall stub's spare slot */
 };
+_Static_assert((sizeof(struct cpu_info) - offsetof(struct cpu_info, guest_regs.es)) % 16 == 0,
+               "RSP0 (the guest frame's end) must be 16-byte aligned");
 
 static inline struct cpu_info *get_cpu_info(void)
 {

@@ -7,17 +7,13 @@
 #ifndef ASM_DESC_H
 #define ASM_DESC_H
 
-#define FIRST_RESERVED_GDT_PAGE     14
-#define FIRST_RESERVED_GDT_ENTRY    (FIRST_RESERVED_GDT_PAGE * 512)
+#include "arch_x86.h"                   /* FLAT_RING3_*, FIRST_RESERVED_GDT_* */
+
 #define GDT_PAGES                   16
 #define GDT_LIMIT                   (GDT_PAGES * 4096 - 1)
 
 #define __HYPERVISOR_CS     0xe008      /* ring 0, 64-bit */
 #define __HYPERVISOR_DS     0xe010
-#define FLAT_RING3_CS32     0xe023      /* ring 3, compatibility mode */
-#define FLAT_RING3_DS32     0xe02b      /* ring 3 data (also SS) */
-#define FLAT_RING3_CS64     0xe033      /* ring 3, 64-bit */
-#define FLAT_RING3_SS64     0xe02b
 #define TSS_SELECTOR        0xe040
 #define LDT_SELECTOR        0xe050
 

@@ -28,4 +28,11 @@ const struct cpu_time *cpu_time_of(unsigned int cpu);
 void udelay(unsigned long us);
 void time_sync_bsp(void);
 
+struct vcpu;
+struct domain;
+void update_vcpu_system_time(struct vcpu *v);
+void update_domain_wallclock(struct domain *d);
+void wallclock_init(void);
+uint64_t wallclock_now_sec(void);
+
 #endif

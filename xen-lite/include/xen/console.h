@@ -9,6 +9,10 @@ enum { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 
 void console_init_preirq(void);
 void console_puts_raw(const char *s, size_t len);
+void console_puts_guest(unsigned int domid, const char *s, size_t len);
+bool console_poll_input(void);
+size_t console_read_input(char *buf, size_t len);
+void console_start_input_poll(void);
 /* Copy up to len bytes of the console ring from *pos; returns bytes copied. */
 size_t console_ring_read(char *buf, size_t len, size_t *pos);
 size_t console_ring_size(void);

@@ -13,19 +13,20 @@ struct boot_info;
 /*
  * One per machine frame, 32 bytes.  count_info holds the general reference
  * count and PGC_ flags; type_info the page type, PGT_ flags and the type
- * count (Xen's model, used by the PV MMU).  next/prev link the frame on one
- * list (buddy free list or its owner's list) by frame number.
+ * count (Xen's model, used by the PV MMU; a free frame keeps its buddy
+ * order there instead).  next/prev link the frame on one list (buddy free
+ * list or its owner's list) by frame number.
  */
 struct page_info {
     uint32_t next, prev;
     uint64_t count_info;
     uint64_t type_info;
     uint16_t owner;                     /* domid; DOMID_XEN for the hypervisor */
-    uint16_t nr_validated_ptes;         /* progress of preemptible (de)validation */
-    uint8_t order;                      /* buddy order, on the first free frame */
-    uint8_t partial_flags;
-    uint16_t _pad;
+    uint16_t nr_validated_ptes;         /* (de)validation progress, PTF_* flag */
+    uint32_t tlbflush_timestamp;        /* TLB clock when last unmapped */
 };
+#define PTF_partial_set     0x8000      /* in nr_validated_ptes: see page_type.c */
+#define page_order(pg)      ((pg)->type_info)   /* free frames only */
 _Static_assert(sizeof(struct page_info) == 32, "page_info is 32 bytes");
 
 /* count_info flags. */

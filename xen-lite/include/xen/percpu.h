@@ -21,6 +21,8 @@ struct percpu {
     s_time_t lapic_timer_deadline;      /* ns of the programmed one-shot */
     unsigned long irq_count;            /* interrupts taken, for self-tests */
     unsigned long ipi_count;
+    unsigned long preempt_budget;       /* page-table entries before yielding */
+    struct sched_pcpu *sched;           /* the scheduler's per-pCPU data */
 };
 
 extern struct percpu *percpu_area[NR_CPUS];
@@ -30,6 +32,12 @@ extern unsigned int nr_cpu_ids;         /* CPUs found in the MADT (capped) */
 static inline struct percpu *per_cpu(unsigned int cpu)
 {
     return percpu_area[cpu];
+}
+
+/* The cpu_info (and so the running vCPU) of any CPU. */
+static inline struct cpu_info *get_cpu_info_of(unsigned int cpu)
+{
+    return stack_cpu_info(per_cpu(cpu)->stack);
 }
 
 #define for_each_online_cpu(c) \

@@ -11,5 +11,6 @@ extern char xen_cmdline[1024];
 
 /* Run the self-tests, or build dom0 from module 1; never returns. */
 __attribute__((noreturn)) void start_first_domain(void);
+void construct_dom0(const struct boot_module *kern, const struct boot_module *initrd);
 
 #endif

@@ -8,6 +8,7 @@
 
 typedef uint64_t paddr_t;
 typedef uint64_t mfn_t;
+typedef uint16_t domid_t;          /* as hypercalls/xen.h */
 
 #define ARRAY_SIZE(a)       (sizeof(a) / sizeof((a)[0]))
 #define ROUNDUP(x, a)       (((x) + (a) - 1) & ~((__typeof__(x))(a) - 1))

@@ -1,0 +1,293 @@
+/*
+ * Building dom0 from the first Multiboot2 module, laid out exactly as Xen
+ * lays out a 64-bit PV guest (public xen.h, "start_info"): from VIRT_BASE,
+ * the kernel, the ramdisk, the p2m list, start_info, the bootstrap page
+ * tables and a stack, all mapped 1:1 onto the first pseudo-physical frames
+ * and padded to a 4 MiB boundary with at least 512 KiB to spare.  The page
+ * tables are then validated through the same page-type code as any guest's.
+ */
+#include "asm/atomic.h"
+#include "asm/page.h"
+#include "asm/time.h"
+#include "xen/bootinfo.h"
+#include "xen/event.h"
+#include "xen/lib.h"
+#include "xen/libelf.h"
+#include "xen/m2p.h"
+#include "xen/param.h"
+#include "xen/percpu.h"
+#include "xen/pv_mm.h"
+#include "xen/sched.h"
+#include "xen/setup.h"
+#include "xen/version.h"
+#include "version.h"
+#include "xen.h"
+
+#define MB(x)           ((unsigned long)(x) << 20)
+#define L1_PROT         (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
+#define UPPER_PROT      (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_USER)
+#define SUPPORTED_FEATURES ((1U << XENFEAT_pae_pgdir_above_4gb) | \
+                            (1U << XENFEAT_mmu_pt_update_preserve_ad) | \
+                            (1U << XENFEAT_highmem_assist) | (1U << XENFEAT_dom0))
+
+static unsigned long opt_dom0_mem;      /* bytes; 0 = all but a reserve */
+static unsigned long opt_dom0_max_vcpus;
+
+/* Xen's syntax: dom0_mem=[min:<size>,][max:<size>,][<size>]; bare = KiB. */
+static int parse_dom0_mem(const char *s)
+{
+    while (s && *s) {
+        const char *end;
+        unsigned long long v;
+        bool max = !strncmp(s, "max:", 4), min = !strncmp(s, "min:", 4);
+
+        s += (max || min) ? 4 : 0;
+        v = simple_strtoull(s, &end, 0);
+        if (end == s)
+            return -1;
+        if (*end == 'k' || *end == 'K') v <<= 10, end++;
+        else if (*end == 'm' || *end == 'M') v <<= 20, end++;
+        else if (*end == 'g' || *end == 'G') v <<= 30, end++;
+        else if (*end == 't' || *end == 'T') v <<= 40, end++;
+        else v <<= 10;
+        if (!min)
+            opt_dom0_mem = v;
+        if (*end && *end != ',')
+            return -1;
+        s = *end ? end + 1 : end;
+    }
+    return 0;
+}
+custom_param("dom0_mem", parse_dom0_mem);
+integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
+
+struct layout {
+    uint64_t v_start, kern_start, kern_end;
+    uint64_t initrd_start, initrd_end;
+    uint64_t p2m_start, p2m_end;
+    uint64_t si_start, pt_start, pt_end, stack_start, v_end;
+    unsigned long nr_pt_pages;
+};
+
+/* How many table pages cover [lo, hi) at a level of `shift` bits. */
+static unsigned long nr_tables(uint64_t lo, uint64_t hi, unsigned int shift)
+{
+    return ((ROUNDUP(hi, 1UL << shift)) - ROUNDDOWN(lo, 1UL << shift)) >> shift;
+}
+
+static void compute_layout(const struct elf_image *img, size_t initrd_len,
+                           unsigned long nr_pages, struct layout *l)
+{
+    l->v_start = img->virt_base;
+    l->kern_start = img->virt_kstart;
+    l->kern_end = img->virt_kend;
+    l->initrd_start = ROUNDUP(l->kern_end, PAGE_SIZE);
+    l->initrd_end = l->initrd_start + initrd_len;
+    l->p2m_start = ROUNDUP(l->initrd_end, PAGE_SIZE);
+    l->p2m_end = l->p2m_start + nr_pages * sizeof(unsigned long);
+    l->si_start = ROUNDUP(l->p2m_end, PAGE_SIZE);
+    l->pt_start = l->si_start + PAGE_SIZE;
+    for (l->nr_pt_pages = 2; ; l->nr_pt_pages++) {
+        l->pt_end = l->pt_start + l->nr_pt_pages * PAGE_SIZE;
+        l->stack_start = l->pt_end;
+        l->v_end = ROUNDUP(l->stack_start + PAGE_SIZE, MB(4));
+        if (l->v_end - (l->stack_start + PAGE_SIZE) < (512UL << 10))
+            l->v_end += MB(4);
+        if (1 + nr_tables(l->v_start, l->v_end, 39) + nr_tables(l->v_start, l->v_end, 30) +
+            nr_tables(l->v_start, l->v_end, 21) <= l->nr_pt_pages)
+            break;
+    }
+}
+
+static unsigned long *dom0_mfns;        /* pfn -> mfn while building */
+static uint64_t dom0_v_start;
+
+static void *va_ptr(uint64_t va)
+{
+    return (char *)mfn_to_virt(dom0_mfns[(va - dom0_v_start) >> PAGE_SHIFT]) +
+           (va & (PAGE_SIZE - 1));
+}
+
+/* Copy (or zero) bytes into the new domain at virtual address va. */
+static int put_bytes(uint64_t va, const void *src, size_t len, void *unused)
+{
+    while (len) {
+        size_t n = MIN(len, PAGE_SIZE - (va & (PAGE_SIZE - 1)));
+        if (src) {
+            memcpy(va_ptr(va), src, n);
+            src = (const char *)src + n;
+        } else {
+            memset(va_ptr(va), 0, n);
+        }
+        va += n;
+        len -= n;
+    }
+    return 0;
+}
+
+static unsigned long default_dom0_pages(void)
+{
+    unsigned long avail = heap_free_pages();
+    unsigned long reserve = MIN(avail / 16, MB(128) >> PAGE_SHIFT);
+
+    if (opt_dom0_mem)
+        return MIN(opt_dom0_mem >> PAGE_SHIFT, avail - MIN(avail, 256UL));
+    return avail - reserve;
+}
+
+static void allocate_memory(struct domain *d, unsigned long nr_pages)
+{
+    d->max_pages = nr_pages;
+    dom0_mfns = xmalloc_bytes(nr_pages * sizeof(unsigned long));
+    if (!dom0_mfns)
+        panic("Could not set up DOM0: no memory for its frame list");
+    for (unsigned long i = 0; i < nr_pages; i++) {
+        struct page_info *pg = alloc_domain_page(d, 0);
+        if (!pg)
+            panic("Could not set up DOM0: out of memory after %lu of %lu pages", i, nr_pages);
+        dom0_mfns[i] = page_to_mfn(pg);
+        set_gpfn_from_mfn(dom0_mfns[i], i);
+    }
+}
+
+/* Fill the bootstrap page tables: every page of [v_start, v_end). */
+static unsigned long build_page_tables(const struct layout *l)
+{
+    uint64_t next_pt = l->pt_start;
+    unsigned long l4 = dom0_mfns[(next_pt - l->v_start) >> PAGE_SHIFT];
+    uint64_t *tables[5] = { 0 };
+
+    memset(mfn_to_virt(l4), 0, PAGE_SIZE);
+    next_pt += PAGE_SIZE;
+    for (uint64_t va = l->v_start; va < l->v_end; va += PAGE_SIZE) {
+        uint64_t *t = mfn_to_virt(l4);
+        for (int lvl = 4; lvl > 1; lvl--) {
+            uint64_t *e = &t[pt_index(va, lvl)];
+            if (!(*e & _PAGE_PRESENT)) {
+                unsigned long mfn = dom0_mfns[(next_pt - l->v_start) >> PAGE_SHIFT];
+                BUG_ON(next_pt >= l->pt_end);
+                memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+                *e = ((uint64_t)mfn << PAGE_SHIFT) | UPPER_PROT;
+                next_pt += PAGE_SIZE;
+            }
+            t = mfn_to_virt(pte_mfn(*e));
+            tables[lvl - 1] = t;
+        }
+        /* The bootstrap page tables themselves are mapped read-only. */
+        tables[1][pt_index(va, 1)] =
+            ((uint64_t)dom0_mfns[(va - l->v_start) >> PAGE_SHIFT] << PAGE_SHIFT) |
+            (va >= l->pt_start && va < l->pt_end ? L1_PROT & ~_PAGE_RW : L1_PROT);
+    }
+    return l4;
+}
+
+static void write_hypercall_page(uint64_t va)
+{
+    uint8_t *p = va_ptr(va);
+
+    for (unsigned int i = 0; i < XEN_HYPERCALL_PAGE_SLOTS; i++, p += 32) {
+        static const uint8_t tmpl[] = { 0x51, 0x41, 0x53, 0xb8, 0, 0, 0, 0,
+                                        0x0f, 0x05, 0x41, 0x5b, 0x59, 0xc3 };
+        memset(p, 0xcc, 32);
+        memcpy(p, tmpl, sizeof(tmpl));
+        memcpy(p + 4, &i, 4);
+    }
+    /* iret does not return: push rcx, r11, rax, then the hypercall. */
+    p = (uint8_t *)va_ptr(va) + __HYPERVISOR_iret * 32;
+    memcpy(p, (const uint8_t[]){ 0x51, 0x41, 0x53, 0x50, 0xb8, __HYPERVISOR_iret, 0, 0, 0,
+                                 0x0f, 0x05 }, 11);
+}
+
+static void write_start_info(struct domain *d, const struct layout *l,
+                             unsigned long nr_pages, size_t initrd_len,
+                             const char *cmdline)
+{
+    struct start_info *si = va_ptr(l->si_start);
+
+    memset(si, 0, PAGE_SIZE);
+    snprintf(si->magic, sizeof(si->magic), "xen-%u.%u-x86_64", XEN_LITE_ABI_MAJOR,
+             XEN_LITE_ABI_MINOR);
+    si->nr_pages = nr_pages;
+    si->shared_info = virt_to_maddr(d->shared_info);
+    si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;
+    si->pt_base = l->pt_start;
+    si->nr_pt_frames = l->nr_pt_pages;
+    si->mfn_list = l->p2m_start;
+    si->mod_start = initrd_len ? l->initrd_start : 0;
+    si->mod_len = initrd_len;
+    if (cmdline)
+        strlcpy((char *)si->cmd_line, cmdline, sizeof(si->cmd_line));
+}
+
+static void print_layout(const struct layout *l, unsigned long nr_pages, uint64_t entry)
+{
+    printk("*** Building a PV Dom0 ***\n");
+    printk("PHYSICAL MEMORY ARRANGEMENT:\n");
+    printk(" Dom0 alloc.:   %lu pages (%lu MB)\n", nr_pages, nr_pages >> 8);
+    printk("VIRTUAL MEMORY ARRANGEMENT:\n");
+    printk(" Loaded kernel: %016lx->%016lx\n", l->kern_start, l->kern_end);
+    printk(" Init. ramdisk: %016lx->%016lx\n", l->initrd_start, l->initrd_end);
+    printk(" Phys-Mach map: %016lx->%016lx\n", l->p2m_start, l->p2m_end);
+    printk(" Start info:    %016lx->%016lx\n", l->si_start, l->si_start + PAGE_SIZE);
+    printk(" Page tables:   %016lx->%016lx\n", l->pt_start, l->pt_end);
+    printk(" Boot stack:    %016lx->%016lx\n", l->stack_start, l->stack_start + PAGE_SIZE);
+    printk(" TOTAL:         %016lx->%016lx\n", l->v_start, l->v_end);
+    printk(" ENTRY ADDRESS: %016lx\n", entry);
+}
+
+static void start_vcpus(struct domain *d, unsigned long l4, const struct layout *l,
+                        uint64_t entry)
+{
+    struct vcpu *v0 = d->vcpu[0];
+    int rc;
+
+    /* The same validation as a guest's own pin: no short cut. */
+    if ((rc = get_page_and_type(mfn_to_page(l4), d->domain_id, PGT_l4_page_table, false)))
+        panic("Could not set up DOM0: its page tables fail validation (%d)", rc);
+    v0->arch.guest_table = l4;
+    pv_vcpu_init_context(v0, entry, l->stack_start + PAGE_SIZE, l->si_start);
+    clear_bit(_VPF_down, &v0->pause_flags);
+}
+
+void construct_dom0(const struct boot_module *kern, const struct boot_module *initrd)
+{
+    struct elf_image img;
+    struct layout l;
+    struct domain *d;
+    unsigned int nr_vcpus = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : nr_cpus_online;
+    size_t initrd_len = initrd ? initrd->end - initrd->start : 0;
+    unsigned long nr_pages;
+    const char *err;
+    int rc;
+
+    err = elf_parse(maddr_to_virt(kern->start), kern->end - kern->start,
+                    SUPPORTED_FEATURES, &img);
+    if (err)
+        panic("Could not set up DOM0 guest OS: %s", err);
+    nr_vcpus = MIN(nr_vcpus, (unsigned int)MAX_VIRT_CPUS);
+    if (!(d = domain_create(0, nr_vcpus, true, &rc)))
+        panic("Could not set up DOM0: domain creation failed (%d)", rc);
+    dom0 = d;
+    for (unsigned int i = 0; i < nr_vcpus; i++)
+        if (!vcpu_create(d, i))
+            panic("Could not set up DOM0: vCPU %u", i);
+    nr_pages = default_dom0_pages();
+    compute_layout(&img, initrd_len, nr_pages, &l);
+    if (nr_pages < (l.v_end - l.v_start) >> PAGE_SHIFT)
+        panic("Could not set up DOM0: it needs at least %lu MB for its bootstrap region",
+              ((l.v_end - l.v_start) >> 20) + 1);
+    print_layout(&l, nr_pages, img.entry);
+    allocate_memory(d, nr_pages);
+    dom0_v_start = l.v_start;
+    elf_load(&img, put_bytes, NULL);
+    if (initrd_len)
+        put_bytes(l.initrd_start, maddr_to_virt(initrd->start), initrd_len, NULL);
+    put_bytes(l.p2m_start, dom0_mfns, nr_pages * sizeof(unsigned long), NULL);
+    put_bytes(l.stack_start, NULL, PAGE_SIZE, NULL);
+    if (img.hypercall_page)
+        write_hypercall_page(img.hypercall_page);
+    write_start_info(d, &l, nr_pages, initrd_len, kern->cmdline);
+    start_vcpus(d, build_page_tables(&l), &l, img.entry);
+    printk("Dom0 has maximum %u VCPUs\n", nr_vcpus);
+    xfree(dom0_mfns);
+}

@@ -1,0 +1,247 @@
+/*
+ * 64-bit PV guests in ring 3: exceptions and events are "bounced" into the
+ * guest kernel on its own stack with Xen's frame (RCX, R11, [error code],
+ * RIP, CS, RFLAGS, RSP, SS from low to high addresses; CS's RPL is 0 when
+ * the guest kernel was interrupted, 3 for its user mode).  The virtual IF is
+ * vcpu_info.evtchn_upcall_mask; the real IF is always on in the guest.
+ */
+#include "asm/desc.h"
+#include "asm/guest_access.h"
+#include "asm/msr.h"
+#include "asm/processor.h"
+#include "asm/traps.h"
+#include "xen/event.h"
+#include "xen/hypercall.h"
+#include "xen/lib.h"
+#include "xen/percpu.h"
+#include "xen/pv_mm.h"
+#include "xen/sched.h"
+#include "xen/softirq.h"
+#include "xen.h"
+
+/* Vectors for which the CPU pushes an error code. */
+static bool has_error_code(unsigned int vec)
+{
+    return vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21;
+}
+
+unsigned long pv_guest_cr3(const struct vcpu *v)
+{
+    if (!v->arch.kernel_mode && v->arch.guest_table_user)
+        return v->arch.guest_table_user;
+    return v->arch.guest_table;
+}
+
+void pv_load_cr3(struct vcpu *v)
+{
+    write_cr3(pv_guest_cr3(v) << PAGE_SHIFT);
+    tlbflush_note_local();
+}
+
+/* Kernel <-> user: page tables and the two GS bases swap (Xen's model). */
+void pv_toggle_guest_mode(struct vcpu *v)
+{
+    v->arch.kernel_mode = !v->arch.kernel_mode;
+    __asm__ __volatile__("swapgs" ::: "memory");
+    pv_load_cr3(v);
+}
+
+void pv_inject_exception(struct vcpu *v, unsigned int vector, int error_code)
+{
+    const struct trap_info *ti = &v->arch.trap_ctxt[vector];
+    struct trap_bounce *tb = &v->arch.trap_bounce;
+
+    if (!ti->address) {
+        char why[64];
+        snprintf(why, sizeof(why), "unhandled exception %u (error %#x)", vector,
+                 error_code);
+        domain_crash(v->domain, why);
+        return;
+    }
+    tb->flags = TBF_EXCEPTION | (error_code >= 0 ? TBF_EXCEPTION_ERRCODE : 0) |
+                (TI_GET_IF(ti) ? TBF_INTERRUPT : 0);
+    tb->error_code = error_code;
+    tb->cs = ti->cs;
+    tb->eip = ti->address;
+}
+
+void pv_inject_page_fault(struct vcpu *v, unsigned long cr2, uint32_t error_code)
+{
+    v->vcpu_info->arch.cr2 = cr2;
+    pv_inject_exception(v, TRAP_page_fault, error_code);
+}
+
+/*
+ * Write the bounce frame for v->arch.trap_bounce on the guest kernel stack
+ * and point regs at the handler.  -EFAULT if that stack is unusable.
+ */
+int pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    struct trap_bounce *tb = &v->arch.trap_bounce;
+    uint8_t *mask = &v->vcpu_info->evtchn_upcall_mask;
+    uint64_t frame[8], cs = regs->cs, sp;
+    unsigned int n = 0;
+    uint8_t saved_mask;
+
+    if (!v->arch.kernel_mode) {
+        pv_toggle_guest_mode(v);
+        sp = v->arch.kernel_sp;
+    } else {
+        sp = regs->rsp;
+        cs &= ~3UL;                     /* tell the guest: kernel context */
+    }
+    sp &= ~15UL;
+    saved_mask = *mask;
+    frame[n++] = regs->rcx;
+    frame[n++] = regs->r11;
+    if (tb->flags & TBF_EXCEPTION_ERRCODE)
+        frame[n++] = tb->error_code;
+    frame[n++] = regs->rip;
+    frame[n++] = cs | ((uint64_t)saved_mask << 32);
+    frame[n++] = (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
+                 (saved_mask ? 0 : X86_EFLAGS_IF) |
+                 ((v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl))
+                  ? (uint64_t)v->arch.iopl << 12 : 0);
+    frame[n++] = regs->rsp;
+    frame[n++] = regs->ss;
+    sp -= n * 8;
+    if (copy_to_guest(sp, frame, n * 8))
+        return -XEN_EFAULT;
+    if (tb->flags & TBF_INTERRUPT)
+        *mask = 1;
+    regs->rflags = (regs->rflags & ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF |
+                                     X86_EFLAGS_NT | X86_EFLAGS_TF)) | X86_EFLAGS_IF;
+    regs->ss = FLAT_KERNEL_SS;
+    regs->rsp = sp;
+    regs->cs = FLAT_KERNEL_CS;
+    regs->rip = tb->eip;
+    tb->flags = 0;
+    return 0;
+}
+
+/*
+ * Last stop before a guest runs again (interrupts off on return): run
+ * softirqs (which may switch vCPUs and never come back), then deliver a
+ * pending exception bounce or event upcall.
+ */
+void pv_return_to_guest(struct cpu_user_regs *regs)
+{
+    for (;;) {
+        struct vcpu *v;
+
+        local_irq_disable();
+        if (softirq_pending(smp_processor_id())) {
+            local_irq_enable();
+            do_softirq();
+            continue;
+        }
+        v = current;
+        if (!v->arch.trap_bounce.flags && vcpu_event_delivery_pending(v) &&
+            v->arch.event_callback) {
+            v->arch.trap_bounce.flags = TBF_INTERRUPT;
+            v->arch.trap_bounce.eip = v->arch.event_callback;
+            v->arch.trap_bounce.cs = FLAT_KERNEL_CS;
+        }
+        if (!v->arch.trap_bounce.flags)
+            return;
+        if (pv_create_bounce_frame(v, regs)) {
+            v->arch.trap_bounce.flags = 0;
+            local_irq_enable();
+            domain_crash(v->domain, "cannot write a bounce frame on the guest kernel stack");
+        }
+    }
+}
+
+/* A syscall instruction from guest user mode goes to the syscall callback. */
+static void syscall_from_user(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    struct trap_bounce *tb = &v->arch.trap_bounce;
+
+    if (!v->arch.syscall_callback) {
+        pv_inject_exception(v, TRAP_invalid_op, -1);
+        return;
+    }
+    tb->flags = v->arch.syscall_disables_events ? TBF_INTERRUPT : 0;
+    tb->eip = v->arch.syscall_callback;
+    tb->cs = FLAT_KERNEL_CS;
+    /* The frame's CS/SS are the user's; rcx/r11 hold rip/rflags. */
+    regs->cs = FLAT_USER_CS64;
+    regs->ss = FLAT_USER_SS64;
+}
+
+/* C side of the syscall entry (arch/x86/entry.S). */
+void pv_syscall_entry(struct cpu_user_regs *regs);
+void pv_syscall_entry(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+
+    local_irq_enable();
+    if (likely(v->arch.kernel_mode))
+        pv_hypercall(regs);
+    else
+        syscall_from_user(v, regs);
+}
+
+/* A software interrupt `int $n` that reached us as #GP: the guest's gate? */
+static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint8_t insn[2];
+    const struct trap_info *ti;
+    unsigned int dpl_needed = v->arch.kernel_mode ? 1 : 3;
+
+    /* QEMU's TCG reports the vector wrongly in the error code: decode. */
+    if (!(regs->error_code & 2) || copy_from_guest(insn, regs->rip, 2) || insn[0] != 0xcd)
+        return false;
+    ti = &v->arch.trap_ctxt[insn[1]];
+    if (!ti->address || TI_GET_DPL(ti) < dpl_needed)
+        return false;
+    regs->rip += 2;
+    v->arch.trap_bounce = (struct trap_bounce){
+        .flags = TBF_EXCEPTION | (TI_GET_IF(ti) ? TBF_INTERRUPT : 0),
+        .cs = ti->cs, .eip = ti->address };
+    return true;
+}
+
+/* Exceptions taken while a PV guest ran (handle_trap's guest hook). */
+static void guest_trap(struct cpu_user_regs *regs, unsigned int vec)
+{
+    struct vcpu *v = current;
+
+    if (vec >= 32) {
+        printk(XENLOG_WARNING "d%uv%u: stray interrupt vector %#x\n",
+               v->domain->domain_id, v->vcpu_id, vec);
+        return;
+    }
+    switch (vec) {
+    case TRAP_page_fault:
+        pv_inject_page_fault(v, read_cr2(), regs->error_code);
+        return;
+    case TRAP_gp_fault:
+        if (pv_emulate_privileged(regs) || soft_interrupt(v, regs))
+            return;
+        break;
+    case TRAP_invalid_op:
+        if (pv_emulate_forced(regs))
+            return;
+        break;
+    case TRAP_no_device:
+        if (v->arch.fpu_dirty_ts) {
+            /* The guest set its virtual TS: clear ours and tell it. */
+            write_cr0(read_cr0() & ~X86_CR0_TS);
+            v->arch.fpu_dirty_ts = false;
+        }
+        break;
+    case TRAP_nmi:
+    case TRAP_machine_check:
+        return;                         /* platform events, not the guest's */
+    case TRAP_double_fault:
+        domain_crash(v->domain, "double fault");
+        return;
+    }
+    pv_inject_exception(v, vec, has_error_code(vec) ? (int)regs->error_code : -1);
+}
+
+void pv_trap_init(void)
+{
+    guest_trap_hook = guest_trap;
+}

@@ -1,0 +1,67 @@
+/*
+ * Copies to and from guest virtual addresses.  The copy is one `rep movsb`
+ * listed in the exception table: if it faults, the fault handler resumes at
+ * the fix-up with RCX still holding the bytes left, which we return.
+ */
+#include "asm/config.h"
+#include "asm/guest_access.h"
+#include "asm/traps.h"
+#include "xen/lib.h"
+
+bool guest_range_ok(unsigned long va, unsigned long len)
+{
+    unsigned long end = va + len;
+
+    if (end < va)
+        return false;
+    /* Canonical, and clear of the hypervisor's slots 256-271. */
+    if (va < 0x0000800000000000UL)
+        return end <= 0x0000800000000000UL;
+    return va >= HYPERVISOR_VIRT_END_ && end >= va;
+}
+
+static unsigned long copy_guarded(void *dst, const void *src, unsigned long n)
+{
+    __asm__ __volatile__(
+        "1: rep movsb\n"
+        "2:\n"
+        _ASM_EXTABLE(1b, 2b)
+        : "+D"(dst), "+S"(src), "+c"(n) :: "memory");
+    return n;
+}
+
+unsigned long raw_copy_from_guest(void *dst, unsigned long src, unsigned long len)
+{
+    if (!guest_range_ok(src, len))
+        return len;
+    return copy_guarded(dst, (const void *)src, len);
+}
+
+unsigned long raw_copy_to_guest(unsigned long dst, const void *src, unsigned long len)
+{
+    if (!guest_range_ok(dst, len))
+        return len;
+    return copy_guarded((void *)dst, src, len);
+}
+
+unsigned long raw_clear_guest(unsigned long dst, unsigned long len)
+{
+    if (!guest_range_ok(dst, len))
+        return len;
+    __asm__ __volatile__(
+        "1: rep stosb\n"
+        "2:\n"
+        _ASM_EXTABLE(1b, 2b)
+        : "+D"(dst), "+c"(len) : "a"(0) : "memory");
+    return len;
+}
+
+int get_guest_u64(uint64_t *val, unsigned long va)
+{
+    return copy_from_guest(val, va, sizeof(*val));
+}
+
+int put_guest_u64(unsigned long va, uint64_t val)
+{
+    return copy_to_guest(va, &val, sizeof(val));
+}

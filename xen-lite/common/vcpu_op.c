@@ -1,0 +1,182 @@
+/*
+ * vcpu_op: bringing vCPUs up and down, their timers (periodic and one-shot
+ * VIRQ_TIMER), runstate information, and moving vcpu_info into a page of
+ * the guest's choosing.
+ */
+#include "asm/guest_access.h"
+#include "asm/page.h"
+#include "asm/time.h"
+#include "xen/event.h"
+#include "xen/hypercall.h"
+#include "xen/lib.h"
+#include "xen/pv_mm.h"
+#include "xen/sched.h"
+#include "xen/softirq.h"
+#include "vcpu.h"
+#include "xen_errno.h"
+
+static void singleshot_fired(void *data)
+{
+    send_guest_vcpu_virq(data, VIRQ_TIMER);
+}
+
+static void periodic_fired(void *data)
+{
+    struct vcpu *v = data;
+    s_time_t now = NOW();
+
+    send_guest_vcpu_virq(v, VIRQ_TIMER);
+    do
+        v->periodic_last += v->periodic_period;
+    while (v->periodic_last + v->periodic_period <= now);
+    set_timer(&v->periodic_timer, v->periodic_last + v->periodic_period);
+}
+
+static void poll_timed_out(void *data)
+{
+    vcpu_kick(data);
+}
+
+void vcpu_timers_init(struct vcpu *v)
+{
+    init_timer(&v->singleshot_timer, singleshot_fired, v, v->processor);
+    init_timer(&v->periodic_timer, periodic_fired, v, v->processor);
+    init_timer(&v->poll_timer, poll_timed_out, v, v->processor);
+}
+
+/* Keep a vCPU's timers on the pCPU it runs on. */
+void vcpu_timers_follow(struct vcpu *v, unsigned int cpu)
+{
+    if (v->singleshot_timer.cpu != cpu) {
+        migrate_timer(&v->singleshot_timer, cpu);
+        migrate_timer(&v->periodic_timer, cpu);
+        migrate_timer(&v->poll_timer, cpu);
+    }
+}
+
+static long register_vcpu_info(struct vcpu *v, unsigned long arg)
+{
+    struct vcpu_register_vcpu_info info;
+    struct page_info *pg;
+    struct vcpu_info *new;
+
+    if (copy_from_guest_obj(&info, arg))
+        return -XEN_EFAULT;
+    if (info.rsvd || info.offset > PAGE_SIZE - sizeof(struct vcpu_info) ||
+        (info.offset & 7))
+        return -XEN_EINVAL;
+    if (v->vcpu_info_mfn)
+        return -XEN_EINVAL;             /* only once */
+    if (!mfn_valid(info.mfn))
+        return -XEN_EINVAL;
+    pg = mfn_to_page(info.mfn);
+    if (get_page_and_type(pg, v->domain->domain_id, PGT_writable_page, false))
+        return -XEN_EINVAL;
+    new = (struct vcpu_info *)((char *)mfn_to_virt(info.mfn) + info.offset);
+    *new = *v->vcpu_info;
+    v->vcpu_info = new;
+    v->vcpu_info_mfn = info.mfn;
+    /* Re-assert any pending events in the new place. */
+    new->evtchn_upcall_pending = 1;
+    new->evtchn_pending_sel = ~0UL;
+    update_vcpu_system_time(v);
+    return 0;
+}
+
+static long set_periodic(struct vcpu *v, unsigned long arg)
+{
+    struct vcpu_set_periodic_timer t;
+
+    if (copy_from_guest_obj(&t, arg))
+        return -XEN_EFAULT;
+    if (t.period_ns < (uint64_t)MILLISECS(1) || t.period_ns > (uint64_t)SECONDS(3600))
+        return -XEN_EINVAL;
+    v->periodic_period = t.period_ns;
+    v->periodic_last = NOW();
+    set_timer(&v->periodic_timer, v->periodic_last + v->periodic_period);
+    return 0;
+}
+
+static long set_singleshot(struct vcpu *v, unsigned long arg)
+{
+    struct vcpu_set_singleshot_timer t;
+
+    if (v != current)
+        return -XEN_EINVAL;
+    if (copy_from_guest_obj(&t, arg))
+        return -XEN_EFAULT;
+    if ((t.flags & VCPU_SSHOTTMR_future) && (int64_t)t.timeout_abs_ns < NOW())
+        return -XEN_ETIME;
+    if ((int64_t)t.timeout_abs_ns <= NOW())
+        send_guest_vcpu_virq(v, VIRQ_TIMER);
+    else
+        set_timer(&v->singleshot_timer, t.timeout_abs_ns);
+    return 0;
+}
+
+static long initialise(struct vcpu *v, unsigned long arg)
+{
+    struct vcpu_guest_context *ctx;
+    long rc;
+
+    if (v->arch.guest_table)
+        return -XEN_EEXIST;
+    if (!(ctx = xmalloc(struct vcpu_guest_context)))
+        return -XEN_ENOMEM;
+    rc = copy_from_guest_obj(ctx, arg) ? -XEN_EFAULT : pv_vcpu_set_context(v, ctx);
+    xfree(ctx);
+    return rc;
+}
+
+static long runstate_info(struct vcpu *v, unsigned long arg)
+{
+    struct vcpu_runstate_info r = { .state = v->runstate,
+                                    .state_entry_time = v->runstate_entry };
+
+    for (int i = 0; i < 4; i++)
+        r.time[i] = v->runstate_time[i] +
+                    (i == v->runstate ? NOW() - v->runstate_entry : 0);
+    return copy_to_guest_obj(arg, &r) ? -XEN_EFAULT : 0;
+}
+
+long do_vcpu_op(int cmd, unsigned int vcpuid, unsigned long arg)
+{
+    struct domain *d = current->domain;
+    struct vcpu *v;
+
+    if (vcpuid >= d->max_vcpus || !(v = d->vcpu[vcpuid]))
+        return -XEN_ENOENT;
+    switch (cmd) {
+    case VCPUOP_initialise:
+        return initialise(v, arg);
+    case VCPUOP_up:
+        if (!v->arch.guest_table)
+            return -XEN_EINVAL;
+        if (test_and_clear_bit(_VPF_down, &v->pause_flags))
+            vcpu_wake(v);
+        return 0;
+    case VCPUOP_down:
+        if (!test_and_set_bit(_VPF_down, &v->pause_flags))
+            vcpu_sleep_nosync(v);
+        return 0;
+    case VCPUOP_is_up:
+        return !test_bit(_VPF_down, &v->pause_flags);
+    case VCPUOP_get_runstate_info:
+        return runstate_info(v, arg);
+    case VCPUOP_set_periodic_timer:
+        return set_periodic(v, arg);
+    case VCPUOP_stop_periodic_timer:
+        stop_timer(&v->periodic_timer);
+        return 0;
+    case VCPUOP_set_singleshot_timer:
+        return set_singleshot(v, arg);
+    case VCPUOP_stop_singleshot_timer:
+        if (v != current)
+            return -XEN_EINVAL;
+        stop_timer(&v->singleshot_timer);
+        return 0;
+    case VCPUOP_register_vcpu_info:
+        return register_vcpu_info(v, arg);
+    }
+    return -XEN_ENOSYS;
+}

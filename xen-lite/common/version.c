@@ -1,0 +1,81 @@
+/*
+ * xen_version: the hypervisor's version, build facts and feature bits.
+ * xen-lite implements Xen 4.17's ABI and says so (4.17), with its own name
+ * in the extra version string.
+ */
+#include "asm/config.h"
+#include "asm/guest_access.h"
+#include "xen/hypercall.h"
+#include "xen/lib.h"
+#include "xen/sched.h"
+#include "xen/setup.h"
+#include "xen/version.h"
+#include "version.h"
+#include "xen.h"
+#include "xen_errno.h"
+
+/* XENFEAT_* bits a 64-bit PV guest may rely on here. */
+static uint32_t features_submap0(const struct domain *d)
+{
+    uint32_t f = (1U << XENFEAT_pae_pgdir_above_4gb) |
+                 (1U << XENFEAT_mmu_pt_update_preserve_ad) |
+                 (1U << XENFEAT_highmem_assist);
+
+    if (d->is_privileged)
+        f |= 1U << XENFEAT_dom0;
+    return f;
+}
+
+static long copy_string(unsigned long arg, const char *s, size_t size)
+{
+    char buf[1024];
+
+    memset(buf, 0, size);
+    strlcpy(buf, s, size);
+    return copy_to_guest(arg, buf, size) ? -XEN_EFAULT : 0;
+}
+
+long do_xen_version(int cmd, unsigned long arg)
+{
+    struct domain *d = current->domain;
+
+    switch (cmd) {
+    case XENVER_version:
+        return (XEN_LITE_ABI_MAJOR << 16) | XEN_LITE_ABI_MINOR;
+    case XENVER_extraversion:
+        return copy_string(arg, XEN_LITE_EXTRAVERSION, sizeof(xen_extraversion_t));
+    case XENVER_capabilities:
+        return copy_string(arg, XEN_LITE_CAPABILITIES, sizeof(xen_capabilities_info_t));
+    case XENVER_changeset:
+        return copy_string(arg, "xen-lite " XEN_LITE_VERSION, sizeof(xen_changeset_info_t));
+    case XENVER_compile_info: {
+        struct xen_compile_info ci;
+        memset(&ci, 0, sizeof(ci));
+        strlcpy(ci.compiler, "gcc " __VERSION__, sizeof(ci.compiler));
+        strlcpy(ci.compile_by, "xen-lite", sizeof(ci.compile_by));
+        strlcpy(ci.compile_domain, "xen-lite", sizeof(ci.compile_domain));
+        strlcpy(ci.compile_date, __DATE__ " " __TIME__, sizeof(ci.compile_date));
+        return copy_to_guest_obj(arg, &ci) ? -XEN_EFAULT : 0;
+    }
+    case XENVER_platform_parameters: {
+        struct xen_platform_parameters pp = { .virt_start = HYPERVISOR_VIRT_START };
+        return copy_to_guest_obj(arg, &pp) ? -XEN_EFAULT : 0;
+    }
+    case XENVER_get_features: {
+        struct xen_feature_info fi;
+        if (copy_from_guest_obj(&fi, arg))
+            return -XEN_EFAULT;
+        fi.submap = fi.submap_idx == 0 ? features_submap0(d) : 0;
+        return copy_to_guest_obj(arg, &fi) ? -XEN_EFAULT : 0;
+    }
+    case XENVER_pagesize:
+        return PAGE_SIZE;
+    case XENVER_guest_handle:
+        return copy_to_guest(arg, d->handle, sizeof(d->handle)) ? -XEN_EFAULT : 0;
+    case XENVER_commandline:
+        if (!d->is_privileged)
+            return -XEN_EPERM;
+        return copy_string(arg, xen_cmdline, sizeof(xen_commandline_t));
+    }
+    return -XEN_ENOSYS;
+}

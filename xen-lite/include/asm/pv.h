@@ -1,0 +1,87 @@
+/*
+ * 64-bit paravirtual guests: the per-vCPU CPU state the hypervisor keeps
+ * for them, and the interfaces of the PV layer (arch/x86/pv/).
+ *
+ * A 64-bit PV guest kernel runs in ring 3 like its user space; the
+ * hypervisor tracks which of the two is current (kernel_mode), keeps a
+ * separate page table for each (guest_table, guest_table_user) and switches
+ * between them on the guest's behalf.
+ */
+#ifndef ASM_PV_H
+#define ASM_PV_H
+
+#include "asm/regs.h"
+#include "xen/pv_mm.h"
+#include "xen/types.h"
+
+/* A pending bounce into the guest kernel (exception, event, syscall). */
+struct trap_bounce {
+    uint32_t error_code;
+    uint8_t flags;                      /* TBF_* */
+    uint16_t cs;
+    unsigned long eip;
+};
+#define TBF_EXCEPTION           1       /* deliver an exception ... */
+#define TBF_EXCEPTION_ERRCODE   2       /* ... with an error code */
+#define TBF_INTERRUPT           8       /* mask events (the virtual IF) */
+
+struct pv_vcpu {
+    struct trap_info trap_ctxt[256];    /* the virtual IDT */
+    unsigned long kernel_ss, kernel_sp; /* stack_switch */
+    unsigned long event_callback, failsafe_callback, syscall_callback;
+    bool syscall_disables_events, failsafe_disables_events;
+
+    bool kernel_mode;                   /* guest kernel (vs user) is running */
+    unsigned long guest_table;          /* kernel L4 frame (typed ref held) */
+    unsigned long guest_table_user;     /* user L4 frame, or 0 */
+
+    unsigned long fs_base, gs_base_kernel, gs_base_user;
+    unsigned long gdt_frames[16];
+    unsigned int gdt_ents;
+    unsigned long ldt_base;
+    unsigned int ldt_ents;
+    unsigned int iopl;                  /* virtual IOPL (physdev_op) */
+    bool fpu_dirty_ts;                  /* fpu_taskswitch(1): virtual CR0.TS */
+
+    struct pt_deferred deferred;        /* page-type work left to finish */
+    long pending_rc;                    /* error to report once it is done */
+    unsigned long pending_list;         /* ... for the batch element here */
+    struct trap_bounce trap_bounce;
+    struct cpu_user_regs user_regs;     /* saved frame while descheduled */
+    uint8_t fpu[512] __attribute__((aligned(16)));  /* FXSAVE image */
+};
+
+struct pv_domain {
+    unsigned long vm_assist;
+};
+
+struct vcpu;
+struct domain;
+struct vcpu_guest_context;
+
+/* arch/x86/pv/traps.c */
+void pv_trap_init(void);
+void pv_inject_exception(struct vcpu *v, unsigned int vector, int error_code);
+void pv_inject_page_fault(struct vcpu *v, unsigned long cr2, uint32_t error_code);
+int pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs);
+void pv_toggle_guest_mode(struct vcpu *v);
+unsigned long pv_guest_cr3(const struct vcpu *v);
+void pv_return_to_guest(struct cpu_user_regs *regs);
+void pv_vcpu_init_context(struct vcpu *v, unsigned long entry,
+                          unsigned long stack, unsigned long start_info);
+int pv_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c);
+void pv_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *c);
+
+void percpu_syscall_init(unsigned int cpu);
+void pv_vcpu_release_tables(struct vcpu *v);
+
+/* mm/pv_mmuext.c: switch the kernel page-table base (mov to cr3). */
+long pv_new_guest_cr3(unsigned long mfn);
+void pv_load_cr3(struct vcpu *v);
+
+/* arch/x86/pv/emulate.c */
+bool pv_emulate_privileged(struct cpu_user_regs *regs);
+bool pv_emulate_forced(struct cpu_user_regs *regs);
+void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpu_user_regs *regs);
+
+#endif

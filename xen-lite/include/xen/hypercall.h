@@ -1,0 +1,58 @@
+/* Hypercall dispatch, continuations and the handlers' prototypes. */
+#ifndef XEN_HYPERCALL_H
+#define XEN_HYPERCALL_H
+
+#include "asm/regs.h"
+#include "xen/types.h"
+
+#define NR_HYPERCALLS   64
+
+typedef long (*hypercall_fn_t)(unsigned long, unsigned long, unsigned long,
+                               unsigned long, unsigned long, unsigned long);
+
+/* Run hypercall nr for the current vCPU; regs->rax gets the result. */
+void pv_hypercall(struct cpu_user_regs *regs);
+
+/*
+ * Make the current hypercall start again (with these arguments) when the
+ * guest resumes, as Xen's hypercall_create_continuation: fmt has one letter
+ * per argument ('i' int, 'l' long, 'h' guest pointer).  Returns the value
+ * the handler must return.  Inside a multicall, the entry is rewritten and
+ * the multicall itself continues instead.
+ */
+long hypercall_create_continuation(unsigned int op, const char *fmt, ...);
+/* Has the current hypercall been asked to stop (time slice, events)? */
+bool hypercall_preempt_check(void);
+/* Begin a hypercall's work budget (page-table entries before yielding). */
+void hypercall_budget_reset(void);
+
+long do_xen_version(int cmd, unsigned long arg);
+long do_console_io(int cmd, int count, unsigned long buffer);
+long do_sched_op(int cmd, unsigned long arg);
+long do_set_timer_op(int64_t timeout);
+long do_vcpu_op(int cmd, unsigned int vcpuid, unsigned long arg);
+long do_multicall(unsigned long call_list, unsigned int nr_calls);
+long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
+                   unsigned int foreigndom);
+long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
+                  unsigned int foreigndom);
+long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags);
+long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
+                                      unsigned long flags, domid_t domid);
+long do_memory_op(unsigned long cmd, unsigned long arg);
+long do_set_trap_table(unsigned long traps);
+long do_stack_switch(unsigned long ss, unsigned long esp);
+long do_set_segment_base(unsigned int which, unsigned long base);
+long do_callback_op(int cmd, unsigned long arg);
+long do_set_callbacks(unsigned long event, unsigned long failsafe, unsigned long syscall);
+long do_vm_assist(unsigned int cmd, unsigned int type);
+long do_iret(void);
+long do_fpu_taskswitch(int set);
+long do_set_gdt(unsigned long frames, unsigned int entries);
+long do_update_descriptor(uint64_t maddr, uint64_t desc);
+long do_physdev_op(int cmd, unsigned long arg);
+long do_domctl(unsigned long arg);
+long do_sysctl(unsigned long arg);
+long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count);
+
+#endif

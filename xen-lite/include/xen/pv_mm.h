@@ -1,0 +1,130 @@
+/*
+ * The validated PV MMU: Xen's page-type model.
+ *
+ * Every frame has an owner, a general reference count (count_info) and a
+ * type with its own count (type_info): none, L1..L4 page table, segment
+ * descriptor page, or writable.  A frame becomes a page table only when
+ * every entry has been validated (on the 0->1 type transition, taking type
+ * references on the next level down); a page-table frame is never mapped
+ * writable, and a writable-mapped frame never becomes a page table.
+ *
+ * (De)validation of L2-L4 tables is preemptible: a table part-way through
+ * carries PGT_partial and the index reached in nr_validated_ptes, and the
+ * operation returns -XEN_ERESTART to be continued.  The logic in
+ * mm/page_type.c is pure and unit-tested on a fake frame table; the few
+ * things it needs from the rest of the hypervisor are the pt_* hooks below.
+ */
+#ifndef XEN_PV_MM_H
+#define XEN_PV_MM_H
+
+#include "xen/mm.h"
+#include "xen/types.h"
+
+/* type_info: type in bits 63:61, flags below it, count in the low bits. */
+#define PGT_type_shift          61
+#define PGT_none                (0UL << PGT_type_shift)
+#define PGT_l1_page_table       (1UL << PGT_type_shift)
+#define PGT_l2_page_table       (2UL << PGT_type_shift)
+#define PGT_l3_page_table       (3UL << PGT_type_shift)
+#define PGT_l4_page_table       (4UL << PGT_type_shift)
+#define PGT_seg_desc_page       (5UL << PGT_type_shift)
+#define PGT_writable_page       (7UL << PGT_type_shift)
+#define PGT_type_mask           (7UL << PGT_type_shift)
+#define PGT_pinned              (1UL << 60)     /* MMUEXT_PIN_* holds a ref */
+#define PGT_validated           (1UL << 59)     /* entries all checked */
+#define PGT_partial             (1UL << 58)     /* (de)validation under way */
+#define PGT_count_mask          ((1UL << 57) - 1)
+
+#define PGT_level(t)            ((unsigned int)(((t) & PGT_type_mask) >> PGT_type_shift))
+#define PGT_is_pagetable(t)     (PGT_level(t) >= 1 && PGT_level(t) <= 4)
+
+/* Hypervisor-internal: "preempted, continue me" (Xen's ERESTART). */
+#define XEN_ERESTART            85
+
+/*
+ * Flags a 64-bit PV guest may set in its page-table entries (Xen's
+ * base_disallow_mask is the complement): present, RW, user, accessed,
+ * dirty, the software bits 9-11 and 52-62, NX.  L1 entries may also be
+ * global; a domain with I/O privilege (dom0) may also use the cache bits
+ * PWT/PCD/PAT in L1 entries.  No superpages (PSE) at any level.
+ */
+#define PTE_AVAIL_HIGH          (0x7ffUL << 52)
+#define PTE_GUEST_KERNEL        (1UL << 52)     /* Xen: kernel-mode mapping */
+#define PTE_ALLOWED             (0x1UL | 0x2UL | 0x4UL | 0x20UL | 0x40UL | \
+                                 (7UL << 9) | PTE_AVAIL_HIGH | (1UL << 63))
+#define PTE_CACHE_ATTRS         (0x8UL | 0x10UL | 0x80UL)   /* PWT PCD PAT */
+#define PTE_GLOBAL_BIT          0x100UL
+/* Flags that may change without revalidating the entry (Xen's fast path). */
+#define PTE_FASTPATH_FLAGS      ((1UL << 63) | PTE_AVAIL_HIGH | (7UL << 9) | \
+                                 PTE_GLOBAL_BIT | 0x40UL | 0x20UL | 0x4UL)
+
+/* The guest's share of an L4: slots outside Xen's 256..271. */
+static inline bool is_guest_l4_slot(unsigned int i)
+{
+    return i < 256 || i > 271;
+}
+
+/*
+ * What a (de)validation may need to finish later, per vCPU: a page whose
+ * type reference must still be dropped (Xen's old_guest_table).
+ */
+struct pt_deferred {
+    struct page_info *page;
+    bool partial;                       /* the ref is a partial one */
+};
+
+/* ---- general references ---- */
+bool get_page(struct page_info *pg, domid_t owner);
+void put_page(struct page_info *pg);
+/* A reference on a frame known to be referenced already. */
+void get_page_light(struct page_info *pg);
+
+/* ---- type references ---- */
+int get_page_type(struct page_info *pg, unsigned long type, bool preemptible);
+int put_page_type(struct page_info *pg, bool preemptible);
+int get_page_and_type(struct page_info *pg, domid_t owner, unsigned long type,
+                      bool preemptible);
+void put_page_and_type(struct page_info *pg);
+int put_page_and_type_preemptible(struct page_info *pg);
+
+/* ---- single-entry updates, fully checked (mmu_update, update_va_mapping) ---- */
+/*
+ * Write entry slot of the table `table` (a frame of type L1..L4 owned by
+ * pt_owner) to nval.  pg_owner owns the frame nval maps (foreign mappings
+ * by dom0).  The old entry's references are dropped; for L2-L4 that may be
+ * left in *defer to finish preemptibly.
+ */
+int mod_pt_entry(unsigned long table_mfn, unsigned int slot, uint64_t nval,
+                 unsigned int level, domid_t pt_owner, domid_t pg_owner,
+                 bool preserve_ad, struct pt_deferred *defer);
+/* Finish a deferred type drop; -XEN_ERESTART if preempted again. */
+int pt_finish_deferred(struct pt_deferred *defer, bool preemptible);
+
+/* ---- frames owned by domains (mm/domain_pages.c) ---- */
+struct domain;
+struct page_info *alloc_domain_page(struct domain *d, unsigned int memflags);
+void *alloc_shared_page(struct domain *d);
+void free_shared_page(struct domain *d, void *va);
+void put_allocation_ref(struct page_info *pg);
+void domain_relinquish_memory(struct domain *d);
+void tlbflush_note_local(void);
+
+/* ---- validation of single entries (also used by the auditor) ---- */
+int get_page_from_l1e(uint64_t l1e, domid_t l1e_owner, domid_t pg_owner);
+void put_page_from_l1e(uint64_t l1e, domid_t l1e_owner);
+uint64_t adjust_guest_entry(uint64_t e, unsigned int level);
+
+/* ---- hooks supplied by the hypervisor (mm/pv_mm_glue.c) or the tests ---- */
+uint64_t *pt_map_frame(unsigned long mfn);          /* a frame's contents */
+bool pt_domain_io_privileged(domid_t d);            /* may map I/O frames */
+bool pt_domain_may_map_foreign(domid_t d, domid_t owner);
+bool pt_preempt_check(void);                        /* time to yield? */
+void pt_page_freed(struct page_info *pg);           /* count hit zero */
+void pt_type_change_flush(struct page_info *pg);    /* before writable->PT */
+void pt_fill_xen_l4_slots(uint64_t *l4);
+uint32_t pt_tlbflush_clock(void);
+
+#define DOMID_IO_       0x7FF1
+#define DOMID_XEN__     0x7FF2
+
+#endif

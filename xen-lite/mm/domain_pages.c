@@ -1,0 +1,227 @@
+/*
+ * Frames owned by domains: allocation and release, pages the hypervisor
+ * shares with a guest (shared_info), tear-down at domain death, and the
+ * hooks the page-type logic (page_type.c) needs from the hypervisor: frame
+ * mapping, privilege questions, preemption, and TLB-flush bookkeeping.
+ *
+ * TLB safety: a frame that loses its last writable mapping, or is freed,
+ * records the TLB flush clock.  Before it becomes a page table, or goes to
+ * another owner, every CPU that may still cache a mapping of it and has not
+ * flushed since then is flushed.
+ */
+#include "asm/page.h"
+#include "asm/processor.h"
+#include "xen/lib.h"
+#include "xen/m2p.h"
+#include "xen/percpu.h"
+#include "xen/pv_mm.h"
+#include "xen/sched.h"
+#include "xen/smp.h"
+#include "xen/softirq.h"
+#include "xen_errno.h"
+
+static uint32_t tlbflush_clock = 1;
+static uint32_t cpu_flush_time[NR_CPUS];
+
+uint32_t pt_tlbflush_clock(void)
+{
+    return __atomic_load_n(&tlbflush_clock, __ATOMIC_SEQ_CST);
+}
+
+/* Every full flush of this CPU's guest mappings (including CR3 loads). */
+void tlbflush_note_local(void)
+{
+    cpu_flush_time[smp_processor_id()] =
+        __atomic_add_fetch(&tlbflush_clock, 1, __ATOMIC_SEQ_CST);
+}
+
+/* CPUs that may cache mappings of d and have not flushed since stamp. */
+static uint64_t stale_cpus(const struct domain *d, uint32_t stamp)
+{
+    uint64_t mask = 0;
+
+    for_each_online_cpu(c) {
+        struct vcpu *v = get_cpu_info_of(c)->current_vcpu;
+        if (v && (!d || v->domain == d) && !is_idle_vcpu(v) &&
+            (int32_t)(cpu_flush_time[c] - stamp) <= 0)
+            mask |= 1ULL << c;
+    }
+    return mask;
+}
+
+static void flush_stale(const struct domain *d, uint32_t stamp)
+{
+    uint64_t mask = stale_cpus(d, stamp);
+
+    if (mask & (1ULL << smp_processor_id())) {
+        flush_tlb_all_local();
+        tlbflush_note_local();
+        mask &= ~(1ULL << smp_processor_id());
+    }
+    if (mask)
+        flush_tlb_mask(mask);
+}
+
+void pt_type_change_flush(struct page_info *pg)
+{
+    flush_stale(get_domain_of_page(pg), pg->tlbflush_timestamp);
+}
+
+uint64_t *pt_map_frame(unsigned long mfn)
+{
+    return mfn_to_virt(mfn);
+}
+
+bool pt_domain_io_privileged(domid_t d)
+{
+    return d == 0;
+}
+
+bool pt_domain_may_map_foreign(domid_t d, domid_t owner)
+{
+    return d == 0 && owner != DOMID_XEN && owner != DOMID_IO;
+}
+
+bool pt_preempt_check(void)
+{
+    struct percpu *pc = this_cpu();
+
+    if (pc->preempt_budget == 0)
+        return true;
+    pc->preempt_budget--;
+    return softirq_pending(pc->cpu);
+}
+
+void pt_fill_xen_l4_slots(uint64_t *l4)
+{
+    for (unsigned int s = XEN_L4_FIRST_SLOT; s <= XEN_L4_LAST_SLOT; s++)
+        l4[s] = idle_pg_table[s];
+}
+
+/* The last reference went: the frame leaves its owner. */
+void pt_page_freed(struct page_info *pg)
+{
+    struct domain *d = get_domain_of_page(pg);
+
+    pg->tlbflush_timestamp = pt_tlbflush_clock();
+    if (pg->count_info & PGC_xen_heap) {
+        /* A shared hypervisor page: it simply stops being shared. */
+        pg->owner = DOMID_XEN;
+        pg->type_info = 0;
+        return;
+    }
+    if (d) {
+        unsigned long f = spin_lock_irqsave(&d->page_alloc_lock);
+        page_list_del(&d->page_list, pg);
+        d->tot_pages--;
+        spin_unlock_irqrestore(&d->page_alloc_lock, f);
+    }
+    set_gpfn_from_mfn(page_to_mfn(pg), INVALID_M2P_ENTRY);
+    pg->owner = DOMID_XEN;
+    pg->type_info = 0;
+    pg->count_info = PGC_need_scrub;    /* zeroed before anyone else gets it */
+    free_pages(pg, 0);
+}
+
+/*
+ * Give one frame to d: owned, on its list, with the allocation reference
+ * (PGC_allocated | 1).  A frame another domain (or the hypervisor) used is
+ * zeroed first, so no domain sees another's data; the freeing side never
+ * waits for it.
+ */
+struct page_info *alloc_domain_page(struct domain *d, unsigned int memflags)
+{
+    struct page_info *pg;
+    unsigned long f;
+
+    f = spin_lock_irqsave(&d->page_alloc_lock);
+    if (d->tot_pages >= d->max_pages || d->state != DOMSTATE_alive) {
+        spin_unlock_irqrestore(&d->page_alloc_lock, f);
+        return NULL;
+    }
+    d->tot_pages++;
+    spin_unlock_irqrestore(&d->page_alloc_lock, f);
+    pg = alloc_pages(0, memflags);
+    if (!pg) {
+        f = spin_lock_irqsave(&d->page_alloc_lock);
+        d->tot_pages--;
+        spin_unlock_irqrestore(&d->page_alloc_lock, f);
+        return NULL;
+    }
+    flush_stale(NULL, pg->tlbflush_timestamp);
+    if (pg->count_info & PGC_need_scrub)
+        memset(mfn_to_virt(page_to_mfn(pg)), 0, PAGE_SIZE);
+    pg->owner = d->domain_id;
+    pg->type_info = 0;
+    pg->nr_validated_ptes = 0;
+    __atomic_store_n(&pg->count_info, PGC_state_inuse | PGC_allocated | 1, __ATOMIC_SEQ_CST);
+    f = spin_lock_irqsave(&d->page_alloc_lock);
+    page_list_add_tail(&d->page_list, pg);
+    spin_unlock_irqrestore(&d->page_alloc_lock, f);
+    return pg;
+}
+
+/* A hypervisor page the guest may map writable (shared_info). */
+void *alloc_shared_page(struct domain *d)
+{
+    void *va = alloc_xenheap_pages(0, 0);
+    struct page_info *pg;
+
+    if (!va)
+        return NULL;
+    pg = mfn_to_page(virt_to_mfn(va));
+    pg->owner = d->domain_id;
+    pg->type_info = PGT_writable_page | PGT_validated | 1;
+    pg->count_info = PGC_state_inuse | PGC_xen_heap | PGC_allocated | 1;
+    set_gpfn_from_mfn(page_to_mfn(pg), INVALID_M2P_ENTRY);
+    return va;
+}
+
+void free_shared_page(struct domain *d, void *va)
+{
+    struct page_info *pg = mfn_to_page(virt_to_mfn(va));
+
+    pg->owner = DOMID_XEN;
+    pg->type_info = 0;
+    pg->count_info = PGC_state_inuse | PGC_xen_heap;
+    free_xenheap_pages(va, 0);
+}
+
+/* Drop the allocation reference of a frame the domain gives up. */
+void put_allocation_ref(struct page_info *pg)
+{
+    uint64_t x = __atomic_load_n(&pg->count_info, __ATOMIC_SEQ_CST);
+
+    do {
+        if (!(x & PGC_allocated))
+            return;
+    } while (!__atomic_compare_exchange_n(&pg->count_info, &x, x & ~PGC_allocated,
+                                          false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST));
+    put_page(pg);
+}
+
+/*
+ * Domain death: unpin every pinned table, finish partial states, then drop
+ * each frame's allocation reference.  Tables referenced only by other
+ * tables unwind as their parents are devalidated.
+ */
+void domain_relinquish_memory(struct domain *d)
+{
+    struct page_info *pg, *next;
+
+    for (pg = page_list_first(&d->page_list); pg; pg = page_list_next(pg)) {
+        if (pg->type_info & PGT_partial) {
+            get_page_light(pg);
+            pt_finish_deferred(&(struct pt_deferred){ pg, true }, false);
+        }
+        if (__atomic_fetch_and(&pg->type_info, ~PGT_pinned, __ATOMIC_SEQ_CST) & PGT_pinned)
+            put_page_and_type(pg);
+    }
+    for (pg = page_list_first(&d->page_list); pg; pg = next) {
+        next = page_list_next(pg);
+        put_allocation_ref(pg);
+    }
+    if (d->tot_pages)
+        printk(XENLOG_WARNING "d%u: %lu frames still referenced after tear-down\n",
+               d->domain_id, d->tot_pages);
+}

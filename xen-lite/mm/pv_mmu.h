@@ -1,0 +1,37 @@
+/* Shared by the PV MMU hypercall files: batches and their owners. */
+#ifndef MM_PV_MMU_H
+#define MM_PV_MMU_H
+
+#include "xen/types.h"
+
+#define MMU_UPDATE_PREEMPTED    0x80000000U
+
+struct domain;
+
+/* The domains an op acts for: page tables of pt_d, frames of pg_d. */
+struct mmu_owners {
+    struct domain *pt_d, *pg_d;
+};
+
+/* One mmu_update / mmuext_op call: its list and progress. */
+struct batch {
+    unsigned int op;
+    unsigned long list;
+    size_t elem;
+    unsigned int count;
+    unsigned long pdone;
+    unsigned int foreigndom;
+    unsigned int done;                  /* elements done by earlier parts */
+    struct mmu_owners o;
+};
+
+int get_owners(unsigned int foreigndom, struct mmu_owners *o);
+long batch_continuation(unsigned int op, unsigned long list, size_t elem,
+                        unsigned int i, unsigned int count, unsigned long pdone,
+                        unsigned int done, unsigned int foreigndom);
+long batch_enter(struct batch *b);
+long batch_fail(struct batch *b, unsigned int i, long rc);
+long batch_between(struct batch *b, unsigned int i);
+long batch_finish(struct batch *b);
+
+#endif

@@ -14,7 +14,7 @@ static uint64_t scale_delta(uint64_t delta, uint32_t mul, int8_t shift)
     return (uint64_t)(((unsigned __int128)delta * mul) >> 32);
 }
 
-uint64_t g_now_ns(void)
+uint64_t g_now_ns_raw(void)
 {
     const volatile struct vcpu_time_info *t = &g_this_vcpu_info()->time;
     uint32_t version;
@@ -30,6 +30,32 @@ uint64_t g_now_ns(void)
                          t->tsc_shift);
         __atomic_thread_fence(__ATOMIC_ACQUIRE);
     } while ((version & 1) || version != t->version);
+    return ns;
+}
+
+bool g_time_stable(void)
+{
+    return (g_this_vcpu_info()->time.flags & XEN_PVCLOCK_TSC_STABLE_BIT) != 0;
+}
+
+/* Each vCPU's time base is its own.  Unless the hypervisor says the TSC is
+ * stable across them (XEN_PVCLOCK_TSC_STABLE_BIT), two vCPUs can disagree
+ * by some microseconds, so never return less than any vCPU has returned. */
+uint64_t g_now_ns(void)
+{
+    static uint64_t last_ns;
+    uint64_t ns = g_now_ns_raw();
+    uint64_t last;
+
+    if (g_time_stable())
+        return ns;
+    last = __atomic_load_n(&last_ns, __ATOMIC_ACQUIRE);
+    do {
+        if (ns <= last)
+            return last;
+    } while (!__atomic_compare_exchange_n(&last_ns, &last, ns, false,
+                                          __ATOMIC_ACQ_REL,
+                                          __ATOMIC_ACQUIRE));
     return ns;
 }
 

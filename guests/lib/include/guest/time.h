@@ -12,21 +12,29 @@
 #ifndef GUEST_TIME_H
 #define GUEST_TIME_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define G_NS_PER_US  1000ull
 #define G_NS_PER_MS  1000000ull
 #define G_NS_PER_SEC 1000000000ull
 
+/* lfence keeps rdtsc from running ahead of earlier loads, so a time read
+ * after seeing another vCPU's store is not older than that store. */
 static inline uint64_t g_rdtsc(void)
 {
     uint32_t lo, hi;
 
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    __asm__ volatile("lfence; rdtsc" : "=a"(lo), "=d"(hi) :: "memory");
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* System time, never going back, also across vCPUs. */
 uint64_t g_now_ns(void);
+/* This vCPU's own reading, without the cross-vCPU clamp. */
+uint64_t g_now_ns_raw(void);
+/* The hypervisor promises the TSC-based time agrees across vCPUs. */
+bool g_time_stable(void);
 void g_wallclock(uint64_t *sec, uint32_t *nsec);
 
 /* One-shot: absolute system time.  g_timer_set uses set_timer_op,

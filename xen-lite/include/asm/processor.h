@@ -91,8 +91,14 @@ static inline uint64_t rdtsc_ordered(void)
 }
 
 static inline void cpu_relax(void)   { __asm__ __volatile__("pause" ::: "memory"); }
+#ifdef UNIT_TEST
+/* Host unit tests run in user mode, where cli and sti fault. */
+static inline void local_irq_disable(void) { }
+static inline void local_irq_enable(void)  { }
+#else
 static inline void local_irq_disable(void) { __asm__ __volatile__("cli" ::: "memory"); }
 static inline void local_irq_enable(void)  { __asm__ __volatile__("sti" ::: "memory"); }
+#endif
 static inline void halt(void)        { __asm__ __volatile__("hlt" ::: "memory"); }
 /* Enable interrupts and halt with no window for a wake-up to slip in. */
 static inline void safe_halt(void)   { __asm__ __volatile__("sti; hlt" ::: "memory"); }

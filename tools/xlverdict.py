@@ -7,7 +7,8 @@ The exit-status contract of the boot runner (tools/boot, xlboot.boot):
              xen-lite writes it to the isa-debug-exit port 0xf4
     124      timeout
     125      hypervisor panic (debug-exit value 0x70, or 'Panic on CPU')
-    126      anything else: dom0 crashed (0x71), no power-off line, QEMU
+    126      anything else: dom0 crashed (0x71), the page-type audit at
+             shutdown found problems (0x72), no power-off line, QEMU
              error, triple fault...
 
 Under Debian's Xen 4.17 QEMU never exits by itself: the runner watches the
@@ -24,6 +25,7 @@ EXIT_FAIL = 126
 
 DEBUG_EXIT_PANIC = 0x70
 DEBUG_EXIT_CRASH = 0x71
+DEBUG_EXIT_AUDIT = 0x72
 DEBUG_EXIT_MAX_STATUS = 111
 
 POWEROFF_RE = re.compile(r"\(XEN\) Powering off")
@@ -137,6 +139,8 @@ def _debug_exit(v, lines):
         return EXIT_PANIC, panic_reason(lines)
     if v == DEBUG_EXIT_CRASH:
         return EXIT_FAIL, "dom0 crashed"
+    if v == DEBUG_EXIT_AUDIT:
+        return EXIT_FAIL, "the page-type audit found problems"
     return EXIT_FAIL, f"unexpected debug-exit value {v:#x}"
 
 

@@ -7,7 +7,9 @@
 #include "asm/atomic.h"
 #include "xen/console.h"
 #include "xen/event.h"
+#include "xen/audit.h"
 #include "xen/lib.h"
+#include "xen/param.h"
 #include "xen/percpu.h"
 #include "xen/pv_mm.h"
 #include "xen/sched.h"
@@ -22,6 +24,8 @@ DEFINE_SPINLOCK(domlist_lock);
 struct domain *dom0;
 struct domain *idle_domain;
 static domid_t next_domid = 1;
+static bool opt_audit = true;
+boolean_param("audit", opt_audit);
 static struct domain **domain_table;    /* [DOMID_FIRST_RESERVED] */
 
 struct domain *domain_from_id_noref(domid_t domid)
@@ -276,6 +280,11 @@ void vcpu_mark_down(struct vcpu *v)
 /* The machine's fate follows dom0's, as Xen's hardware domain. */
 static __noreturn void hardware_domain_shutdown(struct domain *d, uint8_t reason)
 {
+    /* Every run ends with a check of the page-type invariants. */
+    if (opt_audit && audit_all_domains()) {
+        printk("Hardware Dom0 shut down, but the page-type audit failed\n");
+        machine_halt(DEBUG_EXIT_AUDIT);
+    }
     switch (reason) {
     case SHUTDOWN_poweroff:
         printk("Hardware Dom0 halted: halting machine (exit status %d)\n", d->exit_status);

@@ -11,6 +11,7 @@
  */
 #include "asm/page.h"
 #include "asm/processor.h"
+#include "xen/audit.h"
 #include "xen/lib.h"
 #include "xen/m2p.h"
 #include "xen/percpu.h"
@@ -224,4 +225,66 @@ void domain_relinquish_memory(struct domain *d)
     if (d->tot_pages)
         printk(XENLOG_WARNING "d%u: %lu frames still referenced after tear-down\n",
                d->domain_id, d->tot_pages);
+}
+
+/* ---- the auditor, run over the live system ---- */
+
+static void report_problem(unsigned long mfn, const char *what, uint64_t expected,
+                           uint64_t actual, void *ctx)
+{
+    unsigned int *shown = ctx;
+    struct page_info *pg = mfn_to_page(mfn);
+
+    if ((*shown)++ < 20)
+        printk(XENLOG_ERR "audit: mfn %#lx (d%u, type_info %#lx): %s: expected %lu, found %lu\n",
+               mfn, pg->owner, (unsigned long)pg->type_info, what,
+               (unsigned long)expected, (unsigned long)actual);
+}
+
+/* References vCPUs hold outside the frame table. */
+static unsigned int collect_vcpu_refs(struct audit_ref *refs, unsigned int max)
+{
+    unsigned int n = 0;
+
+    for_each_domain(d)
+        for_each_vcpu(d, v) {
+            if (n + 4 > max)
+                return n;
+            if (v->arch.guest_table)
+                refs[n++] = (struct audit_ref){ v->arch.guest_table, 1 };
+            if (v->arch.guest_table_user)
+                refs[n++] = (struct audit_ref){ v->arch.guest_table_user, 1 };
+            if (v->vcpu_info_mfn)
+                refs[n++] = (struct audit_ref){ v->vcpu_info_mfn, 1 };
+            if (v->arch.deferred.page)
+                refs[n++] = (struct audit_ref){ page_to_mfn(v->arch.deferred.page), 0 };
+        }
+    return n;
+}
+
+long audit_all_domains(void)
+{
+    unsigned int max = 0, n, shown = 0;
+    struct audit_result res;
+    struct audit_ref *refs;
+
+    for_each_domain(d) {
+        max += 4 * d->max_vcpus;
+        if (d != current->domain)
+            domain_pause(d);
+    }
+    refs = xmalloc_bytes((max + 1) * sizeof(*refs));
+    n = refs ? collect_vcpu_refs(refs, max) : 0;
+    if (!refs || audit_frames(refs, n, report_problem, &shown, &res)) {
+        printk(XENLOG_ERR "audit: not enough memory to run\n");
+        res.problems = 0;
+    } else {
+        printk("audit: %lu frames, %lu page tables checked, %lu problems\n",
+               res.frames, res.tables, res.problems);
+    }
+    xfree(refs);
+    for_each_domain(d)
+        if (d != current->domain)
+            domain_unpause(d);
+    return res.problems;
 }

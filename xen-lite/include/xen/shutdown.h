@@ -13,6 +13,7 @@
 #define DEBUG_EXIT_STATUS_MAX   111
 #define DEBUG_EXIT_PANIC        0x70
 #define DEBUG_EXIT_DOM0_CRASH   0x71
+#define DEBUG_EXIT_AUDIT        0x72    /* the page-type audit failed */
 
 extern bool opt_noreboot;
 

@@ -17,6 +17,9 @@ static struct xencons_interface *cons_ring;
 static evtchn_port_t cons_port;
 static volatile int cons_owner = -1;
 
+/* cons_lock() result bit: this vCPU already held the lock (no unlock). */
+#define NESTED 0x100
+
 void g_console_init(void)
 {
     uint64_t pfn;
@@ -58,7 +61,7 @@ static unsigned int cons_lock(void)
     int expected = -1;
 
     if (cons_owner == me)
-        return flags | 0x100;       /* re-entered from a fault: no lock */
+        return flags | NESTED;      /* re-entered from a fault */
     while (!__atomic_compare_exchange_n(&cons_owner, &expected, me, false,
                                         __ATOMIC_ACQUIRE,
                                         __ATOMIC_RELAXED)) {
@@ -70,9 +73,9 @@ static unsigned int cons_lock(void)
 
 static void cons_unlock(unsigned int flags)
 {
-    if (!(flags & 0x100))
+    if (!(flags & NESTED))
         __atomic_store_n(&cons_owner, -1, __ATOMIC_RELEASE);
-    g_irq_restore(flags & 0xff);
+    g_irq_restore(flags & ~NESTED);
 }
 
 void g_console_write(const char *buf, size_t len)

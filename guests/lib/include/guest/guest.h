@@ -51,7 +51,8 @@ static inline bool g_is_dom0(void)
 }
 
 /* ---- Console (console.c, printf.c) -------------------------------------- */
-/* dom0 writes through console_io; a domU through its console ring. */
+/* dom0 writes through console_io; a domU through its console ring.
+ * One g_printf call prints at most 255 characters. */
 void g_console_init(void);
 void g_console_write(const char *buf, size_t len);
 int g_puts(const char *s);                      /* appends a newline */

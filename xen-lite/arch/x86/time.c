@@ -122,34 +122,55 @@ void time_init(void)
 }
 
 /*
- * An AP takes the BSP's scale and a stamp made at a rendezvous: the BSP
- * publishes its NOW() and the AP takes its TSC the moment it sees it.
+ * An AP takes the BSP's scale and a (TSC, time) stamp agreed with the BSP:
+ * the AP reads its TSC, asks, the BSP answers with its NOW(), the AP reads
+ * its TSC again; the BSP's answer falls between the two readings.  Of
+ * several rounds the quickest is kept (its midpoint), so a round the host
+ * happened to delay does not skew the AP's clock.
  */
+#define SYNC_ROUNDS 16
+
 static volatile s_time_t sync_time;
 static volatile int sync_state;
 
+static void sync_wait(int state)
+{
+    while (__atomic_load_n(&sync_state, __ATOMIC_ACQUIRE) != state)
+        cpu_relax();
+}
+
 void time_sync_bsp(void)
 {
-    while (__atomic_load_n(&sync_state, __ATOMIC_ACQUIRE) != 1)
-        cpu_relax();
-    sync_time = NOW();
-    __atomic_store_n(&sync_state, 2, __ATOMIC_RELEASE);
-    while (__atomic_load_n(&sync_state, __ATOMIC_ACQUIRE) != 3)
-        cpu_relax();
-    sync_state = 0;
+    for (int r = 0; r < SYNC_ROUNDS; r++) {
+        sync_wait(1);
+        sync_time = NOW();
+        __atomic_store_n(&sync_state, 2, __ATOMIC_RELEASE);
+        sync_wait(3);
+        __atomic_store_n(&sync_state, 0, __ATOMIC_RELEASE);
+    }
 }
 
 void time_init_secondary(void)
 {
     struct cpu_time *t = &cpu_times[smp_processor_id()];
+    uint64_t best = UINT64_MAX;
 
-    __atomic_store_n(&sync_state, 1, __ATOMIC_RELEASE);
-    while (__atomic_load_n(&sync_state, __ATOMIC_ACQUIRE) != 2)
-        cpu_relax();
-    t->tsc_stamp = rdtsc_ordered();
-    t->stime_stamp = sync_time;
+    for (int r = 0; r < SYNC_ROUNDS; r++) {
+        uint64_t t0, t1;
+
+        sync_wait(0);
+        t0 = rdtsc_ordered();
+        __atomic_store_n(&sync_state, 1, __ATOMIC_RELEASE);
+        sync_wait(2);
+        t1 = rdtsc_ordered();
+        if (t1 - t0 < best) {
+            best = t1 - t0;
+            t->tsc_stamp = t0 + (t1 - t0) / 2;
+            t->stime_stamp = sync_time;
+        }
+        __atomic_store_n(&sync_state, 3, __ATOMIC_RELEASE);
+    }
     t->scale = cpu_times[0].scale;
-    __atomic_store_n(&sync_state, 3, __ATOMIC_RELEASE);
 }
 
 /* ---- guest time: vcpu_time_info (Xen's version protocol) and wallclock ---- */

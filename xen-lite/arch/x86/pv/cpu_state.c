@@ -166,11 +166,20 @@ long do_iret(void)
     struct cpu_user_regs *regs = guest_cpu_user_regs();
     struct vcpu *v = current;
     struct iret_context ic;
+    uint16_t cs;
 
-    if (copy_from_guest_obj(&ic, regs->rsp) || !is_canonical(ic.rip) ||
-        !is_canonical(ic.rsp) ||
-        ((ic.cs | 3) != FLAT_RING3_CS64 && (ic.cs | 3) != FLAT_RING3_CS32)) {
-        domain_crash(v->domain, "bad iret frame");
+    if (copy_from_guest_obj(&ic, regs->rsp)) {
+        domain_crash(v->domain, "iret frame not readable");
+        return 0;
+    }
+    /* CS's upper bits carry the saved upcall mask in bounce frames. */
+    cs = ic.cs | 3;
+    if (!is_canonical(ic.rip) || !is_canonical(ic.rsp) ||
+        (cs != FLAT_RING3_CS64 && cs != FLAT_RING3_CS32)) {
+        char why[96];
+        snprintf(why, sizeof(why), "bad iret frame (rip %#lx cs %#x rsp %#lx)",
+                 (unsigned long)ic.rip, cs, (unsigned long)ic.rsp);
+        domain_crash(v->domain, why);
         return 0;
     }
     if ((ic.cs & 3) == 3) {
@@ -181,7 +190,7 @@ long do_iret(void)
         pv_toggle_guest_mode(v);
     }
     regs->rip = ic.rip;
-    regs->cs = ic.cs | 3;
+    regs->cs = cs;
     regs->rflags = (ic.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
     regs->rsp = ic.rsp;
     regs->ss = FLAT_RING3_SS64;

@@ -214,7 +214,9 @@ static void guest_trap(struct cpu_user_regs *regs, unsigned int vec)
     }
     switch (vec) {
     case TRAP_page_fault:
-        pv_inject_page_fault(v, read_cr2(), regs->error_code);
+        /* The guest kernel runs in ring 3; it must not see "user" faults. */
+        pv_inject_page_fault(v, read_cr2(), v->arch.kernel_mode
+                             ? regs->error_code & ~PFEC_user_mode : regs->error_code);
         return;
     case TRAP_gp_fault:
         if (pv_emulate_privileged(regs) || soft_interrupt(v, regs))

@@ -205,8 +205,8 @@ static void write_start_info(struct domain *d, const struct layout *l,
     struct start_info *si = va_ptr(l->si_start);
 
     memset(si, 0, PAGE_SIZE);
-    snprintf(si->magic, sizeof(si->magic), "xen-%u.%u-x86_64", XEN_LITE_ABI_MAJOR,
-             XEN_LITE_ABI_MINOR);
+    /* The ABI generation, not the hypervisor version: Xen 4.17 says 3.0 too. */
+    strlcpy(si->magic, "xen-3.0-x86_64", sizeof(si->magic));
     si->nr_pages = nr_pages;
     si->shared_info = virt_to_maddr(d->shared_info);
     si->flags = SIF_PRIVILEGED | SIF_INITDOMAIN;

@@ -31,6 +31,27 @@ struct acpi_header {                    /* §5.2.6 */
 #define MADT_LAPIC_OVERRIDE 5
 #define MADT_X2APIC         9
 
+/*
+ * Table fields are often misaligned (XSDT entries sit at offset 36, MADT
+ * entries follow 12-byte ones): read them with memcpy, since loading them
+ * through a cast pointer is undefined behaviour.
+ */
+static uint32_t get_u32(const void *p)
+{
+    uint32_t v;
+
+    __builtin_memcpy(&v, p, sizeof(v));
+    return v;
+}
+
+static uint64_t get_u64(const void *p)
+{
+    uint64_t v;
+
+    __builtin_memcpy(&v, p, sizeof(v));
+    return v;
+}
+
 bool acpi_checksum_ok(const void *p, size_t len)
 {
     const uint8_t *b = p;
@@ -81,25 +102,25 @@ static void parse_madt(const struct acpi_header *h, struct acpi_info *ai,
         warn("ACPI: MADT too short, ignored\n");
         return;
     }
-    ai->lapic_addr = *(const uint32_t *)((const uint8_t *)h + 36);
+    ai->lapic_addr = get_u32((const uint8_t *)h + 36);
     for (; p + 2 <= end && p[1] >= 2 && p + p[1] <= end; p += p[1]) {
         switch (p[0]) {
         case MADT_LAPIC:
-            if (p[1] >= 8 && (*(const uint32_t *)(p + 4) & 1))
+            if (p[1] >= 8 && (get_u32(p + 4) & 1))
                 add_cpu(ai, p[3]);
             break;
         case MADT_X2APIC:
-            if (p[1] >= 16 && (*(const uint32_t *)(p + 8) & 1))
-                add_cpu(ai, *(const uint32_t *)(p + 4));
+            if (p[1] >= 16 && (get_u32(p + 8) & 1))
+                add_cpu(ai, get_u32(p + 4));
             break;
         case MADT_IOAPIC:
             if (p[1] >= 12 && ai->nr_ioapics < ACPI_MAX_IOAPICS)
                 ai->ioapic[ai->nr_ioapics++] = (typeof(ai->ioapic[0])){
-                    p[2], *(const uint32_t *)(p + 4), *(const uint32_t *)(p + 8) };
+                    p[2], get_u32(p + 4), get_u32(p + 8) };
             break;
         case MADT_LAPIC_OVERRIDE:
             if (p[1] >= 12)
-                ai->lapic_addr = *(const uint64_t *)(p + 4);
+                ai->lapic_addr = get_u64(p + 4);
             break;
         }
     }
@@ -157,19 +178,19 @@ static void parse_fadt(const struct acpi_header *h, struct acpi_info *ai,
         return;
     }
     ai->have_fadt = true;
-    ai->pm1a_cnt = *(const uint32_t *)(f + FADT_PM1A_CNT);
-    ai->pm1b_cnt = *(const uint32_t *)(f + FADT_PM1B_CNT);
-    ai->pm_tmr = *(const uint32_t *)(f + FADT_PM_TMR);
+    ai->pm1a_cnt = get_u32(f + FADT_PM1A_CNT);
+    ai->pm1b_cnt = get_u32(f + FADT_PM1B_CNT);
+    ai->pm_tmr = get_u32(f + FADT_PM_TMR);
     if (h->length >= FADT_RESET_VALUE + 1 &&
-        (*(const uint32_t *)(f + FADT_FLAGS) & FADT_F_RESET_REG_SUP)) {
+        (get_u32(f + FADT_FLAGS) & FADT_F_RESET_REG_SUP)) {
         memcpy(&ai->reset_reg, f + FADT_RESET_REG, sizeof(ai->reset_reg));
         ai->reset_value = f[FADT_RESET_VALUE];
         ai->have_reset = true;
     }
     if (h->length >= FADT_X_DSDT + 8)
-        dsdt = *(const uint64_t *)(f + FADT_X_DSDT);
+        dsdt = get_u64(f + FADT_X_DSDT);
     if (!dsdt)
-        dsdt = *(const uint32_t *)(f + FADT_DSDT);
+        dsdt = get_u32(f + FADT_DSDT);
     d = map_table(dsdt, map, warn);
     if (d)
         ai->have_s5 = acpi_find_s5((const uint8_t *)d + sizeof(*d),
@@ -189,7 +210,7 @@ static void parse_table(paddr_t pa, struct acpi_info *ai, acpi_map_fn map,
     else if (!memcmp(h->sig, "FACP", 4))
         parse_fadt(h, ai, map, warn);
     else if (!memcmp(h->sig, "HPET", 4) && h->length >= 56)
-        ai->hpet_addr = *(const uint64_t *)((const uint8_t *)h + 44);
+        ai->hpet_addr = get_u64((const uint8_t *)h + 44);
 }
 
 int acpi_parse(const uint8_t *rsdp, size_t rsdp_len, acpi_map_fn map,
@@ -208,8 +229,8 @@ int acpi_parse(const uint8_t *rsdp, size_t rsdp_len, acpi_map_fn map,
     memcpy(ai->oem_id, rsdp + 9, 6);
     ai->revision = rsdp[15];
     xsdt = ai->revision >= 2 && rsdp_len >= 36 && acpi_checksum_ok(rsdp, 36) &&
-           *(const uint64_t *)(rsdp + 24);
-    root = xsdt ? *(const uint64_t *)(rsdp + 24) : *(const uint32_t *)(rsdp + 16);
+           get_u64(rsdp + 24);
+    root = xsdt ? get_u64(rsdp + 24) : get_u32(rsdp + 16);
     h = map_table(root, map, warn);
     if (!h || memcmp(h->sig, xsdt ? "XSDT" : "RSDT", 4)) {
         warn("ACPI: root table %s unusable\n", xsdt ? "XSDT" : "RSDT");
@@ -218,7 +239,7 @@ int acpi_parse(const uint8_t *rsdp, size_t rsdp_len, acpi_map_fn map,
     entry = xsdt ? 8 : 4;
     for (size_t off = sizeof(*h); off + entry <= h->length; off += entry) {
         const uint8_t *e = (const uint8_t *)h + off;
-        parse_table(xsdt ? *(const uint64_t *)e : *(const uint32_t *)e, ai, map, warn);
+        parse_table(xsdt ? get_u64(e) : get_u32(e), ai, map, warn);
     }
     return 0;
 }

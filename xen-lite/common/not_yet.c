@@ -1,7 +1,7 @@
 /*
- * Hypercalls whose subsystems are not built yet answer -ENOSYS, as Xen does
- * for anything it does not implement: grant tables, physical-device
- * operations, and the domctl/sysctl control interface (dom0's toolstack).
+ * Hypercalls whose subsystems xen-lite does not have answer -ENOSYS, as
+ * Xen does for anything it does not implement: grant tables and
+ * physical-device operations.
  */
 #include "xen/hypercall.h"
 #include "xen_errno.h"
@@ -12,16 +12,6 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
 }
 
 long do_physdev_op(int cmd, unsigned long arg)
-{
-    return -XEN_ENOSYS;
-}
-
-long do_domctl(unsigned long arg)
-{
-    return -XEN_ENOSYS;
-}
-
-long do_sysctl(unsigned long arg)
 {
     return -XEN_ENOSYS;
 }

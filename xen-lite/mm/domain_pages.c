@@ -125,41 +125,51 @@ void pt_page_freed(struct page_info *pg)
 }
 
 /*
- * Give one frame to d: owned, on its list, with the allocation reference
- * (PGC_allocated | 1).  A frame another domain (or the hypervisor) used is
- * zeroed first, so no domain sees another's data; the freeing side never
- * waits for it.
+ * Give 2^order frames to d: owned, on its list, each with the allocation
+ * reference (PGC_allocated | 1).  A frame another domain (or the
+ * hypervisor) used is zeroed first, so no domain sees another's data; the
+ * freeing side never waits for it.
  */
-struct page_info *alloc_domain_page(struct domain *d, unsigned int memflags)
+struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
+                                     unsigned int memflags)
 {
+    unsigned long n = 1UL << order, f;
     struct page_info *pg;
-    unsigned long f;
 
     f = spin_lock_irqsave(&d->page_alloc_lock);
-    if (d->tot_pages >= d->max_pages || d->state != DOMSTATE_alive) {
+    if (d->tot_pages + n > d->max_pages || d->state != DOMSTATE_alive) {
         spin_unlock_irqrestore(&d->page_alloc_lock, f);
         return NULL;
     }
-    d->tot_pages++;
+    d->tot_pages += n;
     spin_unlock_irqrestore(&d->page_alloc_lock, f);
-    pg = alloc_pages(0, memflags);
+    pg = alloc_pages(order, memflags);
     if (!pg) {
         f = spin_lock_irqsave(&d->page_alloc_lock);
-        d->tot_pages--;
+        d->tot_pages -= n;
         spin_unlock_irqrestore(&d->page_alloc_lock, f);
         return NULL;
     }
-    flush_stale(NULL, pg->tlbflush_timestamp);
-    if (pg->count_info & PGC_need_scrub)
-        memset(mfn_to_virt(page_to_mfn(pg)), 0, PAGE_SIZE);
-    pg->owner = d->domain_id;
-    pg->type_info = 0;
-    pg->nr_validated_ptes = 0;
-    __atomic_store_n(&pg->count_info, PGC_state_inuse | PGC_allocated | 1, __ATOMIC_SEQ_CST);
+    for (unsigned long i = 0; i < n; i++) {
+        flush_stale(NULL, pg[i].tlbflush_timestamp);
+        if (pg[i].count_info & PGC_need_scrub)
+            memset(mfn_to_virt(page_to_mfn(&pg[i])), 0, PAGE_SIZE);
+        pg[i].owner = d->domain_id;
+        pg[i].type_info = 0;
+        pg[i].nr_validated_ptes = 0;
+        __atomic_store_n(&pg[i].count_info, PGC_state_inuse | PGC_allocated | 1,
+                         __ATOMIC_SEQ_CST);
+    }
     f = spin_lock_irqsave(&d->page_alloc_lock);
-    page_list_add_tail(&d->page_list, pg);
+    for (unsigned long i = 0; i < n; i++)
+        page_list_add_tail(&d->page_list, &pg[i]);
     spin_unlock_irqrestore(&d->page_alloc_lock, f);
     return pg;
+}
+
+struct page_info *alloc_domain_page(struct domain *d, unsigned int memflags)
+{
+    return alloc_domain_pages(d, 0, memflags);
 }
 
 /* A hypervisor page the guest may map writable (shared_info). */

@@ -103,6 +103,8 @@ int pt_finish_deferred(struct pt_deferred *defer, bool preemptible);
 /* ---- frames owned by domains (mm/domain_pages.c) ---- */
 struct domain;
 struct page_info *alloc_domain_page(struct domain *d, unsigned int memflags);
+struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
+                                     unsigned int memflags);
 void *alloc_shared_page(struct domain *d);
 void free_shared_page(struct domain *d, void *va);
 void put_allocation_ref(struct page_info *pg);

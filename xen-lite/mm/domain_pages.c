@@ -282,6 +282,10 @@ long audit_all_domains(void)
         max += 4 * d->max_vcpus;
         if (d != current->domain)
             domain_pause(d);
+        else
+            for_each_vcpu(d, v)
+                if (v != current)
+                    vcpu_pause(v);
     }
     refs = xmalloc_bytes((max + 1) * sizeof(*refs));
     n = refs ? collect_vcpu_refs(refs, max) : 0;
@@ -293,8 +297,13 @@ long audit_all_domains(void)
                res.frames, res.tables, res.problems);
     }
     xfree(refs);
-    for_each_domain(d)
+    for_each_domain(d) {
         if (d != current->domain)
             domain_unpause(d);
+        else
+            for_each_vcpu(d, v)
+                if (v != current)
+                    vcpu_unpause(v);
+    }
     return res.problems;
 }

@@ -14,6 +14,8 @@ UNIT_SRCS_test_bootmem := xen-lite/mm/bootmem.c
 UNIT_SRCS_test_page_alloc := xen-lite/mm/page_alloc.c
 UNIT_SRCS_test_acpi := xen-lite/arch/x86/acpi.c
 UNIT_SRCS_test_timer_heap := xen-lite/common/timer.c
+# test_vsnprintf includes lib/vsnprintf.c itself, under other names.
+UNIT_SRCS_test_vsnprintf :=
 
 UNIT_CPPFLAGS := -Ihypercalls -Ixen-lite/include -Itests/unit -DUNIT_TEST
 UNIT_OBJDIR   := $(BUILD)/unit/obj

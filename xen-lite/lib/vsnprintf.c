@@ -25,6 +25,7 @@ static void pad(struct out *o, char c, int n)
 
 struct spec {
     bool left, zero, plus, space, alt;
+    bool ptr;                           /* %p: 0x even before a zero */
     int width, prec;
 };
 
@@ -51,23 +52,29 @@ static void put_num(struct out *o, unsigned long long v, bool neg,
     const char *prefix = "";
     int n = 0, zeros, plen;
     size_t start = o->len;
+    bool zero = v == 0;
 
-    do {
-        tmp[n++] = digits[v % base];
-        v /= base;
-    } while (v);
+    /* C11 7.21.6.1: a zero value with precision 0 has no digits at all. */
+    if (!zero || sp->prec != 0) {
+        do {
+            tmp[n++] = digits[v % base];
+            v /= base;
+        } while (v);
+    }
     if (neg)
         sign = '-';
     else if (sp->plus)
         sign = '+';
     else if (sp->space)
         sign = ' ';
-    if (sp->alt && base == 16)
+    zeros = sp->prec > n ? sp->prec - n : 0;
+    /* '#' puts 0x before a nonzero value only, and a 0 before octal
+     * digits only if they (with the precision's zeros) lack one. */
+    if (base == 16 && ((sp->alt && !zero) || sp->ptr))
         prefix = upper ? "0X" : "0x";
-    else if (sp->alt && base == 8 && tmp[n - 1] != '0')
+    else if (sp->alt && base == 8 && !zeros && (n == 0 || tmp[n - 1] != '0'))
         prefix = "0";
     plen = strlen(prefix) + (sign != 0);
-    zeros = sp->prec > n ? sp->prec - n : 0;
     if (sp->zero && !sp->left && sp->prec < 0 && sp->width > n + plen)
         zeros = sp->width - n - plen;
     if (!sp->left)
@@ -119,14 +126,17 @@ static const char *parse_spec(const char *f, struct spec *sp, va_list *ap)
     return f;
 }
 
-/* Length modifier: returns the number of 'l's worth (0 int, 1 long, 2 ll). */
+/* Length modifier: -2 char, -1 short, 0 int, 1 long, 2 long long. */
 static const char *parse_len(const char *f, int *len)
 {
     *len = 0;
     if (*f == 'h') {
         f++;
-        if (*f == 'h')
+        *len = -1;
+        if (*f == 'h') {
             f++;
+            *len = -2;
+        }
     } else if (*f == 'l') {
         f++;
         *len = 1;
@@ -151,30 +161,36 @@ static void put_conv(struct out *o, char c, int len, const struct spec *sp,
     case 'd': case 'i':
         s = len == 2 ? va_arg(*ap, long long) :
             len == 1 ? va_arg(*ap, long) : va_arg(*ap, int);
+        s = len == -2 ? (signed char)s : len == -1 ? (short)s : s;
         put_num(o, s < 0 ? -(unsigned long long)s : (unsigned long long)s,
                 s < 0, 10, false, sp);
         break;
-    case 'u': case 'x': case 'X': case 'o':
+    case 'u': case 'x': case 'X': case 'o': {
+        struct spec us = *sp;
+        us.plus = us.space = false;     /* signs are for signed conversions */
         u = len == 2 ? va_arg(*ap, unsigned long long) :
             len == 1 ? va_arg(*ap, unsigned long) : va_arg(*ap, unsigned int);
-        put_num(o, u, false, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', sp);
+        u = len == -2 ? (unsigned char)u : len == -1 ? (unsigned short)u : u;
+        put_num(o, u, false, c == 'u' ? 10 : c == 'o' ? 8 : 16, c == 'X', &us);
         break;
+    }
     case 'p': {
         struct spec p = *sp;
-        p.alt = true;
+        p.ptr = true;
         put_num(o, (unsigned long)va_arg(*ap, void *), false, 16, false, &p);
         break;
     }
     case 's':
         put_str(o, va_arg(*ap, const char *), sp);
         break;
-    case 'c': {
-        char ch[2] = { (char)va_arg(*ap, int), 0 };
-        struct spec cs = *sp;
-        cs.prec = -1;
-        put_str(o, ch, &cs);
+    case 'c':
+        /* A char, not a one-character string: %c of 0 writes a NUL. */
+        if (!sp->left)
+            pad(o, ' ', sp->width - 1);
+        put(o, (char)va_arg(*ap, int));
+        if (sp->left)
+            pad(o, ' ', sp->width - 1);
         break;
-    }
     default:
         put(o, '%');
         if (c)

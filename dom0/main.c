@@ -81,7 +81,7 @@ static int dom0_main(void)
     parse_cmdline();
     if (script[0])
         return shell_run_script(script);
-    printf("\nxen-lite dom0: %lu MiB, %d file(s) in the ramdisk.\n"
+    printf("\nxen-lite dom0: %lu MiB, %d entries in the ramdisk.\n"
            "Type 'help' for the commands, 'xl help' for xl.\n\n",
            (unsigned long)(g_nr_pages() >> (20 - G_PAGE_SHIFT)),
            files < 0 ? 0 : files);

@@ -29,9 +29,12 @@ import xlverdict as verdict
 QEMU = "qemu-system-x86_64"
 OVMF = "/usr/share/ovmf/OVMF.fd"
 
-XEN_LITE_CMDLINE = "console=com1 com1=115200,8n1 loglvl=all"
+XEN_LITE_CMDLINE = xliso.XEN_LITE_CMDLINE
 XEN417_CMDLINE = ("loglvl=all guest_loglvl=all console=com1 com1=115200,8n1 "
                   "noreboot console_timestamps=boot dom0=verbose")
+
+# Where --run puts its script in dom0's ramdisk.
+RUN_SCRIPT = "/run/script"
 
 # After Xen 4.17's last line, or a xen-lite panic that QEMU does not end by
 # itself, wait this long for the rest of the message before ending QEMU.
@@ -59,9 +62,20 @@ class BootOptions:
                             "command line)", "STR")
     xen_append: str = _opt("", "words appended to the hypervisor command "
                            "line (e.g. 'selftest')", "STR")
-    dom0: str = _opt(None, "dom0 kernel (module 1)", "ELF")
+    dom0: str = _opt(None, "dom0 kernel (module 1; default: "
+                     "$BUILD/dom0/dom0)", "ELF")
     dom0_cmdline: str = _opt("", "dom0's command line", "STR")
-    ramdisk: str = _opt(None, "dom0's ramdisk (module 2)", "FILE")
+    ramdisk: str = _opt(None, "dom0's ramdisk (module 2; default: "
+                        "$BUILD/dom0/ramdisk.cpio unless --dom0 is given)",
+                        "FILE")
+    no_dom0: bool = _opt(False, "boot no dom0 at all (no modules)")
+    run: str = _opt(None, "dom0 script: commands separated by ';', written "
+                    f"to {RUN_SCRIPT} in this run's ramdisk and run with "
+                    f"run={RUN_SCRIPT} on dom0's command line; dom0 powers "
+                    "off with the script's status", "'CMD; CMD'")
+    files: list = _opt([], "add a host file to this run's ramdisk at PATH "
+                       "(default: /<basename>; repeatable)", "HOST[:PATH]",
+                       flag="--file")
     cpu: str = _opt("qemu64", "QEMU CPU model", "MODEL")
     smp: int = _opt(1, "number of CPUs", "N")
     mem: int = _opt(512, "RAM in MiB", "MIB")
@@ -85,7 +99,7 @@ class BootOptions:
 
 
 ISO_FIELDS = ("hypervisor", "xen", "xen_cmdline", "xen_append", "dom0",
-              "dom0_cmdline", "ramdisk", "iso")
+              "dom0_cmdline", "ramdisk", "no_dom0", "run", "files", "iso")
 
 
 def option_flag(f):
@@ -142,8 +156,9 @@ def command_line(o):
     return " ".join(shlex.quote(w) for w in words)
 
 
-def iso_spec(o):
-    """What the ISO for o holds: hypervisor, command line, modules."""
+def iso_spec(o, tmp):
+    """What the ISO for o holds: hypervisor, command line, modules (a
+    per-run ramdisk is built in the directory tmp)."""
     build = build_dir(o)
     if o.hypervisor == "xen-4.17":
         xen = o.xen or os.path.join(build, "xen-4.17", "xen.gz")
@@ -153,19 +168,48 @@ def iso_spec(o):
         cmdline = o.xen_cmdline or XEN_LITE_CMDLINE
     if o.xen_append:
         cmdline = f"{cmdline} {o.xen_append}"
-    return xliso.IsoSpec(xen, cmdline, dom0_modules(o))
+    return xliso.IsoSpec(xen, cmdline, dom0_modules(o, tmp))
 
 
-def dom0_modules(o):
-    """Module 1 is dom0's kernel, module 2 its ramdisk."""
-    if o.dom0 is None:
-        if o.ramdisk or o.dom0_cmdline:
-            raise xliso.IsoError("--ramdisk/--dom0-cmdline need --dom0")
+def dom0_modules(o, tmp):
+    """Module 1 is dom0's kernel, module 2 its ramdisk.  With neither
+    --dom0 nor --ramdisk, both are the ones make built; --run and --file
+    add files to the ramdisk of this run."""
+    if o.no_dom0:
+        if (o.dom0 or o.ramdisk or o.dom0_cmdline or o.run is not None
+                or o.files):
+            raise xliso.IsoError("--no-dom0 excludes the dom0, ramdisk, "
+                                 "script and file options")
         return []
-    modules = [xliso.Module(o.dom0, o.dom0_cmdline)]
-    if o.ramdisk:
-        modules.append(xliso.Module(o.ramdisk))
+    dom0, ramdisk = o.dom0, o.ramdisk
+    if dom0 is None:
+        dom0 = os.path.join(build_dir(o), "dom0", "dom0")
+        if ramdisk is None:
+            ramdisk = os.path.join(build_dir(o), "dom0", "ramdisk.cpio")
+        if not os.path.isfile(dom0):
+            raise xliso.IsoError(f"no dom0 kernel at {dom0} (run make, or "
+                                 "boot with --no-dom0)")
+    cmdline = o.dom0_cmdline
+    if o.run is not None or o.files:
+        extra = [xliso.parse_ramdisk_file(f) for f in o.files]
+        if o.run is not None:
+            extra.append(xliso.RamdiskFile(RUN_SCRIPT,
+                                           data=run_script(o.run)))
+        ramdisk = xliso.extend_ramdisk(ramdisk, extra, tmp)
+        if o.run is not None:
+            cmdline = f"{cmdline} run={RUN_SCRIPT}".strip()
+    modules = [xliso.Module(dom0, cmdline)]
+    if ramdisk:
+        modules.append(xliso.Module(ramdisk))
     return modules
+
+
+def run_script(run):
+    """--run's 'cmd; cmd' as the text of a script, one command a line."""
+    if run is None:
+        return None
+    return "".join(c.strip() + "\n" for c in run.replace("\n", ";")
+                   .split(";") if c.strip())
 
 
 def default_iso(o):
@@ -178,16 +222,16 @@ def is_plain(o):
     return all(getattr(o, n) == getattr(defaults, n) for n in ISO_FIELDS)
 
 
-def choose_iso(o):
+def choose_iso(o, tmp):
     """o.iso if given, else an ISO of exactly what the options say: make's
     ISO if it was built from the same, else one cached under
-    $BUILD/iso-cache (built if needed)."""
+    $BUILD/iso-cache (built if needed; tmp holds a per-run ramdisk)."""
     if o.iso:
         if not os.path.isfile(o.iso):
             raise xliso.IsoError(f"no such ISO: {o.iso}")
         return o.iso
     cache = os.path.join(build_dir(o), "iso-cache")
-    return xliso.cached_iso(iso_spec(o), cache, prefer=default_iso(o))
+    return xliso.cached_iso(iso_spec(o, tmp), cache, prefer=default_iso(o))
 
 
 def qemu_argv(o, iso):
@@ -213,7 +257,8 @@ def run(o, stream=None):
     try:
         if shutil.which(QEMU) is None:
             raise xliso.IsoError(f"{QEMU} not found (run make deps)")
-        iso = choose_iso(o)
+        with tempfile.TemporaryDirectory(prefix="xen-lite-run.") as tmp:
+            iso = choose_iso(o, tmp)
     except (xliso.IsoError, OSError) as e:
         hint = " (run make deps)" if o.hypervisor == "xen-4.17" else \
             " (run make)"

@@ -2,6 +2,8 @@
 
 One ISO holds one Multiboot2 hypervisor and its modules in order (module 1 is
 dom0's kernel, module 2 its ramdisk) and a grub.cfg that boots them at once.
+A run may extend dom0's ramdisk (a newc cpio archive) with files of its own
+(extend_ramdisk).
 grub-mkrescue with both grub-pc-bin and grub-efi-amd64-bin installed makes a
 hybrid ISO that boots under BIOS and UEFI.  GRUB decompresses a gzip'ed
 hypervisor (Xen's xen.gz) itself.
@@ -16,7 +18,11 @@ import subprocess
 import tempfile
 from dataclasses import dataclass, field
 
-DEFAULT_XEN_CMDLINE = "console=com1 com1=115200,8n1"
+# xen-lite's command line unless told otherwise, for make's ISO and the boot
+# runner alike (so that the runner's default boot is make's ISO).  dom0 gets
+# 256 MiB, leaving the rest of the machine free for the guests it creates.
+XEN_LITE_CMDLINE = "console=com1 com1=115200,8n1 loglvl=all dom0_mem=256M"
+DEFAULT_XEN_CMDLINE = XEN_LITE_CMDLINE
 
 # GRUB modules the ISO needs; grub-mkrescue adds their dependencies.  Keeping
 # the list short keeps the ISO small (~4 MiB instead of ~20 MiB).
@@ -53,6 +59,70 @@ class IsoSpec:
         for i, mod in enumerate(self.modules, 1):
             files.append((f"boot/mod{i}", mod.path))
         return files
+
+
+@dataclass
+class RamdiskFile:
+    """A file for dom0's ramdisk: at path, from a host file or data."""
+    path: str
+    host: str = None
+    data: str = None
+
+
+def parse_ramdisk_file(arg):
+    """'HOST[:PATH]' -> RamdiskFile; PATH defaults to /<basename>."""
+    host, sep, path = arg.rpartition(":")
+    if not sep or not path.startswith("/"):
+        host, path = arg, "/" + os.path.basename(arg)
+    return RamdiskFile(path, host=host)
+
+
+def _ramdisk_tree(files, root):
+    """Lay the files out under root as they will be in the ramdisk."""
+    for f in files:
+        rel = os.path.normpath(f.path).lstrip("/")
+        if not rel or rel == "." or rel.split("/")[0] == "..":
+            raise IsoError(f"bad ramdisk path: {f.path}")
+        dest = os.path.join(root, rel)
+        if os.path.isdir(dest):
+            raise IsoError(f"ramdisk path {f.path} is a directory")
+        os.makedirs(os.path.dirname(dest), exist_ok=True)
+        if f.host is not None:
+            if not os.path.isfile(f.host):
+                raise IsoError(f"no such file: {f.host}")
+            shutil.copyfile(f.host, dest)
+        else:
+            with open(dest, "w") as out:
+                out.write(f.data)
+
+
+def extend_ramdisk(base, files, tmp):
+    """A ramdisk for one run: base (a newc cpio archive, or None) followed
+    by a cpio archive of files; dom0 reads concatenated archives, later
+    entries hiding earlier ones.  Built in the directory tmp; returns its
+    path."""
+    if shutil.which("cpio") is None:
+        raise IsoError("cpio not found (run make deps)")
+    if base is not None and not os.path.isfile(base):
+        raise IsoError(f"no such file: {base}")
+    root = os.path.join(tmp, "ramdisk-root")
+    os.makedirs(root)
+    _ramdisk_tree(files, root)
+    names = sorted(os.path.relpath(os.path.join(d, n), root)
+                   for d, dirs, fs in os.walk(root) for n in dirs + fs)
+    proc = subprocess.run(
+        ["cpio", "-o", "-H", "newc", "-R", "0:0", "--reproducible",
+         "--quiet"], cwd=root, input="".join(n + "\n" for n in names)
+        .encode(), stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if proc.returncode != 0:
+        raise IsoError("cpio failed: " + proc.stderr.decode().strip())
+    out = os.path.join(tmp, "ramdisk.cpio")
+    with open(out, "wb") as f:
+        if base is not None:
+            with open(base, "rb") as b:
+                shutil.copyfileobj(b, f)
+        f.write(proc.stdout)
+    return out
 
 
 def parse_module(arg):

@@ -53,7 +53,7 @@ def mem_is_seen(t, mib):
 
 @scenario("no_dom0_kernel_panics")
 def no_dom0_kernel_panics(t):
-    r = t.boot()
+    r = t.boot(no_dom0=True)
     t.expect_status(r, 125)
     t.expect(r, r"No dom0 kernel")
     t.expect(r, r"Panic on CPU")

@@ -212,6 +212,19 @@ TEST(audit_reports_a_reference_to_the_wrong_level)
     expect_problem(other, "referenced as a table of the wrong level");
 }
 
+TEST(audit_reports_an_entry_to_a_frame_no_domain_owns)
+{
+    fake_reset();
+    unsigned long l1 = fake_tree(D1, 1, FAN(2), E_RO), data = pte_mfn(fake_mem(l1)[1]);
+    CHECK_EQ(fake_pin(l1, 1), 0);
+    fake_release(data);                             /* the mapping keeps it */
+    mfn_to_page(data)->count_info--;                /* a lost reference ... */
+    pt_page_freed(mfn_to_page(data));               /* ... frees it early */
+    expect_problem(data, "referenced but not a domain's frame");
+    fake_mem(l1)[1] = pte(3, E_RO);                 /* a hypervisor frame */
+    expect_problem(3, "referenced but not a domain's frame");
+}
+
 TEST(audit_reports_a_table_in_use_but_not_validated)
 {
     fake_reset();

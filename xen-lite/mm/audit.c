@@ -44,6 +44,11 @@ static void count_entry(struct audit *a, unsigned long table, uint64_t e,
     pg = mfn_to_page(mfn);
     if (level == 1 && pg->owner == DOMID_IO_)
         return;                         /* I/O memory is not counted */
+    if (!domain_frame(pg)) {
+        /* A held reference keeps a frame its owner's: this one was freed. */
+        problem(a, mfn, "referenced but not a domain's frame", 1, 0);
+        return;
+    }
     a->gen[mfn]++;
     if (partial)
         return;                         /* general ref only; the child floats */

@@ -16,6 +16,7 @@
 #include "xen/libelf.h"
 #include "xen/m2p.h"
 #include "xen/param.h"
+#include "xen/pv_layout.h"
 #include "xen/percpu.h"
 #include "xen/pv_mm.h"
 #include "xen/sched.h"
@@ -25,8 +26,6 @@
 #include "xen.h"
 
 #define MB(x)           ((unsigned long)(x) << 20)
-#define L1_PROT         (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_USER)
-#define UPPER_PROT      (_PAGE_PRESENT | _PAGE_RW | _PAGE_ACCESSED | _PAGE_DIRTY | _PAGE_USER)
 #define SUPPORTED_FEATURES ((1U << XENFEAT_pae_pgdir_above_4gb) | \
                             (1U << XENFEAT_mmu_pt_update_preserve_ad) | \
                             (1U << XENFEAT_highmem_assist) | (1U << XENFEAT_dom0))
@@ -61,44 +60,6 @@ static int parse_dom0_mem(const char *s)
 }
 custom_param("dom0_mem", parse_dom0_mem);
 integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
-
-struct layout {
-    uint64_t v_start, kern_start, kern_end;
-    uint64_t initrd_start, initrd_end;
-    uint64_t p2m_start, p2m_end;
-    uint64_t si_start, pt_start, pt_end, stack_start, v_end;
-    unsigned long nr_pt_pages;
-};
-
-/* How many table pages cover [lo, hi) at a level of `shift` bits. */
-static unsigned long nr_tables(uint64_t lo, uint64_t hi, unsigned int shift)
-{
-    return ((ROUNDUP(hi, 1UL << shift)) - ROUNDDOWN(lo, 1UL << shift)) >> shift;
-}
-
-static void compute_layout(const struct elf_image *img, size_t initrd_len,
-                           unsigned long nr_pages, struct layout *l)
-{
-    l->v_start = img->virt_base;
-    l->kern_start = img->virt_kstart;
-    l->kern_end = img->virt_kend;
-    l->initrd_start = ROUNDUP(l->kern_end, PAGE_SIZE);
-    l->initrd_end = l->initrd_start + initrd_len;
-    l->p2m_start = ROUNDUP(l->initrd_end, PAGE_SIZE);
-    l->p2m_end = l->p2m_start + nr_pages * sizeof(unsigned long);
-    l->si_start = ROUNDUP(l->p2m_end, PAGE_SIZE);
-    l->pt_start = l->si_start + PAGE_SIZE;
-    for (l->nr_pt_pages = 2; ; l->nr_pt_pages++) {
-        l->pt_end = l->pt_start + l->nr_pt_pages * PAGE_SIZE;
-        l->stack_start = l->pt_end;
-        l->v_end = ROUNDUP(l->stack_start + PAGE_SIZE, MB(4));
-        if (l->v_end - (l->stack_start + PAGE_SIZE) < (512UL << 10))
-            l->v_end += MB(4);
-        if (1 + nr_tables(l->v_start, l->v_end, 39) + nr_tables(l->v_start, l->v_end, 30) +
-            nr_tables(l->v_start, l->v_end, 21) <= l->nr_pt_pages)
-            break;
-    }
-}
 
 static unsigned long *dom0_mfns;        /* pfn -> mfn while building */
 static uint64_t dom0_v_start;
@@ -157,38 +118,12 @@ static void allocate_memory(struct domain *d, unsigned long nr_pages)
     }
 }
 
-/* Fill the bootstrap page tables: every page of [v_start, v_end). */
-static unsigned long build_page_tables(const struct layout *l)
+static uint64_t *map_pfn(unsigned long pfn, void *unused)
 {
-    uint64_t next_pt = l->pt_start;
-    unsigned long l4 = dom0_mfns[(next_pt - l->v_start) >> PAGE_SHIFT];
-    uint64_t *tables[5] = { 0 };
-
-    memset(mfn_to_virt(l4), 0, PAGE_SIZE);
-    next_pt += PAGE_SIZE;
-    for (uint64_t va = l->v_start; va < l->v_end; va += PAGE_SIZE) {
-        uint64_t *t = mfn_to_virt(l4);
-        for (int lvl = 4; lvl > 1; lvl--) {
-            uint64_t *e = &t[pt_index(va, lvl)];
-            if (!(*e & _PAGE_PRESENT)) {
-                unsigned long mfn = dom0_mfns[(next_pt - l->v_start) >> PAGE_SHIFT];
-                BUG_ON(next_pt >= l->pt_end);
-                memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
-                *e = ((uint64_t)mfn << PAGE_SHIFT) | UPPER_PROT;
-                next_pt += PAGE_SIZE;
-            }
-            t = mfn_to_virt(pte_mfn(*e));
-            tables[lvl - 1] = t;
-        }
-        /* The bootstrap page tables themselves are mapped read-only. */
-        tables[1][pt_index(va, 1)] =
-            ((uint64_t)dom0_mfns[(va - l->v_start) >> PAGE_SHIFT] << PAGE_SHIFT) |
-            (va >= l->pt_start && va < l->pt_end ? L1_PROT & ~_PAGE_RW : L1_PROT);
-    }
-    return l4;
+    return mfn_to_virt(dom0_mfns[pfn]);
 }
 
-static void write_start_info(struct domain *d, const struct layout *l,
+static void write_start_info(struct domain *d, const struct pv_layout *l,
                              unsigned long nr_pages, size_t initrd_len,
                              const char *cmdline)
 {
@@ -209,7 +144,7 @@ static void write_start_info(struct domain *d, const struct layout *l,
         strlcpy((char *)si->cmd_line, cmdline, sizeof(si->cmd_line));
 }
 
-static void print_layout(const struct layout *l, unsigned long nr_pages, uint64_t entry)
+static void print_layout(const struct pv_layout *l, unsigned long nr_pages, uint64_t entry)
 {
     printk("*** Building a PV Dom0 ***\n");
     printk("PHYSICAL MEMORY ARRANGEMENT:\n");
@@ -225,7 +160,7 @@ static void print_layout(const struct layout *l, unsigned long nr_pages, uint64_
     printk(" ENTRY ADDRESS: %016lx\n", entry);
 }
 
-static void start_vcpus(struct domain *d, unsigned long l4, const struct layout *l,
+static void start_vcpus(struct domain *d, unsigned long l4, const struct pv_layout *l,
                         uint64_t entry)
 {
     struct vcpu *v0 = d->vcpu[0];
@@ -242,7 +177,7 @@ static void start_vcpus(struct domain *d, unsigned long l4, const struct layout 
 void construct_dom0(const struct boot_module *kern, const struct boot_module *initrd)
 {
     struct elf_image img;
-    struct layout l;
+    struct pv_layout l;
     struct domain *d;
     unsigned int nr_vcpus = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : nr_cpus_online;
     size_t initrd_len = initrd ? initrd->end - initrd->start : 0;
@@ -262,7 +197,7 @@ void construct_dom0(const struct boot_module *kern, const struct boot_module *in
         if (!vcpu_create(d, i))
             panic("Could not set up DOM0: vCPU %u", i);
     nr_pages = default_dom0_pages();
-    compute_layout(&img, initrd_len, nr_pages, &l);
+    pv_layout_compute(&img, initrd_len, nr_pages, false, &l);
     if (nr_pages < (l.v_end - l.v_start) >> PAGE_SHIFT)
         panic("Could not set up DOM0: it needs at least %lu MB for its bootstrap region",
               ((l.v_end - l.v_start) >> 20) + 1);
@@ -277,7 +212,7 @@ void construct_dom0(const struct boot_module *kern, const struct boot_module *in
     if (img.hypercall_page)
         write_hypercall_page(va_ptr(img.hypercall_page));
     write_start_info(d, &l, nr_pages, initrd_len, kern->cmdline);
-    start_vcpus(d, build_page_tables(&l), &l, img.entry);
+    start_vcpus(d, pv_build_page_tables(&l, dom0_mfns, map_pfn, NULL), &l, img.entry);
     printk("Dom0 has maximum %u VCPUs\n", nr_vcpus);
     xfree(dom0_mfns);
 }

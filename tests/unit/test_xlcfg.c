@@ -1,0 +1,756 @@
+/*
+ * The xl.cfg parser (dom0/xlcfg.c): example configurations in the forms
+ * Xen's xl.cfg(5) documents, malformed ones with their exact messages,
+ * the syntax corners (lists, escapes, numbers, ';', '+='), command-line
+ * overrides, the checks, and the dry-run printout (dom0/xlfmt.c) parsing
+ * back to the same configuration.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../../dom0/xlcfg.h"
+#include "../../dom0/xlfmt.h"
+
+#include "unit.h"
+
+#define DATA "tests/unit/data/xlcfg/"
+
+/* ---- helpers ---- */
+
+static char *msg;
+static size_t msg_len;
+
+static FILE *sink(void)
+{
+    free(msg);
+    msg = NULL;
+    return open_memstream(&msg, &msg_len);
+}
+
+static const char *said(FILE *f)
+{
+    fclose(f);
+    return msg;
+}
+
+/* Parse DATA/rel into a fresh cfg, named by its base name. */
+static int parse_file(struct xlcfg *cfg, const char *rel, FILE *err)
+{
+    const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
+    char path[256];
+    FILE *in;
+    int rc;
+
+    snprintf(path, sizeof(path), DATA "%s", rel);
+    in = fopen(path, "r");
+    if (!in)
+        unit_fail(__FILE__, __LINE__, "cannot open %s", path);
+    xlcfg_init(cfg);
+    rc = xlcfg_parse_stream(cfg, base, in, err);
+    fclose(in);
+    return rc;
+}
+
+static int parse_text(struct xlcfg *cfg, const char *text, FILE *err)
+{
+    xlcfg_init(cfg);
+    return xlcfg_parse(cfg, "t.cfg", text, strlen(text), err);
+}
+
+/* Parse a valid file: nothing said, checks pass. */
+static void parse_good(struct xlcfg *cfg, const char *rel)
+{
+    FILE *err = sink();
+
+    CHECK_EQ(parse_file(cfg, rel, err), 0);
+    CHECK_EQ(xlcfg_check(cfg, err), 0);
+    CHECK_STR(said(err), "");
+}
+
+/* Parsing then (if that worked) checking file fails with exactly want. */
+static void check_bad(const char *file, const char *want)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+    int rc = parse_file(&cfg, file, err);
+
+    if (rc == 0)
+        rc = xlcfg_check(&cfg, err);
+    CHECK_EQ(rc, -EINVAL);
+    CHECK_STR(said(err), want);
+    xlcfg_free(&cfg);
+}
+
+static uint64_t affinity(const struct xlcfg *cfg, unsigned int vcpu,
+                         unsigned int nr_cpus)
+{
+    struct xl_cpumap map;
+    int rc = xlcfg_vcpu_affinity(cfg, vcpu, nr_cpus, &map, NULL);
+
+    CHECK(rc == 0 || rc == 1);
+    return rc ? map.bits[0] : 0;
+}
+
+/* ---- documented examples ---- */
+
+TEST(example_pv_linux_guest)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_file(&cfg, "pvlinux.cfg", err), 0);
+    CHECK_EQ(xlcfg_check(&cfg, err), 0);
+    CHECK_STR(said(err), "pvlinux.cfg:26: unknown key 'vif'\n"
+                         "pvlinux.cfg:27: unknown key 'disk'\n");
+    CHECK_STR(cfg.name, "example.pvlinux");
+    CHECK_EQ(cfg.type, XLCFG_PV);
+    CHECK_STR(cfg.kernel, "/boot/vmlinuz");
+    CHECK(cfg.ramdisk == NULL);
+    CHECK_STR(cfg.cmdline, "root=/dev/xvda1");
+    CHECK_EQ(cfg.memory_mb, 128);
+    CHECK_EQ(cfg.maxmem_mb, 128);
+    CHECK_EQ(cfg.vcpus, 2);
+    CHECK_EQ(cfg.maxvcpus, 2);
+    CHECK(cfg.cpus == NULL);
+    CHECK_EQ(cfg.on_poweroff, XLCFG_DESTROY);
+    CHECK_EQ(cfg.on_reboot, XLCFG_RESTART);
+    CHECK_EQ(cfg.on_crash, XLCFG_DESTROY);
+    CHECK(cfg.hap);
+    CHECK_EQ(cfg.nsettings, 7);
+    CHECK(!xlcfg_find(&cfg, "vif")->known);
+    CHECK_EQ(xlcfg_find(&cfg, "disk")->value.kind, XLCFG_LIST);
+    xlcfg_free(&cfg);
+}
+
+TEST(example_hello_guest_and_defaults)
+{
+    struct xlcfg cfg;
+
+    parse_good(&cfg, "hello.cfg");
+    CHECK_STR(cfg.name, "hello");
+    CHECK_STR(cfg.kernel, "/boot/hello");
+    CHECK_EQ(cfg.memory_mb, 64);
+    CHECK_EQ(cfg.maxmem_mb, 64);
+    CHECK_EQ(cfg.memory_min_mb, 64);
+    CHECK_EQ(cfg.memory_dynamic_max_mb, 64);
+    CHECK_EQ(cfg.vcpus, 1);
+    CHECK(cfg.cmdline == NULL);
+    CHECK_EQ(cfg.on_crash, XLCFG_PRESERVE);
+    CHECK_EQ(xlcfg_find(&cfg, "memory")->line, 5);
+    CHECK_STR(xlcfg_find(&cfg, "memory")->source, "hello.cfg");
+    xlcfg_free(&cfg);
+}
+
+TEST(example_every_key)
+{
+    struct xlcfg cfg;
+
+    parse_good(&cfg, "full.cfg");
+    CHECK_STR(cfg.name, "full-example");
+    CHECK_EQ(cfg.memory_mb, 256);
+    CHECK_EQ(cfg.maxmem_mb, 512);
+    CHECK_EQ(cfg.memory_min_mb, 128);
+    CHECK_EQ(cfg.memory_dynamic_max_mb, 384);
+    CHECK_EQ(cfg.vcpus, 2);
+    CHECK_EQ(cfg.maxvcpus, 4);
+    CHECK_STR(cfg.ramdisk, "/boot/initrd.img");
+    CHECK_STR(cfg.cmdline, "console=hvc0 msg=\"it's\"\tend AA");
+    CHECK_EQ(cfg.on_poweroff, XLCFG_PRESERVE);
+    CHECK_EQ(cfg.on_reboot, XLCFG_RENAME_RESTART);
+    CHECK_EQ(cfg.on_crash, XLCFG_COREDUMP_RESTART);
+    CHECK(!cfg.hap);
+    CHECK_EQ(cfg.cpus->kind, XLCFG_LIST);
+    CHECK_EQ(cfg.cpus->nitems, 3);
+    CHECK_EQ(affinity(&cfg, 0, 4), 0x3);
+    CHECK_EQ(affinity(&cfg, 1, 4), 0x4);
+    CHECK_EQ(affinity(&cfg, 2, 4), 0xe);
+    CHECK_EQ(affinity(&cfg, 3, 4), 0);      /* beyond the list: anywhere */
+    CHECK_EQ(xlcfg_find(&cfg, "memory_dynamic_max")->line, 5);
+    CHECK_EQ(xlcfg_find(&cfg, "kernel")->line, 15);
+    xlcfg_free(&cfg);
+}
+
+TEST(example_cpu_list_for_every_vcpu)
+{
+    struct xlcfg cfg;
+
+    parse_good(&cfg, "cpus-docs.cfg");
+    for (unsigned int v = 0; v < 3; v++)
+        CHECK_EQ(affinity(&cfg, v, 8), 0x2d);
+    xlcfg_free(&cfg);
+}
+
+TEST(example_root_and_extra_make_the_command_line)
+{
+    struct xlcfg cfg;
+
+    parse_good(&cfg, "root-extra.cfg");
+    CHECK_STR(cfg.cmdline, "root=/dev/xvda1 ro console=hvc0 quiet");
+    xlcfg_free(&cfg);
+}
+
+TEST(example_hvm_parses_but_is_not_supported_yet)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_file(&cfg, "hvm.cfg", err), 0);
+    CHECK_EQ(cfg.type, XLCFG_HVM);
+    CHECK_EQ(cfg.memory_mb, 512);
+    CHECK_EQ(xlcfg_check(&cfg, err), -EINVAL);
+    CHECK_STR(said(err), "hvm.cfg:3: type 'hvm' is not supported yet\n");
+    xlcfg_free(&cfg);
+}
+
+/* ---- malformed files ---- */
+
+static const char explode_choices[] =
+    "(destroy, restart, rename-restart, preserve, coredump-destroy, "
+    "coredump-restart, soft-reset)";
+
+TEST(bad_syntax_messages)
+{
+    check_bad("bad/missing-equals.cfg",
+              "missing-equals.cfg:3: expected '=' after 'memory'\n");
+    check_bad("bad/unterminated-string.cfg",
+              "unterminated-string.cfg:5: unterminated string\n");
+    check_bad("bad/bare-word.cfg",
+              "bare-word.cfg:2: expected a value after 'type =', got 'pv' "
+              "(put strings in quotes)\n");
+    check_bad("bad/no-value.cfg",
+              "no-value.cfg:2: expected a value after 'kernel =', got the "
+              "end of the line\n");
+    check_bad("bad/stray-equals.cfg",
+              "stray-equals.cfg:2: expected a setting name, got '='\n");
+    check_bad("bad/two-values.cfg",
+              "two-values.cfg:1: expected a new line or ';' after the value "
+              "of 'name', got \"b\"\n");
+    check_bad("bad/list-missing-comma.cfg",
+              "list-missing-comma.cfg:2: expected ',' or ']' in the list for "
+              "'cpus', got \"1\"\n");
+    check_bad("bad/unterminated-list.cfg",
+              "unterminated-list.cfg:3: unterminated list for 'cpus' (no ']' "
+              "before the end of the file)\n");
+    check_bad("bad/bad-escape.cfg",
+              "bad-escape.cfg:2: invalid escape '\\q' in string\n");
+    check_bad("bad/bad-char.cfg",
+              "bad-char.cfg:2: unexpected character '$'\n");
+    check_bad("bad/control-char.cfg",
+              "control-char.cfg:2: unexpected character '\\x01'\n");
+    check_bad("bad/plus-number.cfg",
+              "plus-number.cfg:3: can't use += with a number\n");
+    check_bad("bad/plus-mixed.cfg",
+              "plus-mixed.cfg:3: can't add a list to a string or a string "
+              "to a list\n");
+    check_bad("bad/nested-deep.cfg",
+              "nested-deep.cfg:2: lists nested too deeply in 'x'\n");
+}
+
+TEST(bad_value_messages)
+{
+    check_bad("bad/memory-lots.cfg",
+              "memory-lots.cfg:2: memory must be a number of MiB, got "
+              "\"lots\"\n");
+    check_bad("bad/memory-unit.cfg",
+              "memory-unit.cfg:2: memory must be a number of MiB, got "
+              "\"128M\"\n");
+    check_bad("bad/vcpus-word.cfg",
+              "vcpus-word.cfg:3: vcpus must be a number, got \"two\"\n");
+    check_bad("bad/hap-yes.cfg",
+              "hap-yes.cfg:3: hap must be a number (0 or 1), got \"yes\"\n");
+    check_bad("bad/kernel-list.cfg",
+              "kernel-list.cfg:2: kernel must be a single value, not a "
+              "list\n");
+    check_bad("bad/type-unknown.cfg",
+              "type-unknown.cfg:2: unknown value 'xen' for type (pv, pvh, "
+              "hvm)\n");
+    check_bad("bad/cpus-bad.cfg",
+              "cpus-bad.cfg:3: invalid CPU list \"0-3,x\" for cpus\n");
+    check_bad("bad/on-crash-explode.cfg",
+              "on-crash-explode.cfg:7: unknown value 'explode' for on_crash "
+              "(destroy, restart, rename-restart, preserve, coredump-destroy,"
+              " coredump-restart, soft-reset)\n");
+}
+
+TEST(bad_values_are_all_reported)
+{
+    char want[512];
+
+    snprintf(want, sizeof(want),
+             "two-bad-values.cfg:2: memory must be a number of MiB, got "
+             "\"lots\"\n"
+             "two-bad-values.cfg:3: vcpus must be a number, got \"many\"\n"
+             "two-bad-values.cfg:4: unknown value 'shrug' for on_reboot %s\n",
+             explode_choices);
+    check_bad("bad/two-bad-values.cfg", want);
+}
+
+TEST(bad_configurations_fail_the_checks)
+{
+    check_bad("bad/no-name.cfg", "Domain name must be specified.\n");
+    check_bad("bad/memory-zero.cfg",
+              "memory-zero.cfg:3: memory must be greater than 0\n");
+    check_bad("bad/maxmem-small.cfg",
+              "maxmem-small.cfg:4: maxmem (64 MiB) must not be less than "
+              "memory (128 MiB)\n");
+    check_bad("bad/vcpus-zero.cfg",
+              "vcpus-zero.cfg:3: vcpus must be at least 1\n");
+    check_bad("bad/maxvcpus-small.cfg",
+              "maxvcpus-small.cfg:4: maxvcpus (1) must not be less than "
+              "vcpus (2)\n");
+    check_bad("bad/no-kernel.cfg",
+              "no-kernel.cfg: kernel must be specified for a PV guest\n");
+    check_bad("bad/balloon-range.cfg",
+              "balloon-range.cfg:5: memory_min (192 MiB) must not be more "
+              "than memory (128 MiB)\n"
+              "balloon-range.cfg:6: memory_dynamic_max (512 MiB) must be "
+              "between memory (128 MiB) and maxmem (256 MiB)\n");
+}
+
+/* ---- syntax corners ---- */
+
+TEST(semicolons_comments_blank_lines_and_crlf)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "\n  # comment only\r\n\r\n"
+                              "name=\"h0\"; type=\"pv\" ;memory=96;\r\n"
+                              "\tkernel = '/k' # trailing comment", err), 0);
+    CHECK_STR(said(err), "");
+    CHECK_STR(cfg.name, "h0");
+    CHECK_EQ(cfg.memory_mb, 96);
+    CHECK_STR(cfg.kernel, "/k");
+    CHECK_EQ(xlcfg_find(&cfg, "memory")->line, 4);
+    CHECK_EQ(xlcfg_find(&cfg, "kernel")->line, 5);
+    xlcfg_free(&cfg);
+}
+
+TEST(empty_file_gives_the_defaults)
+{
+    struct xlcfg cfg;
+
+    CHECK_EQ(parse_text(&cfg, "", NULL), 0);
+    CHECK_EQ(cfg.nsettings, 0);
+    CHECK(cfg.name == NULL);
+    CHECK_EQ(cfg.memory_mb, 32);
+    CHECK_EQ(cfg.vcpus, 1);
+    CHECK(cfg.hap);
+    xlcfg_free(&cfg);
+}
+
+TEST(numbers_decimal_hex_octal_and_quoted)
+{
+    struct xlcfg cfg;
+
+    CHECK_EQ(parse_text(&cfg, "memory = 0x80\nmaxmem = 0400\n"
+                              "vcpus = \"3\"\nmaxvcpus = '0x4'\n", NULL), 0);
+    CHECK_EQ(cfg.memory_mb, 128);
+    CHECK_EQ(cfg.maxmem_mb, 256);
+    CHECK_EQ(cfg.vcpus, 3);
+    CHECK_EQ(cfg.maxvcpus, 4);
+    CHECK_EQ(xlcfg_find(&cfg, "memory")->value.kind, XLCFG_NUMBER);
+    CHECK_STR(xlcfg_find(&cfg, "memory")->value.str, "0x80");
+    xlcfg_free(&cfg);
+}
+
+TEST(number_out_of_range_or_negative)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "memory = 99999999999999999999\n"
+                              "vcpus = -1\nmaxmem = 08\n", err), -EINVAL);
+    CHECK_STR(said(err),
+              "t.cfg:1: memory must be a number of MiB, got "
+              "\"99999999999999999999\"\n"
+              "t.cfg:2: vcpus must be a number, got \"-1\"\n"
+              "t.cfg:3: maxmem must be a number of MiB, got \"08\"\n");
+    xlcfg_free(&cfg);
+}
+
+TEST(string_escapes)
+{
+    struct xlcfg cfg;
+
+    CHECK_EQ(parse_text(&cfg, "cmdline = \"q\\\" s\\' b\\\\ \\a\\b\\f\\n\\r"
+                              "\\t\\v \\x7e\\x7E \\101\\60\\0101\"\n"
+                              "extra = 'it\\'s \"fine\"'\n", NULL), 0);
+    CHECK_STR(cfg.cmdline, "q\" s' b\\ \a\b\f\n\r\t\v ~~ A0\0101");
+    CHECK_STR(xlcfg_find(&cfg, "extra")->value.str, "it's \"fine\"");
+    xlcfg_free(&cfg);
+}
+
+TEST(bad_escapes)
+{
+    static const char *const bad[] = {
+        "x = \"\\x4\"", "x = \"\\xzz\"", "x = \"\\400\"", "x = \"\\0\"",
+        "x = \"\\x00\"", "x = \"\\8\"",
+    };
+    static const char *const want[] = {
+        "t.cfg:1: invalid escape '\\x' in string\n",
+        "t.cfg:1: invalid escape '\\x' in string\n",
+        "t.cfg:1: invalid escape '\\4' in string\n",
+        "t.cfg:1: invalid escape '\\0' in string\n",
+        "t.cfg:1: invalid escape '\\x' in string\n",
+        "t.cfg:1: invalid escape '\\8' in string\n",
+    };
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        struct xlcfg cfg;
+        FILE *err = sink();
+
+        CHECK_EQ(parse_text(&cfg, bad[i], err), -EINVAL);
+        CHECK_STR(said(err), want[i]);
+        xlcfg_free(&cfg);
+    }
+}
+
+TEST(string_may_not_span_lines)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "name = 'a\nb'\n", err), -EINVAL);
+    CHECK_STR(said(err), "t.cfg:1: unterminated string\n");
+    xlcfg_free(&cfg);
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, "name = \"a\\\nb\"\n", err), -EINVAL);
+    CHECK_STR(said(err), "t.cfg:1: unterminated string\n");
+    xlcfg_free(&cfg);
+}
+
+TEST(lists_empty_nested_multiline_and_trailing_comma)
+{
+    struct xlcfg cfg;
+    const struct xlcfg_value *v;
+
+    CHECK_EQ(parse_text(&cfg, "a = []\nb = [\n]\n"
+                              "c = [ [\"x\", 1], [],\n  [ 'y' ], ]\n"
+                              "d = [ 1,\n\n 2 # two\n ,3 ]\nname = 'n'\n",
+                        NULL), 0);
+    CHECK_EQ(xlcfg_find(&cfg, "a")->value.nitems, 0);
+    CHECK_EQ(xlcfg_find(&cfg, "b")->value.nitems, 0);
+    v = &xlcfg_find(&cfg, "c")->value;
+    CHECK_EQ(v->nitems, 3);
+    CHECK_EQ(v->items[0].kind, XLCFG_LIST);
+    CHECK_EQ(v->items[0].nitems, 2);
+    CHECK_STR(v->items[0].items[0].str, "x");
+    CHECK_EQ(v->items[0].items[1].kind, XLCFG_NUMBER);
+    CHECK_EQ(v->items[1].nitems, 0);
+    CHECK_STR(v->items[2].items[0].str, "y");
+    v = &xlcfg_find(&cfg, "d")->value;
+    CHECK_EQ(v->nitems, 3);
+    CHECK_STR(v->items[2].str, "3");
+    CHECK_EQ(xlcfg_find(&cfg, "name")->line, 10);
+    xlcfg_free(&cfg);
+}
+
+TEST(list_with_a_stray_comma_or_key)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "cpus = [ , ]\n", err), -EINVAL);
+    CHECK_STR(said(err), "t.cfg:1: expected a value after 'cpus =', got "
+                         "','\n");
+    xlcfg_free(&cfg);
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, "cpus = [ \"1\",, ]\n", err), -EINVAL);
+    CHECK_STR(said(err), "t.cfg:1: expected a value after 'cpus =', got "
+                         "','\n");
+    xlcfg_free(&cfg);
+}
+
+TEST(duplicate_keys_the_last_wins)
+{
+    struct xlcfg cfg;
+
+    CHECK_EQ(parse_text(&cfg, "memory = 64\nname = 'a'\nmemory = 128\n"
+                              "memory = \"lots\"\nmemory = 256\n", NULL), 0);
+    CHECK_EQ(cfg.memory_mb, 256);
+    CHECK_EQ(cfg.nsettings, 5);
+    CHECK_EQ(xlcfg_find(&cfg, "memory")->line, 5);
+    xlcfg_free(&cfg);
+}
+
+TEST(plus_equals_appends_strings_and_lists)
+{
+    struct xlcfg cfg;
+    const struct xlcfg_value *v;
+
+    CHECK_EQ(parse_text(&cfg, "cmdline = 'a'\ncmdline += \" b\"\n"
+                              "cpus = [ '0' ]\ncpus += [ '1', '2' ]\n"
+                              "extra += 'new'\n", NULL), 0);
+    CHECK_STR(cfg.cmdline, "a b");
+    v = cfg.cpus;
+    CHECK_EQ(v->nitems, 3);
+    CHECK_STR(v->items[0].str, "0");
+    CHECK_STR(v->items[2].str, "2");
+    CHECK_STR(xlcfg_find(&cfg, "extra")->value.str, "new");
+    CHECK_EQ(xlcfg_find(&cfg, "cpus")->line, 4);
+    xlcfg_free(&cfg);
+}
+
+TEST(unknown_keys_warn_and_parsing_goes_on)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "name = 'a'\nvif = [ 'bridge=xenbr0' ]\n"
+                              "Memory = 5\nmemory = 80\n", err), 0);
+    CHECK_STR(said(err), "t.cfg:2: unknown key 'vif'\n"
+                         "t.cfg:3: unknown key 'Memory'\n");
+    CHECK_EQ(cfg.memory_mb, 80);
+    CHECK_EQ(cfg.nsettings, 4);
+    CHECK(cfg.settings[0].known && !cfg.settings[1].known);
+    xlcfg_free(&cfg);
+}
+
+TEST(cmdline_wins_over_root_and_extra_with_a_warning)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "name='a'\nkernel='/k'\nextra='x'\n"
+                              "cmdline='c'\n", err), 0);
+    CHECK_EQ(xlcfg_check(&cfg, err), 0);
+    CHECK_STR(said(err), "t.cfg:4: warning: ignoring root= and extra= in "
+                         "favour of cmdline=\n");
+    CHECK_STR(cfg.cmdline, "c");
+    xlcfg_free(&cfg);
+}
+
+TEST(type_names_and_actions)
+{
+    struct xlcfg cfg;
+
+    CHECK_EQ(parse_text(&cfg, "type = 'pvh'\non_reboot = 'preserve'\n"
+                              "on_poweroff = 'coredump-destroy'\n"
+                              "on_crash = 'soft-reset'\n", NULL), 0);
+    CHECK_EQ(cfg.type, XLCFG_PVH);
+    CHECK_STR(xlcfg_type_name(cfg.type), "pvh");
+    CHECK_EQ(cfg.on_reboot, XLCFG_PRESERVE);
+    CHECK_STR(xlcfg_action_name(cfg.on_poweroff), "coredump-destroy");
+    CHECK_STR(xlcfg_action_name(cfg.on_crash), "soft-reset");
+    xlcfg_free(&cfg);
+}
+
+TEST(check_of_nothing_at_all)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    xlcfg_init(&cfg);
+    CHECK_EQ(xlcfg_check(&cfg, err), -EINVAL);
+    CHECK_STR(said(err), "Domain name must be specified.\n"
+                         "config: kernel must be specified for a PV guest\n");
+    xlcfg_free(&cfg);
+}
+
+/* ---- xl create FILE KEY=VALUE ... ---- */
+
+TEST(overrides_apply_after_the_file)
+{
+    static char *const kv[] = {
+        "memory=256", "name=web1", "cmdline=console=hvc0 root=/dev/xvda",
+        "vcpus = 2", "on_crash=\"restart\"", "cpus=['0', '1']",
+    };
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_file(&cfg, "hello.cfg", err), 0);
+    CHECK_EQ(xlcfg_apply_overrides(&cfg, 6, kv, err), 0);
+    CHECK_EQ(xlcfg_check(&cfg, err), 0);
+    CHECK_STR(said(err), "");
+    CHECK_EQ(cfg.memory_mb, 256);
+    CHECK_EQ(cfg.maxmem_mb, 256);
+    CHECK_STR(cfg.name, "web1");
+    CHECK_STR(cfg.cmdline, "console=hvc0 root=/dev/xvda");
+    CHECK_EQ(cfg.vcpus, 2);
+    CHECK_EQ(cfg.on_crash, XLCFG_RESTART);
+    CHECK_EQ(affinity(&cfg, 1, 4), 0x2);
+    CHECK_STR(cfg.kernel, "/boot/hello");
+    CHECK_STR(xlcfg_find(&cfg, "vcpus")->source, "command line");
+    CHECK_EQ(xlcfg_find(&cfg, "vcpus")->line, 4);
+    CHECK_STR(xlcfg_find(&cfg, "kernel")->source, "hello.cfg");
+    xlcfg_free(&cfg);
+}
+
+TEST(override_appends_with_plus_equals)
+{
+    static char *const kv[] = { "extra+=\" debug\"", "extra += loglevel=9" };
+    struct xlcfg cfg;
+
+    CHECK_EQ(parse_file(&cfg, "root-extra.cfg", NULL), 0);
+    CHECK_EQ(xlcfg_apply_overrides(&cfg, 2, kv, NULL), 0);
+    CHECK_STR(cfg.cmdline,
+              "root=/dev/xvda1 ro console=hvc0 quiet debugloglevel=9");
+    xlcfg_free(&cfg);
+}
+
+static void check_bad_override(const char *kv, const char *want)
+{
+    char *const args[] = { "vcpus=2", (char *)kv };
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_file(&cfg, "hello.cfg", err), 0);
+    CHECK_EQ(xlcfg_apply_overrides(&cfg, 2, args, err), -EINVAL);
+    CHECK_STR(said(err), want);
+    xlcfg_free(&cfg);
+}
+
+TEST(bad_overrides_name_the_command_line)
+{
+    check_bad_override("memory=lots", "command line:2: memory must be a "
+                       "number of MiB, got \"lots\"\n");
+    check_bad_override("memory=[1", "command line:2: unterminated list for "
+                       "'memory' (no ']' before the end of the file)\n");
+    check_bad_override("memory", "command line:2: expected '=' after "
+                       "'memory'\n");
+    check_bad_override("=5", "command line:2: expected a setting name, got "
+                       "'='\n");
+    check_bad_override("on_crash=explode", "command line:2: unknown value "
+                       "'explode' for on_crash (destroy, restart, "
+                       "rename-restart, preserve, coredump-destroy, "
+                       "coredump-restart, soft-reset)\n");
+}
+
+TEST(unknown_override_key_is_a_warning)
+{
+    static char *const kv[] = { "foo=1" };
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_file(&cfg, "hello.cfg", err), 0);
+    CHECK_EQ(xlcfg_apply_overrides(&cfg, 1, kv, err), 0);
+    CHECK_STR(said(err), "command line:1: unknown key 'foo'\n");
+    xlcfg_free(&cfg);
+}
+
+/* ---- the dry run's printout ---- */
+
+static char *dump(const struct xlcfg *cfg)
+{
+    char *buf = NULL;
+    size_t len;
+    FILE *f = open_memstream(&buf, &len);
+
+    xlfmt_config(f, cfg);
+    fclose(f);
+    return buf;
+}
+
+static void check_same_config(const struct xlcfg *a, const struct xlcfg *b)
+{
+    CHECK_STR(a->name, b->name);
+    CHECK_EQ(a->type, b->type);
+    CHECK_EQ(a->memory_mb, b->memory_mb);
+    CHECK_EQ(a->maxmem_mb, b->maxmem_mb);
+    CHECK_EQ(a->memory_min_mb, b->memory_min_mb);
+    CHECK_EQ(a->memory_dynamic_max_mb, b->memory_dynamic_max_mb);
+    CHECK_EQ(a->vcpus, b->vcpus);
+    CHECK_EQ(a->maxvcpus, b->maxvcpus);
+    CHECK_STR(a->kernel, b->kernel);
+    CHECK_STR(a->ramdisk, b->ramdisk);
+    CHECK_STR(a->cmdline, b->cmdline);
+    CHECK_EQ(a->on_poweroff, b->on_poweroff);
+    CHECK_EQ(a->on_reboot, b->on_reboot);
+    CHECK_EQ(a->on_crash, b->on_crash);
+    CHECK_EQ(a->hap, b->hap);
+    CHECK_EQ(a->cpus == NULL, b->cpus == NULL);
+    for (unsigned int v = 0; v < 8; v++)
+        CHECK_EQ(affinity(a, v, 16), affinity(b, v, 16));
+}
+
+/* Printing cfg and parsing the text gives the same configuration, whose
+ * printout is the same text. */
+static void check_round_trip(const struct xlcfg *cfg)
+{
+    struct xlcfg again;
+    char *text = dump(cfg), *text2;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&again, text, err), 0);
+    CHECK_STR(said(err), "");
+    check_same_config(cfg, &again);
+    text2 = dump(&again);
+    CHECK_STR(text2, text);
+    free(text);
+    free(text2);
+    xlcfg_free(&again);
+}
+
+TEST(dry_run_prints_one_key_per_line)
+{
+    struct xlcfg cfg;
+    char *text;
+
+    parse_good(&cfg, "hello.cfg");
+    text = dump(&cfg);
+    CHECK_STR(text, "name = \"hello\"\n"
+                    "type = \"pv\"\n"
+                    "memory = 64\n"
+                    "maxmem = 64\n"
+                    "memory_min = 64\n"
+                    "memory_dynamic_max = 64\n"
+                    "vcpus = 1\n"
+                    "maxvcpus = 1\n"
+                    "kernel = \"/boot/hello\"\n"
+                    "on_poweroff = \"destroy\"\n"
+                    "on_reboot = \"restart\"\n"
+                    "on_crash = \"preserve\"\n"
+                    "hap = 1\n");
+    free(text);
+    xlcfg_free(&cfg);
+}
+
+TEST(dry_run_prints_lists_and_escapes)
+{
+    struct xlcfg cfg;
+    char *text;
+
+    parse_good(&cfg, "full.cfg");
+    text = dump(&cfg);
+    CHECK(strstr(text, "\ncpus = [ \"0-1\", \"2\", \"all,^0\" ]\n"));
+    CHECK(strstr(text, "\ncmdline = \"console=hvc0 msg=\\\"it's\\\"\\tend "
+                       "AA\"\n"));
+    CHECK(strstr(text, "\nramdisk = \"/boot/initrd.img\"\n"));
+    CHECK(strstr(text, "\nhap = 0\n"));
+    free(text);
+    xlcfg_free(&cfg);
+}
+
+TEST(dry_run_round_trip_of_every_example)
+{
+    static const char *const files[] = {
+        "pvlinux.cfg", "hello.cfg", "full.cfg", "cpus-docs.cfg",
+        "root-extra.cfg", "hvm.cfg",
+    };
+
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        struct xlcfg cfg;
+
+        CHECK_EQ(parse_file(&cfg, files[i], NULL), 0);
+        check_round_trip(&cfg);
+        xlcfg_free(&cfg);
+    }
+}
+
+TEST(dry_run_round_trip_of_awkward_strings_and_overrides)
+{
+    static char *const kv[] = { "name=we\"b 1", "ramdisk=/a\\b" };
+    struct xlcfg cfg;
+
+    CHECK_EQ(parse_text(&cfg, "kernel = '/k'\n"
+                              "cmdline = \"a\\x01b\\x7f\\n\\r\\\\c'\"\n"
+                              "cpus = \"all,^1\"\n", NULL), 0);
+    CHECK_EQ(xlcfg_apply_overrides(&cfg, 2, kv, NULL), 0);
+    CHECK_STR(cfg.name, "we\"b 1");
+    CHECK_STR(cfg.ramdisk, "/a\\b");
+    check_round_trip(&cfg);
+    xlcfg_free(&cfg);
+}

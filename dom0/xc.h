@@ -1,0 +1,66 @@
+/*
+ * The hypervisor as the toolstack sees it: domctl, sysctl, memory_op and
+ * event-channel operations on other domains, and foreign mappings of their
+ * frames -- in the spirit of Xen's libxc, returning 0 or a negative Xen
+ * errno (-XEN_E*).
+ */
+#ifndef DOM0_XC_H
+#define DOM0_XC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "domctl.h"
+#include "sysctl.h"
+#include "xen.h"
+
+typedef struct xen_domctl_getdomaininfo xc_dominfo_t;
+
+int xc_domctl(struct xen_domctl *op);            /* fills interface_version */
+int xc_sysctl(struct xen_sysctl *op);
+
+/* Domains. */
+int xc_domain_create(uint32_t max_vcpus, const uint8_t handle[16], domid_t *domid);
+int xc_domain_destroy(domid_t domid);
+int xc_domain_pause(domid_t domid);
+int xc_domain_unpause(domid_t domid);
+int xc_domain_shutdown(domid_t domid, unsigned int reason);  /* SHUTDOWN_* */
+int xc_domain_info(domid_t domid, xc_dominfo_t *info);
+/* Up to max domains from first (by id); returns how many, or -errno. */
+int xc_domain_list(domid_t first, xc_dominfo_t *buf, unsigned int max);
+int xc_domain_max_mem(domid_t domid, uint64_t max_kb);
+int xc_domain_hypercall_init(domid_t domid, uint64_t mfn);
+int xc_vcpu_setcontext(domid_t domid, uint32_t vcpu, struct vcpu_guest_context *ctx);
+int xc_vcpu_info(domid_t domid, uint32_t vcpu, struct xen_domctl_getvcpuinfo *info);
+int xc_vcpu_set_affinity(domid_t domid, uint32_t vcpu, uint64_t cpumap);
+int xc_vcpu_get_affinity(domid_t domid, uint32_t vcpu, uint64_t *cpumap);
+int xc_sched_credit_get(domid_t domid, unsigned int *weight, unsigned int *cap);
+int xc_sched_credit_set(domid_t domid, unsigned int weight, unsigned int cap);
+
+/* The machine. */
+int xc_physinfo(struct xen_sysctl_physinfo *info);
+/* Copy the hypervisor console: *len in = room, out = bytes; clear after. */
+int xc_readconsole(char *buf, uint32_t *len, bool clear);
+int xc_audit(void);                              /* problems found, or -errno */
+uint64_t xc_free_pages(void);
+
+/* Memory of another domain: populate_physmap of pfns [0, n) (order 0 or
+ * 9 extents); the machine frames come back in mfns[]. */
+int xc_populate(domid_t domid, uint64_t nr_pages, uint64_t *mfns);
+
+/* Event channels on behalf of another domain. */
+int xc_evtchn_alloc_unbound(domid_t domid, domid_t remote, uint32_t *port);
+int xc_evtchn_bind_interdomain(domid_t remote, uint32_t remote_port, uint32_t *local);
+int xc_evtchn_close(uint32_t port);
+
+/* MMU operations on another domain's frames (foreigndom). */
+int xc_pin_table(domid_t domid, unsigned int level, uint64_t mfn);
+
+/*
+ * Foreign mappings: a frame of another domain, writable, in one of a fixed
+ * set of windows in dom0's address space (NULL when all are in use).
+ */
+void *xc_map_foreign(domid_t domid, uint64_t mfn);
+void xc_unmap_foreign(void *va);
+
+#endif

@@ -425,23 +425,66 @@ static void op_tear_down_partial(void)
     finish_holder(nr_h - 1);
 }
 
-static void op_mod_entry(void)
+/* An entry to a frame last used as a table of `level`, if one turns up. */
+static uint64_t entry_to_level(unsigned int level)
 {
-    unsigned long mfn = any_frame();
+    for (unsigned int tries = 0; tries < 8; tries++) {
+        unsigned long m = any_frame();
+        if (domain_frame(m) && PGT_level(mfn_to_page(m)->type_info) == level)
+            return pte(m, E_RW);
+    }
+    return random_entry();
+}
+
+/* A validated table in use of at least `level`, or 0. */
+static unsigned long any_table(unsigned int level)
+{
+    unsigned long t[POOL], n = 0;
+
+    for (unsigned long m = FAKE_FIRST; m < FAKE_FIRST + POOL; m++)
+        if (domain_frame(m) && PGT_is_pagetable(mfn_to_page(m)->type_info) &&
+            PGT_level(mfn_to_page(m)->type_info) >= level &&
+            tflag(m, PGT_validated) && tcount(m))
+            t[n++] = m;
+    return n ? t[rnd(n)] : 0;
+}
+
+static void mod_entry(unsigned long mfn, unsigned int slot)
+{
     struct page_info *pg = mfn_to_page(mfn);
+    unsigned int level = PGT_level(pg->type_info);
     struct pt_deferred d = { 0 };
     domid_t pg_owner;
+    uint64_t e;
     int rc;
 
-    if (!domain_frame(mfn) || !PGT_is_pagetable(pg->type_info) ||
-        !tflag(mfn, PGT_validated) || !tcount(mfn))
-        return;
     pg_owner = pg->owner == D0 && !rnd(4) ? D1 : pg->owner;
-    rc = mod_pt_entry(mfn, random_slot(), random_entry(), PGT_level(pg->type_info),
-                      pg->owner, pg_owner, rnd(2), &d);
+    e = !rnd(4) ? 0 : level > 1 && rnd(2) ? entry_to_level(level - 1) : random_entry();
+    rc = mod_pt_entry(mfn, slot, e, level, pg->owner, pg_owner, rnd(2), &d);
     RCHECK(rc == 0 || !d.page || rc != -XEN_ERESTART);
     if (d.page)
         add_holder(H_DEFER, page_to_mfn(d.page), 0, 0);
+}
+
+static void op_mod_entry(void)
+{
+    unsigned long mfn = any_table(1);
+
+    if (mfn)
+        mod_entry(mfn, random_slot());
+}
+
+/* Replace or clear a live entry of an upper table: its old subtree goes. */
+static void op_replace_entry(void)
+{
+    unsigned long mfn = any_table(3);
+    unsigned int slot = rnd(PAGETABLE_ENTRIES);
+
+    for (unsigned int i = 0; mfn && i < PAGETABLE_ENTRIES; i++, slot = (slot + 1) % PAGETABLE_ENTRIES)
+        if ((fake_mem(mfn)[slot] & _PAGE_PRESENT) && is_guest_l4_slot(slot)) {
+            mod_entry(mfn, slot);
+            return;
+        }
 }
 
 static void op_map(void)
@@ -541,7 +584,7 @@ static void random_run(uint64_t s, unsigned int steps)
         op_alloc, op_alloc, op_write_raw, op_write_raw, op_write_raw, op_write_raw,
         op_write_raw, op_get_type, op_get_type, op_get_type, op_put_type, op_put_type,
         op_finish, op_finish, op_tear_down_partial, op_mod_entry, op_mod_entry,
-        op_mod_entry, op_mod_entry, op_map, op_unmap, op_release,
+        op_mod_entry, op_replace_entry, op_map, op_unmap, op_release,
     };
     unsigned int nr_io = 2;
 

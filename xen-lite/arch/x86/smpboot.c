@@ -177,4 +177,7 @@ void smp_boot_cpus(unsigned int max)
     if (trampoline)
         free_xenheap_pages(trampoline, 0);
     printk("Brought up %u CPUs\n", nr_cpus_online);
+    if (nr_cpus_online > 1)
+        printk("TSC: %s\n", tsc_synchronized() ? "one clock on every CPU"
+                                                 : "offsets between CPUs, corrected per CPU");
 }

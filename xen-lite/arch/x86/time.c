@@ -131,7 +131,9 @@ void time_init(void)
 #define SYNC_ROUNDS 16
 
 static volatile s_time_t sync_time;
+static volatile uint64_t sync_tsc;
 static volatile int sync_state;
+static bool tsc_unsynced;               /* some AP's TSC is offset from the BSP's */
 
 static void sync_wait(int state)
 {
@@ -143,6 +145,7 @@ void time_sync_bsp(void)
 {
     for (int r = 0; r < SYNC_ROUNDS; r++) {
         sync_wait(1);
+        sync_tsc = rdtsc_ordered();
         sync_time = NOW();
         __atomic_store_n(&sync_state, 2, __ATOMIC_RELEASE);
         sync_wait(3);
@@ -154,6 +157,7 @@ void time_init_secondary(void)
 {
     struct cpu_time *t = &cpu_times[smp_processor_id()];
     uint64_t best = UINT64_MAX;
+    int64_t offset = 0;
 
     for (int r = 0; r < SYNC_ROUNDS; r++) {
         uint64_t t0, t1;
@@ -167,16 +171,33 @@ void time_init_secondary(void)
             best = t1 - t0;
             t->tsc_stamp = t0 + (t1 - t0) / 2;
             t->stime_stamp = sync_time;
+            offset = (int64_t)(t->tsc_stamp - sync_tsc);
         }
         __atomic_store_n(&sync_state, 3, __ATOMIC_RELEASE);
     }
     t->scale = cpu_times[0].scale;
+    /*
+     * A TSC that reads the same as the BSP's (within what the rendezvous
+     * can tell) is the same clock: share the BSP's stamp exactly, so time
+     * never steps between CPUs.
+     */
+    if ((uint64_t)(offset < 0 ? -offset : offset) <= best / 2 + 1) {
+        t->tsc_stamp = cpu_times[0].tsc_stamp;
+        t->stime_stamp = cpu_times[0].stime_stamp;
+    } else {
+        tsc_unsynced = true;
+    }
 }
 
 /* ---- guest time: vcpu_time_info (Xen's version protocol) and wallclock ---- */
 
 static uint64_t boot_wallclock_sec;     /* wall time at system time 0 */
 static uint32_t boot_wallclock_nsec;
+
+bool tsc_synchronized(void)
+{
+    return !tsc_unsynced;
+}
 
 void update_vcpu_system_time(struct vcpu *v)
 {
@@ -189,7 +210,8 @@ void update_vcpu_system_time(struct vcpu *v)
     u->system_time = t->stime_stamp;
     u->tsc_to_system_mul = t->scale.mul_frac;
     u->tsc_shift = t->scale.shift;
-    u->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+    /* Stable only if every CPU reads one TSC: time is then exact across vCPUs. */
+    u->flags = tsc_unsynced ? 0 : XEN_PVCLOCK_TSC_STABLE_BIT;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     u->version++;
 }

@@ -33,6 +33,7 @@ struct domain;
 void update_vcpu_system_time(struct vcpu *v);
 void update_domain_wallclock(struct domain *d);
 void wallclock_init(void);
+bool tsc_synchronized(void);
 uint64_t wallclock_now_sec(void);
 
 #endif

@@ -48,7 +48,7 @@ static uint64_t *pending_word(void)
     return &g_shared_info->evtchn_pending[WORD(port_a)];
 }
 
-/* ---- Send with the upcall masked ----------------------------------------- */
+/* ---- Send with the upcall masked ---------------------------------------- */
 
 /* Clear before each send rather than after: the last send's marks stay
  * behind for check_send_masked to see. */
@@ -93,7 +93,7 @@ const struct bench bench_evtchn_send_masked = {
     .teardown = close_pair,
 };
 
-/* ---- Send, upcall, iret -------------------------------------------------- */
+/* ---- Send, upcall, iret ------------------------------------------------- */
 
 static int set_event_callback(void (*entry)(void))
 {

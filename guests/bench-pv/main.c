@@ -23,7 +23,7 @@ static void fail(const char *name, const char *why, long rc)
     failures++;
 }
 
-/* ---- The operations ------------------------------------------------------ */
+/* ---- The operations ----------------------------------------------------- */
 
 static uint64_t run_null_hypercall(unsigned int n, long *err)
 {
@@ -76,7 +76,7 @@ static const struct bench *const benches[] = {
     &bench_yield,
 };
 
-/* ---- The harness --------------------------------------------------------- */
+/* ---- The harness -------------------------------------------------------- */
 
 static void sort(uint64_t *v, unsigned int n)
 {
@@ -154,7 +154,7 @@ static void run_bench(const struct bench *b)
         report(b->name, t);
 }
 
-/* ---- What the guest sees -------------------------------------------------- */
+/* ---- What the guest sees ------------------------------------------------ */
 
 static void print_version(void)
 {

@@ -15,7 +15,8 @@
  */
 #include "xen.h"
 
-#define IRET_STUB (hypercall_page + __HYPERVISOR_iret * XEN_HYPERCALL_STUB_SIZE)
+#define IRET_STUB \
+        (hypercall_page + __HYPERVISOR_iret * XEN_HYPERCALL_STUB_SIZE)
 
 /* Offsets in struct vcpu_info (xen.h asserts them). */
 #define VI_UPCALL_PENDING 0

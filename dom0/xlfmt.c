@@ -9,31 +9,22 @@
 
 #include "xlfmt.h"
 
-#define NS_PER_TENTH 100000000ULL
+/*
+ * Times and percentages are computed in floating point exactly as xl and
+ * xentop compute them, so that printf rounds them the same way (6.25
+ * prints as 6.2).  None of this runs in an event handler.
+ */
 
-/* "%W.1f" of ns / 1e9 seconds, in whole numbers. */
+/* xl's "%W.1f" of (float)ns / 1e9. */
 static void print_secs(FILE *f, int width, uint64_t ns)
 {
-    uint64_t tenths = ns / NS_PER_TENTH + (ns % NS_PER_TENTH >= NS_PER_TENTH / 2);
-
-    fprintf(f, "%*llu.%llu", width - 2, (unsigned long long)(tenths / 10),
-            (unsigned long long)(tenths % 10));
+    fprintf(f, "%*.1f", width, (float)ns / 1e9);
 }
 
-/* "%W.1f" of part / whole * 100. */
-static void print_pct(FILE *f, int width, uint64_t part, uint64_t whole)
+/* xentop's "%W.1f" of part / whole * 100. */
+static void print_pct(FILE *f, int width, double part, double whole)
 {
-    uint64_t tenths = 0;
-
-    if (whole) {
-        /* part * 1000 stays in range for any memory size or CPU time
-         * below 200 days; beyond that a coarser sum is exact enough. */
-        tenths = part < UINT64_MAX / 1000
-                     ? (part * 1000 + whole / 2) / whole
-                     : part / (whole / 1000 ? whole / 1000 : 1);
-    }
-    fprintf(f, "%*llu.%llu", width - 2, (unsigned long long)(tenths / 10),
-            (unsigned long long)(tenths % 10));
+    fprintf(f, "%*.1f", width, whole > 0 ? part / whole * 100 : 0.0);
 }
 
 /* ---- xl list ---- */
@@ -313,14 +304,16 @@ static void top_line(FILE *f, const struct xl_dominfo *d, uint64_t cpu_ns,
     fprintf(f, "%10.10s ", d->name);
     top_state(f, d);
     fprintf(f, " %10llu ", (unsigned long long)(d->cpu_time_ns / 1000000000));
-    print_pct(f, 6, cpu_ns, elapsed_ns);
+    /* xentop: nanoseconds / 10 / elapsed microseconds */
+    fprintf(f, "%6.1f", elapsed_ns >= 1000 ? (cpu_ns / 10.0) / (elapsed_ns / 1000)
+                                   : 0.0);
     fprintf(f, " %10llu ", (unsigned long long)d->mem_kb);
-    print_pct(f, 6, d->mem_kb, total_kb);
+    print_pct(f, 6, (double)d->mem_kb, (double)total_kb);
     if (d->max_mem_kb == XL_MEM_UNLIMITED) {
         fprintf(f, " %10s %9s", "no limit", "n/a");
     } else {
         fprintf(f, " %10llu ", (unsigned long long)d->max_mem_kb);
-        print_pct(f, 9, d->max_mem_kb, total_kb);
+        print_pct(f, 9, (double)d->max_mem_kb, (double)total_kb);
     }
     /* No network or block devices yet: their columns stay at 0. */
     fprintf(f, " %5u %4u %8u %8u %4u %8u %8u %8u %10u %10u %4u\n",

@@ -5,8 +5,9 @@
  * prints.  Each function takes plain structs filled by the caller and
  * writes to a FILE*; nothing here talks to the hypervisor.
  *
- * Times and percentages that xl prints with "%.1f" are rounded here with
- * whole numbers (half up), so dom0 needs no floating point.
+ * Times and percentages that xl prints with "%.1f" are computed in floating
+ * point as xl computes them, so they round alike: not for code that runs
+ * with the SSE registers unsaved (event handlers).
  */
 #ifndef DOM0_XLFMT_H
 #define DOM0_XLFMT_H

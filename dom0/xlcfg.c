@@ -34,8 +34,6 @@ struct parser {
     const char *source;
     FILE *err;
     struct xlcfg *cfg;
-    struct token ahead;
-    bool have_ahead;
     int status;                 /* 0, -EINVAL or -ENOMEM */
 };
 
@@ -186,7 +184,8 @@ static bool lex_punct(struct parser *ps, struct token *t)
     return false;
 }
 
-static bool lex(struct parser *ps, struct token *t)
+/* The next token; false after a message (or out of memory). */
+static bool next(struct parser *ps, struct token *t)
 {
     const char *p;
 
@@ -215,16 +214,6 @@ static bool lex(struct parser *ps, struct token *t)
     if (isalpha((unsigned char)*p) || *p == '_')
         return lex_word(ps, t, T_IDENT);
     return lex_punct(ps, t);
-}
-
-static bool next(struct parser *ps, struct token *t)
-{
-    if (ps->have_ahead) {
-        *t = ps->ahead;
-        ps->have_ahead = false;
-        return true;
-    }
-    return lex(ps, t);
 }
 
 /* The next token that is not a newline (lists may span lines). */

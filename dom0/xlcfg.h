@@ -30,6 +30,7 @@
  *     FILE:LINE: expected a new line or ';' after the value of 'KEY', got TOKEN
  *     FILE:LINE: expected ',' or ']' in the list for 'KEY', got TOKEN
  *     FILE:LINE: unterminated list for 'KEY' (no ']' before the end of the file)
+ *     FILE:LINE: lists nested too deeply in 'KEY'
  *     FILE:LINE: can't use += with a number
  *     FILE:LINE: can't add a list to a string or a string to a list
  *     FILE:LINE: unknown key 'KEY'                       (a warning only)

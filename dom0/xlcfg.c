@@ -810,13 +810,14 @@ static int check_memory(const struct xlcfg *cfg, FILE *err)
 
 int xlcfg_check(const struct xlcfg *cfg, FILE *err)
 {
-    int errors = check_memory(cfg, err);
+    int errors = 0;
 
     if ((!cfg->name || !*cfg->name) && ++errors && err)
         fprintf(err, "Domain name must be specified.\n");
     if (cfg->type != XLCFG_PV && ++errors)
         report(err, at(cfg, "type"), "type '%s' is not supported yet",
                xlcfg_type_name(cfg->type));
+    errors += check_memory(cfg, err);
     if (cfg->vcpus == 0 && ++errors)
         report(err, at(cfg, "vcpus"), "vcpus must be at least 1");
     if (cfg->maxvcpus < cfg->vcpus && ++errors)

@@ -754,3 +754,18 @@ TEST(dry_run_round_trip_of_awkward_strings_and_overrides)
     check_round_trip(&cfg);
     xlcfg_free(&cfg);
 }
+
+TEST(check_reports_every_problem_name_first)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "type = 'pvh'\nmemory = 0\nvcpus = 0\n", err),
+             0);
+    CHECK_EQ(xlcfg_check(&cfg, err), -EINVAL);
+    CHECK_STR(said(err), "Domain name must be specified.\n"
+                         "t.cfg:1: type 'pvh' is not supported yet\n"
+                         "t.cfg:2: memory must be greater than 0\n"
+                         "t.cfg:3: vcpus must be at least 1\n");
+    xlcfg_free(&cfg);
+}

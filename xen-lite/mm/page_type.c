@@ -173,6 +173,8 @@ static int get_child(uint64_t e, unsigned int level, domid_t d, bool partial,
     return rc;
 }
 
+static int put_partial_type(struct page_info *pg, bool preemptible);
+
 /* Drop an L2-L4 entry's references; -ERESTART leaves our general ref. */
 static int put_child(struct page_info *child, bool partial, bool preemptible)
 {
@@ -180,7 +182,7 @@ static int put_child(struct page_info *child, bool partial, bool preemptible)
 
     if (partial) {
         /* Only finish a partial state if it is still there. */
-        rc = (child->type_info & PGT_partial) ? put_page_type(child, preemptible) : 0;
+        rc = put_partial_type(child, preemptible);
     } else {
         rc = put_page_type(child, preemptible);
     }
@@ -399,6 +401,22 @@ int put_page_type(struct page_info *pg, bool preemptible)
         if (cas64(&pg->type_info, &x, nx))
             return 0;
     }
+}
+
+/*
+ * Drop a partial table's floating count, unless someone claimed it first:
+ * checking PGT_partial and then putting would let another CPU's claim slip
+ * in between, and the put would then take the claimant's count.
+ */
+static int put_partial_type(struct page_info *pg, bool preemptible)
+{
+    uint64_t x = __atomic_load_n(&pg->type_info, __ATOMIC_SEQ_CST);
+
+    do {
+        if (!(x & PGT_partial))
+            return 0;
+    } while (!cas64(&pg->type_info, &x, x & ~(PGT_validated | PGT_partial)));
+    return put_final_table(pg, x, preemptible);
 }
 
 int get_page_and_type(struct page_info *pg, domid_t owner, unsigned long type,

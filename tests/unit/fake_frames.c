@@ -292,6 +292,47 @@ unsigned int fake_finish(unsigned long mfn)
     return restarts;
 }
 
+unsigned long fake_pinned_tree(domid_t d, unsigned int level, const unsigned int *fan)
+{
+    unsigned long t = fake_tree(d, level, fan, E_RW);
+
+    CHECK_EQ(fake_pin(t, level), 0);
+    return t;
+}
+
+void fake_check_level(unsigned int level, unsigned long type, unsigned long n,
+                      unsigned long g)
+{
+    for (unsigned int i = 0; i < built.nr[level]; i++) {
+        unsigned long m = built.mfn[level][i];
+        CHECK_EQ(tcount(m), n);
+        CHECK_EQ(gen(m), g);
+        if (n) {
+            CHECK_EQ(ttype(m), type);
+            CHECK(tflag(m, PGT_validated));
+        }
+        CHECK(!tflag(m, PGT_partial));
+    }
+}
+
+unsigned int fake_validate(unsigned long mfn, unsigned int level, int *rc)
+{
+    unsigned int restarts = 0;
+
+    while ((*rc = get_page_type(mfn_to_page(mfn), ltype(level), true)) == -XEN_ERESTART)
+        restarts++;
+    return restarts;
+}
+
+unsigned int fake_devalidate(unsigned long mfn)
+{
+    if (put_page_type(mfn_to_page(mfn), true) != -XEN_ERESTART) {
+        put_page(mfn_to_page(mfn));
+        return 0;
+    }
+    return 1 + fake_finish(mfn);
+}
+
 /* ---- the auditor ---- */
 
 static void first_problem(unsigned long mfn, const char *what, uint64_t expected,

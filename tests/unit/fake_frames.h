@@ -15,6 +15,8 @@
 #include "xen/pv_mm.h"
 #include "xen_errno.h"
 
+#include "unit.h"
+
 #define FAKE_FRAMES     4096UL
 #define FAKE_FIRST      16UL            /* frames below are the hypervisor's */
 #define D0              0               /* privileged */
@@ -91,12 +93,47 @@ void fake_unpin(unsigned long mfn);                         /* put_page_and_type
 /* Repeat a preemptible put of a partial frame we hold a ref on until done. */
 unsigned int fake_finish(unsigned long mfn);
 
+/* A validated table of `level` and fan-out fan (FAN(l1, l2, ...)), pinned. */
+#define FAN(...)    ((const unsigned int[]){ 0, __VA_ARGS__ })
+unsigned long fake_pinned_tree(domid_t d, unsigned int level, const unsigned int *fan);
+/* Every frame the builders made at `level`: n type refs of type, g general. */
+void fake_check_level(unsigned int level, unsigned long type, unsigned long n,
+                      unsigned long g);
+/* get_page_type with preemption until done; returns the restarts. */
+unsigned int fake_validate(unsigned long mfn, unsigned int level, int *rc);
+/* A preemptible put of our type and general refs, finished as callers do. */
+unsigned int fake_devalidate(unsigned long mfn);
+
 /* The auditor over the fake machine; the first problem is kept. */
 struct fake_audit {
     unsigned long problems, mfn;
     const char *what;
 };
 unsigned long fake_audit(struct fake_audit *out);
+
+#define AUDIT_CLEAN()                                                       \
+    do {                                                                    \
+        struct fake_audit a_;                                               \
+        CHECK(1);                                                           \
+        if (fake_audit(&a_))                                                \
+            unit_fail(__FILE__, __LINE__, "audit: %lu problems, mfn %#lx: %s", \
+                      a_.problems, a_.mfn, a_.what);                        \
+    } while (0)
+
+/* ... while a ref on mfn is held outside the frame table (a deferred put). */
+#define AUDIT_CLEAN_HOLDING(mfn)                                            \
+    do {                                                                    \
+        fake_hold(mfn, false);                                              \
+        AUDIT_CLEAN();                                                      \
+        fake_unhold(mfn, false);                                            \
+    } while (0)
+
+/* A frame's general and type counts. */
+#define COUNTS(mfn, g, t)                                                   \
+    do {                                                                    \
+        CHECK_EQ(gen(mfn), g);                                              \
+        CHECK_EQ(tcount(mfn), t);                                           \
+    } while (0)
 
 /* Whole-state snapshots: counts, types, owners and every frame's memory. */
 struct fake_snap {
@@ -107,5 +144,6 @@ struct fake_snap {
 void fake_snap_take(struct fake_snap *s);
 /* -1 if nothing changed, else the first frame that differs. */
 long fake_snap_diff(const struct fake_snap *s);
+#define SAME_AS(s)  CHECK_EQ(fake_snap_diff(&(s)), -1)
 
 #endif

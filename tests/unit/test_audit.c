@@ -6,18 +6,6 @@
  * after every one of which no page table is mapped writable either.
  */
 #include "fake_frames.h"
-#include "unit.h"
-
-#define FAN(...)    ((const unsigned int[]){ 0, __VA_ARGS__ })
-
-#define AUDIT_CLEAN()                                                       \
-    do {                                                                    \
-        struct fake_audit a_;                                               \
-        CHECK(1);                                                           \
-        if (fake_audit(&a_))                                                \
-            unit_fail(__FILE__, __LINE__, "audit: %lu problems, mfn %#lx: %s", \
-                      a_.problems, a_.mfn, a_.what);                        \
-    } while (0)
 
 /* The first problem the auditor reports is `what` at mfn. */
 static void expect_problem(unsigned long mfn, const char *what)
@@ -27,14 +15,6 @@ static void expect_problem(unsigned long mfn, const char *what)
     CHECK(fake_audit(&a) > 0);
     CHECK_STR(a.what, what);
     CHECK_EQ(a.mfn, mfn);
-}
-
-static unsigned long pinned_tree(domid_t d, unsigned int level, const unsigned int *fan)
-{
-    unsigned long t = fake_tree(d, level, fan, E_RW);
-
-    CHECK_EQ(fake_pin(t, level), 0);
-    return t;
 }
 
 /* ---- consistent states ---- */
@@ -58,8 +38,8 @@ TEST(audit_clean_on_validated_trees_of_both_domains)
     struct audit_result res;
 
     fake_reset();
-    pinned_tree(D1, 4, FAN(3, 2, 2, 2));
-    pinned_tree(D0, 2, FAN(5, 4));
+    fake_pinned_tree(D1, 4, FAN(3, 2, 2, 2));
+    fake_pinned_tree(D0, 2, FAN(5, 4));
     AUDIT_CLEAN();
     CHECK_EQ(audit_frames(NULL, 0, NULL, NULL, &res), 0);
     CHECK(res.problems > 0);                        /* the pins are missing */
@@ -69,7 +49,7 @@ TEST(audit_clean_on_validated_trees_of_both_domains)
 TEST(audit_counts_the_pinned_flag_as_a_reference)
 {
     fake_reset();
-    unsigned long l2 = pinned_tree(D1, 2, FAN(2, 2));
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(2, 2));
     fake_unhold(l2, true);
     mfn_to_page(l2)->type_info |= PGT_pinned;      /* as MMUEXT_PIN does */
     AUDIT_CLEAN();
@@ -94,7 +74,7 @@ TEST(audit_clean_on_preempted_validation)
 TEST(audit_clean_on_preempted_devalidation)
 {
     fake_reset();
-    unsigned long l4 = pinned_tree(D1, 4, FAN(2, 2, 8, 2));
+    unsigned long l4 = fake_pinned_tree(D1, 4, FAN(2, 2, 8, 2));
     struct pt_deferred d = { mfn_to_page(l4), true };
     fake_unhold(l4, true);
     fake_hold(l4, false);                           /* the unpin's deferred put */
@@ -123,7 +103,7 @@ TEST(audit_clean_with_foreign_io_and_shared_pages)
 {
     fake_reset();
     unsigned long io = fake_alloc_io(), theirs = fake_alloc(D1), shared = fake_alloc(D1);
-    unsigned long l1 = pinned_tree(D0, 1, FAN(0));
+    unsigned long l1 = fake_pinned_tree(D0, 1, FAN(0));
     mfn_to_page(shared)->count_info |= PGC_xen_heap;
     mfn_to_page(shared)->type_info = PGT_writable_page | PGT_validated | 1;
     CHECK_EQ(mod_pt_entry(l1, 0, pte(theirs, E_RW), 1, D0, D1, false, NULL), 0);
@@ -169,7 +149,7 @@ TEST(audit_reports_an_extra_type_count)
     struct seen s = { 0 };
 
     fake_reset();
-    unsigned long l2 = pinned_tree(D1, 2, FAN(1, 3));
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 3));
     unsigned long l1 = pte_mfn(fake_mem(l2)[1]);
     fake_unhold(l2, true);
     mfn_to_page(l2)->type_info |= PGT_pinned;
@@ -184,7 +164,7 @@ TEST(audit_reports_an_extra_type_count)
 TEST(audit_reports_a_dropped_general_ref)
 {
     fake_reset();
-    unsigned long l1 = pinned_tree(D1, 1, FAN(4));
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(4));
     unsigned long data = pte_mfn(fake_mem(l1)[2]);
     mfn_to_page(data)->count_info--;
     expect_problem(data, "general reference count");
@@ -193,7 +173,7 @@ TEST(audit_reports_a_dropped_general_ref)
 TEST(audit_reports_a_table_mapped_writable_behind_its_back)
 {
     fake_reset();
-    unsigned long l2 = pinned_tree(D1, 2, FAN(1, 2)), l1 = pte_mfn(fake_mem(l2)[0]);
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 2)), l1 = pte_mfn(fake_mem(l2)[0]);
     unsigned long l1b = pte_mfn(fake_mem(l2)[1]);
     fake_mem(l1)[7] = pte(l1b, E_RW);
     mfn_to_page(l1b)->count_info++;                 /* even with the counts fixed */
@@ -204,8 +184,8 @@ TEST(audit_reports_a_table_mapped_writable_behind_its_back)
 TEST(audit_reports_a_reference_to_the_wrong_level)
 {
     fake_reset();
-    unsigned long l3 = pinned_tree(D1, 3, FAN(1, 1, 1)), l2 = pte_mfn(fake_mem(l3)[0]);
-    unsigned long other = pinned_tree(D1, 2, FAN(0, 0));
+    unsigned long l3 = fake_pinned_tree(D1, 3, FAN(1, 1, 1)), l2 = pte_mfn(fake_mem(l3)[0]);
+    unsigned long other = fake_pinned_tree(D1, 2, FAN(0, 0));
     fake_mem(l2)[5] = pte(other, E_RW);             /* an L2 as an L1 */
     mfn_to_page(other)->count_info++;
     mfn_to_page(other)->type_info++;
@@ -228,7 +208,7 @@ TEST(audit_reports_an_entry_to_a_frame_no_domain_owns)
 TEST(audit_reports_a_table_in_use_but_not_validated)
 {
     fake_reset();
-    unsigned long l1 = pinned_tree(D1, 1, FAN(0));
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(0));
     mfn_to_page(l1)->type_info &= ~PGT_validated;
     expect_problem(l1, "page table in use but not validated");
 }
@@ -236,7 +216,7 @@ TEST(audit_reports_a_table_in_use_but_not_validated)
 TEST(audit_reports_a_holder_it_was_not_told_of)
 {
     fake_reset();
-    unsigned long l1 = pinned_tree(D1, 1, FAN(1));
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(1));
     AUDIT_CLEAN();
     fake_unhold(l1, true);
     expect_problem(l1, "general reference count");

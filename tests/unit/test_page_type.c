@@ -5,22 +5,9 @@
  * and entry exactly as it was.  Preemption is driven by pt_preempt_check.
  */
 #include "fake_frames.h"
-#include "unit.h"
-
-#define FAN(...)    ((const unsigned int[]){ 0, __VA_ARGS__ })
 
 static struct fake_snap pre, post;
 static struct pt_deferred defer;
-
-#define SAME_AS(s)  CHECK_EQ(fake_snap_diff(&(s)), -1)
-#define AUDIT_CLEAN()                                                       \
-    do {                                                                    \
-        struct fake_audit a_;                                               \
-        CHECK(1);                                                           \
-        if (fake_audit(&a_))                                                \
-            unit_fail(__FILE__, __LINE__, "audit: %lu problems, mfn %#lx: %s", \
-                      a_.problems, a_.mfn, a_.what);                        \
-    } while (0)
 
 static void setup(void)
 {
@@ -32,31 +19,6 @@ static int mod(unsigned long t, unsigned int slot, uint64_t v, unsigned int leve
                domid_t d)
 {
     return mod_pt_entry(t, slot, v, level, d, d, false, &defer);
-}
-
-/* A validated (pinned) table of `level` with the given fan-out. */
-static unsigned long pinned_tree(domid_t d, unsigned int level, const unsigned int *fan)
-{
-    unsigned long t = fake_tree(d, level, fan, E_RW);
-
-    CHECK_EQ(fake_pin(t, level), 0);
-    return t;
-}
-
-/* Every frame the builder made at `level` has n type refs and g general ones. */
-static void check_level(unsigned int level, unsigned long type, unsigned long n,
-                        unsigned long g)
-{
-    for (unsigned int i = 0; i < built.nr[level]; i++) {
-        unsigned long m = built.mfn[level][i];
-        CHECK_EQ(tcount(m), n);
-        CHECK_EQ(gen(m), g);
-        if (n) {
-            CHECK_EQ(ttype(m), type);
-            CHECK(tflag(m, PGT_validated));
-        }
-        CHECK(!tflag(m, PGT_partial));
-    }
 }
 
 /* ---- general references ---- */
@@ -85,9 +47,9 @@ TEST(pagetable_validated_on_first_type_ref)
     CHECK_EQ(fake_pin(l2, 2), 0);
     CHECK_EQ(ttype(l2), PGT_l2_page_table);
     CHECK(tflag(l2, PGT_validated));
-    CHECK_EQ(tcount(l2), 1);
-    check_level(1, PGT_l1_page_table, 1, 2);
-    check_level(0, PGT_writable_page, 1, 2);
+    COUNTS(l2, 2, 1);
+    fake_check_level(1, PGT_l1_page_table, 1, 2);
+    fake_check_level(0, PGT_writable_page, 1, 2);
     CHECK_EQ(built.nr[1], 3);
     CHECK_EQ(built.nr[0], 12);
     AUDIT_CLEAN();
@@ -122,9 +84,7 @@ TEST(pagetable_failure_part_way_left_partial_then_torn_down)
     CHECK_EQ(pg->nr_validated_ptes, 2);             /* entries 0 and 1 held */
     CHECK_EQ(tcount(l1a), 1);
     CHECK_EQ(tcount(l1c), 0);
-    fake_hold(l2, false);
-    AUDIT_CLEAN();
-    fake_unhold(l2, false);
+    AUDIT_CLEAN_HOLDING(l2);
     CHECK_EQ(fake_finish(l2), 0);                   /* the partial put */
     SAME_AS(pre);
     AUDIT_CLEAN();
@@ -138,13 +98,13 @@ TEST(unpin_releases_children_recursively)
     unsigned long l4 = fake_tree(D1, 4, FAN(2, 2, 2, 2), E_RW);
     fake_snap_take(&pre);
     CHECK_EQ(fake_pin(l4, 4), 0);
-    check_level(3, PGT_l3_page_table, 1, 2);
-    check_level(1, PGT_l1_page_table, 1, 2);
+    fake_check_level(3, PGT_l3_page_table, 1, 2);
+    fake_check_level(1, PGT_l1_page_table, 1, 2);
     fake_unpin(l4);
-    check_level(3, 0, 0, 1);
-    check_level(2, 0, 0, 1);
-    check_level(1, 0, 0, 1);
-    check_level(0, 0, 0, 1);
+    fake_check_level(3, 0, 0, 1);
+    fake_check_level(2, 0, 0, 1);
+    fake_check_level(1, 0, 0, 1);
+    fake_check_level(0, 0, 0, 1);
     SAME_AS(pre);
 }
 
@@ -160,16 +120,16 @@ TEST(type_ref_not_last_keeps_table_validated)
     fake_unpin(l2a);
     CHECK_EQ(tcount(l1), 1);
     CHECK(tflag(l1, PGT_validated));
-    check_level(0, PGT_writable_page, 1, 2);        /* still mapped */
+    fake_check_level(0, PGT_writable_page, 1, 2);        /* still mapped */
     fake_unpin(l2b);
     CHECK_EQ(tcount(l1), 0);
-    check_level(0, 0, 0, 1);
+    fake_check_level(0, 0, 0, 1);
 }
 
 TEST(released_table_freed_after_last_type_ref)
 {
     setup();
-    unsigned long l2 = pinned_tree(D1, 2, FAN(1, 1));
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1));
     unsigned long l1 = pte_mfn(fake_mem(l2)[0]);
     fake_release(l2);
     fake_release(l1);
@@ -185,8 +145,8 @@ TEST(released_table_freed_after_last_type_ref)
 TEST(pagetable_frame_never_mapped_writable)
 {
     setup();
-    unsigned long l2 = pinned_tree(D1, 2, FAN(1, 1));
-    unsigned long l1 = pte_mfn(fake_mem(l2)[0]), other = pinned_tree(D1, 1, FAN(0));
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1));
+    unsigned long l1 = pte_mfn(fake_mem(l2)[0]), other = fake_pinned_tree(D1, 1, FAN(0));
     fake_snap_take(&pre);
     CHECK_EQ(get_page_from_l1e(pte(l1, E_RW), D1, D1), -XEN_EBUSY);
     CHECK_EQ(get_page_from_l1e(pte(l2, E_RW), D1, D1), -XEN_EBUSY);
@@ -203,11 +163,10 @@ TEST(pagetable_frame_never_mapped_writable)
 TEST(pagetable_frame_may_be_mapped_read_only)
 {
     setup();
-    unsigned long l2 = pinned_tree(D1, 2, FAN(1, 1));
-    unsigned long l1 = pte_mfn(fake_mem(l2)[0]), other = pinned_tree(D1, 1, FAN(0));
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1));
+    unsigned long l1 = pte_mfn(fake_mem(l2)[0]), other = fake_pinned_tree(D1, 1, FAN(0));
     CHECK_EQ(get_page_from_l1e(pte(l1, E_RO), D1, D1), 0);
-    CHECK_EQ(gen(l1), 3);
-    CHECK_EQ(tcount(l1), 1);
+    COUNTS(l1, 3, 1);
     put_page_from_l1e(pte(l1, E_RO), D1);
     CHECK_EQ(mod(other, 5, pte(l2, E_RO), 1, D1), 0);
     CHECK_EQ(gen(l2), 3);
@@ -218,7 +177,7 @@ TEST(pagetable_frame_may_be_mapped_read_only)
 TEST(pagetable_read_only_mapping_cannot_be_upgraded)
 {
     setup();
-    unsigned long l1 = pinned_tree(D1, 1, FAN(0)), l1b = pinned_tree(D1, 1, FAN(0));
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(0)), l1b = fake_pinned_tree(D1, 1, FAN(0));
     CHECK_EQ(mod(l1, 3, pte(l1b, E_RO), 1, D1), 0);
     fake_snap_take(&pre);
     CHECK_EQ(mod(l1, 3, pte(l1b, E_RW), 1, D1), -XEN_EBUSY);
@@ -232,7 +191,7 @@ TEST(pagetable_read_only_mapping_cannot_be_upgraded)
 TEST(writable_frame_cannot_become_pagetable)
 {
     setup();
-    unsigned long l1 = pinned_tree(D1, 1, FAN(2));
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(2));
     unsigned long data = pte_mfn(fake_mem(l1)[0]), l2 = fake_table(D1, 2);
     unsigned long mapped = fake_alloc(D1);
     fake_mem(l2)[0] = pte(data, E_RW);
@@ -248,7 +207,7 @@ TEST(writable_frame_cannot_become_pagetable)
 TEST(frame_becomes_pagetable_after_last_writable_mapping_goes)
 {
     setup();
-    unsigned long l1 = pinned_tree(D1, 1, FAN(1));
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(1));
     unsigned long data = pte_mfn(fake_mem(l1)[0]);
     unsigned long flushes = fake.flushes;
     CHECK_EQ(mod(l1, 0, 0, 1, D1), 0);
@@ -265,7 +224,7 @@ TEST(guest_maps_only_own_frames)
 {
     setup();
     unsigned long mine = fake_alloc(D1), theirs = fake_alloc(D0);
-    unsigned long l1 = pinned_tree(D1, 1, FAN(0)), bad = fake_table(D1, 1);
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(0)), bad = fake_table(D1, 1);
     fake_mem(bad)[0] = pte(mine, E_RW);
     fake_mem(bad)[1] = pte(theirs, E_RO);
     fake_snap_take(&pre);
@@ -280,13 +239,13 @@ TEST(guest_maps_only_own_frames)
 TEST(privileged_domain_maps_foreign_frames_with_pg_owner)
 {
     setup();
-    unsigned long theirs = fake_alloc(D1), l1 = pinned_tree(D0, 1, FAN(0));
+    unsigned long theirs = fake_alloc(D1), l1 = fake_pinned_tree(D0, 1, FAN(0));
     CHECK_EQ(get_page_from_l1e(pte(theirs, E_RO), D0, D0), -XEN_EBUSY);
     CHECK_EQ(get_page_from_l1e(pte(theirs, E_RW), D0, D1), 0);
-    CHECK_EQ(gen(theirs), 2);
+    COUNTS(theirs, 2, 1);
     CHECK_EQ(ttype(theirs), PGT_writable_page);
     put_page_from_l1e(pte(theirs, E_RW), D0);
-    CHECK_EQ(tcount(theirs), 0);
+    COUNTS(theirs, 1, 0);
     CHECK_EQ(mod_pt_entry(l1, 4, pte(theirs, E_RW), 1, D0, D1, false, &defer), 0);
     CHECK_EQ(gen(theirs), 2);
     AUDIT_CLEAN();
@@ -297,7 +256,7 @@ TEST(privileged_domain_maps_foreign_frames_with_pg_owner)
 TEST(io_frames_refused_for_unprivileged_domain)
 {
     setup();
-    unsigned long io = fake_alloc_io(), l1 = pinned_tree(D1, 1, FAN(0));
+    unsigned long io = fake_alloc_io(), l1 = fake_pinned_tree(D1, 1, FAN(0));
     unsigned long bad = fake_table(D1, 1);
     fake_mem(bad)[0] = pte(io, E_RO);
     fake_snap_take(&pre);
@@ -311,7 +270,7 @@ TEST(io_frames_refused_for_unprivileged_domain)
 TEST(io_frames_mapped_uncounted_by_privileged_domain)
 {
     setup();
-    unsigned long io = fake_alloc_io(), l1 = pinned_tree(D0, 1, FAN(0));
+    unsigned long io = fake_alloc_io(), l1 = fake_pinned_tree(D0, 1, FAN(0));
     fake_snap_take(&pre);
     CHECK_EQ(get_page_from_l1e(pte(io, E_RW | _PAGE_PCD), D0, D0), 0);
     CHECK_EQ(get_page_from_l1e(pte(FAKE_FRAMES + 3, E_RW), D0, D0), 0);
@@ -344,14 +303,13 @@ TEST(l1_cache_attributes_refused_for_unprivileged)
 {
     static const uint64_t bits[] = { _PAGE_PWT, _PAGE_PCD, _PAGE_PAT };
     setup();
-    unsigned long f = fake_alloc(D1), l1 = pinned_tree(D1, 1, FAN(0));
-    fake_snap_take(&pre);
+    unsigned long f = fake_alloc(D1), l1 = fake_pinned_tree(D1, 1, FAN(0));
     for (unsigned int i = 0; i < ARRAY_SIZE(bits); i++) {
         unsigned long t = fake_table(D1, 1);
-        CHECK_EQ(get_page_from_l1e(pte(f, E_RO | bits[i]), D1, D1), -XEN_EINVAL);
-        CHECK_EQ(mod(l1, 1, pte(f, E_RO | bits[i]), 1, D1), -XEN_EINVAL);
         fake_mem(t)[4] = pte(f, E_RO | bits[i]);
         fake_snap_take(&pre);
+        CHECK_EQ(get_page_from_l1e(pte(f, E_RO | bits[i]), D1, D1), -XEN_EINVAL);
+        CHECK_EQ(mod(l1, 1, pte(f, E_RO | bits[i]), 1, D1), -XEN_EINVAL);
         CHECK_EQ(fake_pin(t, 1), -XEN_EINVAL);
         SAME_AS(pre);
     }
@@ -373,7 +331,7 @@ TEST(superpage_entries_refused_at_every_level)
     setup();
     for (unsigned int level = 2; level <= 4; level++) {
         unsigned long child = fake_tree(D1, level - 1, FAN(1, 1, 1), E_RW);
-        unsigned long t = fake_table(D1, level), ok = pinned_tree(D1, level, FAN(0, 0, 0, 0));
+        unsigned long t = fake_table(D1, level), ok = fake_pinned_tree(D1, level, FAN(0, 0, 0, 0));
         fake_mem(t)[0] = pte(child, E_RW | _PAGE_PSE);
         fake_snap_take(&pre);
         CHECK_EQ(fake_pin(t, level), -XEN_EINVAL);
@@ -386,7 +344,7 @@ TEST(upper_entries_refuse_cache_and_global_bits)
 {
     static const uint64_t bits[] = { _PAGE_PWT, _PAGE_PCD, _PAGE_GLOBAL };
     setup();
-    unsigned long l1 = fake_tree(D0, 1, FAN(1), E_RW), l2 = pinned_tree(D0, 2, FAN(0, 0));
+    unsigned long l1 = fake_tree(D0, 1, FAN(1), E_RW), l2 = fake_pinned_tree(D0, 2, FAN(0, 0));
     fake_snap_take(&pre);
     for (unsigned int i = 0; i < ARRAY_SIZE(bits); i++)
         CHECK_EQ(mod(l2, 0, pte(l1, E_RW | bits[i]), 2, D0), -XEN_EINVAL);
@@ -415,7 +373,7 @@ TEST(software_bits_nx_and_kernel_mappings_accepted)
 TEST(xen_l4_slots_cannot_be_written)
 {
     setup();
-    unsigned long l4 = pinned_tree(D1, 4, FAN(0, 0, 0, 0)), l3 = fake_table(D1, 3);
+    unsigned long l4 = fake_pinned_tree(D1, 4, FAN(0, 0, 0, 0)), l3 = fake_table(D1, 3);
     fake_snap_take(&pre);
     for (unsigned int s = 256; s <= 271; s++) {
         CHECK_EQ(mod(l4, s, pte(l3, E_RW), 4, D1), -XEN_EINVAL);
@@ -445,7 +403,7 @@ TEST(xen_l4_slots_filled_on_validation)
 TEST(entries_to_tables_of_the_wrong_level_refused)
 {
     setup();
-    unsigned long l4 = pinned_tree(D1, 4, FAN(1, 1, 1, 1));
+    unsigned long l4 = fake_pinned_tree(D1, 4, FAN(1, 1, 1, 1));
     unsigned long l3 = pte_mfn(fake_mem(l4)[0]), l2 = pte_mfn(fake_mem(l3)[0]);
     unsigned long l1 = pte_mfn(fake_mem(l2)[0]);
     fake_snap_take(&pre);
@@ -460,7 +418,7 @@ TEST(entries_to_tables_of_the_wrong_level_refused)
 TEST(unvalidated_tables_pointing_at_wrong_level_refused)
 {
     setup();
-    unsigned long l1 = pinned_tree(D1, 1, FAN(1));
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(1));
     unsigned long l3 = fake_table(D1, 3), l2 = fake_table(D1, 2), l4 = fake_table(D1, 4);
     fake_mem(l3)[0] = pte(l1, E_RW);
     fake_mem(l2)[0] = pte(l2, E_RW);
@@ -512,7 +470,7 @@ TEST(read_only_self_maps_and_retyping_allowed)
 TEST(mod_entry_fast_path_moves_no_references)
 {
     setup();
-    unsigned long l2 = pinned_tree(D1, 2, FAN(1, 1)), l1 = pte_mfn(fake_mem(l2)[0]);
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1)), l1 = pte_mfn(fake_mem(l2)[0]);
     unsigned long data = pte_mfn(fake_mem(l1)[0]), flushes = fake.flushes;
     uint64_t soft = _PAGE_DIRTY | _PAGE_NX | (5UL << 9) | (3UL << 55);
     fake_snap_take(&pre);
@@ -520,8 +478,8 @@ TEST(mod_entry_fast_path_moves_no_references)
     CHECK_EQ(fake_mem(l1)[0], pte(data, E_RW | soft));
     CHECK_EQ(mod(l2, 0, pte(l1, (E_RW | soft) & ~_PAGE_ACCESSED), 2, D1), 0);
     CHECK_EQ(fake_mem(l2)[0], pte(l1, (E_RW | soft) & ~_PAGE_ACCESSED));
-    CHECK_EQ(gen(data), 2);
-    CHECK_EQ(gen(l1), 2);
+    COUNTS(data, 2, 1);
+    COUNTS(l1, 2, 1);
     CHECK_EQ(fake.flushes, flushes);
     fake_mem(l1)[0] = pte(data, E_RW);
     fake_mem(l2)[0] = pte(l1, E_RW);
@@ -531,7 +489,7 @@ TEST(mod_entry_fast_path_moves_no_references)
 TEST(mod_entry_fast_path_keeps_cpu_accessed_dirty_bits)
 {
     setup();
-    unsigned long l1 = pinned_tree(D1, 1, FAN(1)), data = pte_mfn(fake_mem(l1)[0]);
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(1)), data = pte_mfn(fake_mem(l1)[0]);
     fake_mem(l1)[0] |= _PAGE_DIRTY;                 /* the CPU wrote */
     CHECK_EQ(mod_pt_entry(l1, 0, pte(data, E_RW & ~_PAGE_ACCESSED), 1, D1, D1, true, &defer), 0);
     CHECK_EQ(fake_mem(l1)[0], pte(data, E_RW | _PAGE_DIRTY));
@@ -543,21 +501,18 @@ TEST(mod_entry_fast_path_keeps_cpu_accessed_dirty_bits)
 TEST(mod_entry_full_path_swaps_one_reference)
 {
     setup();
-    unsigned long l2 = pinned_tree(D1, 2, FAN(1, 1)), l1 = pte_mfn(fake_mem(l2)[0]);
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1)), l1 = pte_mfn(fake_mem(l2)[0]);
     unsigned long a = pte_mfn(fake_mem(l1)[0]), b = fake_alloc(D1);
     unsigned long l1b = fake_tree(D1, 1, FAN(2), E_RO);
     CHECK_EQ(mod(l1, 0, pte(b, E_RO), 1, D1), 0);
-    CHECK_EQ(gen(a), 1);
-    CHECK_EQ(tcount(a), 0);
-    CHECK_EQ(gen(b), 2);
-    CHECK_EQ(tcount(b), 0);
+    COUNTS(a, 1, 0);
+    COUNTS(b, 2, 0);
     CHECK_EQ(mod(l1, 0, pte(b, E_RW), 1, D1), 0);   /* RO -> RW: full path */
-    CHECK_EQ(gen(b), 2);
-    CHECK_EQ(tcount(b), 1);
+    COUNTS(b, 2, 1);
     CHECK_EQ(mod(l2, 0, pte(l1b, E_RW), 2, D1), 0); /* new L1 in, old one out */
-    CHECK_EQ(tcount(l1b), 1);
-    CHECK_EQ(tcount(l1), 0);
-    CHECK_EQ(gen(b), 1);                            /* old L1 devalidated */
+    COUNTS(l1b, 2, 1);
+    COUNTS(l1, 1, 0);
+    COUNTS(b, 1, 0);                                /* old L1 devalidated */
     CHECK_EQ(mod(l2, 0, 0, 2, D1), 0);
     CHECK_EQ(tcount(l1b), 0);
     AUDIT_CLEAN();
@@ -566,7 +521,7 @@ TEST(mod_entry_full_path_swaps_one_reference)
 TEST(mod_entry_refused_keeps_old_entry)
 {
     setup();
-    unsigned long l2 = pinned_tree(D1, 2, FAN(1, 1)), l1 = pte_mfn(fake_mem(l2)[0]);
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1)), l1 = pte_mfn(fake_mem(l2)[0]);
     unsigned long foreign = fake_tree(D0, 1, FAN(1), E_RW);
     fake_snap_take(&pre);
     CHECK_EQ(mod(l2, 0, pte(foreign, E_RW), 2, D1), -XEN_EINVAL);
@@ -580,7 +535,7 @@ TEST(mod_entry_refused_keeps_old_entry)
 TEST(mod_entry_failed_child_left_partial_is_deferred)
 {
     setup();
-    unsigned long l3 = pinned_tree(D1, 3, FAN(0, 0, 0));
+    unsigned long l3 = fake_pinned_tree(D1, 3, FAN(0, 0, 0));
     unsigned long l2 = fake_tree(D1, 2, FAN(1, 3), E_RW);
     fake_mem(pte_mfn(fake_mem(l2)[2]))[0] |= _PAGE_PCD;
     fake_snap_take(&pre);
@@ -601,26 +556,6 @@ static unsigned long big_tree(void)
     return fake_tree(D1, 4, FAN(4, 3, 20, 2), E_RW);
 }
 
-/* get_page_type until done; returns the number of restarts. */
-static unsigned int validate_all(unsigned long mfn, unsigned int level, int *rc)
-{
-    unsigned int restarts = 0;
-
-    while ((*rc = get_page_type(mfn_to_page(mfn), ltype(level), true)) == -XEN_ERESTART)
-        restarts++;
-    return restarts;
-}
-
-/* A preemptible put of our type ref, finished as callers do. */
-static unsigned int devalidate_all(unsigned long mfn)
-{
-    if (put_page_type(mfn_to_page(mfn), true) != -XEN_ERESTART) {
-        put_page(mfn_to_page(mfn));
-        return 0;
-    }
-    return 1 + fake_finish(mfn);
-}
-
 TEST(preempted_validation_ends_like_unpreempted)
 {
     int rc;
@@ -633,10 +568,10 @@ TEST(preempted_validation_ends_like_unpreempted)
     SAME_AS(pre);
     fake.preempt_every = 7;
     CHECK(get_page(mfn_to_page(l4), D1));
-    CHECK(validate_all(l4, 4, &rc) > 100);
+    CHECK(fake_validate(l4, 4, &rc) > 100);
     CHECK_EQ(rc, 0);
     SAME_AS(post);
-    check_level(2, PGT_l2_page_table, 1, 2);
+    fake_check_level(2, PGT_l2_page_table, 1, 2);
 }
 
 TEST(preempted_devalidation_ends_like_unpreempted)
@@ -647,7 +582,7 @@ TEST(preempted_devalidation_ends_like_unpreempted)
     CHECK_EQ(fake_pin(l4, 4), 0);
     fake_unhold(l4, true);
     fake.preempt_every = 5;
-    CHECK(devalidate_all(l4) > 100);
+    CHECK(fake_devalidate(l4) > 100);
     SAME_AS(pre);
     AUDIT_CLEAN();
 }
@@ -662,9 +597,7 @@ TEST(preempted_validation_torn_down_by_partial_put)
     for (unsigned int i = 0; i < 40; i++)
         CHECK_EQ(get_page_type(mfn_to_page(l4), PGT_l4_page_table, true), -XEN_ERESTART);
     CHECK(tflag(l4, PGT_partial));
-    fake_hold(l4, false);
-    AUDIT_CLEAN();
-    fake_unhold(l4, false);
+    AUDIT_CLEAN_HOLDING(l4);
     CHECK(fake_finish(l4) > 10);
     SAME_AS(pre);
 }
@@ -682,7 +615,7 @@ TEST(preempted_devalidation_revalidated_by_next_get)
     for (unsigned int i = 0; i < 30; i++)
         CHECK_EQ(pt_finish_deferred(&d, true), -XEN_ERESTART);
     CHECK(tflag(l4, PGT_partial));
-    validate_all(l4, 4, &rc);                       /* carries on upwards */
+    fake_validate(l4, 4, &rc);                       /* carries on upwards */
     CHECK_EQ(rc, 0);
     SAME_AS(post);
 }
@@ -697,13 +630,11 @@ TEST(preempted_failing_validation_torn_down)
     fake_snap_take(&pre);
     fake.preempt_every = 6;
     CHECK(get_page(mfn_to_page(l4), D1));
-    CHECK(validate_all(l4, 4, &rc) > 10);
+    CHECK(fake_validate(l4, 4, &rc) > 10);
     CHECK_EQ(rc, -XEN_EINVAL);
     CHECK(tflag(l4, PGT_partial) && tflag(l3b, PGT_partial) && tflag(l2, PGT_partial));
     CHECK_EQ(tcount(l1), 0);
-    fake_hold(l4, false);
-    AUDIT_CLEAN();
-    fake_unhold(l4, false);
+    AUDIT_CLEAN_HOLDING(l4);
     fake_finish(l4);
     SAME_AS(pre);
 }
@@ -741,7 +672,7 @@ TEST(mod_entry_preempted_both_ways)
 {
     int rc;
     setup();
-    unsigned long l4 = pinned_tree(D1, 4, FAN(0, 0, 0, 0));
+    unsigned long l4 = fake_pinned_tree(D1, 4, FAN(0, 0, 0, 0));
     unsigned long l3 = fake_tree(D1, 3, FAN(4, 3, 20), E_RW);
     fake_snap_take(&pre);
     fake.preempt_every = 9;
@@ -767,20 +698,18 @@ TEST(pin_holds_one_type_reference)
     unsigned long l2 = fake_tree(D1, 2, FAN(1, 1), E_RW);
     CHECK_EQ(fake_pin(l2, 2), 0);
     CHECK_EQ(fake_pin(l2, 2), 0);
-    CHECK_EQ(tcount(l2), 2);
-    CHECK_EQ(gen(l2), 3);
+    COUNTS(l2, 3, 2);
     fake_unpin(l2);
     CHECK(tflag(l2, PGT_validated));
     fake_unpin(l2);
-    CHECK_EQ(tcount(l2), 0);
-    CHECK_EQ(gen(l2), 1);
+    COUNTS(l2, 1, 0);
     AUDIT_CLEAN();
 }
 
 TEST(pin_refused_for_another_owner_or_type)
 {
     setup();
-    unsigned long l2 = pinned_tree(D1, 2, FAN(1, 1));
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1));
     fake_snap_take(&pre);
     CHECK_EQ(get_page_and_type(mfn_to_page(l2), D0, PGT_l2_page_table, false), -XEN_EINVAL);
     CHECK_EQ(get_page_and_type(mfn_to_page(l2), D1, PGT_l3_page_table, false), -XEN_EINVAL);

@@ -44,6 +44,11 @@ struct fake_hooks {
     unsigned long flushes;              /* pt_type_change_flush calls */
     unsigned long freed;                /* pt_page_freed calls */
     unsigned long l4_fills;
+    /*
+     * Run once at the next pt_domain_io_privileged() call: what another CPU
+     * does while mod_pt_entry is between reading an entry and writing it.
+     */
+    void (*other_cpu)(void);
 };
 extern struct fake_hooks fake;
 

@@ -518,6 +518,28 @@ TEST(mod_entry_full_path_swaps_one_reference)
     AUDIT_CLEAN();
 }
 
+static unsigned long race_l1, race_frame;
+
+static void other_cpu_remaps_slot_0(void)
+{
+    CHECK_EQ(mod(race_l1, 0, pte(race_frame, E_RW), 1, D1), 0);
+}
+
+TEST(mod_entry_fast_path_loses_to_a_concurrent_remap)
+{
+    setup();
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(1)), f = pte_mfn(fake_mem(l1)[0]);
+    race_l1 = l1;
+    race_frame = fake_alloc(D1);
+    fake.other_cpu = other_cpu_remaps_slot_0;   /* after the fast path's read */
+    CHECK_EQ(mod(l1, 0, pte(f, E_RW | _PAGE_DIRTY), 1, D1), 0);
+    CHECK(fake.other_cpu == NULL);
+    CHECK_EQ(fake_mem(l1)[0], pte(f, E_RW | _PAGE_DIRTY));
+    COUNTS(f, 2, 1);                            /* mapped, so referenced */
+    COUNTS(race_frame, 1, 0);                   /* replaced, so released */
+    AUDIT_CLEAN();
+}
+
 TEST(mod_entry_refused_keeps_old_entry)
 {
     setup();

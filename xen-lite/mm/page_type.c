@@ -518,11 +518,17 @@ int mod_pt_entry(unsigned long table_mfn, unsigned int slot, uint64_t nval,
     if (nval & _PAGE_PRESENT) {
         if (!flags_ok(nval, level, pt_owner))
             return -XEN_EINVAL;
-        /* Same frame, only harmless flags differ: no references move. */
-        if ((old & _PAGE_PRESENT) && pte_mfn(old) == pte_mfn(nval) &&
-            !((old ^ nval) & ~PTE_FASTPATH_FLAGS & ~PTE_ADDR_MASK & ~_PAGE_PRESENT)) {
-            write_entry(&t[slot], adjust_guest_entry(nval, level), preserve_ad);
-            return 0;
+        /*
+         * Same frame, only harmless flags differ: no references move.  Write
+         * only over the entry checked; if another CPU changed it, look again.
+         */
+        while ((old & _PAGE_PRESENT) && pte_mfn(old) == pte_mfn(nval) &&
+               !((old ^ nval) & ~PTE_FASTPATH_FLAGS & ~PTE_ADDR_MASK & ~_PAGE_PRESENT)) {
+            uint64_t e = adjust_guest_entry(nval, level);
+            if (preserve_ad)
+                e |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
+            if (cas64(&t[slot], &old, e))
+                return 0;
         }
         if ((rc = get_new_entry(nval, level, pt_owner, pg_owner, defer)))
             return rc;

@@ -16,8 +16,11 @@ its own parser if its figures are not `bench:` lines.
 The figures themselves: a benchmark guest times whole loops with rdtsc and
 prints per-operation TSC ticks.  Without -icount the TSC is the host's and
 ticks become microseconds through the rate the guest reads from its
-vcpu_time_info; with -icount shift=S, rdtsc advances 2^S per instruction
-executed (guest and hypervisor alike), so ticks / 2^S is a path length.
+vcpu_time_info -- unless that rate, which is the hypervisor's calibration,
+is more than TSC_TOLERANCE off the host's own TSC rate: then through the
+host's, and the run says so.  With -icount shift=S, rdtsc advances 2^S per
+instruction executed (guest and hypervisor alike), so ticks / 2^S is a
+path length.
 """
 
 import datetime
@@ -47,6 +50,7 @@ QEMU_OPTIONS = {"cpu": "EPYC,-monitor", "smp": 1, "mem": 4096,
                 "machine": "pc", "firmware": "bios"}
 ICOUNT_SHIFT = 5
 BOOT_TIMEOUT = 600.0
+TSC_TOLERANCE = 0.01
 
 
 @dataclass(frozen=True)
@@ -72,7 +76,8 @@ class Section:
     guest: str = None           # $BUILD/guests/<guest>
     dom0_cmdline: str = ""
     boot: dict = field(default_factory=dict)     # QEMU_OPTIONS overrides
-    # parse(log, measure) -> {"info": {...}, "ops": {key: figures}}
+    # parse(log, measure, host_tsc_khz) -> {"info": {...}, "ops": {key:
+    # figures with "min" and "median" in the measure's unit}}
     parse: object = None
     # The serial lines that open and close the timed part of the run.
     start_re: str = r"^bench: hypervisor"
@@ -102,7 +107,19 @@ def _per_op(total_ticks, iters, measure, khz):
     return ticks * 1000.0 / khz     # ticks / (khz * 1e3) s, in us
 
 
-def parse_bench_lines(log, measure):
+def tsc_rate(guest_khz, host_khz):
+    """The rate to turn wall-clock ticks into time, and what to record
+    about it."""
+    info = {"tsc_khz_used": guest_khz}
+    if guest_khz and host_khz:
+        off = guest_khz / host_khz - 1
+        info["tsc_off_host"] = round(off, 5)
+        if abs(off) > TSC_TOLERANCE:
+            info.update(tsc_khz_used=host_khz, tsc_suspect=True)
+    return info
+
+
+def parse_bench_lines(log, measure, host_khz=None):
     """Figures from a guest that prints bench-pv's line format (see
     guests/bench-pv/main.c)."""
     info, ops, failed = {}, {}, []
@@ -119,10 +136,13 @@ def parse_bench_lines(log, measure):
             ops[m.group("op")] = _op_figures(_fields(m.group("fields")))
     if failed:
         info["failed"] = failed
-    khz = info.get("tsc_khz")
-    if measure.icount is None and not khz:
-        info.setdefault("failed", []).append("no TSC rate line")
-        return {"info": info, "ops": {}}
+    khz = None
+    if measure.icount is None:
+        info.update(tsc_rate(info.get("tsc_khz"), host_khz))
+        khz = info["tsc_khz_used"]
+        if not khz:
+            info.setdefault("failed", []).append("no TSC rate line")
+            return {"info": info, "ops": {}}
     for fig in ops.values():
         fig["min"] = _per_op(fig["min_ticks"], fig["iters"], measure, khz)
         fig["median"] = _per_op(fig["median_ticks"], fig["iters"], measure,
@@ -256,6 +276,16 @@ def _smc_figures(watch, ops):
             "layout_suspect": per_op > SMC_SUSPECT_PER_OP}
 
 
+def tsc_suspects(records):
+    """{hypervisor: [TSC rates it reported]} for wall-clock runs whose
+    rate was off the host's (their figures used the host's rate)."""
+    out = {}
+    for r in records:
+        if r["guest"].get("tsc_suspect"):
+            out.setdefault(r["hypervisor"], []).append(r["guest"]["tsc_khz"])
+    return out
+
+
 def smc_suspects(records):
     """{hypervisor: guarded writes per operation} for the hypervisors whose
     timed loops kept hitting QEMU's self-modifying-code check; their
@@ -289,7 +319,7 @@ def run_one(section, build, hypervisor, measure, run=1):
     log = log_path(build, section, hypervisor, measure, run)
     os.makedirs(os.path.dirname(log), exist_ok=True)
     res, watch = _boot(section, build, hypervisor, measure, log)
-    parsed = section.parse(res.log, measure)
+    parsed = section.parse(res.log, measure, host_tsc_khz())
     problems = list(parsed["info"].get("failed", []))
     if res.status != 0:
         problems.insert(0, res.reason or f"boot status {res.status}")
@@ -339,7 +369,8 @@ def spread(records, op):
 
 
 def summarize(section, records, hypervisors, measures):
-    """{measure: {op: {hypervisor: value, "ratio": x, "spread": {...}}}}"""
+    """{measure: {op: {hypervisor: best minimum, "ratio": xen-lite / Xen,
+    "run_spread": {hypervisor: relative spread}}}}"""
     out = {}
     for m in measures:
         table = out[m.name] = {}
@@ -368,6 +399,26 @@ def _first_line(argv):
     return out.splitlines()[0].strip() if out.strip() else None
 
 
+def host_tsc_khz():
+    """The host's TSC rate, which QEMU's TCG passes through to rdtsc
+    without -icount: Linux's figure when it says the TSC is invariant and
+    its rate known, else None."""
+    mhz, flags = None, ""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                if key.strip() == "cpu MHz" and mhz is None:
+                    mhz = float(value)
+                elif key.strip() == "flags" and not flags:
+                    flags = value.split()
+    except (OSError, ValueError):
+        return None
+    if mhz and "constant_tsc" in flags and "tsc_known_freq" in flags:
+        return round(mhz * 1000)
+    return None
+
+
 def host_cpu():
     try:
         with open("/proc/cpuinfo") as f:
@@ -389,5 +440,6 @@ def environment():
             "options": dict(QEMU_OPTIONS),
             "icount": f"-icount shift={ICOUNT_SHIFT},sleep=off",
         },
-        "host": {"cpu": host_cpu(), "cpus": os.cpu_count()},
+        "host": {"cpu": host_cpu(), "cpus": os.cpu_count(),
+                 "tsc_khz": host_tsc_khz()},
     }

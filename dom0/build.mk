@@ -21,13 +21,18 @@ DOM0_RAMDISK := $(DOM0_OUT)/ramdisk.cpio
 
 DOM0_SRCS := $(wildcard dom0/*.c)
 DOM0_OBJS := $(patsubst dom0/%.c,$(DOM0_OBJ)/%.o,$(DOM0_SRCS))
+# One copy of the ELF/notes checks and of the start-of-day layout, shared
+# with the hypervisor's dom0 builder.
+DOM0_SHARED := libelf pv_layout
+DOM0_OBJS += $(patsubst %,$(DOM0_OBJ)/shared/%.o,$(DOM0_SHARED))
 
 # newlib's headers first, then the compiler's own (stddef.h, stdarg.h).
 GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 DOM0_CFLAGS := $(filter-out -nostdinc -isystem $(GCC_INCLUDE) \
 	-fno-builtin-printf,$(BARE_CFLAGS)) \
 	-nostdinc -isystem $(NEWLIB_SYSROOT)/include -isystem $(GCC_INCLUDE) \
-	-fno-pie -fno-pic -mcmodel=kernel -Ihypercalls -I$(GUEST_LIBDIR)/include
+	-fno-pie -fno-pic -mcmodel=kernel -Ihypercalls -I$(GUEST_LIBDIR)/include \
+	-iquote xen-lite/include
 
 # Code that runs inside event handlers must leave SSE registers alone (the
 # upcall path does not save them).
@@ -55,6 +60,11 @@ $(DOM0_OBJ)/%.o: dom0/%.c | $(NEWLIB_STAMP)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(DOM0_CFLAGS) $(if $(filter $(DOM0_GENERAL_REGS_ONLY),$*), \
 		-mgeneral-regs-only) -c -o $@ $<
+
+$(DOM0_OBJ)/shared/%.o: xen-lite/common/%.c | $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(DOM0_CFLAGS) -c -o $@ $<
 
 $(DOM0_KERNEL): $(GUEST_HEAD) $(DOM0_OBJS) $(GUEST_LIB) $(NEWLIB_STAMP) \
 		$(GUEST_LIBDIR)/guest.lds

@@ -44,8 +44,17 @@ void dom_for_each(void (*fn)(struct dom *d, void *ctx), void *ctx);
 /* Background work between commands and keystrokes: drain consoles, act on
  * domains that shut down.  Called from dom0's idle loop; never blocks. */
 void dom_background(void);
-/* Ask the idle loop to run dom_background soon (from an event handler). */
-void dom_kick(void);
+void dom_init(void);
+
+/* dom0/syscalls.c: the idle loop.  An event handler for backend ports
+ * (it only sets a flag, so it may run in the upcall); dom0_kick asks for a
+ * dom_background run from normal code; dom0_idle waits until deadline_ns
+ * (0: console input), running dom_background whenever signalled. */
+struct g_frame;
+void dom0_event_kick(uint32_t port, void *data, struct g_frame *f);
+void dom0_kick(void);
+void dom0_idle(uint64_t deadline_ns);
+void dom0_idle_any(void);      /* until console input or any backend work */
 
 /* `xl console`: connect the terminal to the domain's console until
  * Ctrl-] (or the domain dies).  Returns 0, or -1 if it has none. */

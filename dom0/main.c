@@ -10,6 +10,7 @@
 
 #include <guest/guest.h>
 
+#include "dom.h"
 #include "ramfs.h"
 #include "shell.h"
 
@@ -78,6 +79,7 @@ static int dom0_main(void)
 {
     int files = mount_ramdisk();
 
+    dom_init();
     parse_cmdline();
     if (script[0])
         return shell_run_script(script);

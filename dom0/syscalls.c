@@ -23,6 +23,7 @@
 #include <guest/guest.h>
 #include <guest/pt.h>
 
+#include "dom.h"
 #include "ramfs.h"
 #include "shell.h"
 
@@ -40,11 +41,72 @@ static struct open_file files[NR_FDS];
 /* ---- The console -------------------------------------------------------- */
 
 static volatile bool console_kicked;
+static volatile bool work_kicked;
 
 /* Runs in the upcall: no SSE, no newlib; just note that input arrived. */
 static void console_event(evtchn_port_t port, void *data, struct g_frame *f)
 {
     console_kicked = true;
+}
+
+/* Backend work (domain consoles, domains that shut down) was signalled. */
+void dom0_event_kick(evtchn_port_t port, void *data, struct g_frame *f)
+{
+    work_kicked = true;
+}
+
+void dom0_kick(void)
+{
+    work_kicked = true;
+}
+
+/* Run the backends if they were signalled. */
+static void run_background(void)
+{
+    if (work_kicked) {
+        work_kicked = false;
+        dom_background();
+    }
+}
+
+/*
+ * Wait until deadline_ns (0: until the console has input), doing backend
+ * work whenever it is signalled.  With any_work, also return after each
+ * piece of backend work (xl console watches its domain that way).
+ * Checking the flags with events off and then blocking loses no wake-up:
+ * SCHEDOP_block re-enables them atomically.
+ */
+static void idle_loop(uint64_t deadline_ns, bool any_work)
+{
+    for (;;) {
+        bool worked = work_kicked;
+
+        run_background();
+        if (deadline_ns && g_now_ns() >= deadline_ns)
+            return;
+        if (!deadline_ns && console_kicked) {
+            console_kicked = false;     /* the caller reads the input now */
+            return;
+        }
+        if (worked && any_work)
+            return;
+        if (deadline_ns)
+            g_singleshot_set(deadline_ns, 0);
+        g_irq_disable();
+        if (!work_kicked && !(deadline_ns ? g_now_ns() >= deadline_ns : console_kicked))
+            g_block();
+        g_irq_enable();
+    }
+}
+
+void dom0_idle(uint64_t deadline_ns)
+{
+    idle_loop(deadline_ns, false);
+}
+
+void dom0_idle_any(void)
+{
+    idle_loop(0, true);
 }
 
 static int console_init(void)
@@ -68,12 +130,8 @@ static int console_read(char *buf, size_t len)
         if (n != 0)
             return n < 0 ? (errno = EIO, -1) : (int)n;
         /* Input that arrives after the read sets console_kicked (the
-         * handler runs once events are enabled again), so checking it
-         * with events off and then blocking loses no wake-up. */
-        g_irq_disable();
-        if (!console_kicked)
-            g_block();
-        g_irq_enable();
+         * handler runs once events are enabled again). */
+        dom0_idle(0);
     }
 }
 

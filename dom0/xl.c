@@ -11,27 +11,9 @@
 
 int xl_verbose, xl_dry_run, xl_force;
 
-/*
- * ==========================================================================
- * THE XL COMMAND TABLE -- one line per command:
- *
- *     X("name", fn, "usage", "help")
- *
- * declares `int main_<fn>(int argc, char **argv)` (defined in some
- * dom0/cmd_<area>.c) and lists it under "name".  'xl help' prints the
- * commands in this order.  The help's first line is the summary; further
- * lines (after "\n") are shown by 'xl help name'.
- * ==========================================================================
- */
-#define XL_COMMANDS(X)                                                      \
-    X("help", help, "[command]", "Print the list of commands, or help on one") \
-    X("--version", version, "", "Print the versions of xl and the hypervisor") \
-    /* add new commands above this line */
+#include "xl_cmds.h"
 
-#define XL_DECLARE(name, fn, usage, help) int main_##fn(int argc, char **argv);
 #define XL_ENTRY(name, fn, usage, help) { name, main_##fn, usage, help },
-
-XL_COMMANDS(XL_DECLARE)
 
 static const struct xl_cmd xl_cmds[] = {
     XL_COMMANDS(XL_ENTRY)

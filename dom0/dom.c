@@ -1,0 +1,302 @@
+/*
+ * dom0's domain table: creating domains from xl configurations, destroying
+ * them without leaving anything behind, their consoles, and the lifecycle
+ * actions (on_poweroff / on_reboot / on_crash) when they shut down.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <guest/events.h>
+#include <guest/guest.h>
+#include <guest/hypercall.h>
+#include <guest/pt.h>
+#include <guest/time.h>
+
+#include "build.h"
+#include "consback.h"
+#include "dom.h"
+#include "xc.h"
+#include "sched_op.h"
+#include "xen_errno.h"
+
+static struct dom *doms[DOM_MAX];
+static unsigned int nr_doms;
+static struct dom dom0_entry = { .domid = 0, .name = "Domain-0" };
+
+void dom_init(void)
+{
+    int port = g_evtchn_bind_virq(VIRQ_DOM_EXC, 0);
+
+    if (port >= 0)
+        g_evtchn_set_handler((evtchn_port_t)port, dom0_event_kick, NULL);
+    doms[nr_doms++] = &dom0_entry;
+}
+
+struct dom *dom_find(domid_t domid)
+{
+    for (unsigned int i = 0; i < nr_doms; i++)
+        if (doms[i]->domid == domid)
+            return doms[i];
+    return NULL;
+}
+
+struct dom *dom_find_name(const char *name)
+{
+    for (unsigned int i = 0; i < nr_doms; i++)
+        if (!strcmp(doms[i]->name, name))
+            return doms[i];
+    return NULL;
+}
+
+int dom_lookup(const char *id, FILE *err)
+{
+    char *end;
+    unsigned long n = strtoul(id, &end, 10);
+    struct dom *d;
+
+    if (*id && !*end && n < DOMID_FIRST_RESERVED && dom_find((domid_t)n))
+        return (int)n;
+    if ((d = dom_find_name(id)))
+        return d->domid;
+    fprintf(err, "%s is an invalid domain identifier (rc=-6)\n", id);
+    return -1;
+}
+
+int dom_rename(domid_t domid, const char *name, FILE *err)
+{
+    struct dom *d = dom_find(domid);
+
+    if (!d || domid == 0) {
+        fprintf(err, "cannot rename domain %u\n", domid);
+        return -1;
+    }
+    if (dom_find_name(name)) {
+        fprintf(err, "Domain with name \"%s\" already exists.\n", name);
+        return -1;
+    }
+    if (strlen(name) >= sizeof(d->name)) {
+        fprintf(err, "domain name too long\n");
+        return -1;
+    }
+    strcpy(d->name, name);
+    return 0;
+}
+
+void dom_for_each(void (*fn)(struct dom *d, void *ctx), void *ctx)
+{
+    for (unsigned int i = 0; i < nr_doms; i++)
+        fn(doms[i], ctx);
+}
+
+static void forget(struct dom *d)
+{
+    for (unsigned int i = 0; i < nr_doms; i++)
+        if (doms[i] == d) {
+            memmove(&doms[i], &doms[i + 1], (nr_doms - i - 1) * sizeof(doms[0]));
+            nr_doms--;
+            break;
+        }
+    console_disconnect(d->console);
+    if (d->cfg) {
+        xlcfg_free(d->cfg);
+        free(d->cfg);
+    }
+    free(d);
+}
+
+static void set_affinities(domid_t domid, const struct xlcfg *cfg)
+{
+    struct xen_sysctl_physinfo pi;
+
+    if (!cfg->cpus || xc_physinfo(&pi))
+        return;
+    for (unsigned int v = 0; v < cfg->maxvcpus; v++) {
+        struct xl_cpumap map;
+        if (!xlcfg_vcpu_affinity(cfg, v, pi.nr_cpus, &map, stderr))
+            xc_vcpu_set_affinity(domid, v, map.bits[0]);
+    }
+}
+
+/* Create the domain itself and build it; -1 after a message on failure. */
+static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *err)
+{
+    uint8_t handle[16];
+    int rc;
+
+    for (unsigned int i = 0; i < sizeof(handle); i++)
+        handle[i] = (uint8_t)rand();
+    if ((rc = xc_domain_create(cfg->maxvcpus, handle, domid))) {
+        fprintf(err, "cannot create domain: %s\n", g_errno_name(rc));
+        return -1;
+    }
+    *db = (struct dom_build){ .domid = *domid, .kernel = cfg->kernel,
+                              .ramdisk = cfg->ramdisk, .cmdline = cfg->cmdline,
+                              .nr_pages = cfg->memory_mb * 256 };
+    if ((rc = xc_domain_max_mem(*domid, cfg->maxmem_mb * 1024)) ||
+        (rc = build_pv_domain(db, err))) {
+        if (rc != -XEN_ENOENT && rc != -XEN_ENOEXEC && rc != -XEN_ENOMEM)
+            fprintf(err, "building domain %u failed: %s\n", *domid, g_errno_name(rc));
+        xc_domain_destroy(*domid);
+        return -1;
+    }
+    return 0;
+}
+
+int dom_create(struct xlcfg *cfg, bool paused, domid_t *domid, FILE *err)
+{
+    struct dom_build db;
+    struct dom *d;
+
+    if (cfg->name && dom_find_name(cfg->name)) {
+        fprintf(err, "Domain with name \"%s\" already exists.\n", cfg->name);
+        return -1;
+    }
+    if (nr_doms == DOM_MAX || !(d = calloc(1, sizeof(*d)))) {
+        fprintf(err, "too many domains\n");
+        return -1;
+    }
+    if (build(cfg, domid, &db, err)) {
+        free(d);
+        return -1;
+    }
+    d->domid = *domid;
+    snprintf(d->name, sizeof(d->name), "%s", cfg->name);
+    d->cfg = cfg;
+    d->created_ns = g_now_ns();
+    d->console = console_connect(*domid, db.console_mfn, db.console_port);
+    doms[nr_doms++] = d;
+    set_affinities(*domid, cfg);
+    if (!paused)
+        xc_domain_unpause(*domid);
+    return 0;
+}
+
+int dom_destroy(domid_t domid, FILE *err)
+{
+    struct dom *d = dom_find(domid);
+    int rc;
+
+    if (domid == 0) {
+        fprintf(err, "cannot destroy Domain-0\n");
+        return -1;
+    }
+    if (d) {
+        /* Drop our mappings and ports first, so its memory can go. */
+        console_disconnect(d->console);
+        d->console = NULL;
+    }
+    rc = xc_domain_destroy(domid);
+    if (d)
+        forget(d);
+    if (rc && rc != -XEN_ESRCH) {
+        fprintf(err, "destroying domain %u failed: %s\n", domid, g_errno_name(rc));
+        return -1;
+    }
+    return 0;
+}
+
+/* A domain shut down: do what its configuration says. */
+static void act_on_shutdown(struct dom *d, unsigned int reason)
+{
+    struct xlcfg *cfg = d->cfg;
+    enum xlcfg_action a = reason == SHUTDOWN_poweroff ? cfg->on_poweroff :
+                          reason == SHUTDOWN_reboot ? cfg->on_reboot : cfg->on_crash;
+    domid_t domid = d->domid, newid;
+
+    d->shutdown_handled = true;
+    if (reason == SHUTDOWN_crash)
+        printf("Domain %u (%s) crashed\n", domid, d->name);
+    if (a == XLCFG_PRESERVE)
+        return;
+    if (a == XLCFG_RESTART || a == XLCFG_RENAME_RESTART || a == XLCFG_COREDUMP_RESTART) {
+        d->cfg = NULL;                  /* keep it for the new domain */
+        dom_destroy(domid, stderr);
+        if (dom_create(cfg, false, &newid, stderr) == 0)
+            printf("Domain %u restarted as domain %u\n", domid, newid);
+        else {
+            xlcfg_free(cfg);
+            free(cfg);
+        }
+        return;
+    }
+    dom_destroy(domid, stderr);
+}
+
+void dom_background(void)
+{
+    for (unsigned int i = 0; i < nr_doms; i++) {
+        struct dom *d = doms[i];
+        xc_dominfo_t info;
+
+        if (d->console)
+            console_drain(d->console);
+        if (d->domid == 0 || d->shutdown_handled)
+            continue;
+        if (xc_domain_info(d->domid, &info) || info.domain != d->domid) {
+            forget(d);                  /* gone behind our back */
+            i--;
+            continue;
+        }
+        if (info.flags & XEN_DOMINF_shutdown) {
+            act_on_shutdown(d, (info.flags >> XEN_DOMINF_shutdownshift) &
+                               XEN_DOMINF_shutdownmask);
+            i = (unsigned int)-1;       /* the table changed: start again */
+        }
+    }
+}
+
+size_t dom_console_read(domid_t domid, char *buf, size_t len)
+{
+    struct dom *d = dom_find(domid);
+    uint64_t pos = 0;
+
+    if (!d || !d->console)
+        return 0;
+    console_drain(d->console);
+    return console_history(d->console, buf, len, &pos);
+}
+
+/* ---- xl console ---- */
+
+#define CTRL_RIGHT_BRACKET  0x1d            /* detaches, as in xl */
+
+/* Forward typed input to the guest; false once Ctrl-] is typed. */
+static bool forward_input(struct dom_console *c)
+{
+    char buf[128];
+    long n = hc_console_io(CONSOLEIO_read, sizeof(buf), buf);
+    char *stop;
+
+    if (n <= 0)
+        return true;
+    stop = memchr(buf, CTRL_RIGHT_BRACKET, (size_t)n);
+    console_input(c, buf, stop ? (size_t)(stop - buf) : (size_t)n);
+    return !stop;
+}
+
+int dom_console_attach(domid_t domid, FILE *err)
+{
+    struct dom *d = dom_find(domid);
+    uint64_t pos = 0;
+    char buf[256];
+
+    if (!d || !d->console) {
+        fprintf(err, "domain %u has no console\n", domid);
+        return -1;
+    }
+    for (;;) {
+        size_t n;
+
+        console_drain(d->console);
+        while ((n = console_history(d->console, buf, sizeof(buf), &pos)))
+            fwrite(buf, 1, n, stdout);
+        fflush(stdout);
+        if (!forward_input(d->console) || d->shutdown_handled)
+            break;
+        dom0_idle_any();
+        /* Background work may have destroyed it. */
+        if (dom_find(domid) != d || !d->console)
+            break;
+    }
+    return 0;
+}

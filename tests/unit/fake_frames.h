@@ -72,6 +72,11 @@ bool fake_was_freed(unsigned long mfn);
 unsigned long fake_frames_in_use(void);
 
 uint64_t *fake_mem(unsigned long mfn);
+/* The frame that entry `slot` of table t maps. */
+static inline unsigned long child(unsigned long t, unsigned int slot)
+{
+    return pte_mfn(fake_mem(t)[slot]);
+}
 uint64_t fake_xen_l4e(unsigned int slot);  /* what the hypervisor's slots hold */
 
 /* Counts and type of a frame. */

@@ -92,7 +92,7 @@ TEST(audit_clean_on_failure_part_way)
 {
     fake_reset();
     unsigned long l3 = fake_tree(D1, 3, FAN(2, 2, 3), E_RW);
-    unsigned long l2 = pte_mfn(fake_mem(l3)[2]), l1 = pte_mfn(fake_mem(l2)[1]);
+    unsigned long l2 = child(l3, 2), l1 = child(l2, 1);
     fake_mem(l1)[1] |= _PAGE_PSE;                   /* PAT, refused for d1 */
     CHECK_EQ(get_page_and_type(mfn_to_page(l3), D1, PGT_l3_page_table, false), -XEN_EINVAL);
     CHECK(tflag(l3, PGT_partial) && tflag(l2, PGT_partial));
@@ -149,8 +149,7 @@ TEST(audit_reports_an_extra_type_count)
     struct seen s = { 0 };
 
     fake_reset();
-    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 3));
-    unsigned long l1 = pte_mfn(fake_mem(l2)[1]);
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 3)), l1 = child(l2, 1);
     fake_unhold(l2, true);
     mfn_to_page(l2)->type_info |= PGT_pinned;
     mfn_to_page(l1)->type_info++;
@@ -164,8 +163,7 @@ TEST(audit_reports_an_extra_type_count)
 TEST(audit_reports_a_dropped_general_ref)
 {
     fake_reset();
-    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(4));
-    unsigned long data = pte_mfn(fake_mem(l1)[2]);
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(4)), data = child(l1, 2);
     mfn_to_page(data)->count_info--;
     expect_problem(data, "general reference count");
 }
@@ -173,8 +171,8 @@ TEST(audit_reports_a_dropped_general_ref)
 TEST(audit_reports_a_table_mapped_writable_behind_its_back)
 {
     fake_reset();
-    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 2)), l1 = pte_mfn(fake_mem(l2)[0]);
-    unsigned long l1b = pte_mfn(fake_mem(l2)[1]);
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 2)), l1 = child(l2, 0);
+    unsigned long l1b = child(l2, 1);
     fake_mem(l1)[7] = pte(l1b, E_RW);
     mfn_to_page(l1b)->count_info++;                 /* even with the counts fixed */
     mfn_to_page(l1b)->type_info++;
@@ -184,7 +182,7 @@ TEST(audit_reports_a_table_mapped_writable_behind_its_back)
 TEST(audit_reports_a_reference_to_the_wrong_level)
 {
     fake_reset();
-    unsigned long l3 = fake_pinned_tree(D1, 3, FAN(1, 1, 1)), l2 = pte_mfn(fake_mem(l3)[0]);
+    unsigned long l3 = fake_pinned_tree(D1, 3, FAN(1, 1, 1)), l2 = child(l3, 0);
     unsigned long other = fake_pinned_tree(D1, 2, FAN(0, 0));
     fake_mem(l2)[5] = pte(other, E_RW);             /* an L2 as an L1 */
     mfn_to_page(other)->count_info++;
@@ -195,7 +193,7 @@ TEST(audit_reports_a_reference_to_the_wrong_level)
 TEST(audit_reports_an_entry_to_a_frame_no_domain_owns)
 {
     fake_reset();
-    unsigned long l1 = fake_tree(D1, 1, FAN(2), E_RO), data = pte_mfn(fake_mem(l1)[1]);
+    unsigned long l1 = fake_tree(D1, 1, FAN(2), E_RO), data = child(l1, 1);
     CHECK_EQ(fake_pin(l1, 1), 0);
     fake_release(data);                             /* the mapping keeps it */
     mfn_to_page(data)->count_info--;                /* a lost reference ... */
@@ -278,16 +276,22 @@ static unsigned int rnd(unsigned int n)
     return (unsigned int)(rng % n);
 }
 
+/* The holder has a type reference too (a pin, a writable mapping). */
+static bool typed(const struct holder *x)
+{
+    return x->kind == H_TYPE || (x->kind == H_MAP && (x->e & _PAGE_RW));
+}
+
 static void add_holder(enum hold_kind k, unsigned long mfn, uint64_t e, domid_t d)
 {
     RCHECK(nr_h < MAX_HOLDERS);
     h[nr_h++] = (struct holder){ k, mfn, e, d };
-    fake_hold(mfn, k == H_TYPE || (k == H_MAP && (e & _PAGE_RW)));
+    fake_hold(mfn, typed(&h[nr_h - 1]));
 }
 
 static void drop_holder(unsigned int i)
 {
-    fake_unhold(h[i].mfn, h[i].kind == H_TYPE || (h[i].kind == H_MAP && (h[i].e & _PAGE_RW)));
+    fake_unhold(h[i].mfn, typed(&h[i]));
     h[i] = h[--nr_h];
 }
 
@@ -343,11 +347,12 @@ static void op_get_type(void)
 {
     unsigned long mfn = any_frame();
     struct page_info *pg = mfn_to_page(mfn);
-    unsigned int level = rnd(2) && PGT_level(pg->type_info) ? PGT_level(pg->type_info) : 1 + rnd(5);
-    unsigned long type = level == 5 ? PGT_writable_page : ltype(level);
+    unsigned long type = pg->type_info & PGT_type_mask;     /* often its last */
     bool pre = rnd(2);
     int rc;
 
+    if (!rnd(2) || !type)
+        type = rnd(5) ? ltype(1 + rnd(4)) : PGT_writable_page;
     if (!domain_frame(mfn) || !get_page(pg, pg->owner))
         return;
     rc = get_page_type(pg, type, pre);
@@ -458,13 +463,15 @@ static void op_mod_entry(void)
 static void op_replace_entry(void)
 {
     unsigned long mfn = any_table(3);
-    unsigned int slot = rnd(PAGETABLE_ENTRIES);
+    unsigned int start = rnd(PAGETABLE_ENTRIES);
 
-    for (unsigned int i = 0; mfn && i < PAGETABLE_ENTRIES; i++, slot = (slot + 1) % PAGETABLE_ENTRIES)
+    for (unsigned int i = 0; mfn && i < PAGETABLE_ENTRIES; i++) {
+        unsigned int slot = (start + i) % PAGETABLE_ENTRIES;
         if ((fake_mem(mfn)[slot] & _PAGE_PRESENT) && is_guest_l4_slot(slot)) {
             mod_entry(mfn, slot);
             return;
         }
+    }
 }
 
 static void op_map(void)

@@ -58,8 +58,7 @@ TEST(pagetable_validated_on_first_type_ref)
 TEST(pagetable_bad_entry_refused_with_nothing_typed)
 {
     setup();
-    unsigned long l2 = fake_tree(D1, 2, FAN(4, 3), E_RW);
-    unsigned long l1 = pte_mfn(fake_mem(l2)[0]);
+    unsigned long l2 = fake_tree(D1, 2, FAN(4, 3), E_RW), l1 = child(l2, 0);
     fake_mem(l1)[3] |= _PAGE_PCD;                   /* last entry of the first L1 */
     fake_snap_take(&pre);
     CHECK_EQ(fake_pin(l1, 1), -XEN_EINVAL);
@@ -73,7 +72,7 @@ TEST(pagetable_failure_part_way_left_partial_then_torn_down)
 {
     setup();
     unsigned long l2 = fake_tree(D1, 2, FAN(4, 3), E_RW);
-    unsigned long l1a = pte_mfn(fake_mem(l2)[0]), l1c = pte_mfn(fake_mem(l2)[2]);
+    unsigned long l1a = child(l2, 0), l1c = child(l2, 2);
     struct page_info *pg = mfn_to_page(l2);
     fake_mem(l1c)[1] = pte(fake_alloc(D0), E_RO);   /* a foreign frame */
     fake_snap_take(&pre);
@@ -101,10 +100,8 @@ TEST(unpin_releases_children_recursively)
     fake_check_level(3, PGT_l3_page_table, 1, 2);
     fake_check_level(1, PGT_l1_page_table, 1, 2);
     fake_unpin(l4);
-    fake_check_level(3, 0, 0, 1);
-    fake_check_level(2, 0, 0, 1);
-    fake_check_level(1, 0, 0, 1);
-    fake_check_level(0, 0, 0, 1);
+    for (unsigned int level = 0; level <= 3; level++)
+        fake_check_level(level, 0, 0, 1);
     SAME_AS(pre);
 }
 
@@ -112,7 +109,7 @@ TEST(type_ref_not_last_keeps_table_validated)
 {
     setup();
     unsigned long l2a = fake_tree(D1, 2, FAN(2, 1), E_RW);
-    unsigned long l2b = fake_table(D1, 2), l1 = pte_mfn(fake_mem(l2a)[0]);
+    unsigned long l2b = fake_table(D1, 2), l1 = child(l2a, 0);
     fake_mem(l2b)[7] = pte(l1, E_RW);               /* shares the L1 */
     CHECK_EQ(fake_pin(l2a, 2), 0);
     CHECK_EQ(fake_pin(l2b, 2), 0);
@@ -129,8 +126,7 @@ TEST(type_ref_not_last_keeps_table_validated)
 TEST(released_table_freed_after_last_type_ref)
 {
     setup();
-    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1));
-    unsigned long l1 = pte_mfn(fake_mem(l2)[0]);
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1)), l1 = child(l2, 0);
     fake_release(l2);
     fake_release(l1);
     CHECK(!fake_was_freed(l2) && !fake_was_freed(l1));
@@ -146,7 +142,7 @@ TEST(pagetable_frame_never_mapped_writable)
 {
     setup();
     unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1));
-    unsigned long l1 = pte_mfn(fake_mem(l2)[0]), other = fake_pinned_tree(D1, 1, FAN(0));
+    unsigned long l1 = child(l2, 0), other = fake_pinned_tree(D1, 1, FAN(0));
     fake_snap_take(&pre);
     CHECK_EQ(get_page_from_l1e(pte(l1, E_RW), D1, D1), -XEN_EBUSY);
     CHECK_EQ(get_page_from_l1e(pte(l2, E_RW), D1, D1), -XEN_EBUSY);
@@ -164,7 +160,7 @@ TEST(pagetable_frame_may_be_mapped_read_only)
 {
     setup();
     unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1));
-    unsigned long l1 = pte_mfn(fake_mem(l2)[0]), other = fake_pinned_tree(D1, 1, FAN(0));
+    unsigned long l1 = child(l2, 0), other = fake_pinned_tree(D1, 1, FAN(0));
     CHECK_EQ(get_page_from_l1e(pte(l1, E_RO), D1, D1), 0);
     COUNTS(l1, 3, 1);
     put_page_from_l1e(pte(l1, E_RO), D1);
@@ -192,8 +188,7 @@ TEST(writable_frame_cannot_become_pagetable)
 {
     setup();
     unsigned long l1 = fake_pinned_tree(D1, 1, FAN(2));
-    unsigned long data = pte_mfn(fake_mem(l1)[0]), l2 = fake_table(D1, 2);
-    unsigned long mapped = fake_alloc(D1);
+    unsigned long data = child(l1, 0), l2 = fake_table(D1, 2), mapped = fake_alloc(D1);
     fake_mem(l2)[0] = pte(data, E_RW);
     CHECK_EQ(get_page_from_l1e(pte(mapped, E_RW), D1, D1), 0);  /* a live mapping */
     fake_snap_take(&pre);
@@ -207,8 +202,7 @@ TEST(writable_frame_cannot_become_pagetable)
 TEST(frame_becomes_pagetable_after_last_writable_mapping_goes)
 {
     setup();
-    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(1));
-    unsigned long data = pte_mfn(fake_mem(l1)[0]);
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(1)), data = child(l1, 0);
     unsigned long flushes = fake.flushes;
     CHECK_EQ(mod(l1, 0, 0, 1, D1), 0);
     CHECK_EQ(tcount(data), 0);
@@ -331,7 +325,8 @@ TEST(superpage_entries_refused_at_every_level)
     setup();
     for (unsigned int level = 2; level <= 4; level++) {
         unsigned long child = fake_tree(D1, level - 1, FAN(1, 1, 1), E_RW);
-        unsigned long t = fake_table(D1, level), ok = fake_pinned_tree(D1, level, FAN(0, 0, 0, 0));
+        unsigned long t = fake_table(D1, level);
+        unsigned long ok = fake_pinned_tree(D1, level, FAN(0, 0, 0, 0));
         fake_mem(t)[0] = pte(child, E_RW | _PAGE_PSE);
         fake_snap_take(&pre);
         CHECK_EQ(fake_pin(t, level), -XEN_EINVAL);
@@ -354,16 +349,17 @@ TEST(upper_entries_refuse_cache_and_global_bits)
 TEST(software_bits_nx_and_kernel_mappings_accepted)
 {
     uint64_t soft = _PAGE_AVAIL | PTE_AVAIL_HIGH | _PAGE_NX;
+    uint64_t kernel = _PAGE_PRESENT | _PAGE_USER | PTE_GUEST_KERNEL;
     setup();
     unsigned long f = fake_alloc(D1), l1 = fake_table(D1, 1), l2 = fake_table(D1, 2);
     fake_mem(l1)[0] = pte(f, E_RW | soft);
     fake_mem(l1)[1] = pte(f, _PAGE_PRESENT | _PAGE_GLOBAL);     /* kernel, global */
     fake_mem(l2)[0] = pte(l1, E_RW | soft);
     CHECK_EQ(fake_pin(l2, 2), 0);
-    CHECK_EQ(fake_mem(l1)[1], pte(f, _PAGE_PRESENT | _PAGE_USER | PTE_GUEST_KERNEL));
+    CHECK_EQ(fake_mem(l1)[1], pte(f, kernel));
     CHECK_EQ(fake_mem(l1)[0], pte(f, E_RW | soft));
     CHECK_EQ(mod(l1, 2, pte(f, _PAGE_PRESENT | _PAGE_RW), 1, D1), 0);
-    CHECK_EQ(fake_mem(l1)[2], pte(f, _PAGE_PRESENT | _PAGE_RW | _PAGE_USER | PTE_GUEST_KERNEL));
+    CHECK_EQ(fake_mem(l1)[2], pte(f, kernel | _PAGE_RW));
     CHECK_EQ(gen(f), 4);
     AUDIT_CLEAN();
 }
@@ -404,8 +400,7 @@ TEST(entries_to_tables_of_the_wrong_level_refused)
 {
     setup();
     unsigned long l4 = fake_pinned_tree(D1, 4, FAN(1, 1, 1, 1));
-    unsigned long l3 = pte_mfn(fake_mem(l4)[0]), l2 = pte_mfn(fake_mem(l3)[0]);
-    unsigned long l1 = pte_mfn(fake_mem(l2)[0]);
+    unsigned long l3 = child(l4, 0), l2 = child(l3, 0), l1 = child(l2, 0);
     fake_snap_take(&pre);
     CHECK_EQ(mod(l2, 1, pte(l4, E_RW), 2, D1), -XEN_EINVAL);  /* L2 -> L4 */
     CHECK_EQ(mod(l2, 1, pte(l2, E_RW), 2, D1), -XEN_EINVAL);  /* L2 -> itself */
@@ -434,8 +429,7 @@ TEST(loop_of_tables_refused)
 {
     setup();
     unsigned long l4 = fake_tree(D1, 4, FAN(1, 1, 1, 1), E_RW);
-    unsigned long l3 = pte_mfn(fake_mem(l4)[0]), l2 = pte_mfn(fake_mem(l3)[0]);
-    unsigned long l1 = pte_mfn(fake_mem(l2)[0]);
+    unsigned long l3 = child(l4, 0), l2 = child(l3, 0), l1 = child(l2, 0);
     fake_mem(l3)[1] = pte(l4, E_RW);                /* back to the top as an L2 */
     fake_snap_take(&pre);
     CHECK_EQ(fake_pin(l4, 4), -XEN_EINVAL);
@@ -451,8 +445,7 @@ TEST(read_only_self_maps_and_retyping_allowed)
 {
     setup();
     unsigned long l4 = fake_tree(D1, 4, FAN(1, 1, 1, 1), E_RW);
-    unsigned long l3 = pte_mfn(fake_mem(l4)[0]), l2 = pte_mfn(fake_mem(l3)[0]);
-    unsigned long l1 = pte_mfn(fake_mem(l2)[0]);
+    unsigned long l3 = child(l4, 0), l2 = child(l3, 0), l1 = child(l2, 0);
     fake_mem(l1)[1] = pte(l4, E_RO);
     fake_mem(l1)[2] = pte(l1, E_RO);
     CHECK_EQ(fake_pin(l4, 4), 0);
@@ -470,8 +463,8 @@ TEST(read_only_self_maps_and_retyping_allowed)
 TEST(mod_entry_fast_path_moves_no_references)
 {
     setup();
-    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1)), l1 = pte_mfn(fake_mem(l2)[0]);
-    unsigned long data = pte_mfn(fake_mem(l1)[0]), flushes = fake.flushes;
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1)), l1 = child(l2, 0);
+    unsigned long data = child(l1, 0), flushes = fake.flushes;
     uint64_t soft = _PAGE_DIRTY | _PAGE_NX | (5UL << 9) | (3UL << 55);
     fake_snap_take(&pre);
     CHECK_EQ(mod(l1, 0, pte(data, E_RW | soft | _PAGE_GLOBAL), 1, D1), 0);
@@ -489,9 +482,10 @@ TEST(mod_entry_fast_path_moves_no_references)
 TEST(mod_entry_fast_path_keeps_cpu_accessed_dirty_bits)
 {
     setup();
-    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(1)), data = pte_mfn(fake_mem(l1)[0]);
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(1)), data = child(l1, 0);
     fake_mem(l1)[0] |= _PAGE_DIRTY;                 /* the CPU wrote */
-    CHECK_EQ(mod_pt_entry(l1, 0, pte(data, E_RW & ~_PAGE_ACCESSED), 1, D1, D1, true, &defer), 0);
+    CHECK_EQ(mod_pt_entry(l1, 0, pte(data, E_RW & ~_PAGE_ACCESSED), 1, D1, D1,
+                          true, &defer), 0);
     CHECK_EQ(fake_mem(l1)[0], pte(data, E_RW | _PAGE_DIRTY));
     CHECK_EQ(mod(l1, 0, pte(data, E_RW & ~_PAGE_ACCESSED), 1, D1), 0);
     CHECK_EQ(fake_mem(l1)[0], pte(data, E_RW & ~_PAGE_ACCESSED));
@@ -501,8 +495,8 @@ TEST(mod_entry_fast_path_keeps_cpu_accessed_dirty_bits)
 TEST(mod_entry_full_path_swaps_one_reference)
 {
     setup();
-    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1)), l1 = pte_mfn(fake_mem(l2)[0]);
-    unsigned long a = pte_mfn(fake_mem(l1)[0]), b = fake_alloc(D1);
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1)), l1 = child(l2, 0);
+    unsigned long a = child(l1, 0), b = fake_alloc(D1);
     unsigned long l1b = fake_tree(D1, 1, FAN(2), E_RO);
     CHECK_EQ(mod(l1, 0, pte(b, E_RO), 1, D1), 0);
     COUNTS(a, 1, 0);
@@ -528,7 +522,7 @@ static void other_cpu_remaps_slot_0(void)
 TEST(mod_entry_fast_path_loses_to_a_concurrent_remap)
 {
     setup();
-    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(1)), f = pte_mfn(fake_mem(l1)[0]);
+    unsigned long l1 = fake_pinned_tree(D1, 1, FAN(1)), f = child(l1, 0);
     race_l1 = l1;
     race_frame = fake_alloc(D1);
     fake.other_cpu = other_cpu_remaps_slot_0;   /* after the fast path's read */
@@ -543,7 +537,7 @@ TEST(mod_entry_fast_path_loses_to_a_concurrent_remap)
 TEST(mod_entry_refused_keeps_old_entry)
 {
     setup();
-    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1)), l1 = pte_mfn(fake_mem(l2)[0]);
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1)), l1 = child(l2, 0);
     unsigned long foreign = fake_tree(D0, 1, FAN(1), E_RW);
     fake_snap_take(&pre);
     CHECK_EQ(mod(l2, 0, pte(foreign, E_RW), 2, D1), -XEN_EINVAL);
@@ -559,7 +553,7 @@ TEST(mod_entry_failed_child_left_partial_is_deferred)
     setup();
     unsigned long l3 = fake_pinned_tree(D1, 3, FAN(0, 0, 0));
     unsigned long l2 = fake_tree(D1, 2, FAN(1, 3), E_RW);
-    fake_mem(pte_mfn(fake_mem(l2)[2]))[0] |= _PAGE_PCD;
+    fake_mem(child(l2, 2))[0] |= _PAGE_PCD;
     fake_snap_take(&pre);
     CHECK_EQ(mod(l3, 0, pte(l2, E_RW), 3, D1), -XEN_EINVAL);
     CHECK(defer.page == mfn_to_page(l2));
@@ -646,8 +640,8 @@ TEST(preempted_failing_validation_torn_down)
 {
     int rc;
     setup();
-    unsigned long l4 = big_tree(), l3b = pte_mfn(fake_mem(l4)[1]);
-    unsigned long l2 = pte_mfn(fake_mem(l3b)[13]), l1 = pte_mfn(fake_mem(l2)[2]);
+    unsigned long l4 = big_tree(), l3b = child(l4, 1);
+    unsigned long l2 = child(l3b, 13), l1 = child(l2, 2);
     fake_mem(l1)[3] |= _PAGE_PAT;
     fake_snap_take(&pre);
     fake.preempt_every = 6;
@@ -677,7 +671,7 @@ TEST(l1_and_non_preemptible_work_never_restart)
 TEST(partial_table_refuses_other_types)
 {
     setup();
-    unsigned long l4 = big_tree(), l3 = pte_mfn(fake_mem(l4)[0]);
+    unsigned long l4 = big_tree(), l3 = child(l4, 0);
     fake.preempt_every = 2;
     CHECK_EQ(get_page_and_type(mfn_to_page(l3), D1, PGT_l3_page_table, true), -XEN_ERESTART);
     fake_snap_take(&pre);

@@ -168,6 +168,23 @@ SECTIONS = (
              ("evtchn_send_upcall_iret", "evtchn send + upcall + iret"),
              ("sched_yield", "sched_op(yield), 1 vCPU")],
         parse=parse_bench_lines),
+    Section(
+        name="bench-mmu",
+        title="PV MMU paths, per PTE updated or per call (65,536 PTE "
+              "updates or 4,096 flushes a loop, min of 7 after a warm-up)",
+        ops=[(f"{call}_{kind}_b{batch}",
+              f"{label}, {what}, batch {batch}")
+             for call, label in (("mmu_update", "mmu_update"),
+                                 ("multicall_uvm",
+                                  "multicall(update_va_mapping)"))
+             for kind, what in (("ad", "accessed bit"),
+                                ("frame", "frame change"))
+             for batch in (1, 8, 64, 512)]
+            + [("tlb_flush_local", "mmuext TLB_FLUSH_LOCAL"),
+               ("invlpg_local", "mmuext INVLPG_LOCAL"),
+               ("pin_l4_4096_pages", "pin an L4 mapping 4,096 pages"),
+               ("unpin_l4_4096_pages", "unpin it")],
+        parse=parse_bench_lines),
 )
 
 

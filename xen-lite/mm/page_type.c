@@ -419,6 +419,24 @@ static int put_partial_type(struct page_info *pg, bool preemptible)
     return put_final_table(pg, x, preemptible);
 }
 
+/*
+ * A type reference on a table that is already validated, or nothing: never
+ * starts a validation.  Held across an entry update, it keeps the table
+ * from being devalidated under the writer (Xen locks the page for that).
+ */
+bool get_page_type_validated(struct page_info *pg, unsigned long type)
+{
+    uint64_t x = __atomic_load_n(&pg->type_info, __ATOMIC_SEQ_CST);
+
+    do {
+        if ((x & PGT_type_mask) != type || !(x & PGT_validated) ||
+            (x & PGT_partial) || !(x & PGT_count_mask) ||
+            !((x + 1) & PGT_count_mask))
+            return false;
+    } while (!cas64(&pg->type_info, &x, x + 1));
+    return true;
+}
+
 int get_page_and_type(struct page_info *pg, domid_t owner, unsigned long type,
                       bool preemptible)
 {

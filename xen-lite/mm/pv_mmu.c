@@ -134,13 +134,22 @@ long batch_finish(struct batch *b)
 
 /* ---- mmu_update ---- */
 
+/* Drop the type reference an update held on its table (maybe the last). */
+static void put_table_ref(struct page_info *pg, struct vcpu *v)
+{
+    if (put_page_type(pg, true) == -XEN_ERESTART && !v->arch.deferred.page) {
+        get_page_light(pg);
+        v->arch.deferred = (struct pt_deferred){ pg, true };
+    }
+}
+
 static int normal_pt_update(uint64_t ptr, uint64_t val, bool preserve_ad,
                             const struct mmu_owners *o, struct vcpu *v)
 {
     unsigned long mfn = ptr >> PAGE_SHIFT;
     unsigned int slot = (ptr & (PAGE_SIZE - 1)) >> 3;
     struct page_info *pg;
-    uint64_t t;
+    unsigned long type;
     int rc;
 
     if (!mfn_valid(mfn) || (ptr & 7))
@@ -148,10 +157,12 @@ static int normal_pt_update(uint64_t ptr, uint64_t val, bool preserve_ad,
     pg = mfn_to_page(mfn);
     if (!get_page(pg, o->pt_d->domain_id))
         return -XEN_EINVAL;
-    t = pg->type_info;
-    if (PGT_is_pagetable(t) && (t & PGT_validated) && (t & PGT_count_mask)) {
-        rc = mod_pt_entry(mfn, slot, val, PGT_level(t), o->pt_d->domain_id,
+    type = pg->type_info & PGT_type_mask;
+    if (PGT_is_pagetable(type) && get_page_type_validated(pg, type)) {
+        /* Our type reference keeps the table validated while we write. */
+        rc = mod_pt_entry(mfn, slot, val, PGT_level(type), o->pt_d->domain_id,
                           o->pg_d->domain_id, preserve_ad, &v->arch.deferred);
+        put_table_ref(pg, v);
     } else if (!get_page_type(pg, PGT_writable_page, false)) {
         /* Not a page table: a plain write the guest could do itself. */
         ((uint64_t *)mfn_to_virt(mfn))[slot] = val;
@@ -215,23 +226,36 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
 
 /* ---- update_va_mapping ---- */
 
-/* The validated L1 table and slot that map va in v's kernel page tables. */
-static int find_l1(struct vcpu *v, unsigned long va, unsigned long *l1mfn,
-                   unsigned int *slot)
+/*
+ * The validated L1 table and slot that map va in v's kernel page tables,
+ * with a general and a type reference held on the table (put_l1 drops them).
+ */
+static int get_l1(struct vcpu *v, unsigned long va, unsigned long *l1mfn,
+                  unsigned int *slot)
 {
     struct pt_walk w;
-    uint64_t t;
+    struct page_info *pg;
 
     if (!guest_range_ok(va, 1) || !v->arch.guest_table)
         return -XEN_EINVAL;
     if (!pt_walk(v->arch.guest_table, va, 1, pt_map_frame, &w) || w.level != 1)
         return -XEN_EINVAL;
-    t = mfn_to_page(w.table_mfn)->type_info;
-    if (PGT_level(t) != 1 || !(t & PGT_validated))
+    pg = mfn_to_page(w.table_mfn);
+    if (!get_page(pg, v->domain->domain_id))
         return -XEN_EINVAL;
+    if (!get_page_type_validated(pg, PGT_l1_page_table)) {
+        put_page(pg);
+        return -XEN_EINVAL;
+    }
     *l1mfn = w.table_mfn;
     *slot = w.slot;
     return 0;
+}
+
+static void put_l1(struct vcpu *v, unsigned long l1mfn)
+{
+    put_table_ref(mfn_to_page(l1mfn), v);
+    put_page(mfn_to_page(l1mfn));
 }
 
 /* The pCPUs named by a guest vCPU bitmap, or NULL-bitmap: local. */
@@ -281,10 +305,11 @@ static long update_va_mapping(unsigned long va, uint64_t val, unsigned long flag
             "llli", va, val, flags, pg_d->domain_id);
     if ((flags & UVMF_FLUSHTYPE_MASK) == 3)
         return -XEN_EINVAL;
-    if ((rc = find_l1(v, va, &l1mfn, &slot)))
+    if ((rc = get_l1(v, va, &l1mfn, &slot)))
         return rc;
     rc = mod_pt_entry(l1mfn, slot, val, 1, v->domain->domain_id, pg_d->domain_id,
                       false, &v->arch.deferred);
+    put_l1(v, l1mfn);
     if (rc)
         return rc;
     return uvmf_flush(v->domain, va, flags);

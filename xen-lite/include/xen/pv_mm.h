@@ -82,6 +82,7 @@ void get_page_light(struct page_info *pg);
 /* ---- type references ---- */
 int get_page_type(struct page_info *pg, unsigned long type, bool preemptible);
 int put_page_type(struct page_info *pg, bool preemptible);
+bool get_page_type_validated(struct page_info *pg, unsigned long type);
 int get_page_and_type(struct page_info *pg, domid_t owner, unsigned long type,
                       bool preemptible);
 void put_page_and_type(struct page_info *pg);

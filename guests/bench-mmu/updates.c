@@ -4,9 +4,8 @@
  *
  *   ad     the accessed bit flips, nothing else: the hypervisor takes no
  *          reference (its fast path);
- *   frame  the entry moves between two frames of ours, mapped writable:
- *          a reference and a writable-type reference taken on one, both
- *          dropped on the other;
+ *   frame  the entry moves between two frames of ours, mapped read-only:
+ *          one reference taken on the new frame, one dropped on the old;
  *
  * through mmu_update (MMU_NORMAL_PT_UPDATE) and through a multicall of
  * update_va_mapping with UVMF_NONE (no flush: nothing touches the VAs).
@@ -40,7 +39,7 @@ static uint64_t pte(int kind, unsigned int parity)
     if (kind == AD)
         return (frame_x << G_PAGE_SHIFT) | G_PTE_P | G_PTE_RW | G_PTE_D |
                (parity ? G_PTE_A : 0);
-    return ((parity ? frame_y : frame_x) << G_PAGE_SHIFT) | G_PTE_KERNEL_RW;
+    return ((parity ? frame_y : frame_x) << G_PAGE_SHIFT) | G_PTE_KERNEL_RO;
 }
 
 static uint64_t link(uint64_t mfn)

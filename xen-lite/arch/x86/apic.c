@@ -181,12 +181,10 @@ void apic_timer_calibrate_start(void)
     apic_write(APIC_TMICT, 0xffffffff);
 }
 
-void apic_timer_calibrate_end(uint64_t elapsed_ns)
+void apic_timer_calibrate_end(uint64_t elapsed_ns, uint32_t ticks)
 {
-    uint32_t left = apic_read(APIC_TMCCT);
-
     apic_write(APIC_TMICT, 0);
-    timer_ticks_per_ms = (uint64_t)(0xffffffffU - left) * 1000000 / elapsed_ns;
+    timer_ticks_per_ms = elapsed_ns ? (uint64_t)ticks * 1000000 / elapsed_ns : 0;
     if (!timer_ticks_per_ms)
         panic("LAPIC timer does not count");
     printk("LAPIC timer: %lu.%03lu MHz bus clock\n", timer_ticks_per_ms * 16 / 1000,

@@ -5,6 +5,7 @@
  * calibrated in the same window.  Each CPU keeps its own (TSC, time) stamp
  * so that guests' vcpu_time_info can be derived from it later.
  */
+#include "asm/acpi.h"
 #include "asm/apic.h"
 #include "asm/io.h"
 #include "asm/processor.h"
@@ -16,7 +17,8 @@
 #include "xen.h"
 
 #define PIT_HZ          1193182
-#define CALIBRATE_MS    10
+#define CALIBRATE_MS    5
+#define CALIBRATE_WINDOWS 5
 
 static uint64_t tsc_khz;
 static struct cpu_time cpu_times[NR_CPUS];
@@ -89,8 +91,54 @@ void udelay(unsigned long us)
         cpu_relax();
 }
 
-/* Count TSC ticks (and LAPIC timer ticks) across CALIBRATE_MS of the PIT. */
-static uint64_t calibrate(void)
+/*
+ * Calibration.  Reference clocks are read in pairs with the TSC; a pair
+ * whose two TSC readings are far apart was interrupted by the host and is
+ * taken again.  Over the interval between two good pairs host delays do
+ * not matter, since both clocks keep running.  The ACPI PM timer (24 bits
+ * at 3.579545 MHz, ACPI 6.4 §4.8.3.3) is used when the FADT names one,
+ * PIT channel 2 otherwise.
+ */
+#define PMTMR_HZ        3579545
+#define PMTMR_MASK      0xffffff
+#define PAIR_MAX_TSC    20000           /* a pair must take less than this */
+
+struct pair {
+    uint64_t tsc;
+    uint32_t ref;
+};
+
+static struct pair read_pair(uint32_t (*ref)(void))
+{
+    for (;;) {
+        uint64_t a = rdtsc_ordered();
+        uint32_t r = ref();
+        uint64_t b = rdtsc_ordered();
+        if (b - a < PAIR_MAX_TSC)
+            return (struct pair){ a + (b - a) / 2, r };
+    }
+}
+
+static uint32_t pmtmr_read(void)
+{
+    return inl(acpi.pm_tmr) & PMTMR_MASK;
+}
+
+/* TSC ticks per kHz of the PM timer over about CALIBRATE_MS * windows. */
+static uint64_t calibrate_pmtmr(void)
+{
+    uint32_t span = PMTMR_HZ / 1000 * CALIBRATE_MS * CALIBRATE_WINDOWS;
+    struct pair p0 = read_pair(pmtmr_read), p1;
+
+    do
+        p1 = read_pair(pmtmr_read);
+    while (((p1.ref - p0.ref) & PMTMR_MASK) < span);
+    return (p1.tsc - p0.tsc) * PMTMR_HZ / 1000 / ((p1.ref - p0.ref) & PMTMR_MASK);
+}
+
+/* PIT fallback: the shortest of several gated windows (a delayed window
+ * only looks longer). */
+static uint64_t pit_window(void)
 {
     uint32_t latch = PIT_HZ * CALIBRATE_MS / 1000;
     uint64_t t0, t1;
@@ -100,12 +148,49 @@ static uint64_t calibrate(void)
     outb(latch & 0xff, 0x42);
     outb(latch >> 8, 0x42);
     t0 = rdtsc_ordered();
-    apic_timer_calibrate_start();
     while (!(inb(0x61) & 0x20))                 /* OUT2 goes high at 0 */
         ;
     t1 = rdtsc_ordered();
-    apic_timer_calibrate_end(MILLISECS(CALIBRATE_MS));
-    return (t1 - t0) / CALIBRATE_MS;
+    outb(inb(0x61) & ~0x01, 0x61);              /* gate off */
+    return t1 - t0;
+}
+
+static uint64_t calibrate_pit(void)
+{
+    uint64_t best = UINT64_MAX;
+
+    for (int i = 0; i < CALIBRATE_WINDOWS; i++) {
+        uint64_t t = pit_window();
+        best = t < best ? t : best;
+    }
+    return best / CALIBRATE_MS;
+}
+
+static uint32_t lapic_read_count(void)
+{
+    return apic_read(APIC_TMCCT);
+}
+
+/* The LAPIC timer against the (now calibrated) TSC, the same way. */
+static void calibrate_lapic(uint64_t khz)
+{
+    struct pair p0, p1;
+
+    apic_timer_calibrate_start();
+    p0 = read_pair(lapic_read_count);
+    do
+        p1 = read_pair(lapic_read_count);
+    while (p1.tsc - p0.tsc < khz * CALIBRATE_MS * CALIBRATE_WINDOWS);
+    /* The count runs down: ticks = p0 - p1 over (p1.tsc - p0.tsc) TSC ticks. */
+    apic_timer_calibrate_end((p1.tsc - p0.tsc) * 1000000 / khz, p0.ref - p1.ref);
+}
+
+static uint64_t calibrate(void)
+{
+    uint64_t khz = acpi.pm_tmr ? calibrate_pmtmr() : calibrate_pit();
+
+    calibrate_lapic(khz);
+    return khz;
 }
 
 void time_init(void)

@@ -50,7 +50,7 @@ void apic_send_init_sipi(uint32_t apic_id, unsigned int trampoline_page);
 
 /* LAPIC timer, one-shot, calibrated in time.c. */
 void apic_timer_calibrate_start(void);
-void apic_timer_calibrate_end(uint64_t elapsed_ns);
+void apic_timer_calibrate_end(uint64_t elapsed_ns, uint32_t ticks);
 void apic_timer_set(int64_t ns_from_now);      /* <= 0: as soon as possible */
 void apic_timer_stop(void);
 

@@ -145,6 +145,36 @@ static void unpin_running_l4(struct outcome *o)
 }
 
 /*
+ * One batch that drops the pin of the L4 we run on and then zeroes it:
+ * only if the hypervisor forgot that CR3 still uses it could the second
+ * op go through (and take the address space away under us).
+ */
+static void unpin_and_clear_running_l4(struct outcome *o)
+{
+    uint64_t home = own_l4(), t = copy_of_own_l4();
+    struct mmuext_op ops[2] = { { .cmd = MMUEXT_UNPIN_TABLE },
+                                { .cmd = MMUEXT_CLEAR_PAGE } };
+    unsigned int done = 0;
+    long rc;
+
+    if (!t || switch_to(t) < 0) {
+        oops("could not switch to a copy of our L4");
+        refused(o, "no running copy to attack");
+        return;
+    }
+    ops[0].arg1.mfn = ops[1].arg1.mfn = t;
+    rc = hc_mmuext_op(ops, 2, &done, DOMID_SELF);
+    if (switch_to(home) < 0)
+        g_panic("mmu-attack: cannot switch back to our own L4");
+    if (rc < 0 && done == 1)
+        refused(o, "unpin done, then %s for the clear", rc_name(rc));
+    else
+        succeeded(o, "%s, done %u", rc_name(rc), done);
+    if (done == 0)
+        unpin(t);
+}
+
+/*
  * The last reference to an L1 goes (its L2 entry is cleared), the frame is
  * rewritten while it is no table, and hooked again in the same batch: the
  * hypervisor must validate it afresh and find the writable L4 mapping.
@@ -260,6 +290,8 @@ const struct attack life_attacks[] = {
     { "unpin_data_page", unpin_data_page },
     { "unpin_l1_in_use_then_map_it_writable", unpin_hooked_then_map },
     { "unpin_l4_in_use_as_cr3", unpin_running_l4 },
+    { "unpin_then_clear_running_l4_in_one_batch",
+      unpin_and_clear_running_l4 },
     { "rehook_table_rewritten_after_last_reference",
       revalidate_after_last_reference },
     { "new_baseptr_writable_page", new_baseptr_writable_page },

@@ -129,7 +129,7 @@ int g_pt_free_table(uint64_t mfn);
 /* The L4 this vCPU runs on (start_info's, until g_pt_new_baseptr). */
 uint64_t g_pt_current_l4(void);
 /* Entry `slot` of any frame of ours, read through a read-only window
- * (or the 1:1 region). */
+ * (or the 1:1 region); 0 if the frame cannot be mapped. */
 uint64_t g_pt_read(uint64_t table_mfn, unsigned int slot);
 /* The frame of the level-`level` table (1..3) on the way to va from
  * l4_mfn (0: current), or 0 if an entry on the way is not present. */

@@ -240,7 +240,12 @@ void dom_background(void)
         if (info.flags & XEN_DOMINF_shutdown) {
             act_on_shutdown(d, (info.flags >> XEN_DOMINF_shutdownshift) &
                                XEN_DOMINF_shutdownmask);
-            i = (unsigned int)-1;       /* the table changed: start again */
+            /* The table changed: look again on the next round, after the
+             * idle loop has checked its deadline and input -- a domain
+             * restarted on crash may crash again at once, and starting
+             * over here would never return. */
+            dom0_kick();
+            return;
         }
     }
 }

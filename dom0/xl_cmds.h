@@ -26,6 +26,57 @@
       "  -p  leave it paused\n" \
       "  -n  dry run: print the resulting configuration") \
     X("destroy", destroy, "<Domain>", "Terminate a domain immediately") \
+    X("list", list, "[-v] [Domain ...]", \
+      "List information about all/some domains\n" \
+      "  -v, --verbose  also print UUIDs, reason codes and security labels") \
+    X("shutdown", shutdown, "[-a] [-w] [-F] <-a|Domain>", \
+      "Issue a shutdown signal to a domain\n" \
+      "  -a, --all   shut down every domain but Domain-0\n" \
+      "  -w, --wait  wait until it has shut down and its on_poweroff is done\n" \
+      "  -F          accepted (no HVM guests to signal through ACPI)") \
+    X("reboot", reboot, "[-a] [-w] [-F] <-a|Domain>", \
+      "Issue a reboot signal to a domain\n" \
+      "  -a, --all   reboot every domain but Domain-0\n" \
+      "  -w, --wait  wait until it has shut down and its on_reboot is done\n" \
+      "  -F          accepted (no HVM guests to signal through ACPI)") \
+    X("pause", pause, "<Domain>", "Pause execution of a domain") \
+    X("unpause", unpause, "<Domain>", "Unpause a paused domain") \
+    X("console", console, "[-t pv] [-n 0] <Domain>", \
+      "Attach to domain's console (Ctrl-] returns)\n" \
+      "  -t <type>    console type: pv\n" \
+      "  -n <number>  console number: 0") \
+    X("vcpu-list", vcpu_list, "[Domain ...]", \
+      "List the VCPUs for all/some domains") \
+    X("vcpu-pin", vcpu_pin, \
+      "[-f] <Domain> <VCPU|all> <Hard affinity|-|all> [Soft affinity|-|all]", \
+      "Set which CPUs a VCPU can use\n" \
+      "  -f, --force  accepted (no pinning overrides to undo)") \
+    X("sched-credit", sched_credit, \
+      "[-d <Domain> [-w WEIGHT] [-c CAP]] [-s] [-p CPUPOOL]", \
+      "Get/set credit scheduler parameters\n" \
+      "  -d DOMAIN, --domain=DOMAIN  domain to show or change\n" \
+      "  -w WEIGHT, --weight=WEIGHT  weight (1..65535; default 256)\n" \
+      "  -c CAP, --cap=CAP           cap in % of one CPU (0: none)\n" \
+      "  -s, --schedparam            the pool's parameters\n" \
+      "  -p CPUPOOL, --cpupool=CPUPOOL  the pool (Pool-0)") \
+    X("domid", domid, "<DomainName>", "Convert a domain name to domain id") \
+    X("domname", domname, "<DomainId>", "Convert a domain id to domain name") \
+    X("rename", rename, "<Domain> <NewDomainName>", "Rename a domain") \
+    X("top", top, "[-b] [-i N] [-d SECONDS]", \
+      "Monitor a host and the domains in real time\n" \
+      "  -b, --batch           print rounds one after the other\n" \
+      "  -i N, --iterations=N  stop after N rounds\n" \
+      "  -d S, --delay=S       seconds between rounds (default 3)\n" \
+      "  Without -b, any key ends it.") \
+    X("uptime", uptime, "[-s] [Domain ...]", \
+      "Print uptime for all/some domains\n" \
+      "  -s  short: one line per domain, as uptime(1)") \
+    X("dmesg", dmesg, "[-c]", \
+      "Read and/or clear dmesg buffer\n" \
+      "  -c, --clear  clear the buffer after printing it") \
+    X("info", info, "[-n] [Key]", \
+      "Get information about Xen host\n" \
+      "  Key prints just the values of the lines whose key starts with it") \
     /* add new commands above this line */
 
 #define XL_DECLARE(name, fn, usage, help) int main_##fn(int argc, char **argv);

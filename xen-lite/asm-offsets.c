@@ -3,6 +3,8 @@
  * turns each "->NAME value" marker into "#define NAME value".
  */
 #include "asm/current.h"
+#include "xen/percpu.h"
+#include "xen/sched.h"
 
 #define DEFINE(sym, val) \
     __asm__ __volatile__("\n.ascii \"->" #sym " %0\"" :: "i"(val))
@@ -26,4 +28,14 @@ void asm_offsets(void)
     OFFSET(CPUINFO_guest_regs, cpu_info, guest_regs);
     OFFSET(CPUINFO_processor_id, cpu_info, processor_id);
     OFFSET(CPUINFO_current_vcpu, cpu_info, current_vcpu);
+    OFFSET(CPUINFO_percpu, cpu_info, percpu);
+    OFFSET(UREGS_rcx, cpu_user_regs, rcx);
+    OFFSET(UREGS_r11, cpu_user_regs, r11);
+    OFFSET(PERCPU_softirq_pending, percpu, softirq_pending);
+    OFFSET(VCPU_vcpu_info, vcpu, vcpu_info);
+    OFFSET(VCPU_kernel_mode, vcpu, arch.kernel_mode);
+    OFFSET(CPUINFO_preempt_budget, cpu_info, preempt_budget);
+    OFFSET(VCPU_trap_bounce_flags, vcpu, arch.trap_bounce.flags);
+    OFFSET(VCPUINFO_upcall_pending, vcpu_info, evtchn_upcall_pending);
+    OFFSET(VCPUINFO_upcall_mask, vcpu_info, evtchn_upcall_mask);
 }

@@ -9,6 +9,7 @@
 
 struct page_info *frame_table;
 unsigned long max_page;
+unsigned int paddr_bits = 46;
 struct fake_hooks fake;
 struct fake_built built;
 

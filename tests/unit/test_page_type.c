@@ -277,6 +277,18 @@ TEST(io_frames_mapped_uncounted_by_privileged_domain)
     CHECK_EQ(gen(io), 0);
 }
 
+TEST(io_frames_stop_at_the_physical_address_width)
+{
+    setup();
+    unsigned long l1 = fake_pinned_tree(D0, 1, FAN(0));
+    unsigned long last = (1UL << (paddr_bits - PAGE_SHIFT)) - 1;
+    CHECK_EQ(get_page_from_l1e(pte(last, E_RW), D0, D0), 0);
+    CHECK_EQ(get_page_from_l1e(pte(last + 1, E_RO), D0, D0), -XEN_EPERM);
+    CHECK_EQ(mod(l1, 0, (1ULL << 50) | E_RO, 1, D0), -XEN_EPERM);
+    CHECK_EQ(fake_mem(l1)[0], 0);
+    AUDIT_CLEAN();
+}
+
 TEST(table_children_must_belong_to_table_owner)
 {
     setup();

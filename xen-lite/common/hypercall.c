@@ -18,12 +18,9 @@
 #include "xen.h"
 #include "xen_errno.h"
 
-/* Page-table entries a hypercall may (de)validate before it yields. */
-#define HYPERCALL_BUDGET    8192
-
 /* Handlers take their own argument types; the cast goes through a neutral type. */
 #define HC(nr, fn)  [__HYPERVISOR_##nr] = (hypercall_fn_t)(void (*)(void))(fn)
-static const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
+const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     HC(set_trap_table, do_set_trap_table),
     HC(mmu_update, do_mmu_update),
     HC(set_gdt, do_set_gdt),
@@ -62,15 +59,15 @@ static struct mc_state mc_state[NR_CPUS];
 
 void hypercall_budget_reset(void)
 {
-    this_cpu()->preempt_budget = HYPERCALL_BUDGET;
+    get_cpu_info()->preempt_budget = HYPERCALL_BUDGET;
 }
 
 bool hypercall_preempt_check(void)
 {
-    struct percpu *pc = this_cpu();
+    struct cpu_info *ci = get_cpu_info();
 
-    return pc->preempt_budget == 0 || softirq_pending(pc->cpu) ||
-           vcpu_event_delivery_pending(current);
+    return ci->preempt_budget == 0 || softirq_pending(ci->processor_id) ||
+           vcpu_event_delivery_pending(ci->current_vcpu);
 }
 
 static long call(unsigned long nr, const unsigned long a[6])
@@ -80,12 +77,17 @@ static long call(unsigned long nr, const unsigned long a[6])
     return hypercall_table[nr](a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
+/* The hot path: straight from the syscall entry, arguments from the frame. */
 void pv_hypercall(struct cpu_user_regs *regs)
 {
-    unsigned long a[6] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9 };
+    unsigned long nr = regs->rax;
 
-    hypercall_budget_reset();
-    regs->rax = call(regs->rax, a);
+    get_cpu_info()->preempt_budget = HYPERCALL_BUDGET;
+    if (likely(nr < NR_HYPERCALLS && hypercall_table[nr]))
+        regs->rax = hypercall_table[nr](regs->rdi, regs->rsi, regs->rdx, regs->r10,
+                                        regs->r8, regs->r9);
+    else
+        regs->rax = -XEN_ENOSYS;
 }
 
 long hypercall_create_continuation(unsigned int op, const char *fmt, ...)
@@ -100,19 +102,19 @@ long hypercall_create_continuation(unsigned int op, const char *fmt, ...)
         args[n] = fmt[n] == 'i' ? (unsigned long)va_arg(ap, unsigned int)
                                 : va_arg(ap, unsigned long);
     va_end(ap);
+    /* Only the hypercall's own argument registers change (Xen's contract). */
     if (mc->active) {
         /* The multicall rewrites its entry and continues itself. */
-        memcpy(mc->args, args, sizeof(args));
+        memcpy(mc->args, args, n * sizeof(args[0]));
         mc->preempted = true;
     } else {
         struct cpu_user_regs *regs = guest_cpu_user_regs();
+        unsigned long *reg[6] = { &regs->rdi, &regs->rsi, &regs->rdx,
+                                  &regs->r10, &regs->r8, &regs->r9 };
+
         regs->rip -= 2;                 /* back onto the syscall */
-        regs->rdi = args[0];
-        regs->rsi = args[1];
-        regs->rdx = args[2];
-        regs->r10 = args[3];
-        regs->r8 = args[4];
-        regs->r9 = args[5];
+        for (unsigned int i = 0; i < n; i++)
+            *reg[i] = args[i];
     }
     return op;
 }
@@ -145,6 +147,7 @@ static long run_multicall(unsigned long call_list, unsigned int nr_calls)
         } else {
             mc->active = true;
             mc->preempted = false;
+            memcpy(mc->args, e.args, sizeof(mc->args));
             e.result = call(e.op, (const unsigned long *)e.args);
             mc->active = false;
             if (mc->preempted) {

@@ -28,11 +28,6 @@ void cpu_raise_softirq(unsigned int cpu, int nr)
     send_ipi(pc->apic_id, EVENT_CHECK_VECTOR);
 }
 
-bool softirq_pending(unsigned int cpu)
-{
-    return per_cpu(cpu)->softirq_pending != 0;
-}
-
 void do_softirq(void)
 {
     struct percpu *pc = this_cpu();

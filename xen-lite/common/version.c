@@ -35,13 +35,21 @@ static long copy_string(unsigned long arg, const char *s, size_t size)
     return copy_to_guest(arg, buf, size) ? -XEN_EFAULT : 0;
 }
 
+static long version_info(int cmd, unsigned long arg);
+
+/* The commonest call of all (a guest's "null" hypercall): kept short. */
 long do_xen_version(int cmd, unsigned long arg)
+{
+    if (cmd == XENVER_version)
+        return (XEN_LITE_ABI_MAJOR << 16) | XEN_LITE_ABI_MINOR;
+    return version_info(cmd, arg);
+}
+
+static __attribute__((noinline)) long version_info(int cmd, unsigned long arg)
 {
     struct domain *d = current->domain;
 
     switch (cmd) {
-    case XENVER_version:
-        return (XEN_LITE_ABI_MAJOR << 16) | XEN_LITE_ABI_MINOR;
     case XENVER_extraversion:
         return copy_string(arg, XEN_LITE_EXTRAVERSION, sizeof(xen_extraversion_t));
     case XENVER_capabilities:

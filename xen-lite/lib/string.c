@@ -1,10 +1,14 @@
 /* The handful of string routines the hypervisor needs. */
 #include "xen/lib.h"
 
+/* Eight bytes at a time, then the tail: far fewer steps than byte moves. */
 void *memcpy(void *dst, const void *src, size_t n)
 {
     void *d = dst;
-    __asm__ __volatile__("rep movsb" : "+D"(d), "+S"(src), "+c"(n) :: "memory");
+    size_t q = n / 8, r = n % 8;
+
+    __asm__ __volatile__("rep movsq; mov %k3, %%ecx; rep movsb"
+                         : "+D"(d), "+S"(src), "+c"(q) : "r"(r) : "memory");
     return dst;
 }
 
@@ -23,7 +27,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
     void *d = dst;
-    __asm__ __volatile__("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    size_t q = n / 8, r = n % 8;
+    uint64_t pattern = 0x0101010101010101ULL * (uint8_t)c;
+
+    __asm__ __volatile__("rep stosq; mov %k3, %%ecx; rep stosb"
+                         : "+D"(d), "+c"(q), "+a"(pattern) : "r"(r) : "memory");
     return dst;
 }
 

@@ -85,12 +85,12 @@ bool pt_domain_may_map_foreign(domid_t d, domid_t owner)
 
 bool pt_preempt_check(void)
 {
-    struct percpu *pc = this_cpu();
+    struct cpu_info *ci = get_cpu_info();
 
-    if (pc->preempt_budget == 0)
+    if (ci->preempt_budget == 0)
         return true;
-    pc->preempt_budget--;
-    return softirq_pending(pc->cpu);
+    ci->preempt_budget--;
+    return softirq_pending(ci->processor_id);
 }
 
 void pt_fill_xen_l4_slots(uint64_t *l4)

@@ -99,8 +99,13 @@ int get_page_from_l1e(uint64_t l1e, domid_t l1e_owner, domid_t pg_owner)
     if (l1e & ~PTE_ADDR_MASK & ~l1_allowed(l1e_owner))
         return -XEN_EINVAL;
     if (is_io_frame(mfn))
-        /* No reference counting for I/O memory; dom0 only. */
-        return pt_domain_io_privileged(l1e_owner) ? 0 : -XEN_EPERM;
+        /*
+         * No reference counting for I/O memory; dom0 only, and only below
+         * the CPU's physical address width: above it the entry would have
+         * reserved bits set, which some CPUs speculate through (L1TF).
+         */
+        return pt_domain_io_privileged(l1e_owner) && !(mfn >> (paddr_bits - PAGE_SHIFT))
+               ? 0 : -XEN_EPERM;
     pg = mfn_to_page(mfn);
     if (pg_owner != l1e_owner && !pt_domain_may_map_foreign(l1e_owner, pg_owner))
         return -XEN_EPERM;

@@ -152,7 +152,7 @@ static int normal_pt_update(uint64_t ptr, uint64_t val, bool preserve_ad,
     unsigned long type;
     int rc;
 
-    if (!mfn_valid(mfn) || (ptr & 7))
+    if (!mfn_valid(mfn))
         return -XEN_EINVAL;
     pg = mfn_to_page(mfn);
     if (!get_page(pg, o->pt_d->domain_id))
@@ -204,14 +204,20 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
     for (unsigned int i = 0; i < b.count; i++) {
         if (copy_from_guest_obj(&req, ureqs + (unsigned long)i * sizeof(req)))
             return batch_fail(&b, i, -XEN_EFAULT);
-        switch (req.ptr & MMU_UPDATE_CMD_MASK) {
+        /* The command is in the pointer's low 3 bits (entries are 8-aligned). */
+        switch (req.ptr & 7) {
+        case MMU_NORMAL_PT_UPDATE:
+        case MMU_PT_UPDATE_PRESERVE_AD:
+        case MMU_PT_UPDATE_NO_TRANSLATE:        /* PV: nothing to translate */
+            rc = normal_pt_update(req.ptr & ~7ULL, req.val,
+                                  (req.ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD,
+                                  &b.o, current);
+            break;
         case MMU_MACHPHYS_UPDATE:
             rc = machphys_update(req.ptr, req.val, &b.o);
             break;
         default:
-            rc = normal_pt_update(req.ptr & ~(uint64_t)MMU_UPDATE_CMD_MASK, req.val,
-                                  (req.ptr & MMU_UPDATE_CMD_MASK) == MMU_PT_UPDATE_PRESERVE_AD,
-                                  &b.o, current);
+            rc = -XEN_ENOSYS;
         }
         if (rc == -XEN_ERESTART)
             return batch_continuation(b.op, ureqs, b.elem, i, b.count, pdone,
@@ -278,7 +284,8 @@ static int uvmf_flush(struct domain *d, unsigned long va, unsigned long flags)
     uint64_t mask;
     int rc;
 
-    if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_NONE)
+    /* Type 3 is undefined; Xen ignores it, so do we. */
+    if ((flags & UVMF_FLUSHTYPE_MASK) == UVMF_NONE || (flags & UVMF_FLUSHTYPE_MASK) == 3)
         return 0;
     if (sel == UVMF_LOCAL)
         mask = 1ULL << smp_processor_id();
@@ -303,8 +310,6 @@ static long update_va_mapping(unsigned long va, uint64_t val, unsigned long flag
             pg_d == v->domain ? __HYPERVISOR_update_va_mapping
                               : __HYPERVISOR_update_va_mapping_otherdomain,
             "llli", va, val, flags, pg_d->domain_id);
-    if ((flags & UVMF_FLUSHTYPE_MASK) == 3)
-        return -XEN_EINVAL;
     if ((rc = get_l1(v, va, &l1mfn, &slot)))
         return rc;
     rc = mod_pt_entry(l1mfn, slot, val, 1, v->domain->domain_id, pg_d->domain_id,

@@ -16,7 +16,6 @@
 #include "xen_errno.h"
 #include "pv_mmu.h"
 
-#define LDT_ENTRIES_MAX 8192
 
 static struct page_info *owned_frame(unsigned long mfn, struct domain *d)
 {
@@ -107,16 +106,10 @@ long pv_new_guest_cr3(unsigned long mfn)
     return new_base(mfn, false);
 }
 
+/* Guest LDTs are not supported (ABI.md): only the empty one is accepted. */
 static long set_ldt(unsigned long base, unsigned int ents)
 {
-    struct vcpu *v = current;
-
-    if (ents > LDT_ENTRIES_MAX || (base & (PAGE_SIZE - 1)) ||
-        !guest_range_ok(base, (unsigned long)ents * 8))
-        return -XEN_EINVAL;
-    v->arch.ldt_base = base;
-    v->arch.ldt_ents = ents;
-    return 0;
+    return ents ? -XEN_EINVAL : 0;
 }
 
 static long clear_or_copy(unsigned long dst_mfn, unsigned long src_mfn, bool copy,
@@ -161,7 +154,7 @@ static long flush_op(const struct mmuext_op *op, struct domain *d)
         break;
     default:                            /* the _MULTI forms: a vCPU bitmap */
         if (get_guest_u64(&vmask, op->arg2.vcpumask))
-            return -XEN_EFAULT;
+            return -XEN_EINVAL;         /* Xen's answer for an unreadable mask */
         for (unsigned int i = 0; i < d->max_vcpus && i < 64; i++)
             if ((vmask & (1ULL << i)) && d->vcpu[i] && d->vcpu[i]->is_running)
                 mask |= 1ULL << d->vcpu[i]->processor;

@@ -8,6 +8,8 @@
 #include "asm/config.h"
 #include "asm/asm-offsets.h"
 #include "arch_x86.h"
+#include "xen_errno.h"
+#include "xen/hypercall_asm.h"
 
 /* Vectors for which the CPU pushes an error code (SDM vol. 3 §6.13). */
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -92,16 +94,86 @@ syscall_enter:
         movl    $TRAP_syscall, 4(%rsp)
         cld
         SAVE_ALL
-        mov     %rsp, %rdi
-        call    pv_syscall_entry
+        /*
+         * From the guest kernel it is a hypercall: the arguments are still
+         * in rdi, rsi, rdx, r10, r8, r9 (r10 moves to rcx for C), the
+         * number in rax.  From guest user mode, C bounces it to the kernel.
+         */
+        mov     %rsp, %r12
+        or      $(STACK_SIZE - 1), %r12
+        sub     $(CPUINFO_sizeof - 1), %r12         /* struct cpu_info */
+        mov     CPUINFO_current_vcpu(%r12), %rbx
+        cmpb    $0, VCPU_kernel_mode(%rbx)
+        je      3f
+        sti
+        movq    $HYPERCALL_BUDGET, CPUINFO_preempt_budget(%r12)
+        cmp     $NR_HYPERCALLS, %rax
+        jae     4f
+        lea     hypercall_table(%rip), %r11
+        mov     (%r11, %rax, 8), %r11
+        test    %r11, %r11
+        jz      4f
+        mov     %r10, %rcx
+        call    *%r11
+        mov     %rax, UREGS_rax(%rsp)
+        jmp     ret_to_guest
+4:      movq    $-XEN_ENOSYS, UREGS_rax(%rsp)
+        jmp     ret_to_guest
+3:      mov     %rsp, %rdi
+        call    pv_syscall_from_user
         /* fall through */
 
-/* Return to the guest whose frame is at %rsp (the top of this stack). */
+/*
+ * Return to the guest whose frame is at %rsp (the top of this stack).  The
+ * common case -- no softirq, no exception to bounce, no event to deliver --
+ * is decided here; anything else goes through pv_return_to_guest, which
+ * returns with interrupts off and nothing left to do.
+ */
         .globl  ret_to_guest
 ret_to_guest:
-        mov     %rsp, %rdi
-        call    pv_return_to_guest          /* returns with interrupts off */
+        cli
+        mov     %rsp, %rax
+        or      $(STACK_SIZE - 1), %rax
+        sub     $(CPUINFO_sizeof - 1), %rax         /* struct cpu_info */
+        mov     CPUINFO_percpu(%rax), %rcx
+        cmpq    $0, PERCPU_softirq_pending(%rcx)
+        jne     1f
+        mov     CPUINFO_current_vcpu(%rax), %rcx
+        cmpb    $0, VCPU_trap_bounce_flags(%rcx)
+        jne     1f
+        mov     VCPU_vcpu_info(%rcx), %rdx
+        cmpb    $0, VCPUINFO_upcall_pending(%rdx)
+        je      restore_guest
+        cmpb    $0, VCPUINFO_upcall_mask(%rdx)
+        jne     restore_guest
+1:      mov     %rsp, %rdi
+        call    pv_return_to_guest
+
+/*
+ * sysret when it would restore exactly what iret would: a syscall frame
+ * whose rcx/r11 still hold its rip/rflags, the flat 64-bit selectors and a
+ * canonical rip (sysret to a non-canonical rip faults in ring 0 on Intel).
+ */
+restore_guest:
+        mov     UREGS_rip(%rsp), %rcx
+        cmp     %rcx, UREGS_rcx(%rsp)
+        jne     2f
+        mov     UREGS_rflags(%rsp), %r11
+        cmp     %r11, UREGS_r11(%rsp)
+        jne     2f
+        cmpw    $FLAT_RING3_CS64, UREGS_cs(%rsp)
+        jne     2f
+        cmpw    $FLAT_RING3_SS64, UREGS_ss(%rsp)
+        jne     2f
+        mov     %rcx, %rdx
+        sar     $47, %rdx                           /* canonical: 0 or -1 */
+        inc     %rdx
+        cmp     $1, %rdx
+        ja      2f
         RESTORE_ALL
+        mov     UREGS_rsp - UREGS_error_code(%rsp), %rsp
+        sysretq
+2:      RESTORE_ALL
         add     $8, %rsp
         iretq
 

@@ -17,6 +17,7 @@
 #include "xen/sched.h"
 #include "xen/param.h"
 #include "xen/percpu.h"
+#include "xen/pv_mm.h"
 #include "xen/selftest.h"
 #include "xen/setup.h"
 #include "xen/shutdown.h"
@@ -27,6 +28,7 @@
 #define MB2_BOOT_MAGIC  0x36d76289
 
 bool cpu_has_x2apic, cpu_has_nx, cpu_has_page1gb;
+unsigned int paddr_bits = 36;  /* the architectural minimum until CPUID says */
 struct boot_info boot_info;
 char xen_cmdline[1024];
 
@@ -37,6 +39,8 @@ static void detect_cpu_features(void)
     cpu_has_x2apic = cpuid(1).ecx & CPUID1_ECX_X2APIC;
     cpu_has_nx = x1.edx & CPUIDX1_EDX_NX;
     cpu_has_page1gb = x1.edx & CPUIDX1_EDX_PAGE1GB;
+    if (cpuid(0x80000000).eax >= 0x80000008)
+        paddr_bits = cpuid(0x80000008).eax & 0xff;
 }
 
 /* Warnings for options nobody recognised; printed once the console works. */

@@ -96,7 +96,8 @@ void load_gdt_and_tss(unsigned int cpu)
         "mov %%eax, %%es\n\t"
         "mov %%eax, %%fs\n\t"
         "mov %%eax, %%gs\n\t"
-        "ltr %w4"
+        "ltr %w4\n\t"
+        "lldt %%ax"                     /* null: guests get no LDT */
         :: "m"(gdtr), "m"(idtr), "i"(__HYPERVISOR_CS), "r"(__HYPERVISOR_DS),
            "r"(TSS_SELECTOR) : "rax", "memory");
 }

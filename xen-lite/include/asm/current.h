@@ -21,6 +21,8 @@ struct cpu_info {
     struct vcpu *current_vcpu;
     struct percpu *percpu;
     unsigned long syscall_scratch;      /* the syscall stub's spare slot */
+    unsigned long preempt_budget;       /* page-table entries before yielding */
+    unsigned long _pad1;
 };
 _Static_assert((sizeof(struct cpu_info) - offsetof(struct cpu_info, guest_regs.es)) % 16 == 0,
                "RSP0 (the guest frame's end) must be 16-byte aligned");

@@ -38,8 +38,6 @@ struct pv_vcpu {
     unsigned long fs_base, gs_base_kernel, gs_base_user;
     unsigned long gdt_frames[16];
     unsigned int gdt_ents;
-    unsigned long ldt_base;
-    unsigned int ldt_ents;
     unsigned int iopl;                  /* virtual IOPL (physdev_op) */
     bool fpu_dirty_ts;                  /* fpu_taskswitch(1): virtual CR0.TS */
 

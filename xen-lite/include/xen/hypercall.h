@@ -5,10 +5,13 @@
 #include "asm/regs.h"
 #include "xen/types.h"
 
-#define NR_HYPERCALLS   64
+#include "xen/hypercall_asm.h"
 
 typedef long (*hypercall_fn_t)(unsigned long, unsigned long, unsigned long,
                                unsigned long, unsigned long, unsigned long);
+
+/* Indexed by hypercall number; NULL: not implemented.  entry.S calls it. */
+extern const hypercall_fn_t hypercall_table[NR_HYPERCALLS];
 
 /* Run hypercall nr for the current vCPU; regs->rax gets the result. */
 void pv_hypercall(struct cpu_user_regs *regs);

@@ -21,7 +21,6 @@ struct percpu {
     s_time_t lapic_timer_deadline;      /* ns of the programmed one-shot */
     unsigned long irq_count;            /* interrupts taken, for self-tests */
     unsigned long ipi_count;
-    unsigned long preempt_budget;       /* page-table entries before yielding */
     struct sched_pcpu *sched;           /* the scheduler's per-pCPU data */
 };
 

@@ -118,6 +118,7 @@ void put_page_from_l1e(uint64_t l1e, domid_t l1e_owner);
 uint64_t adjust_guest_entry(uint64_t e, unsigned int level);
 
 /* ---- hooks supplied by the hypervisor (mm/pv_mm_glue.c) or the tests ---- */
+extern unsigned int paddr_bits;                     /* CPU's physical width */
 uint64_t *pt_map_frame(unsigned long mfn);          /* a frame's contents */
 bool pt_domain_io_privileged(domid_t d);            /* may map I/O frames */
 bool pt_domain_may_map_foreign(domid_t d, domid_t owner);

@@ -6,6 +6,8 @@
 #ifndef XEN_SOFTIRQ_H
 #define XEN_SOFTIRQ_H
 
+#include "xen/percpu.h"
+
 enum {
     TIMER_SOFTIRQ,
     SCHEDULE_SOFTIRQ,
@@ -19,6 +21,7 @@ void open_softirq(int nr, softirq_handler h);
 void raise_softirq(int nr);                     /* this CPU */
 void cpu_raise_softirq(unsigned int cpu, int nr);   /* any CPU, IPI if remote */
 void do_softirq(void);
-bool softirq_pending(unsigned int cpu);
+/* Anything to run on cpu?  (The return-to-guest path's first question.) */
+#define softirq_pending(cpu)    (per_cpu(cpu)->softirq_pending != 0)
 
 #endif

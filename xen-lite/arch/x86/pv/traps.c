@@ -169,17 +169,11 @@ static void syscall_from_user(struct vcpu *v, struct cpu_user_regs *regs)
     regs->ss = FLAT_USER_SS64;
 }
 
-/* C side of the syscall entry (arch/x86/entry.S). */
-void pv_syscall_entry(struct cpu_user_regs *regs);
-void pv_syscall_entry(struct cpu_user_regs *regs)
+/* A syscall from guest user mode (entry.S handles the kernel's hypercalls). */
+void pv_syscall_from_user(struct cpu_user_regs *regs);
+void pv_syscall_from_user(struct cpu_user_regs *regs)
 {
-    struct vcpu *v = current;
-
-    local_irq_enable();
-    if (likely(v->arch.kernel_mode))
-        pv_hypercall(regs);
-    else
-        syscall_from_user(v, regs);
+    syscall_from_user(current, regs);
 }
 
 /* A software interrupt `int $n` that reached us as #GP: the guest's gate? */

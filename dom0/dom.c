@@ -117,12 +117,28 @@ static void set_affinities(domid_t domid, const struct xlcfg *cfg)
     }
 }
 
+/* Whether the host has the domain's memory free; a message if not. */
+static bool room_for(const struct xlcfg *cfg, FILE *err)
+{
+    uint64_t free_mb = xc_free_pages() / 256;
+
+    if (cfg->memory_mb <= free_mb)
+        return true;
+    fprintf(err, "not enough memory for domain \"%s\": memory = %lu MiB, "
+            "the host has %llu MiB free (%llu MiB missing)\n", cfg->name,
+            cfg->memory_mb, (unsigned long long)free_mb,
+            (unsigned long long)(cfg->memory_mb - free_mb));
+    return false;
+}
+
 /* Create the domain itself and build it; -1 after a message on failure. */
 static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *err)
 {
     uint8_t handle[16];
     int rc;
 
+    if (!room_for(cfg, err))
+        return -1;
     for (unsigned int i = 0; i < sizeof(handle); i++)
         handle[i] = (uint8_t)rand();
     if ((rc = xc_domain_create(cfg->maxvcpus, handle, domid))) {

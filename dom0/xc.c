@@ -229,9 +229,12 @@ int xc_audit(void)
 
 int xc_populate(domid_t domid, uint64_t nr_pages, uint64_t *mfns)
 {
+    bool big = true;                    /* 2 MiB blocks may be left */
+
     for (uint64_t done = 0; done < nr_pages; ) {
         /* 2 MiB extents while whole ones remain, then single pages. */
-        unsigned int order = nr_pages - done >= 512 && !(done & 511) ? 9 : 0;
+        unsigned int order = big && nr_pages - done >= 512 && !(done & 511)
+                                 ? 9 : 0;
         uint64_t gpfn = done, mfn;
         struct xen_memory_reservation r = {
             .extent_start = (uint64_t)&mfn, .nr_extents = 1,
@@ -241,8 +244,10 @@ int xc_populate(domid_t domid, uint64_t nr_pages, uint64_t *mfns)
         mfn = gpfn;
         rc = hc_memory_op(XENMEM_populate_physmap, &r);
         if (rc != 1) {
-            if (order)
-                continue;               /* no 2 MiB block: never again */
+            if (order) {
+                big = false;            /* no 2 MiB block: never again */
+                continue;
+            }
             return rc < 0 ? (int)rc : -XEN_ENOMEM;
         }
         for (unsigned int i = 0; i < (1u << order); i++)

@@ -88,6 +88,38 @@ void dom_for_each(void (*fn)(struct dom *d, void *ctx), void *ctx)
         fn(doms[i], ctx);
 }
 
+/* The console `xl console` shows, and how much of it has been shown. */
+static struct {
+    struct dom *d;
+    uint64_t pos;
+} attached;
+
+/* Print what the attached domain's console has produced since last time. */
+static void show_attached(void)
+{
+    struct dom_console *c = attached.d ? attached.d->console : NULL;
+    char buf[256];
+    size_t n;
+
+    if (!c)
+        return;
+    console_drain(c);
+    while ((n = console_history(c, buf, sizeof(buf), &attached.pos)))
+        fwrite(buf, 1, n, stdout);
+    fflush(stdout);
+}
+
+/* Close d's console; one being watched shows its last output first. */
+static void close_console(struct dom *d)
+{
+    if (attached.d == d) {
+        show_attached();
+        attached.d = NULL;
+    }
+    console_disconnect(d->console);
+    d->console = NULL;
+}
+
 static void forget(struct dom *d)
 {
     for (unsigned int i = 0; i < nr_doms; i++)
@@ -96,7 +128,7 @@ static void forget(struct dom *d)
             nr_doms--;
             break;
         }
-    console_disconnect(d->console);
+    close_console(d);
     if (d->cfg) {
         xlcfg_free(d->cfg);
         free(d->cfg);
@@ -196,11 +228,9 @@ int dom_destroy(domid_t domid, FILE *err)
         fprintf(err, "cannot destroy Domain-0\n");
         return -1;
     }
-    if (d) {
-        /* Drop our mappings and ports first, so its memory can go. */
-        console_disconnect(d->console);
-        d->console = NULL;
-    }
+    if (d)
+        close_console(d);       /* our mappings and ports first, so its
+                                   memory can go */
     rc = xc_domain_destroy(domid);
     if (d)
         forget(d);
@@ -298,26 +328,23 @@ static bool forward_input(struct dom_console *c)
 int dom_console_attach(domid_t domid, FILE *err)
 {
     struct dom *d = dom_find(domid);
-    uint64_t pos = 0;
-    char buf[256];
 
     if (!d || !d->console) {
         fprintf(err, "domain %u has no console\n", domid);
         return -1;
     }
+    attached.d = d;
+    attached.pos = 0;
     for (;;) {
-        size_t n;
-
-        console_drain(d->console);
-        while ((n = console_history(d->console, buf, sizeof(buf), &pos)))
-            fwrite(buf, 1, n, stdout);
-        fflush(stdout);
+        show_attached();
         if (!forward_input(d->console) || d->shutdown_handled)
             break;
         dom0_idle_any();
-        /* Background work may have destroyed it. */
-        if (dom_find(domid) != d || !d->console)
+        /* Background work may have destroyed it (after showing the
+         * rest of its output). */
+        if (attached.d != d)
             break;
     }
+    attached.d = NULL;
     return 0;
 }

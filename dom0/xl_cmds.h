@@ -76,7 +76,8 @@
       "  -c, --clear  clear the buffer after printing it") \
     X("info", info, "[-n] [Key]", \
       "Get information about Xen host\n" \
-      "  Key prints just the values of the lines whose key starts with it") \
+      "  -n   accepted (one NUMA node holds every CPU)\n" \
+      "  Key  print just the values of the lines whose key starts with it") \
     /* add new commands above this line */
 
 #define XL_DECLARE(name, fn, usage, help) int main_##fn(int argc, char **argv);

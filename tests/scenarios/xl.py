@@ -223,11 +223,11 @@ def pv_selftest_as_domu(t):
 
 @scenario("xl_mmu_attack_refused_as_domu")
 def mmu_attack_as_domu(t):
-    files = Files()
-    files.cfg("attack", kernel="/boot/mmu-attack", memory=64)
     if not os.path.exists(os.path.join(t.build, "guests", "mmu-attack")):
         t.fail("mmu-attack is not built")
-    r = boot(t, files, "xl create -c /etc/xen/attack.cfg", timeout=300)
+    r = boot(t, Files(), "xl create -c /etc/xen/mmu-attack.cfg; xl list",
+             timeout=300)
+    t.expect(r, r"^mmu-attack: a hostile dom0 on 1 vcpu\(s\)$")
     m = t.expect(r, r"^mmu-attack: (\d+) refused, (\d+) succeeded$")
     t.check(int(m.group(2)) == 0, f"{m.group(2)} attack(s) succeeded from "
             f"a domU")

@@ -18,6 +18,7 @@ UNIT_SRCS_test_xlargs := dom0/xlargs.c dom0/xlargs_cmds.c
 UNIT_SRCS_test_xlcfg := dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlargs.c dom0/xlfmt.c
 UNIT_SRCS_test_xlfmt := dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlargs.c
 UNIT_SRCS_test_xlstate := dom0/xlstate.c dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlargs.c
+UNIT_SRCS_test_balloon_policy := dom0/balloon_policy.c
 UNIT_SRCS_test_page_type := xen-lite/mm/page_type.c xen-lite/mm/audit.c tests/unit/fake_frames.c
 UNIT_SRCS_test_audit := xen-lite/mm/audit.c xen-lite/mm/page_type.c tests/unit/fake_frames.c
 # test_vsnprintf includes lib/vsnprintf.c itself, under other names.

@@ -181,6 +181,7 @@ static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *
                               .ramdisk = cfg->ramdisk, .cmdline = cfg->cmdline,
                               .nr_pages = cfg->memory_mb * 256 };
     if ((rc = xc_domain_max_mem(*domid, cfg->maxmem_mb * 1024)) ||
+        (rc = xc_domain_set_memmap_limit(*domid, cfg->maxmem_mb * 1024)) ||
         (rc = build_pv_domain(db, err))) {
         if (rc != -XEN_ENOENT && rc != -XEN_ENOEXEC && rc != -XEN_ENOMEM)
             fprintf(err, "building domain %u failed: %s\n", *domid, g_errno_name(rc));

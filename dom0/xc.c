@@ -109,6 +109,17 @@ int xc_domain_max_mem(domid_t domid, uint64_t max_kb)
     return xc_domctl(&op);
 }
 
+/* The guest's memory map (XENMEM_memory_map): one RAM range up to max_kb. */
+int xc_domain_set_memmap_limit(domid_t domid, uint64_t max_kb)
+{
+    struct xen_e820_entry e = { .addr = 0, .size = max_kb << 10, .type = E820_RAM };
+    struct xen_foreign_memory_map fm = { .domid = domid,
+                                         .map = { .nr_entries = 1,
+                                                  .buffer = xen_guest_handle(&e) } };
+
+    return (int)hc_memory_op(XENMEM_set_memory_map, &fm);
+}
+
 int xc_domain_hypercall_init(domid_t domid, uint64_t mfn)
 {
     struct xen_domctl op = { .cmd = XEN_DOMCTL_hypercall_init, .domain = domid };

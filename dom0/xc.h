@@ -29,6 +29,7 @@ int xc_domain_info(domid_t domid, xc_dominfo_t *info);
 /* Up to max domains from first (by id); returns how many, or -errno. */
 int xc_domain_list(domid_t first, xc_dominfo_t *buf, unsigned int max);
 int xc_domain_max_mem(domid_t domid, uint64_t max_kb);
+int xc_domain_set_memmap_limit(domid_t domid, uint64_t max_kb);
 int xc_domain_hypercall_init(domid_t domid, uint64_t mfn);
 int xc_vcpu_setcontext(domid_t domid, uint32_t vcpu, struct vcpu_guest_context *ctx);
 int xc_vcpu_info(domid_t domid, uint32_t vcpu, struct xen_domctl_getvcpuinfo *info);

@@ -39,6 +39,7 @@ extern const struct check user_checks[];
 extern const struct check event_checks[];
 extern const struct check time_checks[];
 extern const struct check misc_checks[];
+extern const struct check memory_checks[];
 
 /* probes.S: tiny functions whose named instruction faults.  The fault
  * handler resumes at the matching *_resume label. */

@@ -332,6 +332,19 @@ static struct { unsigned long mfn; unsigned int order; } owned[MAX_OWNED];
 static unsigned int nr_owned;
 static uint8_t *frame_owned;                /* 1 while a block holds it */
 static uint8_t *frame_ram;                  /* 1 if ever given to the heap */
+static uint8_t *frame_dirty;                /* 1 if freed unscrubbed */
+static unsigned long frames_cleared;
+
+/* The scrubber zeroes only free frames that need it. */
+void clear_frame(unsigned long mfn)
+{
+    CHECK(mfn < NR_FRAMES);
+    CHECK((ft[mfn].count_info & PGC_state_mask) == PGC_state_free);
+    CHECK(ft[mfn].count_info & PGC_need_scrub);
+    if (frame_dirty)
+        frame_dirty[mfn] = 0;
+    frames_cleared++;
+}
 
 static void add_ram(unsigned long mfn, unsigned long nr)
 {
@@ -357,6 +370,10 @@ static void random_alloc(void)
         CHECK(frame_ram[mfn + i]);
         CHECK(!frame_owned[mfn + i]);       /* no two blocks overlap */
         frame_owned[mfn + i] = 1;
+        /* Unscrubbed frames still say so; the new owner zeroes them. */
+        CHECK_EQ(!!(ft[mfn + i].count_info & PGC_need_scrub), frame_dirty[mfn + i]);
+        ft[mfn + i].count_info &= ~PGC_need_scrub;
+        frame_dirty[mfn + i] = 0;
     }
     owned[nr_owned].mfn = mfn;
     owned[nr_owned++].order = order;
@@ -366,6 +383,11 @@ static void random_free(void)
 {
     unsigned int k = rng() % nr_owned;
 
+    for (unsigned long i = 0; i < (1UL << owned[k].order); i++)
+        if (rng() % 2) {                    /* a domain used this frame */
+            ft[owned[k].mfn + i].count_info |= PGC_need_scrub;
+            frame_dirty[owned[k].mfn + i] = 1;
+        }
     free_pages(&ft[owned[k].mfn], owned[k].order);
     memset(frame_owned + owned[k].mfn, 0, 1UL << owned[k].order);
     owned[k] = owned[--nr_owned];
@@ -388,6 +410,7 @@ static void random_run(uint64_t seed, unsigned int steps)
     setup();
     frame_owned = calloc(NR_FRAMES, 1);
     frame_ram = calloc(NR_FRAMES, 1);
+    frame_dirty = calloc(NR_FRAMES, 1);
     nr_owned = 0;
     rng_state = seed;
     add_ram(0x10, 0x9f - 0x10);             /* low memory, odd bounds */
@@ -396,7 +419,11 @@ static void random_run(uint64_t seed, unsigned int steps)
     add_ram(MFN_4G, 0x2345);
     total = heap_free_pages();
     for (unsigned int s = 0; s < steps; s++) {
-        if (nr_owned < MAX_OWNED && (!nr_owned || rng() % 100 < 55))
+        unsigned int r = rng() % 100;
+
+        if (r < 5)
+            scrub_free_pages(rng() % 64);
+        else if (nr_owned < MAX_OWNED && (!nr_owned || r < 55))
             random_alloc();
         else
             random_free();
@@ -409,8 +436,14 @@ static void random_run(uint64_t seed, unsigned int steps)
         random_free();
     CHECK_STR(heap_check(), NULL);
     CHECK_EQ(heap_free_pages(), total);
+    while (scrub_free_pages(1000))          /* the idle scrubber finishes */
+        CHECK_STR(heap_check(), NULL);
+    for (unsigned long m = 0; m < NR_FRAMES; m++)
+        CHECK_EQ(frame_dirty[m] | !!(ft[m].count_info & PGC_need_scrub), 0);
     free(frame_owned);
     free(frame_ram);
+    free(frame_dirty);
+    frame_dirty = NULL;
 }
 
 TEST(heap_random_sequence_seed_1)
@@ -426,6 +459,64 @@ TEST(heap_random_sequence_seed_2)
 TEST(heap_random_sequence_seed_3_long)
 {
     random_run(0x0123456789abcdefULL, 60000);
+}
+
+/* ---- scrubbing ---- */
+
+TEST(heap_hands_out_clean_blocks_before_dirty_ones)
+{
+    unsigned long m[4];
+
+    setup();
+    heap_add_range(0x1000, 4);
+    for (int i = 0; i < 4; i++)
+        m[i] = alloc_mfn(0, 0);
+    ft[m[0]].count_info |= PGC_need_scrub;
+    free_pages(&ft[m[0]], 0);               /* dirty, its buddy in use */
+    free_pages(&ft[m[2]], 0);               /* clean, freed later */
+    CHECK_STR(heap_check(), NULL);
+    CHECK_EQ(alloc_mfn(0, 0), m[2]);        /* clean first */
+    CHECK(!(ft[m[2]].count_info & PGC_need_scrub));
+    CHECK_EQ(alloc_mfn(0, 0), m[0]);        /* then the dirty one, still marked */
+    CHECK(ft[m[0]].count_info & PGC_need_scrub);
+}
+
+TEST(scrub_zeroes_each_dirty_frame_once_then_reports_done)
+{
+    setup();
+    heap_add_range(0x2000, 512);
+    unsigned long m = alloc_mfn(9, 0);
+    for (unsigned long i = 0; i < 512; i += 3)
+        ft[m + i].count_info |= PGC_need_scrub;
+    free_pages(&ft[m], 9);
+    frames_cleared = 0;
+    CHECK(scrub_free_pages(100));           /* partial: the block stays dirty */
+    CHECK_EQ(frames_cleared, 100);
+    CHECK_STR(heap_check(), NULL);
+    while (scrub_free_pages(100))
+        CHECK_STR(heap_check(), NULL);
+    CHECK_EQ(frames_cleared, 171);          /* 0, 3, ..., 510 */
+    CHECK(!scrub_free_pages(100));
+    CHECK_EQ(heap_free_pages(), 512);
+    for (unsigned long i = 0; i < 512; i++)
+        CHECK(!(ft[m + i].count_info & PGC_need_scrub));
+}
+
+TEST(scrub_finds_dirty_frames_in_split_and_merged_blocks)
+{
+    setup();
+    heap_add_range(0x4000, 1024);
+    unsigned long one = alloc_mfn(0, 0);    /* splits the 1024 */
+    ft[one].count_info |= PGC_need_scrub;
+    free_pages(&ft[one], 0);                /* merges back, dirty */
+    CHECK_STR(heap_check(), NULL);
+    unsigned long big = alloc_mfn(9, 0);    /* a half: marked dirty as a hint */
+    CHECK_STR(heap_check(), NULL);
+    free_pages(&ft[big], 9);
+    frames_cleared = 0;
+    while (scrub_free_pages(8))
+        CHECK_STR(heap_check(), NULL);
+    CHECK_EQ(frames_cleared, 1);
 }
 
 /* ---- heap_check itself ---- */

@@ -54,8 +54,8 @@ static int populate_one(struct domain *d, const struct xen_memory_reservation *r
     return 0;
 }
 
-/* Give back one frame the domain owns, holds no mapping of and has not typed. */
-static int release_one(struct domain *d, xen_pfn_t mfn)
+/* May d give back this frame: its own, unmapped and untyped? */
+static int releasable(struct domain *d, xen_pfn_t mfn)
 {
     struct page_info *pg;
     uint64_t x;
@@ -68,7 +68,22 @@ static int release_one(struct domain *d, xen_pfn_t mfn)
     x = __atomic_load_n(&pg->count_info, __ATOMIC_SEQ_CST);
     if ((x & PGC_count_mask) != 1 || !(x & PGC_allocated) || (pg->type_info & PGT_count_mask))
         return -XEN_EBUSY;              /* still mapped, pinned or typed */
-    put_allocation_ref(pg);
+    return 0;
+}
+
+/* Give back an extent of 2^order frames at mfn: all of it or none. */
+static int release_extent(struct domain *d, xen_pfn_t mfn, unsigned int order)
+{
+    unsigned long n = 1UL << order;
+    int rc;
+
+    if (mfn & (n - 1))
+        return -XEN_EINVAL;
+    for (unsigned long j = 0; j < n; j++)
+        if ((rc = releasable(d, mfn + j)))
+            return rc;
+    for (unsigned long j = 0; j < n; j++)
+        put_allocation_ref(mfn_to_page(mfn + j));
     return 0;
 }
 
@@ -93,8 +108,8 @@ static long reservation(unsigned int op, unsigned long start, unsigned long arg)
         }
         if (op == XENMEM_decrease_reservation) {
             xen_pfn_t mfn;
-            if (r.extent_order || copy_from_guest(&mfn, r.extent_start + i * sizeof(mfn),
-                                                  sizeof(mfn)) || release_one(d, mfn))
+            if (copy_from_guest(&mfn, r.extent_start + i * sizeof(mfn), sizeof(mfn)) ||
+                release_extent(d, mfn, r.extent_order))
                 break;
         } else if (populate_one(d, &r, i, op == XENMEM_increase_reservation)) {
             break;
@@ -118,28 +133,33 @@ static long domain_pages(unsigned long arg, int which)
     switch (which) {
     case XENMEM_current_reservation: rc = d->tot_pages; break;
     case XENMEM_maximum_reservation: rc = d->max_pages; break;
-    case XENMEM_maximum_gpfn:        rc = d->tot_pages ? d->tot_pages - 1 : 0; break;
+    case XENMEM_maximum_gpfn:           /* a PV guest says how big its p2m is */
+        rc = (d->shared_info->arch.max_pfn ? d->shared_info->arch.max_pfn : 1) - 1;
+        break;
     }
     put_domain(d);
     return rc;
 }
 
-static long machphys_mfn_list(unsigned long arg)
+/*
+ * Map a special page into a translated guest's physical space.  Every
+ * domain is PV for now (its own page tables name machine frames), which Xen
+ * refuses with -EACCES; HVM guests will plug their p2m in here.
+ */
+static long add_to_physmap(unsigned long arg)
 {
-    struct xen_machphys_mfn_list l;
-    unsigned int n;
+    struct xen_add_to_physmap x;
+    struct domain *d;
+    int rc = 0;
 
-    if (copy_from_guest_obj(&l, arg))
+    if (copy_from_guest_obj(&x, arg))
         return -XEN_EFAULT;
-    /* One entry per 2 MiB of the table, as Xen reports it. */
-    n = MIN(l.max_extents, DIV_ROUND_UP(m2p_nr_frames(), 512U));
-    for (unsigned int i = 0; i < n; i++) {
-        xen_pfn_t mfn = m2p_frame_mfn(i * 512);
-        if (copy_to_guest(l.extent_start + i * sizeof(mfn), &mfn, sizeof(mfn)))
-            return -XEN_EFAULT;
-    }
-    l.nr_extents = n;
-    return copy_to_guest_obj(arg, &l) ? -XEN_EFAULT : 0;
+    if (x.space == XENMAPSPACE_gmfn_foreign)
+        return -XEN_ENOSYS;             /* only through the batch form */
+    if (!(d = reservation_domain(x.domid, &rc)))
+        return rc;
+    put_domain(d);
+    return -XEN_EACCES;
 }
 
 long do_memory_op(unsigned long cmd, unsigned long arg)
@@ -153,13 +173,13 @@ long do_memory_op(unsigned long cmd, unsigned long arg)
     case XENMEM_populate_physmap:
         return reservation(op, start, arg);
     case XENMEM_maximum_ram_page:
-        return max_page - 1;
+        return max_page;                /* one past the last frame, as Xen */
     case XENMEM_current_reservation:
     case XENMEM_maximum_reservation:
     case XENMEM_maximum_gpfn:
         return domain_pages(arg, op);
-    case XENMEM_machphys_mfn_list:
-        return machphys_mfn_list(arg);
+    case XENMEM_add_to_physmap:
+        return add_to_physmap(arg);
     }
-    return -XEN_ENOSYS;
+    return arch_memory_op(op, arg);
 }

@@ -124,6 +124,11 @@ void pt_page_freed(struct page_info *pg)
     free_pages(pg, 0);
 }
 
+void clear_frame(unsigned long mfn)
+{
+    memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+}
+
 /*
  * Give 2^order frames to d: owned, on its list, each with the allocation
  * reference (PGC_allocated | 1).  A frame another domain (or the
@@ -153,7 +158,7 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
     for (unsigned long i = 0; i < n; i++) {
         flush_stale(NULL, pg[i].tlbflush_timestamp);
         if (pg[i].count_info & PGC_need_scrub)
-            memset(mfn_to_virt(page_to_mfn(&pg[i])), 0, PAGE_SIZE);
+            clear_frame(page_to_mfn(&pg[i]));   /* the idle scrubber was not there yet */
         pg[i].owner = d->domain_id;
         pg[i].type_info = 0;
         pg[i].nr_validated_ptes = 0;

@@ -3,6 +3,14 @@
  * sit on per-zone, per-order lists; a block never spans a zone boundary
  * (1 MiB, 4 GiB), so callers can ask for low memory.  Every frame of a free
  * block is marked PGC_state_free; only the first carries the order.
+ *
+ * Scrubbing: a frame a domain freed keeps PGC_need_scrub until it is
+ * zeroed.  A free block with any such frame is "dirty" (PGC_dirty_block on
+ * its first frame) and sits at the tail of its list, clean blocks at the
+ * head, so allocations take clean memory first and the idle scrubber finds
+ * dirty memory at the tails.  Whoever hands a frame to a domain zeroes it
+ * if the scrubber has not got there yet (mm/domain_pages.c).
+ *
  * Pure logic apart from the lock: the unit tests run it on a fake frame
  * table.
  */
@@ -36,6 +44,20 @@ void page_list_add_tail(struct page_list *l, struct page_info *pg)
     else
         mfn_to_page(l->tail)->next = mfn;
     l->tail = mfn;
+    l->count++;
+}
+
+static void page_list_add_head(struct page_list *l, struct page_info *pg)
+{
+    uint32_t mfn = page_to_mfn(pg);
+
+    pg->prev = PAGE_LIST_NULL;
+    pg->next = l->head;
+    if (l->head == PAGE_LIST_NULL)
+        l->tail = mfn;
+    else
+        mfn_to_page(l->head)->prev = mfn;
+    l->head = mfn;
     l->count++;
 }
 
@@ -83,11 +105,34 @@ void heap_init(struct page_info *ft, unsigned long nr_frames)
 }
 
 /* Mark frames free or in use; a frame's need-scrub flag stays with it. */
-static void mark_block(struct page_info *pg, unsigned int order, uint64_t state)
+/* Mark frames free or in use; a frame's need-scrub flag stays with it. */
+static bool mark_block(struct page_info *pg, unsigned int order, uint64_t state)
 {
+    uint64_t dirty = 0;
+
     for (unsigned long i = 0; i < (1UL << order); i++) {
+        dirty |= pg[i].count_info & PGC_need_scrub;
         pg[i].count_info = state | (pg[i].count_info & PGC_need_scrub);
         page_order(&pg[i]) = ORDER_NONE;
+    }
+    return dirty;
+}
+
+static bool block_dirty(const struct page_info *pg)
+{
+    return pg->count_info & PGC_dirty_block;
+}
+
+/* Queue a free block: clean ones first, dirty ones last. */
+static void list_block(unsigned int zone, unsigned int order, struct page_info *pg, bool dirty)
+{
+    page_order(pg) = order;
+    if (dirty) {
+        pg->count_info |= PGC_dirty_block;
+        page_list_add_tail(&free_lists[zone][order], pg);
+    } else {
+        pg->count_info &= ~PGC_dirty_block;
+        page_list_add_head(&free_lists[zone][order], pg);
     }
 }
 
@@ -95,8 +140,8 @@ static void mark_block(struct page_info *pg, unsigned int order, uint64_t state)
 static void free_block(unsigned long mfn, unsigned int order)
 {
     unsigned int zone = zone_of(mfn);
+    bool dirty = mark_block(mfn_to_page(mfn), order, PGC_state_free);
 
-    mark_block(mfn_to_page(mfn), order, PGC_state_free);
     zone_free[zone] += 1UL << order;
     while (order < MAX_ORDER) {
         unsigned long buddy = mfn ^ (1UL << order);
@@ -109,13 +154,14 @@ static void free_block(unsigned long mfn, unsigned int order)
             page_order(b) != order)
             break;
         page_list_del(&free_lists[zone][order], b);
+        dirty |= block_dirty(b);
+        b->count_info &= ~PGC_dirty_block;
         page_order(b) = ORDER_NONE;
         page_order(mfn_to_page(mfn)) = ORDER_NONE;
         mfn = first;
         order++;
     }
-    page_order(mfn_to_page(mfn)) = order;
-    page_list_add_tail(&free_lists[zone][order], mfn_to_page(mfn));
+    list_block(zone, order, mfn_to_page(mfn), dirty);
 }
 
 void heap_add_range(unsigned long mfn, unsigned long nr)
@@ -150,12 +196,9 @@ static struct page_info *take_block(unsigned int z, unsigned int order)
         return NULL;
     pg = page_list_remove_head(&free_lists[z][o]);
     while (o > order) {
-        struct page_info *half;
-
+        /* The unused halves stay as dirty as the block was (a hint). */
         o--;
-        half = pg + (1UL << o);
-        page_order(half) = o;
-        page_list_add_tail(&free_lists[z][o], half);
+        list_block(z, o, pg + (1UL << o), block_dirty(pg));
     }
     zone_free[z] -= 1UL << order;
     mark_block(pg, order, PGC_state_inuse);
@@ -189,6 +232,50 @@ void free_pages(struct page_info *pg, unsigned int order)
     spin_unlock_irqrestore(&heap_lock, f);
 }
 
+/* The dirty block scrub_free_pages works on next, if any.  Lock held. */
+static struct page_info *last_dirty_block(unsigned int *zone, unsigned int *order)
+{
+    for (int z = NR_ZONES - 1; z >= 0; z--)
+        for (int o = MAX_ORDER; o >= 0; o--) {
+            uint32_t tail = free_lists[z][o].tail;
+
+            if (tail != PAGE_LIST_NULL && block_dirty(mfn_to_page(tail))) {
+                *zone = z;
+                *order = o;
+                return mfn_to_page(tail);
+            }
+        }
+    return NULL;
+}
+
+/*
+ * Zero up to `budget` frames of one dirty free block, under the lock (the
+ * block stays free and allocatable throughout); a block found clean moves
+ * to the head of its list.  Returns false once no free memory is dirty.
+ */
+bool scrub_free_pages(unsigned int budget)
+{
+    unsigned long f = spin_lock_irqsave(&heap_lock);
+    unsigned int zone, order;
+    struct page_info *pg = last_dirty_block(&zone, &order);
+    unsigned long i = 0;
+
+    while (pg && i < (1UL << order) && budget) {
+        if (pg[i].count_info & PGC_need_scrub) {
+            clear_frame(page_to_mfn(&pg[i]));
+            pg[i].count_info &= ~PGC_need_scrub;
+            budget--;
+        }
+        i++;
+    }
+    if (pg && i == (1UL << order)) {    /* the whole block is clean now */
+        page_list_del(&free_lists[zone][order], pg);
+        list_block(zone, order, pg, false);
+    }
+    spin_unlock_irqrestore(&heap_lock, f);
+    return pg;
+}
+
 unsigned long heap_free_pages_zone(unsigned int zone)
 {
     return zone_free[zone];
@@ -210,6 +297,8 @@ const char *heap_check(void)
 
         for (unsigned int o = 0; o <= MAX_ORDER; o++) {
             unsigned long n = 0;
+            bool seen_dirty = false;
+
             for (struct page_info *pg = page_list_first(&free_lists[z][o]); pg;
                  pg = page_list_next(pg), n++) {
                 unsigned long mfn = page_to_mfn(pg);
@@ -222,6 +311,12 @@ const char *heap_check(void)
                 for (unsigned long i = 0; i < (1UL << o); i++)
                     if ((pg[i].count_info & PGC_state_mask) != PGC_state_free)
                         return "frame in a free block not marked free";
+                for (unsigned long i = 0; i < (1UL << o); i++)
+                    if ((pg[i].count_info & PGC_need_scrub) && !block_dirty(pg))
+                        return "frame needing scrub in a block marked clean";
+                if (seen_dirty && !block_dirty(pg))
+                    return "clean free block after a dirty one";
+                seen_dirty |= block_dirty(pg);
             }
             if (n != free_lists[z][o].count)
                 return "free list count wrong";

@@ -67,6 +67,9 @@ __noreturn void cpu_idle_loop(void)
         if (idle_loop_hook)
             idle_loop_hook();
         do_softirq();
+        /* Idle time zeroes memory domains gave back, a little at a time. */
+        while (!softirq_pending(smp_processor_id()) && scrub_free_pages(16))
+            ;
         local_irq_disable();
         if (!softirq_pending(smp_processor_id()))
             safe_halt();

@@ -43,6 +43,7 @@ long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags);
 long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
                                       unsigned long flags, domid_t domid);
 long do_memory_op(unsigned long cmd, unsigned long arg);
+long arch_memory_op(unsigned int op, unsigned long arg);   /* x86 maps, M2P */
 long do_set_trap_table(unsigned long traps);
 long do_stack_switch(unsigned long ss, unsigned long esp);
 long do_set_segment_base(unsigned int which, unsigned long base);

@@ -37,6 +37,7 @@ _Static_assert(sizeof(struct page_info) == 32, "page_info is 32 bytes");
 #define PGC_allocated       (1UL << 60)     /* the owner's allocation reference */
 #define PGC_xen_heap        (1UL << 59)
 #define PGC_reserved        (1UL << 58)     /* not RAM, or the hypervisor's own */
+#define PGC_dirty_block     (1UL << 57)     /* free block head: a frame needs scrub */
 #define PGC_count_mask      ((1UL << 40) - 1)
 
 #define PAGE_LIST_NULL      0xffffffffU
@@ -95,6 +96,8 @@ unsigned long heap_free_pages(void);
 unsigned long heap_free_pages_zone(unsigned int zone);
 /* Walk the free lists checking their invariants; returns a problem or NULL. */
 const char *heap_check(void);
+bool scrub_free_pages(unsigned int budget);     /* idle: zero freed frames */
+void clear_frame(unsigned long mfn);            /* supplied by the user */
 
 /* Hypervisor-only pages, zeroed, returned by direct-map address. */
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);

@@ -11,6 +11,7 @@
 #include "xen/spinlock.h"
 #include "xen/timer.h"
 #include "xen/types.h"
+#include "memory_op.h"
 #include "vcpu.h"
 #include "xen.h"
 #include "xen_errno.h"
@@ -70,6 +71,8 @@ enum domain_state {
     DOMSTATE_dead,                      /* resources gone; waiting for refs */
 };
 
+#define DOMAIN_E820_MAX 8              /* a PV guest's map needs one entry */
+
 struct domain {
     domid_t domain_id;
     char name[DOMAIN_NAME_MAX];
@@ -92,6 +95,8 @@ struct domain {
     unsigned long max_pages;
     unsigned long xenheap_pages;        /* shared hypervisor pages */
     uint64_t dirty_cpumask;             /* pCPUs that may cache its TLB entries */
+    unsigned int nr_e820;               /* XENMEM_set_memory_map; 0: none */
+    struct xen_e820_entry e820[DOMAIN_E820_MAX];
 
     unsigned int max_vcpus;
     struct vcpu **vcpu;                 /* [max_vcpus] */

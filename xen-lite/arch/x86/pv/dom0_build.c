@@ -99,7 +99,7 @@ static unsigned long default_dom0_pages(void)
 
 static void allocate_memory(struct domain *d, unsigned long nr_pages)
 {
-    d->max_pages = nr_pages;
+    d->max_pages = UINT32_MAX;          /* dom0 may grow, as on Xen */
     dom0_mfns = xmalloc_bytes(nr_pages * sizeof(unsigned long));
     if (!dom0_mfns)
         panic("Could not set up DOM0: no memory for its frame list");

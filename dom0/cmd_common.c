@@ -95,11 +95,5 @@ bool xl_domain_info(domid_t domid, const char *s, xc_dominfo_t *info)
 
 const char *xl_errname(int rc)
 {
-    static char buf[24];
-    const char *name = g_errno_name(rc);
-
-    if (name)
-        return name;
-    snprintf(buf, sizeof(buf), "error %d", rc);
-    return buf;
+    return xc_strerror(rc);
 }

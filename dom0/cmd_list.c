@@ -22,6 +22,17 @@
 #include "xlfmt.h"
 #include "xlstate.h"
 
+/* A domain argument: a number is an id as it stands (as in xl, the
+ * hypervisor then says whether it exists); a name must be one dom0 knows. */
+static int domain_arg(const char *s)
+{
+    unsigned long id;
+
+    if (xl_parse_ulong(s, DOMID_FIRST_RESERVED - 1, &id) == 0)
+        return (int)id;
+    return dom_lookup(s, stderr);
+}
+
 /* The rows of the domains named in args (all of them if none); NULL
  * after a message.  *n rows. */
 static struct xl_dominfo *gather(char **args, int nargs, unsigned int *n)
@@ -32,7 +43,7 @@ static struct xl_dominfo *gather(char **args, int nargs, unsigned int *n)
     struct xl_dominfo *rows = NULL;
 
     for (i = 0; raw && i < (unsigned int)nargs; i++, count++) {
-        int domid = dom_lookup(args[i], stderr);
+        int domid = domain_arg(args[i]);
 
         if (domid < 0 || !xl_domain_info((domid_t)domid, args[i], &raw[i]))
             goto out;

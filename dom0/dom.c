@@ -9,7 +9,6 @@
 #include <guest/events.h>
 #include <guest/guest.h>
 #include <guest/hypercall.h>
-#include <guest/pt.h>
 #include <guest/time.h>
 
 #include "build.h"
@@ -19,6 +18,13 @@
 #include "sched_op.h"
 #include "xen_errno.h"
 
+/* A domain that crashes sooner than this after an on_* action restarted
+ * it is destroyed, not restarted again: it would only crash again, in a
+ * loop that keeps a CPU and dom0 busy.  (xend refused the same way, within
+ * 60 s; xl instead waits 2 s before every restart, forever.  Our guests
+ * boot in milliseconds.) */
+#define RESTART_MIN_NS  (10 * G_NS_PER_SEC)
+
 static struct dom *doms[DOM_MAX];
 static unsigned int nr_doms;
 static struct dom dom0_entry = { .domid = 0, .name = "Domain-0" };
@@ -26,10 +32,15 @@ static struct dom dom0_entry = { .domid = 0, .name = "Domain-0" };
 void dom_init(void)
 {
     int port = g_evtchn_bind_virq(VIRQ_DOM_EXC, 0);
+    uint64_t sec;
+    uint32_t nsec;
 
     if (port >= 0)
         g_evtchn_set_handler((evtchn_port_t)port, dom0_event_kick, NULL);
     doms[nr_doms++] = &dom0_entry;
+    /* Domain UUIDs come from rand(): seed it so they differ between boots. */
+    g_wallclock(&sec, &nsec);
+    srand((unsigned int)(g_rdtsc() ^ (g_rdtsc() >> 32) ^ sec ^ nsec));
 }
 
 struct dom *dom_find(domid_t domid)
@@ -163,6 +174,15 @@ static bool room_for(const struct xlcfg *cfg, FILE *err)
     return false;
 }
 
+/* A random (version 4) UUID as the domain's handle. */
+static void new_uuid(uint8_t u[16])
+{
+    for (unsigned int i = 0; i < 16; i++)
+        u[i] = (uint8_t)rand();
+    u[6] = (u[6] & 0x0f) | 0x40;        /* version 4 (RFC 4122) */
+    u[8] = (u[8] & 0x3f) | 0x80;        /* its variant */
+}
+
 /* Create the domain itself and build it; -1 after a message on failure. */
 static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *err)
 {
@@ -171,10 +191,9 @@ static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *
 
     if (!room_for(cfg, err))
         return -1;
-    for (unsigned int i = 0; i < sizeof(handle); i++)
-        handle[i] = (uint8_t)rand();
+    new_uuid(handle);
     if ((rc = xc_domain_create(cfg->maxvcpus, handle, domid))) {
-        fprintf(err, "cannot create domain: %s\n", g_errno_name(rc));
+        fprintf(err, "cannot create domain: %s\n", xc_strerror(rc));
         return -1;
     }
     *db = (struct dom_build){ .domid = *domid, .kernel = cfg->kernel,
@@ -184,7 +203,7 @@ static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *
         (rc = xc_domain_set_memmap_limit(*domid, cfg->maxmem_mb * 1024)) ||
         (rc = build_pv_domain(db, err))) {
         if (rc != -XEN_ENOENT && rc != -XEN_ENOEXEC && rc != -XEN_ENOMEM)
-            fprintf(err, "building domain %u failed: %s\n", *domid, g_errno_name(rc));
+            fprintf(err, "building domain %u failed: %s\n", *domid, xc_strerror(rc));
         xc_domain_destroy(*domid);
         return -1;
     }
@@ -236,10 +255,24 @@ int dom_destroy(domid_t domid, FILE *err)
     if (d)
         forget(d);
     if (rc && rc != -XEN_ESRCH) {
-        fprintf(err, "destroying domain %u failed: %s\n", domid, g_errno_name(rc));
+        fprintf(err, "destroying domain %u failed: %s\n", domid, xc_strerror(rc));
         return -1;
     }
     return 0;
+}
+
+/* Whether d crashed so soon after an on_* action restarted it that a
+ * restart would only loop; says so if it did. */
+static bool crash_loop(const struct dom *d, unsigned int reason)
+{
+    uint64_t ran = g_now_ns() - d->created_ns;
+
+    if (reason != SHUTDOWN_crash || !d->restarted || ran >= RESTART_MIN_NS)
+        return false;
+    printf("Domain %u (%s) crashed %llu ms after it was restarted: "
+           "destroying it instead of restarting it again\n", d->domid,
+           d->name, (unsigned long long)(ran / G_NS_PER_MS));
+    return true;
 }
 
 /* A domain shut down: do what its configuration says. */
@@ -248,6 +281,8 @@ static void act_on_shutdown(struct dom *d, unsigned int reason)
     struct xlcfg *cfg = d->cfg;
     enum xlcfg_action a = reason == SHUTDOWN_poweroff ? cfg->on_poweroff :
                           reason == SHUTDOWN_reboot ? cfg->on_reboot : cfg->on_crash;
+    bool restart = a == XLCFG_RESTART || a == XLCFG_RENAME_RESTART ||
+                   a == XLCFG_COREDUMP_RESTART;
     domid_t domid = d->domid, newid;
 
     d->shutdown_handled = true;
@@ -255,18 +290,19 @@ static void act_on_shutdown(struct dom *d, unsigned int reason)
         printf("Domain %u (%s) crashed\n", domid, d->name);
     if (a == XLCFG_PRESERVE)
         return;
-    if (a == XLCFG_RESTART || a == XLCFG_RENAME_RESTART || a == XLCFG_COREDUMP_RESTART) {
-        d->cfg = NULL;                  /* keep it for the new domain */
+    if (!restart || crash_loop(d, reason)) {
         dom_destroy(domid, stderr);
-        if (dom_create(cfg, false, &newid, stderr) == 0)
-            printf("Domain %u restarted as domain %u\n", domid, newid);
-        else {
-            xlcfg_free(cfg);
-            free(cfg);
-        }
         return;
     }
+    d->cfg = NULL;                      /* keep it for the new domain */
     dom_destroy(domid, stderr);
+    if (dom_create(cfg, false, &newid, stderr) == 0) {
+        dom_find(newid)->restarted = true;
+        printf("Domain %u restarted as domain %u\n", domid, newid);
+    } else {
+        xlcfg_free(cfg);
+        free(cfg);
+    }
 }
 
 void dom_background(void)

@@ -25,6 +25,7 @@ struct dom {
     uint64_t created_ns;                /* system time at creation */
     struct dom_console *console;        /* NULL for Domain-0 */
     bool shutdown_handled;              /* its on_* action has been done */
+    bool restarted;                     /* created by an on_* restart */
 };
 
 /* Build and start a domain from a parsed, checked configuration.  On any

@@ -95,12 +95,27 @@ static const struct shell_cmd *find_cmd(const char *name)
     return NULL;
 }
 
+int shell_run_argv(int argc, char **argv)
+{
+    const struct shell_cmd *cmd = find_cmd(argv[0]);
+    int status;
+
+    if (!cmd) {
+        fprintf(stderr, "%s: command not found (try 'help')\n", argv[0]);
+        return SHELL_STATUS_UNKNOWN;
+    }
+    optind = 0;                 /* newlib's getopt starts afresh */
+    status = cmd->fn(argc, argv);
+    fflush(stdout);
+    fflush(stderr);
+    return status;
+}
+
 int shell_run_line(const char *line)
 {
     char buf[SHELL_LINE_MAX];
     char *argv[SHELL_ARGS_MAX];
-    const struct shell_cmd *cmd;
-    int argc, status;
+    int argc;
 
     if (strlen(line) >= sizeof(buf)) {
         fprintf(stderr, "shell: line longer than %d characters\n",
@@ -111,16 +126,7 @@ int shell_run_line(const char *line)
     argc = split_words(buf, argv, SHELL_ARGS_MAX);
     if (argc <= 0)
         return argc < 0 ? SHELL_STATUS_USAGE : 0;
-    cmd = find_cmd(argv[0]);
-    if (!cmd) {
-        fprintf(stderr, "%s: command not found (try 'help')\n", argv[0]);
-        return SHELL_STATUS_UNKNOWN;
-    }
-    optind = 0;                 /* newlib's getopt starts afresh */
-    status = cmd->fn(argc, argv);
-    fflush(stdout);
-    fflush(stderr);
-    return status;
+    return shell_run_argv(argc, argv);
 }
 
 /* ---- The line editor ---------------------------------------------------- */

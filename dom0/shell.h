@@ -31,6 +31,8 @@ extern const size_t shell_nr_cmds;
 /* Split and run one command line; returns its status (0 for an empty
  * line). */
 int shell_run_line(const char *line);
+/* Run one command already split into words (argv[argc] is NULL). */
+int shell_run_argv(int argc, char **argv);
 
 /* Prompt, edit and run lines until a command powers off. */
 void shell_interactive(void);

@@ -2,11 +2,13 @@
  * dom0's hypercall layer for the toolstack (see xc.h).  Every call fills in
  * the interface version and returns the hypervisor's -XEN_E* unchanged.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include <guest/guest.h>
 #include <guest/hypercall.h>
 #include <guest/mm.h>
+#include <guest/pt.h>
 
 #include "event_channel.h"
 #include "memory_op.h"
@@ -38,6 +40,17 @@ int xc_domctl(struct xen_domctl *op)
 {
     op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
     return (int)hc_domctl(op);
+}
+
+const char *xc_strerror(int rc)
+{
+    static char buf[24];
+    const char *name = g_errno_name(rc);
+
+    if (name)
+        return name;
+    snprintf(buf, sizeof(buf), "error %d", rc);
+    return buf;
 }
 
 int xc_sysctl(struct xen_sysctl *op)

@@ -16,6 +16,10 @@
 
 typedef struct xen_domctl_getdomaininfo xc_dominfo_t;
 
+/* A hypervisor error for messages: its name ("ESRCH"), or "error -N" for
+ * one without a name (a static buffer). */
+const char *xc_strerror(int rc);
+
 int xc_domctl(struct xen_domctl *op);            /* fills interface_version */
 int xc_sysctl(struct xen_sysctl *op);
 

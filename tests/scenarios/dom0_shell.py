@@ -1,7 +1,8 @@
 """dom0's shell: the prompt, scripts given with --run (commands echoed,
 stopping at the first failure, '-' lines going on), files added with
 --file, the guest kernels in the ramdisk, poweroff's status, unknown
-commands, and a malformed ramdisk that is reported rather than fatal."""
+commands, time, and a malformed ramdisk that is reported rather than
+fatal."""
 
 import os
 import tempfile
@@ -102,6 +103,23 @@ def unknown_command(t):
     t.expect(r, r"^no-such-command: command not found")
     t.expect(r, r"^run: /run/script:1: status 127, stopping$")
     t.expect(r, EXIT.format(127))
+
+
+REAL = r"^real\t(\d+)m(\d+\.\d{6})s$"
+
+
+@scenario("dom0_time_prints_a_commands_wall_time_and_keeps_its_status")
+def time_prints_wall_time(t):
+    r = run_script(t, "time sleep 0.2; echo @@echo; time echo hi; "
+                   "time ls /no/such/dir", 2)
+    sleep, echo, ls = t.expect_all(r, REAL)
+    t.expect(r, r"^@@echo\nxen-lite# time echo hi\nhi\nreal\t")
+    slept = int(sleep.group(1)) * 60 + float(sleep.group(2))
+    t.check(slept >= 0.2, f"time sleep 0.2 reported {slept} s")
+    t.expect(r, r"^ls: cannot access '/no/such/dir'.*\nreal\t")
+    t.expect(r, r"^run: /run/script:4: status 2, stopping$")
+    t.note(f"time sleep 0.2: {slept:.6f} s; time echo hi: "
+           f"{echo.group(2)} s")
 
 
 # ---- A malformed ramdisk -------------------------------------------------

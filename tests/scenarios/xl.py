@@ -1,7 +1,8 @@
 """xl as a person uses it from dom0's shell: xl info, three guests of
 different sizes in xl list, pause and unpause, a guest's console,
 shutdown, reboot and destroy, the on_poweroff / on_reboot / on_crash
-actions, pv-selftest and mmu-attack as unprivileged guests, 100
+actions (a crash loop is stopped), pv-selftest, mmu-attack and mmu-churn as
+unprivileged guests, 100
 create/destroy cycles that must give every page back, Domain-0 refusing
 to be destroyed or paused, and bad configurations that create nothing.
 
@@ -236,6 +237,39 @@ def mmu_attack_as_domu(t):
     t.expect(r, r"^\(XEN\) audit: .*, 0 problems$")
 
 
+@scenario("xl_mmu_churn_keeps_memory_as_domu")
+def mmu_churn_as_domu(t):
+    """mmu-churn on two vCPUs of an unprivileged domain, twice: destroyed
+    on poweroff (every page comes back), then kept (preserve) so that the
+    page-type audit at power-off also checks the tables it left."""
+    if not os.path.exists(os.path.join(t.build, "guests", "mmu-churn")):
+        t.fail("mmu-churn is not built")
+    # (The guest's own last line, "exit status 0", ends a section: the
+    # commands after a guest's run get steps of their own.)
+    script = steps(("free0", ["xl info free_memory"]),
+                   ("churn", ["xl create -c /etc/xen/mmu-churn.cfg"]),
+                   ("gone", ["xl list"]), ("free1", ["xl info free_memory"]),
+                   ("kept", ["xl create -c /etc/xen/mmu-churn.cfg "
+                             "'on_poweroff=\"preserve\"'"]),
+                   ("kept-list", ["xl list"]))
+    r = boot(t, Files(), script, timeout=300)
+    for step in ("churn", "kept"):
+        out = section(t, r, step)
+        t.expect(out, r"^mmu-churn: 2 worker\(s\), \d+ pages each")
+        rounds = int(t.expect(out, r"^mmu-churn: (\d+) rounds ok$").group(1))
+        t.check(rounds > 0, f"{step}: no round ran")
+    t.expect_not(r, r"^mmu-churn: .*(MISMATCH|FAILED)")
+    t.expect_not(r, r"still referenced after tear-down")
+    t.check(listed(t, section(t, r, "gone")) == ["Domain-0"],
+            "mmu-churn is listed after its poweroff")
+    t.check(section(t, r, "free0") == section(t, r, "free1"),
+            "free memory changed across mmu-churn as a domU")
+    state = list_row(t, section(t, r, "kept-list"), "mmu-churn")[3]
+    t.check(state == "---s--", f"the kept mmu-churn is {state}")
+    t.expect(r, r"^\(XEN\) audit: .*, 0 problems$")
+    t.note(f"{rounds} rounds a run")
+
+
 # ---- on_crash, on_poweroff, on_reboot ----------------------------------
 
 def crashing_kernel(t):
@@ -255,8 +289,9 @@ def crashing_kernel(t):
     t.fail("hello has no loadable segment holding its entry point")
 
 
-@scenario("xl_on_crash_{action}", action=["destroy", "restart", "preserve"])
-def on_crash(t, action):
+def crash_boot(t, action):
+    """Create a guest that crashes at once, with on_crash=action; the
+    boot and its `crash` section (the guest's first domain id printed)."""
     files = Files()
     files.add("/boot/crasher", crashing_kernel(t))
     files.cfg("crasher", kernel="/boot/crasher", memory=16, on_crash=action)
@@ -268,27 +303,56 @@ def on_crash(t, action):
                    ("free1", ["xl info free_memory"]))
     r = boot(t, files, script)
     crash = section(t, r, "crash")
-    first = int(t.expect(crash, r"^(\d+)$").group(1))
-    t.expect(crash, rf"^Domain {first} \(crasher\) crashed$")
-    # Once on the serial line as it happened, once more from xl dmesg.
-    t.expect_count(r, rf"^\(XEN\) Domain {first} \(vcpu#0\) crashed: ", 2)
-    if action != "restart":             # a restarted one crashes again
-        t.expect_count(r, r"^\(XEN\) RIP: ", 2)
-    if action == "destroy":
-        t.check(listed(t, crash) == ["Domain-0"],
-                f"destroyed on crash, yet listed: {listed(t, crash)}")
-    elif action == "preserve":
-        domid, _, _, state = list_row(t, crash, "crasher")
-        t.check(domid == first and state == "---sc-",
-                f"preserved crash: domain {domid} is {state}")
-    else:
-        t.expect(crash, rf"^Domain {first} restarted as domain \d+$")
-        domid = list_row(t, crash, "crasher")[0]
-        t.check(domid > first, f"restarted crasher kept id {domid}")
     t.check(listed(t, section(t, r, "end")) == ["Domain-0"],
             "the crashed guest is still listed after xl destroy")
     t.check(section(t, r, "free0") == section(t, r, "free1"),
             "free memory changed")
+    return r, crash
+
+
+def expect_crashes(t, r, domids):
+    """Each domain crashed once: its line on the serial line as it
+    happened, once more from xl dmesg; no other domain crashed."""
+    for domid in domids:
+        t.expect_count(r, rf"^\(XEN\) Domain {domid} \(vcpu#0\) crashed: ",
+                       2)
+    t.expect_count(r, r"^\(XEN\) RIP: ", 2 * len(domids))
+
+
+@scenario("xl_on_crash_{action}", action=["destroy", "preserve"])
+def on_crash(t, action):
+    r, crash = crash_boot(t, action)
+    first = int(t.expect(crash, r"^(\d+)$").group(1))
+    t.expect(crash, rf"^Domain {first} \(crasher\) crashed$")
+    expect_crashes(t, r, [first])
+    if action == "destroy":
+        t.check(listed(t, crash) == ["Domain-0"],
+                f"destroyed on crash, yet listed: {listed(t, crash)}")
+    else:
+        domid, _, _, state = list_row(t, crash, "crasher")
+        t.check(domid == first and state == "---sc-",
+                f"preserved crash: domain {domid} is {state}")
+
+
+@scenario("xl_on_crash_restart_stops_a_crash_loop")
+def on_crash_restart_stops_a_crash_loop(t):
+    """on_crash="restart" restarts a crashed guest; one that crashes again
+    within seconds of that restart is destroyed, not restarted forever."""
+    r, crash = crash_boot(t, "restart")
+    first = int(t.expect(crash, r"^(\d+)$").group(1))
+    t.expect(crash, rf"^Domain {first} \(crasher\) crashed$")
+    second = int(t.expect(crash, rf"^Domain {first} restarted as domain "
+                                 r"(\d+)$").group(1))
+    t.check(second > first, f"the restarted crasher has id {second}")
+    t.expect(crash, rf"^Domain {second} \(crasher\) crashed$")
+    t.expect(crash, rf"^Domain {second} \(crasher\) crashed \d+ ms after it "
+                    r"was restarted: destroying it instead of restarting it "
+                    r"again$")
+    t.expect(r, rf"^\(XEN\) Domain {second} destroyed$")
+    t.expect_count(crash, r"^Domain \d+ restarted as domain", 1)
+    expect_crashes(t, r, [first, second])
+    t.check(listed(t, crash) == ["Domain-0"],
+            f"after the crash loop was stopped: {listed(t, crash)}")
 
 
 @scenario("xl_shutdown_and_reboot_follow_on_poweroff_and_on_reboot")

@@ -62,6 +62,16 @@
     X(ENOSPC) X(EIO) X(ENOTEMPTY) X(ENOSYS) X(EROFS) X(EBUSY) \
     X(EAGAIN) X(EISCONN) X(E2BIG) X(EPERM)
 
+/*
+ * "EQUOTA": a domain is over one of its xenstore quotas (nodes, value
+ * size, watches, transactions).  Not one of Xen's names above: it is
+ * oxenstored's, and xen-lite's xenstored sends it too.  A client that
+ * does not know it (Linux) reads it as EINVAL.  XENSTORE_EQUOTA is the
+ * number xen-lite's clients give it beside the XEN_E* values (Linux's
+ * EDQUOT).
+ */
+#define XENSTORE_EQUOTA  122
+
 /* Payload limits. */
 #define XENSTORE_PAYLOAD_MAX   4096   /* bytes after the header */
 #define XENSTORE_ABS_PATH_MAX  3072

@@ -61,6 +61,24 @@ void bench_report(const struct bench *b, uint64_t *t)
              t[0], t[BENCH_REPS / 2], extra);
 }
 
+/* "only=NAME" on the command line runs just the benchmarks named so. */
+static bool selected(const char *name)
+{
+    const char *c = (const char *)g_start_info->cmd_line;
+
+    for (; *c; c++) {
+        size_t n = 0;
+
+        if (strncmp(c, "only=", 5) || (c > (const char *)g_start_info->cmd_line && c[-1] != ' '))
+            continue;
+        c += 5;
+        while (c[n] && c[n] != ' ')
+            n++;
+        return strlen(name) == n && !strncmp(name, c, n);
+    }
+    return true;
+}
+
 /* A warm-up run, then BENCH_REPS timed runs, each checked. */
 void bench_measure(const struct bench *b)
 {
@@ -68,6 +86,8 @@ void bench_measure(const struct bench *b)
     const char *why;
     long err = 0;
 
+    if (!selected(b->name))
+        return;
     for (unsigned int r = 0; r <= BENCH_REPS; r++) {
         uint64_t ticks = b->run(b->ctx, &err);
 

@@ -8,6 +8,7 @@
 #include "xen/console.h"
 #include "xen/event.h"
 #include "xen/hypercall.h"
+#include "xen/preempt.h"
 #include "xen/lib.h"
 #include "xen/sched.h"
 #include "xen/timer.h"

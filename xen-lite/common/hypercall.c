@@ -10,6 +10,7 @@
 #include "asm/guest_access.h"
 #include "xen/event.h"
 #include "xen/hypercall.h"
+#include "xen/preempt.h"
 #include "xen/lib.h"
 #include "xen/percpu.h"
 #include "xen/pv_flush.h"
@@ -60,14 +61,6 @@ static struct mc_state mc_state[NR_CPUS];
 void hypercall_budget_reset(void)
 {
     get_cpu_info()->preempt_budget = HYPERCALL_BUDGET;
-}
-
-bool hypercall_preempt_check(void)
-{
-    struct cpu_info *ci = get_cpu_info();
-
-    return ci->preempt_budget == 0 || softirq_pending(ci->processor_id) ||
-           vcpu_event_delivery_pending(ci->current_vcpu);
 }
 
 static long call(unsigned long nr, const unsigned long a[6])

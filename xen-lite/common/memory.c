@@ -6,6 +6,7 @@
  */
 #include "asm/guest_access.h"
 #include "xen/hypercall.h"
+#include "xen/preempt.h"
 #include "xen/lib.h"
 #include "xen/m2p.h"
 #include "xen/pv_mm.h"

@@ -68,16 +68,6 @@ void pt_type_change_flush(struct page_info *pg)
     flush_stale(get_domain_of_page(pg), pg->tlbflush_timestamp);
 }
 
-uint64_t *pt_map_frame(unsigned long mfn)
-{
-    return mfn_to_virt(mfn);
-}
-
-bool pt_domain_io_privileged(domid_t d)
-{
-    return d == 0;
-}
-
 bool pt_domain_may_map_foreign(domid_t d, domid_t owner)
 {
     return d == 0 && owner != DOMID_XEN && owner != DOMID_IO;

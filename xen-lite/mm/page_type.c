@@ -62,27 +62,6 @@ void put_page(struct page_info *pg)
 
 /* ---- entries ---- */
 
-static uint64_t l1_allowed(domid_t d)
-{
-    return PTE_ALLOWED | PTE_GLOBAL_BIT | (pt_domain_io_privileged(d) ? PTE_CACHE_ATTRS : 0);
-}
-
-/*
- * A 64-bit PV kernel runs in ring 3, so every present entry needs the user
- * bit; an L1 entry the guest wrote without it is a kernel-only mapping,
- * which Xen marks with its software bit 52.  The global bit is dropped
- * (a deviation from Xen, which keeps it with extra flushing).
- */
-uint64_t adjust_guest_entry(uint64_t e, unsigned int level)
-{
-    if (!(e & _PAGE_PRESENT))
-        return e;
-    /* Global entries would outlive a switch to another domain. */
-    e &= ~PTE_GLOBAL_BIT;
-    if (level == 1 && !(e & _PAGE_USER))
-        return e | _PAGE_USER | PTE_GUEST_KERNEL;
-    return e | _PAGE_USER;
-}
 
 static bool is_io_frame(unsigned long mfn)
 {
@@ -96,7 +75,7 @@ int get_page_from_l1e(uint64_t l1e, domid_t l1e_owner, domid_t pg_owner)
 
     if (!(l1e & _PAGE_PRESENT))
         return 0;
-    if (l1e & ~PTE_ADDR_MASK & ~l1_allowed(l1e_owner))
+    if (l1e & ~PTE_ADDR_MASK & ~pte_l1_allowed(l1e_owner))
         return -XEN_EINVAL;
     if (is_io_frame(mfn))
         /*
@@ -502,7 +481,7 @@ static uint64_t write_entry(uint64_t *p, uint64_t e, bool preserve_ad)
 
 static bool flags_ok(uint64_t e, unsigned int level, domid_t d)
 {
-    uint64_t allowed = level == 1 ? l1_allowed(d) : PTE_ALLOWED;
+    uint64_t allowed = level == 1 ? pte_l1_allowed(d) : PTE_ALLOWED;
 
     return !(e & ~PTE_ADDR_MASK & ~allowed);
 }
@@ -533,9 +512,12 @@ int mod_pt_entry(unsigned long table_mfn, unsigned int slot, uint64_t nval,
                  unsigned int level, domid_t pt_owner, domid_t pg_owner,
                  bool preserve_ad, struct pt_deferred *defer)
 {
-    uint64_t *t = pt_map_frame(table_mfn), old = t[slot];
+    uint64_t *t = pt_map_frame(table_mfn), old;
     int rc;
 
+    if (level == 1 && mod_l1_entry_fast(table_mfn, slot, nval, pt_owner, preserve_ad))
+        return 0;
+    old = t[slot];
     if (level == 4 && !is_guest_l4_slot(slot))
         return -XEN_EINVAL;
     if (nval & _PAGE_PRESENT) {

@@ -10,6 +10,7 @@
 #include "asm/page.h"
 #include "asm/processor.h"
 #include "xen/hypercall.h"
+#include "xen/preempt.h"
 #include "xen/lib.h"
 #include "xen/m2p.h"
 #include "xen/pt_walk.h"
@@ -143,33 +144,57 @@ static void put_table_ref(struct page_info *pg, struct vcpu *v)
     }
 }
 
-static int normal_pt_update(uint64_t ptr, uint64_t val, bool preserve_ad,
-                            const struct mmu_owners *o, struct vcpu *v)
+/*
+ * The page table a batch is writing, with a general and a type reference
+ * held so that it stays a validated table of its owner.  Consecutive
+ * updates of one table (the common case) share the references.
+ */
+struct held_table {
+    struct page_info *pg;               /* NULL: none held */
+    unsigned long mfn, type;
+};
+
+static void release_table(struct held_table *h, struct vcpu *v)
 {
-    unsigned long mfn = ptr >> PAGE_SHIFT;
-    unsigned int slot = (ptr & (PAGE_SIZE - 1)) >> 3;
+    if (h->pg) {
+        put_table_ref(h->pg, v);
+        put_page(h->pg);
+        h->pg = NULL;
+    }
+}
+
+/* Hold mfn if it is a validated page table of owner; else fail or say "plain". */
+static int hold_table(struct held_table *h, unsigned long mfn, domid_t owner)
+{
     struct page_info *pg;
     unsigned long type;
-    int rc;
 
     if (!mfn_valid(mfn))
         return -XEN_EINVAL;
     pg = mfn_to_page(mfn);
-    if (!get_page(pg, o->pt_d->domain_id))
+    if (!get_page(pg, owner))
         return -XEN_EINVAL;
     type = pg->type_info & PGT_type_mask;
-    if (PGT_is_pagetable(type) && get_page_type_validated(pg, type)) {
-        /* Our type reference keeps the table validated while we write. */
-        rc = mod_pt_entry(mfn, slot, val, PGT_level(type), o->pt_d->domain_id,
-                          o->pg_d->domain_id, preserve_ad, &v->arch.deferred);
-        put_table_ref(pg, v);
-    } else if (!get_page_type(pg, PGT_writable_page, false)) {
-        /* Not a page table: a plain write the guest could do itself. */
+    if (!PGT_is_pagetable(type) || !get_page_type_validated(pg, type)) {
+        put_page(pg);
+        return 1;                       /* not a table in use */
+    }
+    *h = (struct held_table){ pg, mfn, type };
+    return 0;
+}
+
+/* A write to a frame that is not a page table: one the guest could do itself. */
+static int plain_write(unsigned long mfn, unsigned int slot, uint64_t val, domid_t owner)
+{
+    struct page_info *pg = mfn_to_page(mfn);
+    int rc = -XEN_EINVAL;
+
+    if (!get_page(pg, owner))
+        return -XEN_EINVAL;
+    if (!get_page_type(pg, PGT_writable_page, false)) {
         ((uint64_t *)mfn_to_virt(mfn))[slot] = val;
         put_page_type(pg, false);
         rc = 0;
-    } else {
-        rc = -XEN_EINVAL;
     }
     put_page(pg);
     return rc;
@@ -190,43 +215,97 @@ static int machphys_update(uint64_t ptr, uint64_t pfn, const struct mmu_owners *
     return 0;
 }
 
+/* One element; h holds the table written, if it is one (kept for the next). */
+static inline int mmu_update_one(uint64_t ptr, uint64_t val, const struct mmu_owners *o,
+                                 struct vcpu *v, struct held_table *h)
+{
+    /* The command is in the pointer's low 3 bits (entries are 8-aligned). */
+    unsigned int cmd = ptr & 7, slot = (ptr & (PAGE_SIZE - 1)) >> 3;
+    unsigned long mfn = ptr >> PAGE_SHIFT;
+    domid_t pt_owner = o->pt_d->domain_id;
+    int rc;
+
+    if (cmd == MMU_MACHPHYS_UPDATE)
+        return machphys_update(ptr, val, o);
+    if (cmd != MMU_NORMAL_PT_UPDATE && cmd != MMU_PT_UPDATE_PRESERVE_AD &&
+        cmd != MMU_PT_UPDATE_NO_TRANSLATE)   /* PV: NO_TRANSLATE is NORMAL */
+        return -XEN_ENOSYS;
+    if (!h->pg && (rc = hold_table(h, mfn, pt_owner)))
+        return rc < 0 ? rc : plain_write(mfn, slot, val, pt_owner);
+    if (PGT_level(h->type) == 1 &&
+        mod_l1_entry_fast(mfn, slot, val, pt_owner, cmd == MMU_PT_UPDATE_PRESERVE_AD))
+        return 0;
+    return mod_pt_entry(mfn, slot, val, PGT_level(h->type), pt_owner, o->pg_d->domain_id,
+                        cmd == MMU_PT_UPDATE_PRESERVE_AD, &v->arch.deferred);
+}
+
+/* Read element i of a list the caller checked is all guest memory. */
+static inline int get_request(unsigned long va, uint64_t *ptr, uint64_t *val)
+{
+    int rc = 0;
+
+    __asm__ __volatile__(
+        "1: movq (%[va]), %[p]\n"
+        "2: movq 8(%[va]), %[v]\n"
+        "   jmp 4f\n"
+        "3: movl %[efault], %[rc]\n"
+        "4:\n"
+        _ASM_EXTABLE(1b, 3b)
+        _ASM_EXTABLE(2b, 3b)
+        : [p] "=&r"(*ptr), [v] "=&r"(*val), [rc] "+r"(rc)
+        : [va] "r"(va), [efault] "i"(-XEN_EFAULT) : "memory");
+    return rc;
+}
+
 long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
                    unsigned int foreigndom)
 {
     struct batch b = { .op = __HYPERVISOR_mmu_update, .list = ureqs,
                        .elem = sizeof(struct mmu_update), .count = count,
                        .pdone = pdone, .foreigndom = foreigndom };
-    struct mmu_update req;
+    struct held_table h = { NULL };
+    struct vcpu *v = current;
     long rc = batch_enter(&b);
+    bool list_ok;
+    unsigned int i;
 
     if (rc != 1)
         return rc;
-    for (unsigned int i = 0; i < b.count; i++) {
-        if (copy_from_guest_obj(&req, ureqs + (unsigned long)i * sizeof(req)))
+    list_ok = guest_range_ok(ureqs, (unsigned long)b.count * sizeof(struct mmu_update));
+    for (i = 0; i < b.count; i++) {
+        unsigned long va = ureqs + (unsigned long)i * sizeof(struct mmu_update);
+        uint64_t ptr, val;
+
+        if ((!list_ok && !guest_range_ok(va, sizeof(struct mmu_update))) ||
+            get_request(va, &ptr, &val)) {
+            release_table(&h, v);
             return batch_fail(&b, i, -XEN_EFAULT);
-        /* The command is in the pointer's low 3 bits (entries are 8-aligned). */
-        switch (req.ptr & 7) {
-        case MMU_NORMAL_PT_UPDATE:
-        case MMU_PT_UPDATE_PRESERVE_AD:
-        case MMU_PT_UPDATE_NO_TRANSLATE:        /* PV: nothing to translate */
-            rc = normal_pt_update(req.ptr & ~7ULL, req.val,
-                                  (req.ptr & 7) == MMU_PT_UPDATE_PRESERVE_AD,
-                                  &b.o, current);
-            break;
-        case MMU_MACHPHYS_UPDATE:
-            rc = machphys_update(req.ptr, req.val, &b.o);
-            break;
-        default:
-            rc = -XEN_ENOSYS;
         }
-        if (rc == -XEN_ERESTART)
-            return batch_continuation(b.op, ureqs, b.elem, i, b.count, pdone,
-                                      b.done + i, foreigndom);
-        if (rc)
+        if (h.pg && h.mfn != ptr >> PAGE_SHIFT && (ptr & 7) != MMU_MACHPHYS_UPDATE) {
+            /* Another table: let go of this one first, which may leave teardown. */
+            release_table(&h, v);
+            if (v->arch.deferred.page)
+                return batch_continuation(b.op, ureqs, b.elem, i, b.count, pdone,
+                                          b.done + i, foreigndom);
+        }
+        rc = mmu_update_one(ptr, val, &b.o, v, &h);
+        if (unlikely(rc)) {
+            release_table(&h, v);
+            if (rc == -XEN_ERESTART)    /* element i starts again */
+                return batch_continuation(b.op, ureqs, b.elem, i, b.count, pdone,
+                                          b.done + i, foreigndom);
             return batch_fail(&b, i, rc);
-        if ((rc = batch_between(&b, i)))
-            return rc;
+        }
+        if (unlikely(v->arch.deferred.page) ||
+            ((i & 7) == 7 && i + 1 < b.count && hypercall_preempt_check())) {
+            release_table(&h, v);
+            if ((rc = batch_between(&b, i)))
+                return rc;
+        }
     }
+    release_table(&h, v);
+    if (v->arch.deferred.page && (rc = batch_between(&b, b.count - 1)))
+        return rc;                      /* the last release left teardown */
     return batch_finish(&b);
 }
 

@@ -8,18 +8,6 @@
 #include "asm/traps.h"
 #include "xen/lib.h"
 
-bool guest_range_ok(unsigned long va, unsigned long len)
-{
-    unsigned long end = va + len;
-
-    if (end < va)
-        return false;
-    /* Canonical, and clear of the hypervisor's slots 256-271. */
-    if (va < 0x0000800000000000UL)
-        return end <= 0x0000800000000000UL;
-    return va >= HYPERVISOR_VIRT_END_ && end >= va;
-}
-
 /*
  * Eight bytes at a time, then the tail.  If the quadword copy faults, RCX
  * holds the quadwords left: the bytes not copied are those plus the tail.
@@ -65,14 +53,4 @@ unsigned long raw_clear_guest(unsigned long dst, unsigned long len)
         _ASM_EXTABLE(1b, 2b)
         : "+D"(dst), "+c"(len) : "a"(0) : "memory");
     return len;
-}
-
-int get_guest_u64(uint64_t *val, unsigned long va)
-{
-    return copy_from_guest(val, va, sizeof(*val));
-}
-
-int put_guest_u64(unsigned long va, uint64_t val)
-{
-    return copy_to_guest(va, &val, sizeof(val));
 }

@@ -8,11 +8,23 @@
 #ifndef ASM_GUEST_ACCESS_H
 #define ASM_GUEST_ACCESS_H
 
+#include "asm/config.h"
+#include "asm/traps.h"
 #include "xen/types.h"
 #include "xen_errno.h"
 
 /* Is [va, va + len) a range a guest may name? */
-bool guest_range_ok(unsigned long va, unsigned long len);
+static inline bool guest_range_ok(unsigned long va, unsigned long len)
+{
+    unsigned long end = va + len;
+
+    if (end < va)
+        return false;
+    /* Canonical, and clear of the hypervisor's slots 256-271. */
+    if (va < 0x0000800000000000UL)
+        return end <= 0x0000800000000000UL;
+    return va >= HYPERVISOR_VIRT_END_;
+}
 
 /* Both return the number of bytes NOT copied (0 on success). */
 unsigned long raw_copy_from_guest(void *dst, unsigned long src, unsigned long len);
@@ -34,7 +46,38 @@ static inline int copy_to_guest(unsigned long dst, const void *src, unsigned lon
 #define copy_to_guest_obj(gva, ptr)   copy_to_guest((gva), (ptr), sizeof(*(ptr)))
 
 /* Read or write one 8-byte word at a guest address; -EFAULT on failure. */
-int get_guest_u64(uint64_t *val, unsigned long va);
-int put_guest_u64(unsigned long va, uint64_t val);
+static inline int get_guest_u64(uint64_t *val, unsigned long va)
+{
+    int rc = 0;
+
+    if (!guest_range_ok(va, 8))
+        return -XEN_EFAULT;
+    __asm__ __volatile__(
+        "1: movq (%[va]), %[v]\n"
+        "   jmp 3f\n"
+        "2: movl %[efault], %[rc]\n"
+        "3:\n"
+        _ASM_EXTABLE(1b, 2b)
+        : [v] "=r"(*val), [rc] "+r"(rc)
+        : [va] "r"(va), [efault] "i"(-XEN_EFAULT) : "memory");
+    return rc;
+}
+
+static inline int put_guest_u64(unsigned long va, uint64_t val)
+{
+    int rc = 0;
+
+    if (!guest_range_ok(va, 8))
+        return -XEN_EFAULT;
+    __asm__ __volatile__(
+        "1: movq %[v], (%[va])\n"
+        "   jmp 3f\n"
+        "2: movl %[efault], %[rc]\n"
+        "3:\n"
+        _ASM_EXTABLE(1b, 2b)
+        : [rc] "+r"(rc)
+        : [v] "r"(val), [va] "r"(va), [efault] "i"(-XEN_EFAULT) : "memory");
+    return rc;
+}
 
 #endif

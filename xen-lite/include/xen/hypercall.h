@@ -24,8 +24,7 @@ void pv_hypercall(struct cpu_user_regs *regs);
  * the multicall itself continues instead.
  */
 long hypercall_create_continuation(unsigned int op, const char *fmt, ...);
-/* Has the current hypercall been asked to stop (time slice, events)? */
-bool hypercall_preempt_check(void);
+/* hypercall_preempt_check(): xen/preempt.h. */
 /* Begin a hypercall's work budget (page-table entries before yielding). */
 void hypercall_budget_reset(void);
 

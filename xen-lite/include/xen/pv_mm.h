@@ -17,6 +17,7 @@
 #ifndef XEN_PV_MM_H
 #define XEN_PV_MM_H
 
+#include "asm/page.h"
 #include "xen/mm.h"
 #include "xen/types.h"
 
@@ -115,12 +116,17 @@ void tlbflush_note_local(void);
 /* ---- validation of single entries (also used by the auditor) ---- */
 int get_page_from_l1e(uint64_t l1e, domid_t l1e_owner, domid_t pg_owner);
 void put_page_from_l1e(uint64_t l1e, domid_t l1e_owner);
-uint64_t adjust_guest_entry(uint64_t e, unsigned int level);
 
 /* ---- hooks supplied by the hypervisor (mm/pv_mm_glue.c) or the tests ---- */
 extern unsigned int paddr_bits;                     /* CPU's physical width */
+#ifdef UNIT_TEST
 uint64_t *pt_map_frame(unsigned long mfn);          /* a frame's contents */
 bool pt_domain_io_privileged(domid_t d);            /* may map I/O frames */
+#else
+/* On the hot path of every update: inline in the hypervisor. */
+static inline uint64_t *pt_map_frame(unsigned long mfn) { return mfn_to_virt(mfn); }
+static inline bool pt_domain_io_privileged(domid_t d) { return d == 0; }
+#endif
 bool pt_domain_may_map_foreign(domid_t d, domid_t owner);
 bool pt_preempt_check(void);                        /* time to yield? */
 void pt_page_freed(struct page_info *pg);           /* count hit zero */
@@ -130,5 +136,51 @@ uint32_t pt_tlbflush_clock(void);
 
 #define DOMID_IO_       0x7FF1
 #define DOMID_XEN__     0x7FF2
+
+/* ---- inline helpers for the hot paths ---- */
+
+/* Flags allowed in a present L1 entry of a table d owns. */
+static inline uint64_t pte_l1_allowed(domid_t d)
+{
+    return PTE_ALLOWED | PTE_GLOBAL_BIT | (pt_domain_io_privileged(d) ? PTE_CACHE_ATTRS : 0);
+}
+
+/*
+ * A 64-bit PV kernel runs in ring 3, so every present entry needs the user
+ * bit; an L1 entry the guest wrote without it is a kernel-only mapping,
+ * which Xen marks with its software bit 52.  The global bit is dropped
+ * (a deviation from Xen, which keeps it with extra flushing).
+ */
+static inline uint64_t adjust_guest_entry(uint64_t e, unsigned int level)
+{
+    if (!(e & _PAGE_PRESENT))
+        return e;
+    /* Global entries would outlive a switch to another domain. */
+    e &= ~PTE_GLOBAL_BIT;
+    if (level == 1 && !(e & _PAGE_USER))
+        return e | _PAGE_USER | PTE_GUEST_KERNEL;
+    return e | _PAGE_USER;
+}
+
+/*
+ * mod_pt_entry()'s common case, inline for batches: an L1 entry that keeps
+ * its frame and changes only flags needing no revalidation, so no
+ * reference moves.  Returns true if done; false leaves the entry as it
+ * was for the full path.
+ */
+static inline bool mod_l1_entry_fast(unsigned long table_mfn, unsigned int slot,
+                                     uint64_t nval, domid_t pt_owner, bool preserve_ad)
+{
+    uint64_t *p = pt_map_frame(table_mfn) + slot, old = *p, e;
+
+    if (!(nval & old & _PAGE_PRESENT) ||
+        ((old ^ nval) & ~PTE_FASTPATH_FLAGS & ~(uint64_t)_PAGE_PRESENT) ||
+        (nval & ~PTE_ADDR_MASK & ~pte_l1_allowed(pt_owner)))
+        return false;
+    e = adjust_guest_entry(nval, 1);
+    if (preserve_ad)
+        e |= old & (_PAGE_ACCESSED | _PAGE_DIRTY);
+    return __atomic_compare_exchange_n(p, &old, e, false, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+}
 
 #endif

@@ -9,6 +9,7 @@
 #include "asm/processor.h"
 #include "asm/traps.h"
 #include "xen/hypercall.h"
+#include "xen/preempt.h"
 #include "xen/lib.h"
 #include "xen/sched.h"
 #include "callback.h"

@@ -86,6 +86,9 @@ class BootOptions:
                        "(rdtsc counts instructions)", "SHIFT")
     timeout: float = _opt(60.0, "seconds before QEMU is killed (exit 124)",
                           "S")
+    until: str = _opt(None, "end QEMU as soon as the serial output matches "
+                      "REGEX, also within a line (e.g. a prompt); the run "
+                      "then counts as a success", "REGEX")
     qemu_args: list = _opt([], "extra QEMU argument (repeatable; write "
                            "--qemu-arg=-option for one starting with -)", "ARG",
                            flag="--qemu-arg")
@@ -121,6 +124,7 @@ class Result:
     qemu_status: int = None
     qemu_argv: list = field(default_factory=list)
     command: str = ""       # a tools/boot command that repeats this run
+    until_time: float = None    # seconds from QEMU's start to --until's match
 
     @property
     def ok(self):
@@ -279,6 +283,14 @@ class _Watch:
         self.xen417 = o.hypervisor == "xen-4.17"
         self.end_line = None
         self.stop_at = None
+        self.until = re.compile(o.until) if o.until else None
+        self.until_time = None
+
+    def text(self, text, when, now):
+        """A line, complete or so far, that ended `when` s after QEMU's
+        start: stop at once if it is what --until waits for."""
+        if self.until and self.until_time is None and self.until.search(text):
+            self.until_time, self.stop_at = when, now
 
     def line(self, text, now):
         if self.stop_at is not None:
@@ -331,8 +343,12 @@ def _run_headless(o, argv, stream):
     wall = time.monotonic() - start
     for _, text in serial.finish(wall):
         _emit(stream, text)
-    return _result(o, argv, serial, stderr.decode(errors="replace"),
-                   qemu_status, wall, timed_out, watch.end_line)
+    res = _result(o, argv, serial, stderr.decode(errors="replace"),
+                  qemu_status, wall, timed_out, watch.end_line)
+    if watch.until_time is not None and not timed_out:
+        res.status, res.reason = verdict.EXIT_OK, ""
+        res.until_time = watch.until_time
+    return res
 
 
 def _wait_time(*limits):
@@ -348,6 +364,8 @@ def _serial_chunk(data, when, serial, logf, stream, watch, start):
     for _, text in serial.feed(data, when):
         _emit(stream, text)
         watch.line(text, start + when)
+        watch.text(text, when, start + when)
+    watch.text(serial.partial, when, start + when)
 
 
 def _emit(stream, text):

@@ -3,6 +3,7 @@
 The exit-status contract of the boot runner (tools/boot, xlboot.boot):
 
     0        clean power-off: QEMU exit 0 and '(XEN) Powering off' logged
+             (or the runner stopped QEMU where --until matched)
     1..111   dom0 (or the hypervisor's self-test) exited with that status;
              xen-lite writes it to the isa-debug-exit port 0xf4
     124      timeout
@@ -74,6 +75,11 @@ class SerialLog:
         self._partial = b""
         self.lines += new
         return new
+
+    @property
+    def partial(self):
+        """The line being written (no LF yet), as plain text."""
+        return clean_line(self._partial)
 
     @property
     def text(self):

@@ -1,18 +1,26 @@
 /*
  * p2m/M2P, the 1:1 bootstrap region, a page allocator and single-page
  * mappings (see guest/mm.h).
+ *
+ * The p2m is start_info's list for PFNs below nr_pages; g_p2m_grow()
+ * adds pages for the PFNs above, reached through the physmap (one
+ * pointer per 512 entries).
  */
 #include <guest/guest.h>
 
-/* Enough for 4 GiB of pseudo-physical memory; PFNs above stay unused. */
-#define MAX_PFNS (1ull << 20)
+#define MAX_PFNS G_MAX_PFNS
 #define KMAP_SLOTS 16
 
 static uint64_t free_map[MAX_PFNS / 64];    /* bit set = free */
-static uint64_t nr_pfns;                    /* min(nr_pages, MAX_PFNS) */
+static uint64_t nr_pfns;                    /* min(max_pfn, MAX_PFNS) */
 static uint64_t nr_free;
 static uint64_t next_hint;
+static uint64_t top_hint;                   /* no free PFN above it */
 static uint64_t mapped_pfns;
+static uint64_t physmap_pfns;               /* PFNs the physmap covers */
+
+static uint64_t max_pfn;                    /* p2m entries: nr_pages or more */
+static uint64_t *p2m_ext[MAX_PFNS / 512];   /* entries from nr_pages on */
 
 static uint8_t kmap_window[KMAP_SLOTS][G_PAGE_SIZE]
     __attribute__((aligned(4096), section(".bss.page_aligned")));
@@ -25,11 +33,65 @@ uint64_t g_nr_pages(void)
     return g_start_info->nr_pages;
 }
 
+uint64_t g_max_pfn(void)
+{
+    return max_pfn;
+}
+
+/* The p2m entry of pfn, or NULL if there is none. */
+static uint64_t *p2m_entry(uint64_t pfn)
+{
+    uint64_t nr = g_start_info->nr_pages, *ext;
+
+    if (pfn < nr)
+        return (uint64_t *)g_start_info->mfn_list + pfn;
+    if (pfn >= max_pfn)
+        return NULL;
+    ext = p2m_ext[(pfn - nr) / 512];
+    return ext ? ext + (pfn - nr) % 512 : NULL;
+}
+
 uint64_t g_pfn_to_mfn(uint64_t pfn)
 {
-    const uint64_t *p2m = (const uint64_t *)g_start_info->mfn_list;
+    const uint64_t *e = p2m_entry(pfn);
 
-    return pfn < g_start_info->nr_pages ? p2m[pfn] : G_INVALID_PFN;
+    return e ? __atomic_load_n(e, __ATOMIC_RELAXED) : G_INVALID_MFN;
+}
+
+int g_p2m_set(uint64_t pfn, uint64_t mfn)
+{
+    uint64_t *e = p2m_entry(pfn);
+
+    if (!e)
+        return -XEN_EINVAL;
+    __atomic_store_n(e, mfn, __ATOMIC_RELAXED);
+    return 0;
+}
+
+/* New p2m pages come from above the 1:1 region and are reached through
+ * the physmap; every entry starts invalid (no frame). */
+int g_p2m_grow(uint64_t new_max)
+{
+    uint64_t nr = g_start_info->nr_pages;
+
+    if (new_max > MAX_PFNS || new_max > physmap_pfns)
+        return -XEN_EINVAL;
+    for (uint64_t c = 0; nr + c * 512 < new_max; c++) {
+        uint64_t pfn;
+
+        if (p2m_ext[c])
+            continue;
+        pfn = g_page_alloc_above(mapped_pfns);
+        if (pfn == G_INVALID_PFN)
+            return -XEN_ENOMEM;
+        p2m_ext[c] = g_pfn_to_virt(pfn);
+        memset(p2m_ext[c], 0xff, G_PAGE_SIZE);
+    }
+    if (new_max > max_pfn) {
+        max_pfn = new_max;
+        nr_pfns = new_max;
+    }
+    return 0;
 }
 
 uint64_t g_mfn_to_pfn(uint64_t mfn)
@@ -44,14 +106,25 @@ uint64_t g_mapped_pfns(void)
 
 void *g_pfn_to_virt(uint64_t pfn)
 {
-    if (pfn >= mapped_pfns)
-        return NULL;
-    return (void *)(G_VIRT_BASE + (pfn << G_PAGE_SHIFT));
+    if (pfn < mapped_pfns)
+        return (void *)(G_VIRT_BASE + (pfn << G_PAGE_SHIFT));
+    if (pfn < physmap_pfns)
+        return (void *)(G_PHYSMAP_BASE + (pfn << G_PAGE_SHIFT));
+    return NULL;
 }
 
 uint64_t g_virt_to_pfn(const void *va)
 {
-    return ((uint64_t)va - G_VIRT_BASE) >> G_PAGE_SHIFT;
+    uint64_t v = (uint64_t)va;
+
+    if (v >= G_PHYSMAP_BASE && v - G_PHYSMAP_BASE < physmap_pfns << G_PAGE_SHIFT)
+        return (v - G_PHYSMAP_BASE) >> G_PAGE_SHIFT;
+    return (v - G_VIRT_BASE) >> G_PAGE_SHIFT;
+}
+
+void g_mm_set_physmap(uint64_t pfns)
+{
+    physmap_pfns = pfns;
 }
 
 uint64_t g_virt_to_mfn(const void *va)
@@ -105,6 +178,7 @@ void g_mm_init(uint64_t boot_stack_top)
                                                        G_PAGE_SIZE) - 1)) + 1;
     uint64_t pfn;
 
+    max_pfn = g_start_info->nr_pages;
     mapped_pfns = first;
     mapped_pfns = count_mapped();
     nr_pfns = g_start_info->nr_pages < MAX_PFNS ? g_start_info->nr_pages
@@ -113,6 +187,7 @@ void g_mm_init(uint64_t boot_stack_top)
         free_map[pfn / 64] |= 1ull << (pfn % 64);
     nr_free = nr_pfns > first ? nr_pfns - first : 0;
     next_hint = first;
+    top_hint = nr_pfns;
 }
 
 uint64_t g_page_alloc(void)
@@ -132,6 +207,52 @@ uint64_t g_page_alloc(void)
     return G_INVALID_PFN;
 }
 
+/* Take pfn if it is free. */
+static bool take(uint64_t pfn)
+{
+    uint64_t bit = 1ull << (pfn % 64);
+
+    if (!(__atomic_fetch_and(&free_map[pfn / 64], ~bit, __ATOMIC_SEQ_CST) & bit))
+        return false;
+    __atomic_fetch_sub(&nr_free, 1, __ATOMIC_SEQ_CST);
+    return true;
+}
+
+uint64_t g_page_alloc_above(uint64_t floor)
+{
+    for (uint64_t pfn = floor > next_hint ? floor : next_hint; pfn < nr_pfns; pfn++) {
+        if (!free_map[pfn / 64]) {
+            pfn |= 63;                  /* skip a word with nothing free */
+            continue;
+        }
+        if (take(pfn))
+            return pfn;
+    }
+    return G_INVALID_PFN;
+}
+
+uint64_t g_page_alloc_highest(uint64_t floor)
+{
+    uint64_t pfn = top_hint < nr_pfns ? top_hint : nr_pfns;
+
+    while (pfn-- > floor) {
+        if (!free_map[pfn / 64]) {
+            pfn &= ~63ull;              /* skip a word with nothing free */
+            continue;
+        }
+        if (take(pfn)) {
+            top_hint = pfn;
+            return pfn;
+        }
+    }
+    return G_INVALID_PFN;
+}
+
+bool g_page_is_free(uint64_t pfn)
+{
+    return pfn < nr_pfns && (free_map[pfn / 64] >> (pfn % 64) & 1);
+}
+
 void g_page_free(uint64_t pfn)
 {
     if (pfn >= nr_pfns)
@@ -141,6 +262,8 @@ void g_page_free(uint64_t pfn)
     __atomic_fetch_add(&nr_free, 1, __ATOMIC_SEQ_CST);
     if (pfn < next_hint)
         next_hint = pfn;
+    if (pfn >= top_hint)
+        top_hint = pfn + 1;
 }
 
 uint64_t g_pages_free(void)

@@ -94,5 +94,7 @@ void g_events_init(void);
 void g_time_init(void);
 void g_smp_init(void);
 void g_c_start(const struct start_info *si, uint64_t boot_rsp);
+/* physmap.c tells mm.c how many PFNs the physmap covers. */
+void g_mm_set_physmap(uint64_t pfns);
 
 #endif /* GUEST_GUEST_H */

@@ -12,8 +12,16 @@
  *
  * PTEs are written only through hypercalls: update_va_mapping for one
  * page here.  Batched page-table building (mmu_update / mmuext_op /
- * multicall helpers, pinning, new address spaces) belongs in pt.c, which
- * comes with the MMU work.
+ * multicall helpers, pinning, new address spaces) is in pt.c.
+ *
+ * PFNs above the 1:1 region have no VA unless the guest builds the
+ * physmap (guest/physmap.h): then every PFN has one at
+ * G_PHYSMAP_BASE + pfn * 4096, and g_pfn_to_virt() returns it.
+ *
+ * Ballooning (guest/balloon.h) changes the p2m: a PFN whose frame went
+ * back to the hypervisor has the entry G_INVALID_MFN.  The PFN space can
+ * grow past start_info's nr_pages (g_p2m_grow, which needs the physmap)
+ * up to the domain's maximum reservation.
  */
 #ifndef GUEST_MM_H
 #define GUEST_MM_H
@@ -25,7 +33,11 @@
 #define G_PAGE_SIZE   4096ull
 #define G_PAGE_MASK   (~(G_PAGE_SIZE - 1))
 #define G_VIRT_BASE   0xffffffff80000000ull
+#define G_PHYSMAP_BASE 0xffff880000000000ull  /* L4 slot 272, as Linux */
 #define G_INVALID_PFN (~0ull)
+#define G_INVALID_MFN (~0ull)                 /* Xen's INVALID_P2M_ENTRY */
+/* Enough for 4 GiB of pseudo-physical memory; PFNs above stay unused. */
+#define G_MAX_PFNS    (1ull << 20)
 
 /* PTE bits (Intel SDM vol. 3A, 4.5, table 4-19). */
 #define G_PTE_P    (1ull << 0)    /* present */
@@ -53,10 +65,16 @@ static inline unsigned int g_pt_index(uint64_t va, int level)
 
 /* p2m / M2P */
 uint64_t g_nr_pages(void);
-uint64_t g_pfn_to_mfn(uint64_t pfn);
+uint64_t g_pfn_to_mfn(uint64_t pfn);       /* G_INVALID_MFN if none */
 uint64_t g_mfn_to_pfn(uint64_t mfn);
+uint64_t g_max_pfn(void);                  /* PFNs with a p2m entry */
+int g_p2m_set(uint64_t pfn, uint64_t mfn); /* -XEN_EINVAL past g_max_pfn */
+/* Give PFNs up to new_max a p2m entry (invalid until populated) and a
+ * place in the allocator; needs the physmap to cover them. */
+int g_p2m_grow(uint64_t new_max);
 
-/* The 1:1 region: VA <-> PFN.  g_pfn_to_virt is NULL outside it. */
+/* VA <-> PFN in the 1:1 region, and in the physmap if there is one;
+ * g_pfn_to_virt is NULL outside them. */
 void *g_pfn_to_virt(uint64_t pfn);
 uint64_t g_virt_to_pfn(const void *va);
 uint64_t g_virt_to_mfn(const void *va);
@@ -68,6 +86,9 @@ uint64_t g_lookup_pte(uint64_t va);
 
 /* Page allocator over the PFNs after the bootstrap region. */
 uint64_t g_page_alloc(void);           /* a PFN, or G_INVALID_PFN */
+uint64_t g_page_alloc_above(uint64_t floor);    /* the lowest >= floor */
+uint64_t g_page_alloc_highest(uint64_t floor);  /* the highest >= floor */
+bool g_page_is_free(uint64_t pfn);
 void g_page_free(uint64_t pfn);
 uint64_t g_pages_free(void);
 /* A zeroed page from the 1:1 region (so it has a VA), or NULL. */

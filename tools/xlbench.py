@@ -82,6 +82,9 @@ class Section:
     # The serial lines that open and close the timed part of the run.
     start_re: str = r"^bench: hypervisor"
     end_re: str = r"^bench: (done|FAILED)$"
+    # notes(records, summary, hypervisors) -> lines printed under the
+    # section's tables (e.g. rates derived from the figures).
+    notes: object = None
 
     def guest_path(self, build):
         return os.path.join(build, "guests", self.guest or self.name)
@@ -156,6 +159,43 @@ def _op_figures(f):
             "iters": int(f["iters"]), "reps": int(f.get("reps", 0))}
 
 
+BALLOON_CALLS_RE = re.compile(r"^bench: balloon_calls (?P<fields>.*)$")
+
+
+def parse_balloon(log, measure, host_khz=None):
+    """bench-balloon's figures (per MiB moved) and its hypercall counts."""
+    out = parse_bench_lines(log, measure, host_khz)
+    for line in log.splitlines():
+        if (m := BALLOON_CALLS_RE.match(line.strip())):
+            out["info"]["balloon_calls"] = {
+                k: float(v) for k, v in _fields(m.group("fields")).items()}
+    return out
+
+
+def balloon_notes(records, summary, hypervisors):
+    """MiB/s each way (from the wall-clock minima) and hypercalls per MiB."""
+    lines = []
+    wall = summary.get("wall", {})
+    for op, what in (("balloon_down", "returned"), ("balloon_up", "taken back"),
+                     ("scrub_clear_page", "scrubbed")):
+        rates = [f"{HYPERVISOR_LABELS[hv]} {1e6 / wall[op][hv]:.0f}"
+                 for hv in hypervisors
+                 if wall.get(op, {}).get(hv)]
+        if rates:
+            lines.append(f"MiB/s {what}: " + ", ".join(rates))
+    for hv in hypervisors:
+        calls = next((r["guest"]["balloon_calls"] for r in records
+                      if r["hypervisor"] == hv and r["ok"]
+                      and "balloon_calls" in r["guest"]), None)
+        if calls:
+            lines.append(
+                f"{HYPERVISOR_LABELS[hv]}: hypercalls per MiB down "
+                f"{calls['down_per_mib']:.2f}, up {calls['up_per_mib']:.2f}; "
+                f"scrubbing by the "
+                + ("guest" if calls["scrub_by_guest"] else "hypervisor"))
+    return lines
+
+
 # ---- The benchmark table ---------------------------------------------------
 
 SECTIONS = (
@@ -185,6 +225,15 @@ SECTIONS = (
                ("pin_l4_4096_pages", "pin an L4 mapping 4,096 pages"),
                ("unpin_l4_4096_pages", "unpin it")],
         parse=parse_bench_lines),
+    Section(
+        name="bench-balloon",
+        title="ballooning dom0 (dom0_mem=1G) from 1 GiB to 128 MiB and "
+              "back, per MiB moved (min of 5 after a warm-up)",
+        ops=[("balloon_down", "balloon down (decrease_reservation)"),
+             ("balloon_up", "balloon up (populate_physmap)"),
+             ("scrub_clear_page", "scrub: MMUEXT_CLEAR_PAGE, 512 a call")],
+        boot={"xen_append": "dom0_mem=1G"},
+        parse=parse_balloon, notes=balloon_notes),
 )
 
 

@@ -13,6 +13,7 @@
 #include "dom.h"
 #include "shell.h"
 #include "xl.h"
+#include "xsd.h"
 
 static int usage(const char *name)
 {
@@ -274,5 +275,13 @@ const struct shell_cmd shell_cmds[] = {
       "power off; the status becomes the boot's exit status" },
     { "reboot", cmd_reboot, "", "restart the machine" },
     { "xl", cmd_xl, "command [args]", "manage domains ('xl help')" },
+    { "xenstore-ls", cmd_xenstore_ls, "[-f] [-p] [path]",
+      "list xenstore nodes below path as a tree" },
+    { "xenstore-read", cmd_xenstore_read, "path...", "print xenstore values" },
+    { "xenstore-write", cmd_xenstore_write, "path value...",
+      "write xenstore values" },
+    { "xenstore-rm", cmd_xenstore_rm, "path...", "remove xenstore nodes" },
+    { "xenstore-chmod", cmd_xenstore_chmod, "path perm...",
+      "set a node's permissions (n/r/w/b<domid>, owner first)" },
 };
 const size_t shell_nr_cmds = G_ARRAY_SIZE(shell_cmds);

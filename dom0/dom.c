@@ -15,6 +15,7 @@
 #include "consback.h"
 #include "dom.h"
 #include "xc.h"
+#include "xsd.h"
 #include "sched_op.h"
 #include "xen_errno.h"
 
@@ -38,6 +39,8 @@ void dom_init(void)
     if (port >= 0)
         g_evtchn_set_handler((evtchn_port_t)port, dom0_event_kick, NULL);
     doms[nr_doms++] = &dom0_entry;
+    if (xsd_init() < 0)
+        printf("dom0: no memory for xenstored\n");
     /* Domain UUIDs come from rand(): seed it so they differ between boots. */
     g_wallclock(&sec, &nsec);
     srand((unsigned int)(g_rdtsc() ^ (g_rdtsc() >> 32) ^ sec ^ nsec));
@@ -90,6 +93,7 @@ int dom_rename(domid_t domid, const char *name, FILE *err)
         return -1;
     }
     strcpy(d->name, name);
+    xsd_domain_write(domid, "name", name);
     return 0;
 }
 
@@ -140,6 +144,7 @@ static void forget(struct dom *d)
             break;
         }
     close_console(d);
+    xsd_domain_remove(d->domid);
     if (d->cfg) {
         xlcfg_free(d->cfg);
         free(d->cfg);
@@ -210,6 +215,24 @@ static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *
     return 0;
 }
 
+/* Its nodes in xenstore and its ring; it runs without if that fails. */
+static void add_to_store(const struct dom *d, const struct dom_build *db,
+                         FILE *err)
+{
+    struct xsd_domain x = {
+        .domid = d->domid, .name = d->name,
+        .target_kib = d->cfg->memory_mb * 1024,
+        .max_kib = d->cfg->maxmem_mb * 1024,
+        .store_mfn = db->store_mfn, .store_port = db->store_port,
+        .console_mfn = db->console_mfn, .console_port = db->console_port,
+    };
+    int rc = xsd_domain_add(&x);
+
+    if (rc < 0)
+        fprintf(err, "domain %u has no xenstore connection: %s\n", d->domid,
+                xsd_strerror(rc));
+}
+
 int dom_create(struct xlcfg *cfg, bool paused, domid_t *domid, FILE *err)
 {
     struct dom_build db;
@@ -232,6 +255,7 @@ int dom_create(struct xlcfg *cfg, bool paused, domid_t *domid, FILE *err)
     d->cfg = cfg;
     d->created_ns = g_now_ns();
     d->console = console_connect(*domid, db.console_mfn, db.console_port);
+    add_to_store(d, &db, err);
     doms[nr_doms++] = d;
     set_affinities(*domid, cfg);
     if (!paused)
@@ -251,6 +275,7 @@ int dom_destroy(domid_t domid, FILE *err)
     if (d)
         close_console(d);       /* our mappings and ports first, so its
                                    memory can go */
+    xsd_domain_remove(domid);
     rc = xc_domain_destroy(domid);
     if (d)
         forget(d);
@@ -307,6 +332,7 @@ static void act_on_shutdown(struct dom *d, unsigned int reason)
 
 void dom_background(void)
 {
+    xsd_service();
     for (unsigned int i = 0; i < nr_doms; i++) {
         struct dom *d = doms[i];
         xc_dominfo_t info;

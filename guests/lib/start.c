@@ -1,6 +1,7 @@
 /*
  * Start of day in C: everything between head.S and the guest's g_main().
  */
+#include <guest/control.h>
 #include <guest/guest.h>
 
 const struct start_info *g_start_info;
@@ -38,6 +39,8 @@ static void cpu0_init(void)
 
 void g_c_start(const struct start_info *si, uint64_t boot_rsp)
 {
+    int rc;
+
     g_start_info = si;
     g_mm_init(boot_rsp);
     map_shared_info();
@@ -48,5 +51,11 @@ void g_c_start(const struct start_info *si, uint64_t boot_rsp)
     g_time_init();
     g_smp_init();
     g_irq_enable();
-    g_exit(g_main());
+    rc = g_main();
+    /* "idle" on the command line: stay up until told to go. */
+    if (rc == 0 && g_cmdline_has("idle")) {
+        g_printf("idle: waiting for control/shutdown\n");
+        g_idle(0);
+    }
+    g_exit(rc);
 }

@@ -1,0 +1,117 @@
+/*
+ * control/shutdown (guest/control.h).
+ *
+ * The watch callback only notes that the node changed; the idle loop then
+ * reads it, acknowledges it and acts, so that nothing is done from inside
+ * another xenstore request.
+ */
+#include <guest/control.h>
+#include <guest/guest.h>
+#include <guest/xs.h>
+
+#define SHUTDOWN_NODE "control/shutdown"
+
+static int control_state = 1;           /* 1: not set up yet */
+static volatile bool shutdown_changed;
+
+static const struct {
+    const char *request;
+    unsigned int reason;
+} requests[] = {
+    { "poweroff", SHUTDOWN_poweroff },
+    { "halt", SHUTDOWN_poweroff },
+    { "reboot", SHUTDOWN_reboot },
+};
+
+void g_shutdown(unsigned int reason)
+{
+    struct sched_shutdown s = { .reason = reason };
+
+    for (;;) {
+        hc_sched_op(SCHEDOP_shutdown, &s);
+        g_irq_disable();                /* not reached on a working hypervisor */
+        hc_sched_op(SCHEDOP_block, NULL);
+    }
+}
+
+static void on_shutdown(const char *path, const char *token, void *data)
+{
+    shutdown_changed = true;
+}
+
+int g_control_init(void)
+{
+    int rc;
+
+    if (control_state <= 0)
+        return control_state;
+    if ((rc = xs_init()) == 0 &&
+        (rc = xs_write("control/feature-poweroff", "1")) >= 0 &&
+        (rc = xs_write("control/feature-reboot", "1")) >= 0)
+        rc = xs_watch(SHUTDOWN_NODE, SHUTDOWN_NODE, on_shutdown, NULL);
+    if (rc < 0 && rc != -XEN_ENODEV)
+        g_printf("control: cannot watch " SHUTDOWN_NODE ": %s\n",
+                 xs_strerror(rc) ? xs_strerror(rc) : "error");
+    control_state = rc < 0 ? rc : 0;
+    return control_state;
+}
+
+/* Read the request; if there is one, acknowledge it and act. */
+static void check_shutdown(void)
+{
+    char req[32];
+    int n = xs_read(SHUTDOWN_NODE, req, sizeof(req));
+
+    if (n <= 0)
+        return;
+    xs_write(SHUTDOWN_NODE, "");
+    for (unsigned int i = 0; i < G_ARRAY_SIZE(requests); i++)
+        if (strcmp(req, requests[i].request) == 0) {
+            g_printf("control: shutdown requested: %s\n", req);
+            g_shutdown(requests[i].reason);
+        }
+    g_printf("control: ignoring shutdown request '%s'\n", req);
+}
+
+void g_idle(uint64_t deadline_ns)
+{
+    bool serving = g_control_init() == 0;
+
+    for (;;) {
+        if (serving)
+            xs_poll();
+        if (shutdown_changed) {
+            shutdown_changed = false;
+            check_shutdown();
+        }
+        if (deadline_ns && g_now_ns() >= deadline_ns)
+            return;
+        if (deadline_ns)
+            g_singleshot_set(deadline_ns, 0);
+        g_irq_disable();
+        if (!shutdown_changed && !(serving && xs_pending()) &&
+            !(deadline_ns && g_now_ns() >= deadline_ns))
+            g_block();
+        g_irq_enable();
+    }
+}
+
+bool g_cmdline_has(const char *word)
+{
+    const char *p = (const char *)g_start_info->cmd_line;
+    size_t max = sizeof(g_start_info->cmd_line), len = strlen(word);
+
+    while (max && *p) {
+        size_t n = 0;
+
+        while (n < max && p[n] && p[n] != ' ')
+            n++;
+        if (n == len && strncmp(p, word, len) == 0)
+            return true;
+        p += n;
+        max -= n;
+        while (max && *p == ' ')
+            p++, max--;
+    }
+    return false;
+}

@@ -374,7 +374,9 @@ int xs_write(const char *path, const char *value)
     char buf[XENSTORE_PAYLOAD_MAX];
     int len = strings(buf, sizeof(buf), 2, path, value, strlen(value));
 
-    return len < 0 ? len : xs_request(XS_WRITE, 0, buf, (size_t)len, NULL, 0);
+    if (len >= 0)
+        len = xs_request(XS_WRITE, 0, buf, (size_t)len, NULL, 0);
+    return len < 0 ? len : 0;
 }
 
 int xs_printf(const char *path, const char *fmt, ...)
@@ -390,12 +392,16 @@ int xs_printf(const char *path, const char *fmt, ...)
 
 int xs_mkdir(const char *path)
 {
-    return path_request(XS_MKDIR, path, NULL, 0);
+    int rc = path_request(XS_MKDIR, path, NULL, 0);
+
+    return rc < 0 ? rc : 0;
 }
 
 int xs_rm(const char *path)
 {
-    return path_request(XS_RM, path, NULL, 0);
+    int rc = path_request(XS_RM, path, NULL, 0);
+
+    return rc < 0 ? rc : 0;
 }
 
 int xs_directory(const char *path, char *buf, size_t size)
@@ -427,7 +433,10 @@ int xs_transaction_start(uint32_t *tx_id)
 
 int xs_transaction_end(uint32_t tx_id, bool commit)
 {
-    return xs_request(XS_TRANSACTION_END, tx_id, commit ? "T" : "F", 2, NULL, 0);
+    int rc = xs_request(XS_TRANSACTION_END, tx_id, commit ? "T" : "F", 2,
+                        NULL, 0);
+
+    return rc < 0 ? rc : 0;
 }
 
 /* ---- Watches ---- */

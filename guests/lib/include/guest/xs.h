@@ -13,11 +13,11 @@
  * Paths are absolute ("/local/domain/3/memory/target") or relative to
  * the domain's own /local/domain/<id> ("memory/target").
  *
- * Every function returns >= 0 on success or a negative error: -XEN_E*
- * for xenstored's error names ("EACCES" is -XEN_EACCES),
- * -XENSTORE_EQUOTA for "EQUOTA", -XEN_ETIMEDOUT when xenstored does not
- * answer within XS_TIMEOUT_NS, -XEN_ENODEV when the domain has no store
- * (dom0, which runs xenstored itself).
+ * Every function returns 0 on success (or the count or length it names)
+ * or a negative error: -XEN_E* for xenstored's error names ("EACCES" is
+ * -XEN_EACCES), -XENSTORE_EQUOTA for "EQUOTA", -XEN_ETIMEDOUT when
+ * xenstored does not answer within XS_TIMEOUT_NS, -XEN_ENODEV when the
+ * domain has no store (dom0, which runs xenstored itself).
  *
  *     char v[32];
  *     if (xs_read("memory/target", v, sizeof(v)) >= 0) ...

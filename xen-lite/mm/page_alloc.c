@@ -9,7 +9,11 @@
  * its first frame) and sits at the tail of its list, clean blocks at the
  * head, so allocations take clean memory first and the idle scrubber finds
  * dirty memory at the tails.  Whoever hands a frame to a domain zeroes it
- * if the scrubber has not got there yet (mm/domain_pages.c).
+ * if the scrubber has not got there yet (mm/domain_pages.c).  The scrubber
+ * zeroes without the lock: it takes a piece of at most 2^SCRUB_ORDER
+ * frames off the lists (free, but with no order, so no buddy merges with
+ * it), zeroes it, and frees it back -- holding the lock while zeroing kept
+ * a CPU that was freeing a domain's memory waiting, frame after frame.
  *
  * Pure logic apart from the lock: the unit tests run it on a fake frame
  * table.
@@ -19,6 +23,7 @@
 #include "xen/spinlock.h"
 
 #define ORDER_NONE      0xff
+#define SCRUB_ORDER     4               /* frames zeroed per piece: 16 */
 
 struct page_info *frame_table;
 unsigned long max_page;
@@ -136,7 +141,9 @@ static void list_block(unsigned int zone, unsigned int order, struct page_info *
     }
 }
 
-/* Put a block on its free list, merging with free buddies.  Lock held. */
+/* Put a block on its free list, merging with free buddies that are as
+ * dirty as it is (a clean buddy merged into a dirty block would make the
+ * scrubber search clean memory for dirty frames).  Lock held. */
 static void free_block(unsigned long mfn, unsigned int order)
 {
     unsigned int zone = zone_of(mfn);
@@ -151,10 +158,9 @@ static void free_block(unsigned long mfn, unsigned int order)
         if (!mfn_valid(buddy) || zone_of(buddy) != zone ||
             zone_of(first + (2UL << order) - 1) != zone ||
             (b->count_info & PGC_state_mask) != PGC_state_free ||
-            page_order(b) != order)
+            page_order(b) != order || block_dirty(b) != dirty)
             break;
         page_list_del(&free_lists[zone][order], b);
-        dirty |= block_dirty(b);
         b->count_info &= ~PGC_dirty_block;
         page_order(b) = ORDER_NONE;
         page_order(mfn_to_page(mfn)) = ORDER_NONE;
@@ -249,31 +255,97 @@ static struct page_info *last_dirty_block(unsigned int *zone, unsigned int *orde
 }
 
 /*
- * Zero up to `budget` frames of one dirty free block, under the lock (the
- * block stays free and allocatable throughout); a block found clean moves
- * to the head of its list.  Returns false once no free memory is dirty.
+ * Split the free block pg of `order`, already off its list, down to the
+ * 2^want frames that hold frame pg + i; the other halves go back on their
+ * lists, as dirty as the block was (a hint).  Lock held.
+ */
+static struct page_info *carve(unsigned int zone, struct page_info *pg,
+                               unsigned int order, unsigned int want,
+                               unsigned long i)
+{
+    bool dirty = block_dirty(pg);
+
+    while (order > want) {
+        unsigned long half = 1UL << --order;
+
+        if (i & half) {
+            list_block(zone, order, pg, dirty);
+            pg += half;
+            i -= half;
+        } else {
+            list_block(zone, order, pg + half, dirty);
+        }
+    }
+    return pg;
+}
+
+/*
+ * Take the next piece of dirty free memory off the lists: the 2^*order
+ * frames (at most 2^SCRUB_ORDER) round the first frame of the last dirty
+ * block that needs zeroing.  A block found clean moves to the head of its
+ * list instead.  NULL once no free memory is dirty.  Lock held.
+ */
+static struct page_info *take_dirty_piece(unsigned int *order)
+{
+    unsigned int zone, o;
+    struct page_info *pg;
+
+    while ((pg = last_dirty_block(&zone, &o))) {
+        unsigned long i = 0;
+
+        while (i < (1UL << o) && !(pg[i].count_info & PGC_need_scrub))
+            i++;
+        page_list_del(&free_lists[zone][o], pg);
+        if (i == (1UL << o)) {
+            list_block(zone, o, pg, false);
+            continue;
+        }
+        *order = MIN(o, (unsigned int)SCRUB_ORDER);
+        pg = carve(zone, pg, o, *order, i);
+        page_order(pg) = ORDER_NONE;    /* off the lists: never a buddy */
+        zone_free[zone] -= 1UL << *order;
+        return pg;
+    }
+    return NULL;
+}
+
+/*
+ * Zero up to `budget` frames of dirty free memory, piece by piece, each
+ * piece off the lists (not allocatable, still free) while it is zeroed
+ * without the lock, then freed back.  The scrubber never queues for the
+ * lock: a CPU that allocates or frees must not wait behind an idle one
+ * (under an emulator or another hypervisor, that vCPU may not even be
+ * running).  Returns false once no free memory is dirty, or while the
+ * heap is busy.
  */
 bool scrub_free_pages(unsigned int budget)
 {
-    unsigned long f = spin_lock_irqsave(&heap_lock);
-    unsigned int zone, order;
-    struct page_info *pg = last_dirty_block(&zone, &order);
-    unsigned long i = 0;
+    bool found = false;
 
-    while (pg && i < (1UL << order) && budget) {
-        if (pg[i].count_info & PGC_need_scrub) {
-            clear_frame(page_to_mfn(&pg[i]));
-            pg[i].count_info &= ~PGC_need_scrub;
-            budget--;
+    while (budget) {
+        unsigned long f = local_irq_save();
+        unsigned int order;
+        struct page_info *pg = NULL;
+
+        if (spin_trylock(&heap_lock)) {
+            pg = take_dirty_piece(&order);
+            spin_unlock(&heap_lock);
         }
-        i++;
+        local_irq_restore(f);
+        if (!pg)
+            break;
+        found = true;
+        for (unsigned long i = 0; i < (1UL << order) && budget; i++)
+            if (pg[i].count_info & PGC_need_scrub) {
+                clear_frame(page_to_mfn(&pg[i]));
+                pg[i].count_info &= ~PGC_need_scrub;
+                budget--;
+            }
+        f = spin_lock_irqsave(&heap_lock);
+        free_block(page_to_mfn(pg), order);
+        spin_unlock_irqrestore(&heap_lock, f);
     }
-    if (pg && i == (1UL << order)) {    /* the whole block is clean now */
-        page_list_del(&free_lists[zone][order], pg);
-        list_block(zone, order, pg, false);
-    }
-    spin_unlock_irqrestore(&heap_lock, f);
-    return pg;
+    return found;
 }
 
 unsigned long heap_free_pages_zone(unsigned int zone)

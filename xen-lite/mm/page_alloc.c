@@ -110,7 +110,6 @@ void heap_init(struct page_info *ft, unsigned long nr_frames)
 }
 
 /* Mark frames free or in use; a frame's need-scrub flag stays with it. */
-/* Mark frames free or in use; a frame's need-scrub flag stays with it. */
 static bool mark_block(struct page_info *pg, unsigned int order, uint64_t state)
 {
     uint64_t dirty = 0;

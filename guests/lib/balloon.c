@@ -147,7 +147,7 @@ static unsigned int shrink(unsigned int n)
     unsigned int k = 0, unmapped, done;
     long rc;
 
-    for (; k < n; k++) {
+    for (; k < n && g_pages_free() > BALLOON_KEEP_FREE; k++) {
         pfns[k] = g_page_alloc_highest(g_mapped_pfns());
         if (pfns[k] == G_INVALID_PFN)
             break;
@@ -373,6 +373,8 @@ static int work(uint64_t budget)
     }
     if (b.current == b.target)
         b.state = BALLOON_REACHED;
+    else if (b.state != BALLOON_WORKING && b.retry_at <= g_now_ns())
+        b.retry_at = g_now_ns() + BALLOON_RETRY_NS;
     return b.current == b.target ? 0 : -XEN_EAGAIN;
 }
 
@@ -386,22 +388,41 @@ static void leave(void)
     __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
 }
 
+/* A new target: the back-off and the 2 MiB refusal are forgotten. */
+static int request(uint64_t pages)
+{
+    int rc;
+
+    if (!b.ready && (rc = balloon_init(0)) < 0)
+        return rc;
+    b.limit = find_limit();
+    b.target = pages < b.limit ? pages : b.limit;
+    b.no_2m = false;
+    b.retry_at = 0;
+    b.low_hint = 0;
+    b.state = b.current == b.target ? BALLOON_REACHED : BALLOON_WORKING;
+    return 0;
+}
+
+int balloon_request(uint64_t pages)
+{
+    int rc;
+
+    if (!enter())
+        return -XEN_EBUSY;
+    rc = request(pages);
+    leave();
+    return rc;
+}
+
 int balloon_set_target(uint64_t pages)
 {
     int rc;
 
     if (!enter())
         return -XEN_EBUSY;
-    if (!b.ready && (rc = balloon_init(0)) < 0) {
-        leave();
-        return rc;
-    }
-    b.limit = find_limit();
-    b.target = pages < b.limit ? pages : b.limit;
-    b.no_2m = false;
-    b.retry_at = 0;
-    b.low_hint = 0;
-    rc = work(0);
+    if (!(rc = request(pages)))
+        rc = work(0);
     leave();
     return rc;
 }
@@ -417,6 +438,15 @@ int balloon_work(uint64_t budget)
     rc = work(budget);
     leave();
     return rc;
+}
+
+uint64_t balloon_retry_at(void)
+{
+    if (b.state == BALLOON_REACHED)
+        return 0;
+    if (b.state == BALLOON_WORKING)
+        return g_now_ns();
+    return b.retry_at;
 }
 
 uint64_t balloon_target(void)

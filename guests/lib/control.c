@@ -5,6 +5,7 @@
  * reads it, acknowledges it and acts, so that nothing is done from inside
  * another xenstore request.
  */
+#include <guest/balloon.h>
 #include <guest/control.h>
 #include <guest/guest.h>
 #include <guest/xs.h>
@@ -76,21 +77,27 @@ static void check_shutdown(void)
 void g_idle(uint64_t deadline_ns)
 {
     bool serving = g_control_init() == 0;
+    bool ballooning = serving && balloon_follow_start() == 0;
 
     for (;;) {
+        uint64_t wake = deadline_ns, next;
+
         if (serving)
             xs_poll();
         if (shutdown_changed) {
             shutdown_changed = false;
             check_shutdown();
         }
+        if (ballooning && (next = balloon_follow_poll()) &&
+            (!wake || next < wake))
+            wake = next;
         if (deadline_ns && g_now_ns() >= deadline_ns)
             return;
-        if (deadline_ns)
-            g_singleshot_set(deadline_ns, 0);
+        if (wake)
+            g_singleshot_set(wake, 0);
         g_irq_disable();
         if (!shutdown_changed && !(serving && xs_pending()) &&
-            !(deadline_ns && g_now_ns() >= deadline_ns))
+            !(wake && g_now_ns() >= wake))
             g_block();
         g_irq_enable();
     }

@@ -2,8 +2,9 @@
  * The balloon driver: gives memory back to the hypervisor and takes it
  * back, following a target set by dom0 (or by the guest itself).
  *
- * Down: free pages are taken from the page allocator, highest PFN first
- * and never from the 1:1 bootstrap region; their physmap entries are
+ * Down: free pages are taken from the page allocator, highest PFN first,
+ * never from the 1:1 bootstrap region and never the last
+ * BALLOON_KEEP_FREE; their physmap entries are
  * cleared (one mmu_update per 512 pages, then one TLB flush), their
  * frames scrubbed (MMUEXT_CLEAR_PAGE) unless the hypervisor zeroes freed
  * frames itself, as xen-lite does, their p2m entries marked invalid, and
@@ -37,6 +38,8 @@
 #define BALLOON_RETRY_NS   (1000ull * 1000 * 1000)
 /* Pages per step: one decrease or populate call. */
 #define BALLOON_BATCH      512u
+/* Free pages the driver always leaves the guest, whatever the target. */
+#define BALLOON_KEEP_FREE  256u
 
 struct balloon_stats {
     uint64_t hypercalls;        /* every hypercall the driver made */
@@ -70,9 +73,29 @@ bool balloon_scrubs(void);
  * -XEN_EAGAIN when not (see balloon_status), -XEN_EBUSY if in use. */
 int balloon_set_target(uint64_t pages);
 
+/* Only set the target; balloon_work() moves toward it. */
+int balloon_request(uint64_t pages);
+
 /* Work toward the target for at most budget pages (0: no limit), unless
  * backing off.  Returns as balloon_set_target. */
 int balloon_work(uint64_t budget);
+/* When balloon_work() has something to do again (system time in ns): 0
+ * once the target is reached, now while working, else when the back-off
+ * ends (a target out of reach is retried every BALLOON_RETRY_NS). */
+uint64_t balloon_retry_at(void);
+
+/*
+ * Following dom0 (balloon_xs.c): watch memory/target (KiB) in xenstore
+ * and report memory/actual-kb and memory/free-kb.  Start once (0, or
+ * -XEN_ENODEV without a store); then call balloon_follow_poll() from the
+ * idle loop, whenever xenstore events have run and when the time it
+ * returns comes (0: nothing to do until the next event).
+ */
+int balloon_follow_start(void);
+uint64_t balloon_follow_poll(void);
+/* Never follow (a test guest playing uncooperative): g_idle() then does
+ * not balloon, and balloon_follow_start() returns -XEN_EPERM. */
+void balloon_follow_refuse(void);
 
 uint64_t balloon_target(void);
 uint64_t balloon_current_pages(void);   /* pages with a frame */

@@ -8,7 +8,8 @@
  *
  * Every guest does this while it idles: in g_idle(), and after g_main()
  * returns 0 when its command line has the word "idle" (the guest then
- * stays up until it is told to go).
+ * stays up until it is told to go).  While idle it also follows its
+ * memory/target with the balloon driver (guest/balloon.h).
  */
 #ifndef GUEST_CONTROL_H
 #define GUEST_CONTROL_H
@@ -21,8 +22,9 @@
 int g_control_init(void);
 
 /* Sleep until deadline_ns (0: for ever), running xenstore watch
- * callbacks (xs_poll) whenever xenstored sends something, and shutting
- * down when control/shutdown asks for it. */
+ * callbacks (xs_poll) whenever xenstored sends something, ballooning
+ * toward memory/target, and shutting down when control/shutdown asks
+ * for it. */
 void g_idle(uint64_t deadline_ns);
 
 /* SCHEDOP_shutdown with reason (SHUTDOWN_*); does not return. */

@@ -11,6 +11,7 @@
 #include <guest/hypercall.h>
 #include <guest/time.h>
 
+#include "balloon.h"
 #include "build.h"
 #include "consback.h"
 #include "dom.h"
@@ -145,6 +146,7 @@ static void forget(struct dom *d)
         }
     close_console(d);
     xsd_domain_remove(d->domid);
+    balloon_remove(d->domid);
     if (d->cfg) {
         xlcfg_free(d->cfg);
         free(d->cfg);
@@ -165,20 +167,6 @@ static void set_affinities(domid_t domid, const struct xlcfg *cfg)
     }
 }
 
-/* Whether the host has the domain's memory free; a message if not. */
-static bool room_for(const struct xlcfg *cfg, FILE *err)
-{
-    uint64_t free_mb = xc_free_pages() / 256;
-
-    if (cfg->memory_mb <= free_mb)
-        return true;
-    fprintf(err, "not enough memory for domain \"%s\": memory = %lu MiB, "
-            "the host has %llu MiB free (%llu MiB missing)\n", cfg->name,
-            cfg->memory_mb, (unsigned long long)free_mb,
-            (unsigned long long)(cfg->memory_mb - free_mb));
-    return false;
-}
-
 /* A random (version 4) UUID as the domain's handle. */
 static void new_uuid(uint8_t u[16])
 {
@@ -194,7 +182,7 @@ static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *
     uint8_t handle[16];
     int rc;
 
-    if (!room_for(cfg, err))
+    if (balloon_make_room(cfg->memory_mb * 256, cfg->name, err))
         return -1;
     new_uuid(handle);
     if ((rc = xc_domain_create(cfg->maxvcpus, handle, domid))) {
@@ -237,6 +225,7 @@ int dom_create(struct xlcfg *cfg, bool paused, domid_t *domid, FILE *err)
 {
     struct dom_build db;
     struct dom *d;
+    int rc;
 
     if (cfg->name && dom_find_name(cfg->name)) {
         fprintf(err, "Domain with name \"%s\" already exists.\n", cfg->name);
@@ -246,7 +235,9 @@ int dom_create(struct xlcfg *cfg, bool paused, domid_t *domid, FILE *err)
         fprintf(err, "too many domains\n");
         return -1;
     }
-    if (build(cfg, domid, &db, err)) {
+    rc = build(cfg, domid, &db, err);
+    balloon_room_done();
+    if (rc) {
         free(d);
         return -1;
     }
@@ -256,6 +247,7 @@ int dom_create(struct xlcfg *cfg, bool paused, domid_t *domid, FILE *err)
     d->created_ns = g_now_ns();
     d->console = console_connect(*domid, db.console_mfn, db.console_port);
     add_to_store(d, &db, err);
+    balloon_add(*domid, cfg);
     doms[nr_doms++] = d;
     set_affinities(*domid, cfg);
     if (!paused)
@@ -330,9 +322,15 @@ static void act_on_shutdown(struct dom *d, unsigned int reason)
     }
 }
 
+uint64_t dom_background_due(void)
+{
+    return balloon_due();
+}
+
 void dom_background(void)
 {
     xsd_service();
+    balloon_background();
     for (unsigned int i = 0; i < nr_doms; i++) {
         struct dom *d = doms[i];
         xc_dominfo_t info;

@@ -45,6 +45,9 @@ void dom_for_each(void (*fn)(struct dom *d, void *ctx), void *ctx);
 /* Background work between commands and keystrokes: drain consoles, act on
  * domains that shut down.  Called from dom0's idle loop; never blocks. */
 void dom_background(void);
+/* When background work that runs on a clock is next due (system time in
+ * ns; 0: none). */
+uint64_t dom_background_due(void);
 void dom_init(void);
 
 /* dom0/syscalls.c: the idle loop.  An event handler for backend ports

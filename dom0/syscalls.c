@@ -71,16 +71,21 @@ static void run_background(void)
 
 /*
  * Wait until deadline_ns (0: until the console has input), doing backend
- * work whenever it is signalled.  With any_work, also return after each
- * piece of backend work (xl console watches its domain that way).
+ * work whenever it is signalled or due (dom_background_due).  With
+ * any_work, also return after each piece of backend work (xl console
+ * watches its domain that way).
  * Checking the flags with events off and then blocking loses no wake-up:
  * SCHEDOP_block re-enables them atomically.
  */
 static void idle_loop(uint64_t deadline_ns, bool any_work)
 {
     for (;;) {
-        bool worked = work_kicked;
+        uint64_t wake = deadline_ns, due = dom_background_due();
+        bool worked;
 
+        if (due && g_now_ns() >= due)
+            work_kicked = true;         /* work that runs on a clock */
+        worked = work_kicked;
         run_background();
         if (deadline_ns && g_now_ns() >= deadline_ns)
             return;
@@ -90,10 +95,14 @@ static void idle_loop(uint64_t deadline_ns, bool any_work)
         }
         if (worked && any_work)
             return;
-        if (deadline_ns)
-            g_singleshot_set(deadline_ns, 0);
+        due = dom_background_due();
+        if (due && (!wake || due < wake))
+            wake = due;
+        if (wake)
+            g_singleshot_set(wake, 0);
         g_irq_disable();
-        if (!work_kicked && !(deadline_ns ? g_now_ns() >= deadline_ns : console_kicked))
+        if (!work_kicked && !(wake && g_now_ns() >= wake) &&
+            !(!deadline_ns && console_kicked))
             g_block();
         g_irq_enable();
     }

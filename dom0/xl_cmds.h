@@ -78,6 +78,16 @@
       "Get information about Xen host\n" \
       "  -n   accepted (one NUMA node holds every CPU)\n" \
       "  Key  print just the values of the lines whose key starts with it") \
+    X("mem-set", mem_set, "<Domain> <Size[bkmgt]>", \
+      "Set the memory target of a domain (ballooning)\n" \
+      "  Size  with a unit b, k, m, g or t (MiB without one); between the\n" \
+      "        domain's memory_min and maxmem") \
+    X("mem-max", mem_max, "<Domain> <Size[bkmgt]>", \
+      "Set the maximum memory of a domain\n" \
+      "  Size  with a unit b, k, m, g or t (MiB without one); at least the\n" \
+      "        domain's memory_min") \
+    X("balloon-status", balloon_status, "", \
+      "Show each domain's memory target, holding, range and ballooning state") \
     /* add new commands above this line */
 
 #define XL_DECLARE(name, fn, usage, help) int main_##fn(int argc, char **argv);

@@ -1,0 +1,53 @@
+/*
+ * Memory of domains, through the balloon manager (balloon.h).
+ *
+ *   xl mem-set DOM SIZE      the domain's target (memory/target)
+ *   xl mem-max DOM SIZE      its limit (XEN_DOMCTL_max_mem, maxmem)
+ *   xl balloon-status        targets, holdings, ranges, states, free memory
+ *
+ * SIZE is xl's: a number with an optional unit t, g, m, k or b (MiB when
+ * there is none).  mem-set below the domain's memory_min or above its
+ * maxmem is refused, as is more than the host can give; mem-max below
+ * memory_min is refused.  Domain-0 is not ballooned by dom0.
+ */
+#include <stdio.h>
+
+#include "balloon.h"
+#include "cmd_common.h"
+#include "xl_cmds.h"
+
+static int mem_cmd(int argc, char **argv,
+                   int (*set)(domid_t domid, uint64_t kb, FILE *err))
+{
+    struct xl_opts o;
+    uint64_t kb;
+    int domid, rc = xl_scan(argc, argv, "", NULL, 2, &o);
+
+    if (rc >= 0)
+        return rc;
+    if ((domid = xl_domain_arg(o.args[0], argv[0])) < 0 ||
+        xl_parse_mem_kb(o.args[1], &kb, stderr))
+        return 1;
+    return set((domid_t)domid, kb, stderr) ? 1 : 0;
+}
+
+int main_mem_set(int argc, char **argv)
+{
+    return mem_cmd(argc, argv, balloon_mem_set);
+}
+
+int main_mem_max(int argc, char **argv)
+{
+    return mem_cmd(argc, argv, balloon_mem_max);
+}
+
+int main_balloon_status(int argc, char **argv)
+{
+    struct xl_opts o;
+    int rc = xl_scan(argc, argv, "", NULL, 0, &o);
+
+    if (rc >= 0)
+        return rc;
+    balloon_print_status(stdout);
+    return 0;
+}

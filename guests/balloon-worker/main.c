@@ -6,12 +6,14 @@
  *
  *   selftest=T1,T2,...  balloon itself through these targets (MiB), one
  *                       per step; the working set grows, holds and shrinks
- *                       in turn between them
+ *                       in turn between them.  Without it the worker
+ *                       follows dom0's memory/target until shut down
+ *                       (follow.c)
  *   ws=MiB              the working set grows up to this (default 16)
  *   limit=MiB           prepare to grow up to this much memory (default:
  *                       a domU's maximum reservation, at most 4 GiB;
  *                       dom0's initial memory)
- *   uncooperative       ignore every target
+ *   uncooperative       ignore every target (selftest's and dom0's)
  *   zerocheck=all|populated|off
  *                       which pages must read zero before first use:
  *                       all free pages (default), only those populated
@@ -193,6 +195,8 @@ int g_main(void)
     parse_cmdline();
     if (start() < 0)
         return 1;
+    if (!opt.nr_targets)
+        follow(&opt);
     for (; steps < opt.nr_targets; steps++) {
         run_phase(steps);
         balloon_step(steps, opt.targets[steps] * MIB_PAGES);

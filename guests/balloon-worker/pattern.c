@@ -89,7 +89,7 @@ uint64_t ws_pages(void)
 uint64_t ws_grow(uint64_t n)
 {
     generation++;
-    while (nr_ws < n && nr_ws < WS_MAX_PAGES) {
+    while (nr_ws < n && nr_ws < WS_MAX_PAGES && g_pages_free() > WS_MARGIN) {
         uint64_t pfn = g_page_alloc_above(g_mapped_pfns());
 
         if (pfn == G_INVALID_PFN)

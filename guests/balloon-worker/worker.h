@@ -19,6 +19,7 @@
 
 #define WS_MAX_PAGES  (128u * 1024)     /* 512 MiB of working set at most */
 #define MIB_PAGES     256u
+#define WS_MARGIN     (2u * MIB_PAGES)  /* free pages growth leaves */
 
 enum zerocheck { ZERO_OFF, ZERO_POPULATED, ZERO_ALL };
 
@@ -35,10 +36,14 @@ struct options {
 extern unsigned int failures;
 void fail(const char *fmt, ...) G_PRINTF(1, 2);
 
+/* follow.c: follow (or ignore) dom0's targets until shut down. */
+G_NORETURN void follow(const struct options *o);
+
 /* pattern.c: the working set, its pattern and the zero checks. */
 void ws_init(enum zerocheck z);
 uint64_t ws_pages(void);
-/* Grow to n pages (fewer if memory runs out); returns the size. */
+/* Grow to n pages (fewer if free memory falls to WS_MARGIN); returns
+ * the size. */
 uint64_t ws_grow(uint64_t n);
 /* Rewrite every other page in a new generation. */
 void ws_rewrite(void);

@@ -32,13 +32,16 @@ class Cfgs:
         self.tmp = tempfile.TemporaryDirectory()
         self.specs = []
 
-    def add(self, name, memory, maxmem, extra):
+    def add(self, name, memory, maxmem, extra, on_poweroff="destroy",
+            **keys):
         host = os.path.join(self.tmp.name, f"{name}.cfg")
+        lines = [f'name = "{name}"', 'kernel = "/boot/balloon-worker"',
+                 f"memory = {memory}", f"maxmem = {maxmem}",
+                 f'extra = "{extra}"', f'on_poweroff = "{on_poweroff}"',
+                 'on_crash = "destroy"']
+        lines += [f"{k} = {v}" for k, v in keys.items()]
         with open(host, "w") as f:
-            f.write(f'name = "{name}"\nkernel = "/boot/balloon-worker"\n'
-                    f"memory = {memory}\nmaxmem = {maxmem}\n"
-                    f'extra = "{extra}"\non_poweroff = "destroy"\n'
-                    'on_crash = "destroy"\n')
+            f.write("\n".join(lines) + "\n")
         self.specs.append(f"{host}:/etc/xen/{name}.cfg")
         return f"/etc/xen/{name}.cfg"
 
@@ -170,3 +173,180 @@ def uncooperative_ignores_targets(t):
                 int(m.group(5)) == 256 * MIB,
                 f"step {m.group(1)}: {m.group(4)}, holds {m.group(5)}")
     t.expect(r, rf"^{PREFIX}done: 2 steps, .* 0 pages out, 0 pages in")
+
+
+# ---- Following dom0's targets -------------------------------------------------
+
+SETTLE = "sleep 4"                              # enough to move 400 MiB
+ROW = r"^{} +\d+ +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)  (\S+) +(\S+)$"
+FOLLOWED = (rf"^{PREFIX}target (\d+) pages, holds (\d+) pages, \d+ free "
+            r"\((.+)\): pattern ok in (\d+) pages, (\d+) fresh")
+
+
+def status_row(t, text, name):
+    """(target, actual, dyn-min, dyn-max, maxmem, state, set-by) of name's
+    xl balloon-status row, MiB."""
+    m = t.expect(text, ROW.format(re.escape(name)))
+    return tuple(int(g) for g in m.groups()[:5]) + m.groups()[5:]
+
+
+def list_mem(t, text, name):
+    return int(t.expect(text, rf"^{re.escape(name)} +\d+ +(\d+) ").group(1))
+
+
+def steps(*parts):
+    """A --run script from (step, [commands]) pairs."""
+    out = []
+    for step, commands in parts:
+        out.append(f"echo @@{step}")
+        out.extend(commands)
+    return "; ".join(out)
+
+
+@scenario("balloon_mem_set_down_and_up_converges_and_keeps_data")
+def mem_set_converges(t):
+    cfgs = Cfgs()
+    cfg = cfgs.add("bw", 256, 512, "ws=16", on_poweroff="preserve",
+                   memory_min=64, memory_dynamic_max=256)
+    r = boot_with(t, cfgs, steps(
+        ("free0", ["xl info free_memory"]),
+        ("start", [f"xl create {cfg}", "sleep 1", "xl balloon-status"]),
+        ("down", ["xl mem-set bw 128m", SETTLE, "xl list",
+                  "xl balloon-status",
+                  "xenstore-read /local/domain/1/memory/target"]),
+        ("up", ["xl mem-set bw 384", SETTLE, "xl list", "xl balloon-status"]),
+        ("console", ["xl shutdown -w bw", "xl console bw"]),
+        ("gone", ["xl destroy bw", "xl list", "xl info free_memory"])),
+        mem=1024, timeout=240)
+    row = status_row(t, section(t, r, "start"), "bw")
+    t.check(row[:2] == (256, 256) and row[2:5] == (64, 256, 512),
+            f"after create: {row}")
+    for step, mib in (("down", 128), ("up", 384)):
+        text = section(t, r, step)
+        mem = list_mem(t, text, "bw")
+        t.check(abs(mem - mib) <= 1, f"xl mem-set {mib} MiB: xl list says "
+                f"{mem} MiB")
+        row = status_row(t, text, "bw")
+        t.check(row[0] == mib and abs(row[1] - mib) <= 1 and
+                row[5:] == ("ok", "mem-set"), f"after mem-set {mib}: {row}")
+    t.expect(section(t, r, "down"), r"^131072$")     # KiB in xenstore
+    console = section(t, r, "console")
+    reached = [(int(m.group(1)), int(m.group(2)), m.group(3))
+               for m in t.expect_all(console, FOLLOWED)]
+    for mib in (128, 384):
+        t.check((mib * MIB, mib * MIB, "reached") in reached,
+                f"the guest never reported holding {mib} MiB: {reached}")
+    t.expect_not(console, rf"^{PREFIX}FAILED")
+    t.expect(console, rf"^{PREFIX}phase \d+ \(hold\): .* pattern ok$")
+    free0 = int(t.expect(section(t, r, "free0"), FREE).group(1))
+    gone = section(t, r, "gone")
+    t.expect_not(gone, r"^bw ")
+    t.check(int(t.expect(gone, FREE).group(1)) == free0,
+            "free memory did not return to where it was before the guest")
+
+
+@scenario("balloon_mem_set_and_mem_max_outside_the_range_are_refused")
+def out_of_range_refused(t):
+    cfgs = Cfgs()
+    cfg = cfgs.add("bw", 128, 256, "ws=4", memory_min=96,
+                   memory_dynamic_max=128)
+    r = boot_with(t, cfgs, steps(
+        ("create", [f"xl create {cfg}", "sleep 1"]),
+        ("below", ["-xl mem-set bw 64"]),
+        ("above", ["-xl mem-set bw 257m"]),
+        ("maxlow", ["-xl mem-max bw 95"]),
+        ("bad", ["-xl mem-set bw lots", "-xl mem-set 0 64", "-xl mem-set bw"]),
+        ("after", ["xl balloon-status", "xl list bw"])),
+        mem=1024, timeout=120)
+    t.expect(section(t, r, "below"), r"^xl mem-set: 64 MiB is below the "
+             r"domain's memory_min \(96 MiB\)$")
+    t.expect(section(t, r, "above"), r"^xl mem-set: 257 MiB is above the "
+             r"domain's maxmem \(256 MiB\)$")
+    t.expect(section(t, r, "maxlow"), r"^xl mem-max: 95 MiB is below the "
+             r"domain's memory_min \(96 MiB\)$")
+    bad = section(t, r, "bad")
+    t.expect(bad, r"^invalid memory size: lots$")
+    t.expect(bad, r"^xl: cannot mem-set Domain-0$")
+    t.expect(bad, r"^Usage: xl .*mem-set")
+    after = section(t, r, "after")
+    row = status_row(t, after, "bw")
+    t.check(row[0] == 128 and row[4] == 256 and row[6] == "policy",
+            f"a refused command changed something: {row}")
+    t.check(list_mem(t, after, "bw") == 128, "bw's memory changed")
+
+
+@scenario("balloon_create_beyond_free_memory_reclaims_or_says_what_is_missing")
+def create_reclaims(t):
+    """A guest that does not fit is created once another gives memory
+    back; one that cannot fit even then is refused with the shortfall,
+    and nothing is left of it."""
+    cfgs = Cfgs()
+    big = cfgs.add("big", 600, 600, "ws=16", memory_min=128)
+    new = cfgs.add("new", 300, 300, "ws=4")
+    huge = cfgs.add("huge", 700, 700, "ws=4")
+    r = boot_with(t, cfgs, steps(
+        ("free0", ["xl info free_memory"]),
+        ("big", [f"xl create {big}", "sleep 1", "xl info free_memory"]),
+        ("new", [f"xl create {new}", "xl list", "xl info free_memory"]),
+        ("huge", [f"-xl create {huge}", "xl list"]),
+        ("gone", ["xl destroy new", "xl destroy big", "xl list",
+                  "xl info free_memory"])),
+        mem=1024, timeout=240)
+    free_big = int(t.expect(section(t, r, "big"), FREE).group(1))
+    t.check(free_big < 300, f"{free_big} MiB free: 'new' would fit at once")
+    text = section(t, r, "new")
+    m = t.expect(text, r'^asking other domains to give back (\d+) MiB for '
+                       r'"new"$')
+    t.check(int(m.group(1)) >= 300 - free_big,
+            f"asked for {m.group(1)} MiB with {free_big} free")
+    t.check(list_mem(t, text, "new") == 300, "'new' does not hold 300 MiB")
+    t.check(list_mem(t, text, "big") <= 600 - (300 - free_big),
+            "'big' did not give memory back")
+    text = section(t, r, "huge")
+    m = t.expect(text, r'^not enough memory for domain "huge": memory = 700 '
+                       r"MiB, the host has (\d+) MiB free and the other "
+                       r"domains can give back (\d+) MiB \((\d+) MiB "
+                       r"missing\)$")
+    free, can, missing = (int(g) for g in m.groups())
+    t.check(abs(free + can + missing - 700) <= 2,
+            f"{free} free + {can} to give + {missing} missing is not 700")
+    t.expect_not(text, r"^huge ")
+    free0 = int(t.expect(section(t, r, "free0"), FREE).group(1))
+    gone = section(t, r, "gone")
+    t.check(int(t.expect(gone, FREE).group(1)) == free0,
+            "free memory did not return to where it was before the guests")
+
+
+@scenario("balloon_uncooperative_guest_is_reported_while_others_are_squeezed")
+def uncooperative_reported(t):
+    """Two guests that may shrink to 64 MiB; a third arrives and leaves
+    the host below its 64 MiB reserve.  The one that ignores its target
+    is reported stuck, then uncooperative; the other gives for both."""
+    cfgs = Cfgs()
+    coop = cfgs.add("coop", 300, 300, "ws=8", memory_min=64)
+    mule = cfgs.add("mule", 300, 300, "ws=8 uncooperative", memory_min=64)
+    third = cfgs.add("third", 200, 200, "ws=4")
+    r = boot_with(t, cfgs, steps(
+        ("two", [f"xl create {coop}", f"xl create {mule}", "sleep 1",
+                 "xl balloon-status"]),
+        ("third", [f"xl create {third}", "sleep 8", "xl balloon-status"]),
+        ("later", ["sleep 20", "xl balloon-status", "xl info free_memory",
+                   "xl list"])),
+        mem=1024, timeout=300)
+    for name in ("coop", "mule"):
+        row = status_row(t, section(t, r, "two"), name)
+        t.check(row[:2] == (300, 300) and row[5] == "ok", f"{name}: {row}")
+    row = status_row(t, section(t, r, "third"), "mule")
+    t.check(row[5] == "stuck" and row[1] == 300,
+            f"mule after 8 s without moving: {row}")
+    later = section(t, r, "later")
+    mule = status_row(t, later, "mule")
+    coop = status_row(t, later, "coop")
+    t.check(mule[5] == "uncooperative" and mule[1] == 300,
+            f"mule after 28 s: {mule}")
+    t.check(coop[5] == "ok" and coop[1] == coop[0] and coop[0] < 300 and
+            coop[0] >= 64, f"coop was not squeezed in its range: {coop}")
+    t.expect(later, r"^Host free memory: \d+ MiB \(reserve 64 MiB\); 1 of 3 "
+                    r"domain\(s\) excluded as stuck or uncooperative$")
+    free = int(t.expect(later, FREE).group(1))
+    t.check(free >= 64, f"the host is down to {free} MiB, below its reserve")

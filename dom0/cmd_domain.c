@@ -9,10 +9,14 @@
  *   xl reboot [-w] [-a] [-F] [DOM]
  *   xl console [-t pv] [-n 0] DOM
  *
- * shutdown and reboot ask the hypervisor to shut the domain down with
- * that reason (SCHEDOP_remote_shutdown); dom0's background work then
- * does what the domain's on_poweroff / on_reboot says.  -w waits until
- * it has.  Domain-0 is not shut down, rebooted or paused through xl.
+ * shutdown and reboot ask the guest first, as xl does: "poweroff" or
+ * "reboot" in its control/shutdown in xenstore, if it says it listens
+ * there (control/feature-poweroff, -reboot).  A guest that does not, or
+ * that has not taken the request within SHUTDOWN_ANSWER_S seconds, is
+ * shut down by the hypervisor with that reason (SCHEDOP_remote_shutdown).
+ * dom0's background work then does what the domain's on_poweroff /
+ * on_reboot says.  -w waits until it has.  Domain-0 is not shut down,
+ * rebooted or paused through xl.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +27,9 @@
 #include "cmd_common.h"
 #include "sched_op.h"
 #include "xl_cmds.h"
+#include "xsd.h"
+
+#define SHUTDOWN_ANSWER_S   5
 
 int main_domid(int argc, char **argv)
 {
@@ -136,6 +143,7 @@ static void wait_for(const domid_t *ids, unsigned int n, unsigned int reason)
 
 struct targets {
     domid_t ids[DOM_MAX];
+    bool asked[DOM_MAX];                /* through control/shutdown */
     unsigned int n;
 };
 
@@ -148,25 +156,69 @@ static void collect(struct dom *d, void *ctx)
         t->ids[t->n++] = d->domid;
 }
 
-/* Ask the hypervisor to shut domid down; false after a message. */
-static bool request(domid_t domid, unsigned int reason, const char *cmd,
-                    const char *doing)
+static bool has_shut_down(domid_t domid)
 {
     xc_dominfo_t info;
+
+    return xc_domain_info(domid, &info) == 0 && info.domain == domid &&
+           (info.flags & XEN_DOMINF_shutdown);
+}
+
+/* Shut domid down through the hypervisor; false after a message. */
+static bool force(domid_t domid, unsigned int reason, const char *cmd)
+{
     int rc;
 
-    if (xc_domain_info(domid, &info) == 0 && info.domain == domid &&
-        (info.flags & XEN_DOMINF_shutdown)) {
-        fprintf(stderr, "xl: domain %u has already shut down\n", domid);
-        return false;
-    }
-    fprintf(stderr, "%s domain %u\n", doing, domid);
     if ((rc = xc_domain_shutdown(domid, reason))) {
         fprintf(stderr, "xl: %s of domain %u failed: %s\n", cmd, domid,
                 xl_errname(rc));
         return false;
     }
     return true;
+}
+
+/* Ask domid to shut down: through control/shutdown if it listens there
+ * (*asked), else through the hypervisor.  False after a message. */
+static bool request(domid_t domid, unsigned int reason, const char *cmd,
+                    const char *doing, bool *asked)
+{
+    if (has_shut_down(domid)) {
+        fprintf(stderr, "xl: domain %u has already shut down\n", domid);
+        return false;
+    }
+    fprintf(stderr, "%s domain %u\n", doing, domid);
+    *asked = xsd_shutdown_request(domid, reason == SHUTDOWN_reboot ?
+                                         "reboot" : "poweroff") > 0;
+    return *asked || force(domid, reason, cmd);
+}
+
+static bool answered(domid_t domid)
+{
+    return shutdown_done(domid) || has_shut_down(domid) ||
+           xsd_shutdown_taken(domid);
+}
+
+/* Give the guests asked through xenstore SHUTDOWN_ANSWER_S seconds to
+ * take the request; shut down the others through the hypervisor. */
+static bool await_answers(const struct targets *t, unsigned int reason,
+                          const char *cmd)
+{
+    uint64_t deadline = g_now_ns() + SHUTDOWN_ANSWER_S * G_NS_PER_SEC;
+    bool ok = true;
+
+    for (unsigned int i = 0; i < t->n; i++) {
+        if (!t->asked[i])
+            continue;
+        while (!answered(t->ids[i]) && g_now_ns() < deadline)
+            dom0_idle(g_now_ns() + 10 * G_NS_PER_MS);
+        if (answered(t->ids[i]))
+            continue;
+        fprintf(stderr, "xl: domain %u did not take the request in %u s: "
+                "shutting it down through the hypervisor\n", t->ids[i],
+                SHUTDOWN_ANSWER_S);
+        ok = force(t->ids[i], reason, cmd) && ok;
+    }
+    return ok;
 }
 
 static int shutdown_cmd(int argc, char **argv, unsigned int reason,
@@ -183,8 +235,10 @@ static int shutdown_cmd(int argc, char **argv, unsigned int reason,
     else if (!rc)
         rc = 1;
     for (unsigned int i = 0; !rc && i < t->n; i++)
-        if (!request(t->ids[i], reason, argv[0], doing))
+        if (!request(t->ids[i], reason, argv[0], doing, &t->asked[i]))
             rc = 1;
+    if (!rc && !await_answers(t, reason, argv[0]))
+        rc = 1;
     if (!rc && a.wait && t->n)
         wait_for(t->ids, t->n, reason);
     free(t);

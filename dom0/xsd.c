@@ -431,12 +431,45 @@ void xsd_domain_remove(domid_t domid)
     xsd_rm(base);
 }
 
+static int domain_path(domid_t domid, const char *key, char *path, size_t size)
+{
+    if ((size_t)snprintf(path, size, XS_LOCAL_DOMAIN "/%u/%s", domid, key) >=
+        size)
+        return -XEN_EINVAL;
+    return 0;
+}
+
 int xsd_domain_write(domid_t domid, const char *key, const char *value)
 {
     char path[XENSTORE_ABS_PATH_MAX + 1];
+    int rc = domain_path(domid, key, path, sizeof(path));
 
-    if ((size_t)snprintf(path, sizeof(path), XS_LOCAL_DOMAIN "/%u/%s", domid,
-                         key) >= sizeof(path))
-        return -XEN_EINVAL;
-    return xsd_write(path, value);
+    return rc ? rc : xsd_write(path, value);
+}
+
+int xsd_domain_read(domid_t domid, const char *key, char *buf, size_t size)
+{
+    char path[XENSTORE_ABS_PATH_MAX + 1];
+    int rc = domain_path(domid, key, path, sizeof(path));
+
+    return rc ? rc : xsd_read(path, buf, size);
+}
+
+int xsd_shutdown_request(domid_t domid, const char *what)
+{
+    char key[32], v[8];
+    int rc;
+
+    snprintf(key, sizeof(key), "control/feature-%s", what);
+    if (xsd_domain_read(domid, key, v, sizeof(v)) <= 0 || !strcmp(v, "0"))
+        return 0;
+    rc = xsd_domain_write(domid, "control/shutdown", what);
+    return rc < 0 ? rc : 1;
+}
+
+bool xsd_shutdown_taken(domid_t domid)
+{
+    char v[16];
+
+    return xsd_domain_read(domid, "control/shutdown", v, sizeof(v)) <= 0;
 }

@@ -10,6 +10,7 @@
 #ifndef DOM0_XSD_H
 #define DOM0_XSD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,8 +35,15 @@ int xsd_domain_add(const struct xsd_domain *d);
 /* The domain is gone: drop its ring and watches, remove the nodes it
  * owns, fire @releaseDomain.  Harmless for an unknown domain. */
 void xsd_domain_remove(domid_t domid);
-/* Write /local/domain/<domid>/<key> (e.g. "memory/target"). */
+/* Write or read /local/domain/<domid>/<key> (e.g. "memory/target"). */
 int xsd_domain_write(domid_t domid, const char *key, const char *value);
+int xsd_domain_read(domid_t domid, const char *key, char *buf, size_t size);
+/* Ask a domain to shut down through control/shutdown, as xl does: what
+ * is "poweroff" or "reboot".  1 if written, 0 if the domain does not
+ * listen there (no control/feature-<what>; nothing written), or -XEN_E*. */
+int xsd_shutdown_request(domid_t domid, const char *what);
+/* Has the domain taken the request (control/shutdown emptied, or gone)? */
+bool xsd_shutdown_taken(domid_t domid);
 /* Move requests and replies on every ring; run dom0's watch callbacks. */
 void xsd_service(void);
 

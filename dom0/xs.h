@@ -22,8 +22,9 @@
  *    parent's list with itself as owner; only dom0 can give a node away.
  *  - Nodes are charged to their owner: XS_QUOTA_NODES per domain, values
  *    of at most XS_QUOTA_VALUE bytes, XS_QUOTA_WATCHES watches,
- *    XS_QUOTA_TXNS open transactions of at most XS_QUOTA_TXN_NODES nodes,
- *    XS_QUOTA_PERMS permission entries: EQUOTA beyond.  dom0 is exempt.
+ *    XS_QUOTA_TXNS open transactions of at most XS_QUOTA_TXN_NODES nodes
+ *    and XS_QUOTA_TXN_BYTES bytes, XS_QUOTA_PERMS permission entries:
+ *    EQUOTA beyond.  dom0 is exempt.
  *  - Deviation: a watch may only be set where the caller can read (the
  *    node, or its nearest existing ancestor): EACCES elsewhere.  Xen
  *    accepts any watch and filters its events.  Events are filtered by
@@ -44,6 +45,7 @@
 #define XS_QUOTA_WATCHES    128
 #define XS_QUOTA_TXNS       10
 #define XS_QUOTA_TXN_NODES  1024
+#define XS_QUOTA_TXN_BYTES  (256 * 1024)    /* what one transaction holds */
 #define XS_QUOTA_PERMS      5
 
 /* Output a connection may hold: beyond the first, its requests wait

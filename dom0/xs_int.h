@@ -64,6 +64,7 @@ struct xs_txn {
     uint32_t id;
     struct xs_map ents;         /* path -> struct xs_txn_ent */
     int32_t gained;             /* nodes its domain gained in it */
+    size_t bytes;               /* memory its records hold */
     struct xs_event *events, **events_tail;
 };
 

@@ -107,16 +107,30 @@ void xs_store_introduced(struct xs_store *s)
 
 /* ---- Views: the store as a connection, maybe in a transaction, sees it */
 
+static size_t node_bytes(const struct xs_node *n)
+{
+    return n ? sizeof(*n) + n->nperms * sizeof(struct xs_perm) + n->vlen + 1 +
+               n->clen : 0;
+}
+
+/* May the transaction hold `more` bytes more? */
+static bool txn_room(const struct xs_view *v, size_t more)
+{
+    return v->c->priv || v->t->bytes + more <= XS_QUOTA_TXN_BYTES;
+}
+
 /* The transaction's record of path, made on first touch. */
 static struct xs_txn_ent *txn_ent(const struct xs_view *v, const char *path,
                                   int *err)
 {
     struct xs_txn_ent *e = xs_map_get(&v->t->ents, path);
+    size_t bytes = sizeof(*e) + sizeof(struct xs_map_ent) + strlen(path) + 1;
     const struct xs_node *cur;
 
     if (e)
         return e;
-    if (!v->c->priv && v->t->ents.count >= XS_QUOTA_TXN_NODES) {
+    if (!v->c->priv && (v->t->ents.count >= XS_QUOTA_TXN_NODES ||
+                        !txn_room(v, bytes))) {
         *err = -XS_EQUOTA;
         return NULL;
     }
@@ -131,6 +145,7 @@ static struct xs_txn_ent *txn_ent(const struct xs_view *v, const char *path,
         *err = -XEN_ENOMEM;
         return NULL;
     }
+    v->t->bytes += bytes;
     return e;
 }
 
@@ -158,17 +173,20 @@ int xs_view_set(const struct xs_view *v, const char *path, struct xs_node *n)
 
     if (!v->t)
         return main_set(v->c->s, path, n);
-    if (!(e = txn_ent(v, path, &err))) {
+    if (!(e = txn_ent(v, path, &err)) || !txn_room(v, node_bytes(n))) {
         free(n);
-        return err;
+        return e ? -XS_EQUOTA : err;
     }
     prev = e->dirty ? e->node : main_get(v->c->s, path);
     if (prev && xs_node_owner(prev) == v->c->domid)
         v->t->gained--;
     if (n && xs_node_owner(n) == v->c->domid)
         v->t->gained++;
-    if (e->dirty)
+    if (e->dirty) {
+        v->t->bytes -= node_bytes(e->node);
         free(e->node);
+    }
+    v->t->bytes += node_bytes(n);
     e->node = n;
     e->dirty = true;
     return 0;

@@ -227,6 +227,32 @@ TEST(transaction_quotas)
     CHECK_XS(xs_call(c1, XS_READ, tx, 1, "data"), "!EQUOTA");
 }
 
+TEST(transaction_byte_quota)
+{
+    char big[XS_QUOTA_VALUE + 1], path[32];
+    const char *a = "OK";
+    uint32_t tx;
+    int i;
+
+    xs_setup();
+    memset(big, 'v', XS_QUOTA_VALUE);
+    big[XS_QUOTA_VALUE] = '\0';
+    tx = xs_tx_start(c1);
+    for (i = 0; i < 1000 && !strcmp(a, "OK"); i++) {
+        snprintf(path, sizeof(path), "b%d", i);
+        a = xs_wr_tx(c1, tx, path, big);
+    }
+    CHECK_XS(a, "!EQUOTA");
+    CHECK(i * XS_QUOTA_VALUE <= XS_QUOTA_TXN_BYTES + XS_QUOTA_VALUE);
+    CHECK_XS(xs_tx_end(c1, tx, false), "OK");
+    tx = xs_tx_start(c0);                       /* dom0 has no such quota */
+    for (i = 0; i < 200; i++) {
+        snprintf(path, sizeof(path), "/big/b%d", i);
+        CHECK_XS(xs_wr_tx(c0, tx, path, big), "OK");
+    }
+    CHECK_XS(xs_tx_end(c0, tx, true), "OK");
+}
+
 TEST(permission_list_quota)
 {
     xs_setup();

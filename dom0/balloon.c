@@ -18,7 +18,7 @@
 
 #define PAGES_PER_MIB 256u
 #define KIB_PER_PAGE  4u
-#define WAIT_STEP_NS  (100ull * 1000 * 1000)
+#define WAIT_STEP_NS  (10ull * 1000 * 1000)
 
 struct bm_dom {
     bool used;
@@ -348,6 +348,37 @@ int balloon_mem_max(domid_t domid, uint64_t kb, FILE *err)
 }
 
 /* ---- xl balloon-status --------------------------------------------------- */
+
+/* Every domain still followed holds its target, within the tolerance. */
+static bool converged(void)
+{
+    size_t n = gather(view, owner, false);
+
+    for (size_t i = 0; i < n; i++) {
+        const struct bm_dom *d = owner[i];
+        uint64_t gap = d->actual > d->target ? d->actual - d->target
+                                             : d->target - d->actual;
+
+        if (d->state == BP_OK && gap > bp_default_timeouts.tolerance)
+            return false;
+    }
+    return true;
+}
+
+int64_t balloon_wait(uint64_t timeout_ns)
+{
+    uint64_t start = g_now_ns(), deadline = start + timeout_ns;
+
+    next_round_ns = 0;
+    rebalance();
+    next_round_ns = start + BALLOON_PERIOD_NS;
+    while (!converged()) {
+        if (g_now_ns() >= deadline)
+            return -1;
+        dom0_idle(g_now_ns() + WAIT_STEP_NS);
+    }
+    return (int64_t)(g_now_ns() - start);
+}
 
 void balloon_print_status(FILE *out)
 {

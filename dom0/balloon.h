@@ -55,5 +55,8 @@ int balloon_mem_max(domid_t domid, uint64_t kb, FILE *err);
 
 /* xl balloon-status: a row per domain and the host's free memory. */
 void balloon_print_status(FILE *out);
+/* Rebalance now and wait until every domain not excluded holds its
+ * target within 1 MiB: the ns that took, or -1 after timeout_ns. */
+int64_t balloon_wait(uint64_t timeout_ns);
 
 #endif /* DOM0_BALLOON_H */

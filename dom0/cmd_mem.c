@@ -3,7 +3,9 @@
  *
  *   xl mem-set DOM SIZE      the domain's target (memory/target)
  *   xl mem-max DOM SIZE      its limit (XEN_DOMCTL_max_mem, maxmem)
- *   xl balloon-status        targets, holdings, ranges, states, free memory
+ *   xl balloon-status [-w]   targets, holdings, ranges, states, free memory;
+ *                            -w first waits (up to 30 s) until every domain
+ *                            followed holds its target
  *
  * SIZE is xl's: a number with an optional unit t, g, m, k or b (MiB when
  * there is none).  mem-set below the domain's memory_min or above its
@@ -41,13 +43,27 @@ int main_mem_max(int argc, char **argv)
     return mem_cmd(argc, argv, balloon_mem_max);
 }
 
+#define WAIT_NS (30ull * 1000 * 1000 * 1000)
+
 int main_balloon_status(int argc, char **argv)
 {
+    static const struct xl_longopt longopts[] = { { "wait", false, 'w' },
+                                                  { NULL, false, 0 } };
     struct xl_opts o;
-    int rc = xl_scan(argc, argv, "", NULL, 0, &o);
+    int64_t took = 0;
+    int rc = xl_scan(argc, argv, "w", longopts, 0, &o);
 
     if (rc >= 0)
         return rc;
+    if (o.seen['w'])
+        took = balloon_wait(WAIT_NS);
     balloon_print_status(stdout);
+    if (o.seen['w'] && took < 0) {
+        printf("Targets not reached after %llu s\n",
+               (unsigned long long)(WAIT_NS / 1000000000ull));
+        return 1;
+    }
+    if (o.seen['w'])
+        printf("Targets reached in %.3f s\n", (double)took / 1e9);
     return 0;
 }

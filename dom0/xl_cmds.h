@@ -86,8 +86,10 @@
       "Set the maximum memory of a domain\n" \
       "  Size  with a unit b, k, m, g or t (MiB without one); at least the\n" \
       "        domain's memory_min") \
-    X("balloon-status", balloon_status, "", \
-      "Show each domain's memory target, holding, range and ballooning state") \
+    X("balloon-status", balloon_status, "[-w]", \
+      "Show each domain's memory target, holding, range and ballooning state\n" \
+      "  -w, --wait  rebalance now and wait (up to 30 s) until every domain\n" \
+      "              not stuck holds its target") \
     /* add new commands above this line */
 
 #define XL_DECLARE(name, fn, usage, help) int main_##fn(int argc, char **argv);

@@ -33,6 +33,8 @@ struct bm_dom {
 
 static struct bm_dom doms[DOM_MAX];
 static uint64_t reserve = BALLOON_RESERVE_MIB * PAGES_PER_MIB;
+static bool shift_idle;
+static uint64_t headroom = BALLOON_HEADROOM_MIB * PAGES_PER_MIB;
 static uint64_t next_round_ns;
 static bool hold;                       /* making room: raise nobody */
 
@@ -164,7 +166,8 @@ static struct bm_dom *owner[DOM_MAX];
 
 static void rebalance(void)
 {
-    struct bp_params p = { .reserve = reserve };
+    struct bp_params p = { .reserve = reserve, .shift_idle = shift_idle,
+                           .headroom = headroom };
     size_t n = gather(view, owner, true);
 
     if (!n)
@@ -344,6 +347,34 @@ int balloon_mem_max(domid_t domid, uint64_t kb, FILE *err)
     write_node(domid, "static-max", pages);
     next_round_ns = 0;
     rebalance();
+    return 0;
+}
+
+/* ---- xl balloon-policy --------------------------------------------------- */
+
+int balloon_policy(const uint64_t *reserve_kb, const bool *shift,
+                   const uint64_t *headroom_kb, FILE *out, FILE *err)
+{
+    struct xen_sysctl_physinfo pi;
+
+    if (reserve_kb && !xc_physinfo(&pi) &&
+        *reserve_kb / KIB_PER_PAGE > pi.total_pages) {
+        fprintf(err, "xl balloon-policy: a reserve of %llu MiB is more than "
+                "the host has (%llu MiB)\n",
+                (unsigned long long)(*reserve_kb / 1024),
+                (unsigned long long)mib(pi.total_pages));
+        return -1;
+    }
+    if (reserve_kb)
+        reserve = *reserve_kb / KIB_PER_PAGE;
+    if (shift)
+        shift_idle = *shift;
+    if (headroom_kb)
+        headroom = *headroom_kb / KIB_PER_PAGE;
+    next_round_ns = 0;
+    fprintf(out, "reserve: %llu MiB\nshift idle memory: %s (headroom %llu "
+            "MiB)\n", (unsigned long long)mib(reserve),
+            shift_idle ? "on" : "off", (unsigned long long)mib(headroom));
     return 0;
 }
 

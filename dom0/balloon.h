@@ -30,6 +30,7 @@
 #define BALLOON_PERIOD_NS    (1000ull * 1000 * 1000)
 #define BALLOON_RESERVE_MIB  64
 #define BALLOON_RECLAIM_NS   (10ull * 1000 * 1000 * 1000)
+#define BALLOON_HEADROOM_MIB 32
 
 /* A domain was built from cfg (its target is cfg->memory), or is gone. */
 void balloon_add(domid_t domid, const struct xlcfg *cfg);
@@ -52,6 +53,16 @@ void balloon_room_done(void);
 /* xl mem-set / mem-max; 0, or -1 after a message. */
 int balloon_mem_set(domid_t domid, uint64_t kb, FILE *err);
 int balloon_mem_max(domid_t domid, uint64_t kb, FILE *err);
+
+/*
+ * xl balloon-policy: change what is given (NULL: keep it) -- the host
+ * reserve, and whether memory moves from guests reporting more than
+ * headroom free toward guests reporting less (off at start) -- and print
+ * the settings.  0, or -1 after a message (a reserve above the host's
+ * memory).
+ */
+int balloon_policy(const uint64_t *reserve_kb, const bool *shift,
+                   const uint64_t *headroom_kb, FILE *out, FILE *err);
 
 /* xl balloon-status: a row per domain and the host's free memory. */
 void balloon_print_status(FILE *out);

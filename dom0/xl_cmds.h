@@ -86,6 +86,13 @@
       "Set the maximum memory of a domain\n" \
       "  Size  with a unit b, k, m, g or t (MiB without one); at least the\n" \
       "        domain's memory_min") \
+    X("balloon-policy", balloon_policy, "[-r SIZE] [-s on|off] [-H SIZE]", \
+      "Show or set how dom0 shares memory between domains\n" \
+      "  -r SIZE, --reserve=SIZE     host memory kept free (default 64m)\n" \
+      "  -s on|off, --shift-idle=on|off\n" \
+      "              move memory from guests with more than the headroom\n" \
+      "              free to guests with less (default off)\n" \
+      "  -H SIZE, --headroom=SIZE    free memory a guest should keep (32m)") \
     X("balloon-status", balloon_status, "[-w]", \
       "Show each domain's memory target, holding, range and ballooning state\n" \
       "  -w, --wait  rebalance now and wait (up to 30 s) until every domain\n" \

@@ -21,16 +21,16 @@
 
 static const char *const phases[] = { "grow", "hold", "shrink" };
 
-static void run_phase(unsigned int n, uint64_t ws_top)
+static void run_phase(unsigned int n, const struct options *o)
 {
-    switch (n % 3) {
-    case 0: ws_grow(ws_top); break;
+    switch (o->fill ? 0 : n % 3) {
+    case 0: ws_grow(o->ws_pages); break;
     case 1: ws_rewrite(); break;
     case 2: ws_shrink(); break;
     }
     if (ws_check() == ws_pages())
         g_printf(PREFIX "phase %u (%s): working set %lu pages, pattern ok\n",
-                 n, phases[n % 3], ws_pages());
+                 n, phases[o->fill ? 0 : n % 3], ws_pages());
 }
 
 /* After a change: check, and say so once the driver has stopped moving. */
@@ -62,7 +62,7 @@ G_NORETURN void follow(const struct options *o)
     g_printf(PREFIX "%s memory/target (holds %lu pages)\n",
              o->uncooperative ? "ignoring" : "following",
              balloon_current_pages());
-    run_phase(phase, o->ws_pages);
+    run_phase(phase, o);
     next_phase = g_now_ns() + PHASE_NS;
     for (;;) {
         g_idle(g_now_ns() + TICK_NS);
@@ -72,7 +72,7 @@ G_NORETURN void follow(const struct options *o)
             changed();
         }
         if (g_now_ns() >= next_phase) {
-            run_phase(++phase, o->ws_pages);
+            run_phase(++phase, o);
             next_phase = g_now_ns() + PHASE_NS;
         }
     }

@@ -14,6 +14,8 @@
  *                       a domU's maximum reservation, at most 4 GiB;
  *                       dom0's initial memory)
  *   uncooperative       ignore every target (selftest's and dom0's)
+ *   fill                following dom0, every phase grows the working set
+ *                       (up to ws=): a guest that uses all it is given
  *   zerocheck=all|populated|off
  *                       which pages must read zero before first use:
  *                       all free pages (default), only those populated
@@ -93,6 +95,8 @@ static void parse_word(const char *w, size_t len)
         opt.limit_pages = number(&v) * MIB_PAGES;
     else if (is(w, key, "uncooperative"))
         opt.uncooperative = true;
+    else if (is(w, key, "fill"))
+        opt.fill = true;
     else if (is(w, key, "zerocheck") && v)
         opt.zerocheck = !strncmp(v, "off", 3) ? ZERO_OFF :
                         !strncmp(v, "populated", 9) ? ZERO_POPULATED : ZERO_ALL;

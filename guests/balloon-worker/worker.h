@@ -29,6 +29,7 @@ struct options {
     uint64_t ws_pages;                  /* ws=: the working set's top */
     uint64_t limit_pages;               /* limit=: PFNs to prepare */
     bool uncooperative;
+    bool fill;                          /* every phase grows */
     enum zerocheck zerocheck;
 };
 

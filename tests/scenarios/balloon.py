@@ -350,3 +350,38 @@ def uncooperative_reported(t):
                     r"domain\(s\) excluded as stuck or uncooperative$")
     free = int(t.expect(later, FREE).group(1))
     t.check(free >= 64, f"the host is down to {free} MiB, below its reserve")
+
+
+@scenario("balloon_idle_memory_moves_to_a_busy_guest_when_asked")
+def idle_memory_shifts(t):
+    """With a 300 MiB reserve the host is tight: a guest that leaves most
+    of its memory free and one that fills all it gets share in proportion
+    to their ranges.  Once `xl balloon-policy -s on` moves idle memory,
+    the busy one grows at the idle one's expense, neither leaves its
+    range, and the reserve stays free."""
+    cfgs = Cfgs()
+    idle = cfgs.add("idle", 256, 256, "ws=4", memory_min=64)
+    busy = cfgs.add("busy", 256, 512, "ws=1000 fill", memory_min=64)
+    r = boot_with(t, cfgs, steps(
+        ("policy", ["xl balloon-policy -r 300m"]),
+        ("plain", [f"xl create {idle}", f"xl create {busy}", "sleep 5",
+                   "xl balloon-status -w"]),
+        ("shift", ["xl balloon-policy -s on", "sleep 8",
+                   "xl balloon-status", "xl info free_memory"])),
+        mem=1024, timeout=240)
+    t.expect(section(t, r, "policy"), r"^reserve: 300 MiB$")
+    plain, shift = section(t, r, "plain"), section(t, r, "shift")
+    t.expect(shift, r"^shift idle memory: on \(headroom 32 MiB\)$")
+    idle0, busy0 = status_row(t, plain, "idle"), status_row(t, plain, "busy")
+    idle1, busy1 = status_row(t, shift, "idle"), status_row(t, shift, "busy")
+    t.check(idle0[0] < 256 and busy0[0] > 256,
+            f"no proportional split before shifting: {idle0} {busy0}")
+    t.check(idle1[0] < idle0[0] and busy1[0] > busy0[0],
+            f"nothing moved: idle {idle0[0]} -> {idle1[0]}, busy "
+            f"{busy0[0]} -> {busy1[0]} MiB")
+    t.check(idle1[0] >= 64 and busy1[0] <= 512, f"out of range: {idle1} "
+            f"{busy1}")
+    t.check(idle1[0] + busy1[0] <= idle0[0] + busy0[0] + 1,
+            "shifting gave out more memory than the split had")
+    free = int(t.expect(shift, FREE).group(1))
+    t.check(free >= 299, f"{free} MiB free with a 300 MiB reserve")

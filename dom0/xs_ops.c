@@ -6,6 +6,7 @@
  *
  * Paths here are canonical (xs_path_canon).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -242,21 +243,28 @@ static void list_free(struct path_list *l)
     free(l->paths);
 }
 
-/* path and every node below it, in the store and in the transaction. */
+/* path and every node below it as v sees them, found through the child
+ * lists (breadth first), so the cost is the subtree's, not the store's. */
 static int collect(const struct xs_view *v, const char *path,
                    struct path_list *l)
 {
-    struct xs_map_ent *e = NULL;
-    int rc = 0;
+    char child[XS_PATH_SIZE];
+    int rc = list_add(l, path);
 
-    while (!rc && (e = xs_map_next(&v->c->s->nodes, e)))
-        if (xs_path_within(e->key, path))
-            rc = list_add(l, e->key);
-    while (!rc && v->t && (e = xs_map_next(&v->t->ents, e))) {
-        const struct xs_txn_ent *te = e->val;
+    for (size_t i = 0; !rc && i < l->n; i++) {
+        const struct xs_node *n;
+        const char *base = strcmp(l->paths[i], "/") ? l->paths[i] : "";
 
-        if (te->dirty && te->node && xs_path_within(e->key, path))
-            rc = list_add(l, e->key);
+        if ((rc = xs_view_get(v, l->paths[i], &n)) || !n)
+            continue;
+        for (uint32_t off = 0; !rc && off < n->clen;) {
+            const char *name = n->children + off;
+
+            off += (uint32_t)strlen(name) + 1;
+            if ((size_t)snprintf(child, sizeof(child), "%s/%s", base, name) <
+                sizeof(child))
+                rc = list_add(l, child);
+        }
     }
     return rc;
 }

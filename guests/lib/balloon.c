@@ -144,7 +144,7 @@ static void fail(enum balloon_state s)
 /* Give back up to n free pages; returns how many went. */
 static unsigned int shrink(unsigned int n)
 {
-    unsigned int k = 0, unmapped, done;
+    unsigned int k = 0, unmapped, ready, done;
     long rc;
 
     for (; k < n && g_pages_free() > BALLOON_KEEP_FREE; k++) {
@@ -158,11 +158,10 @@ static unsigned int shrink(unsigned int n)
         return 0;
     }
     unmapped = set_ptes(k, false);
-    if (b.scrub)
-        unmapped = scrub(unmapped);
-    rc = unmapped ? reservation(XENMEM_decrease_reservation, frames,
-                                unmapped, 0) : 0;
-    done = rc < 0 ? 0 : (unsigned int)(rc < unmapped ? rc : unmapped);
+    ready = b.scrub ? scrub(unmapped) : unmapped;
+    rc = ready ? reservation(XENMEM_decrease_reservation, frames, ready, 0)
+               : 0;
+    done = rc < 0 ? 0 : (unsigned int)(rc < ready ? rc : ready);
     for (unsigned int i = 0; i < done; i++)
         g_p2m_set(pfns[i], G_INVALID_MFN);
     if (done < k) {

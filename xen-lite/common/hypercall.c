@@ -14,6 +14,7 @@
 #include "xen/lib.h"
 #include "xen/percpu.h"
 #include "xen/pv_flush.h"
+#include "xen/pv_mm.h"
 #include "xen/sched.h"
 #include "xen/softirq.h"
 #include "xen.h"
@@ -54,14 +55,10 @@ const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
 struct mc_state {
     bool active;
     bool preempted;
-    unsigned long args[6];
+    uint64_t *args;                     /* the running entry's arguments */
 };
 static struct mc_state mc_state[NR_CPUS];
 
-void hypercall_budget_reset(void)
-{
-    get_cpu_info()->preempt_budget = HYPERCALL_BUDGET;
-}
 
 static long call(unsigned long nr, const unsigned long a[6])
 {
@@ -99,7 +96,7 @@ long hypercall_create_continuation(unsigned int op, const char *fmt, ...)
     if (mc->active) {
         /* The multicall rewrites its entry and continues itself. */
         memcpy(mc->args, args, n * sizeof(args[0]));
-        mc->preempted = true;
+        mc->preempted = true;           /* the multicall saves the entry */
     } else {
         struct cpu_user_regs *regs = guest_cpu_user_regs();
         unsigned long *reg[6] = { &regs->rdi, &regs->rsi, &regs->rdx,
@@ -122,10 +119,27 @@ bool in_multicall(void)
     return mc_state[smp_processor_id()].active;
 }
 
+/* Read an entry's op and arguments (not its result). */
+static int get_entry(struct multicall_entry *e, unsigned long va, bool list_ok)
+{
+    _Static_assert(offsetof(struct multicall_entry, result) == 8 &&
+                   offsetof(struct multicall_entry, args) == 16, "multicall_entry");
+    if (!list_ok && !guest_range_ok(va, sizeof(*e)))
+        return -XEN_EFAULT;
+    if (load_guest_u64(&e->op, va))
+        return -XEN_EFAULT;
+    for (unsigned int i = 0; i < 6; i++)
+        if (load_guest_u64(&e->args[i], va + 16 + 8 * i))
+            return -XEN_EFAULT;
+    return 0;
+}
+
 static long run_multicall(unsigned long call_list, unsigned int nr_calls)
 {
     struct mc_state *mc = &mc_state[smp_processor_id()];
+    struct vcpu *v = current;
     struct multicall_entry e;
+    bool list_ok = guest_range_ok(call_list, (unsigned long)nr_calls * sizeof(e));
 
     for (unsigned int i = 0; i < nr_calls; i++) {
         unsigned long entry = call_list + (unsigned long)i * sizeof(e);
@@ -133,27 +147,36 @@ static long run_multicall(unsigned long call_list, unsigned int nr_calls)
         if (i && hypercall_preempt_check())
             return hypercall_create_continuation(__HYPERVISOR_multicall, "hi",
                                                  entry, nr_calls - i);
-        if (copy_from_guest_obj(&e, entry))
+        if (list_ok) {                  /* update_va_mapping runs: the fast loop */
+            unsigned int n = pv_multicall_uvm_run(entry, nr_calls - i);
+            if (n) {
+                i += n - 1;
+                hypercall_budget_reset();
+                continue;
+            }
+        }
+        if (get_entry(&e, entry, list_ok))
             return -XEN_EFAULT;
+        if (e.op != __HYPERVISOR_update_va_mapping)
+            pv_release_held_l1(v);      /* kept only between such entries */
         if (e.op == __HYPERVISOR_multicall || e.op == __HYPERVISOR_iret) {
             e.result = -XEN_EINVAL;
         } else {
             mc->active = true;
             mc->preempted = false;
-            memcpy(mc->args, e.args, sizeof(mc->args));
+            mc->args = e.args;
             e.result = call(e.op, (const unsigned long *)e.args);
             mc->active = false;
             if (mc->preempted) {
-                /* The entry continues: save its new arguments, resume here. */
-                memcpy(e.args, mc->args, sizeof(e.args));
+                /* The entry continues with its new arguments: resume here. */
                 if (copy_to_guest_obj(entry, &e))
                     return -XEN_EFAULT;
                 return hypercall_create_continuation(__HYPERVISOR_multicall, "hi",
                                                      entry, nr_calls - i);
             }
         }
-        if (copy_to_guest(entry + offsetof(struct multicall_entry, result),
-                          &e.result, sizeof(e.result)))
+        if (!list_ok ? put_guest_u64(entry + offsetof(struct multicall_entry, result), e.result)
+                     : store_guest_u64(entry + offsetof(struct multicall_entry, result), e.result))
             return -XEN_EFAULT;
         hypercall_budget_reset();
     }
@@ -162,12 +185,19 @@ static long run_multicall(unsigned long call_list, unsigned int nr_calls)
 
 long do_multicall(unsigned long call_list, unsigned int nr_calls)
 {
+    struct vcpu *v = current;
     long rc;
 
     if (in_multicall())
         return -XEN_EINVAL;             /* no nesting */
     rc = run_multicall(call_list, nr_calls);
+    pv_release_held_l1(v);
     /* The entries' TLB flushes were gathered: do them once, now. */
     pv_flush_deferred_tlb();
+    /* Teardown the last release left is finished before the guest goes on. */
+    if (!rc && v->arch.deferred.page &&
+        pt_finish_deferred(&v->arch.deferred, true) == -XEN_ERESTART)
+        rc = hypercall_create_continuation(__HYPERVISOR_multicall, "hi",
+                                           call_list + nr_calls * sizeof(struct multicall_entry), 0);
     return rc;
 }

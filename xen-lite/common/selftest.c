@@ -74,8 +74,11 @@ static const char *test_allocator(void)
     }
     printk("selftest: allocator: %lu frames allocated and freed\n", frames);
     printk("selftest: allocator covered %lu frames above 4GiB\n", high);
-    if (!bad && heap_free_pages() != before)
+    if (!bad && heap_free_pages() != before) {
+        printk("selftest: allocator: %lu frames free before, %lu after\n", before,
+               heap_free_pages());
         bad = "free count differs after freeing everything";
+    }
     if (!bad && frames != before)
         bad = "allocated a different number of frames than were free";
     return bad ? bad : heap_check();

@@ -11,12 +11,46 @@
 
 #define NR_PTE_MASK 0x3ff
 
+/*
+ * The recounted references per frame, in small chunks made on first use:
+ * one array over every frame number could need megabytes of contiguous
+ * memory, which a fragmented heap may not have.
+ */
+#define CHUNK 128                       /* frames per chunk (1 KiB) */
+
+struct counts {
+    uint32_t gen, typ;
+};
+
 struct audit {
-    uint32_t *gen, *typ;
+    struct counts **chunk;              /* [max_page / CHUNK], NULL: all zero */
+    bool no_memory;
     audit_problem_fn report;
     void *ctx;
     struct audit_result *res;
 };
+
+/* The counts of mfn, made on first use (NULL if there is no memory). */
+static struct counts *counts(struct audit *a, unsigned long mfn)
+{
+    struct counts **c = &a->chunk[mfn / CHUNK];
+
+    if (!*c && !(*c = xzalloc_array(struct counts, CHUNK))) {
+        a->no_memory = true;
+        return NULL;
+    }
+    return &(*c)[mfn % CHUNK];
+}
+
+static void add(struct audit *a, unsigned long mfn, int gen, int typ)
+{
+    struct counts *c = counts(a, mfn);
+
+    if (c) {
+        c->gen += gen;
+        c->typ += typ;
+    }
+}
 
 static bool domain_frame(const struct page_info *pg)
 {
@@ -49,14 +83,12 @@ static void count_entry(struct audit *a, unsigned long table, uint64_t e,
         problem(a, mfn, "referenced but not a domain's frame", 1, 0);
         return;
     }
-    a->gen[mfn]++;
+    /* A partial child floats: general ref only.  A read-only L1 entry too. */
+    add(a, mfn, 1, !partial && (level != 1 || (e & _PAGE_RW)));
     if (partial)
-        return;                         /* general ref only; the child floats */
-    a->typ[mfn]++;
+        return;
     if (level == 1) {
-        if (!(e & _PAGE_RW))
-            a->typ[mfn]--;
-        else if ((pg->type_info & PGT_type_mask) != PGT_writable_page)
+        if ((e & _PAGE_RW) && (pg->type_info & PGT_type_mask) != PGT_writable_page)
             problem(a, mfn, "mapped writable but not of writable type",
                     PGT_writable_page, pg->type_info & PGT_type_mask);
     } else if (PGT_level(pg->type_info) != level - 1) {
@@ -92,27 +124,25 @@ static void count_self(struct audit *a, unsigned long mfn, const struct page_inf
     uint64_t t = pg->type_info;
 
     if (pg->count_info & PGC_allocated)
-        a->gen[mfn]++;
+        add(a, mfn, 1, 0);
     if (pg->count_info & PGC_xen_heap)
-        a->typ[mfn]++;                  /* a shared page's own writable type */
-    if (t & PGT_pinned) {
-        a->gen[mfn]++;
-        a->typ[mfn]++;
-    }
-    if (t & PGT_partial) {
-        a->gen[mfn]++;                  /* the partial state's reference */
-        a->typ[mfn]++;                  /* its floating type count */
-    }
+        add(a, mfn, 0, 1);              /* a shared page's own writable type */
+    if (t & PGT_pinned)
+        add(a, mfn, 1, 1);
+    if (t & PGT_partial)
+        add(a, mfn, 1, 1);              /* the partial state's ref and floating count */
 }
 
 static void compare(struct audit *a, unsigned long mfn, const struct page_info *pg)
 {
     uint64_t gen = pg->count_info & PGC_count_mask, typ = pg->type_info & PGT_count_mask;
+    const struct counts *c = a->chunk[mfn / CHUNK] ? &a->chunk[mfn / CHUNK][mfn % CHUNK]
+                                                    : &(struct counts){ 0, 0 };
 
-    if (gen != a->gen[mfn])
-        problem(a, mfn, "general reference count", a->gen[mfn], gen);
-    if (typ != a->typ[mfn])
-        problem(a, mfn, "type count", a->typ[mfn], typ);
+    if (gen != c->gen)
+        problem(a, mfn, "general reference count", c->gen, gen);
+    if (typ != c->typ)
+        problem(a, mfn, "type count", c->typ, typ);
     if (PGT_is_pagetable(pg->type_info) && typ &&
         !(pg->type_info & (PGT_validated | PGT_partial)))
         problem(a, mfn, "page table in use but not validated", 1, 0);
@@ -123,14 +153,12 @@ int audit_frames(const struct audit_ref *extra, unsigned int nr_extra,
 {
     struct audit a = { .report = report, .ctx = ctx, .res = res };
 
+    unsigned long nr_chunks = DIV_ROUND_UP(max_page, CHUNK);
+    int rc = 0;
+
     memset(res, 0, sizeof(*res));
-    a.gen = xzalloc_array(uint32_t, max_page);
-    a.typ = xzalloc_array(uint32_t, max_page);
-    if (!a.gen || !a.typ) {
-        xfree(a.gen);
-        xfree(a.typ);
+    if (!(a.chunk = xzalloc_array(struct counts *, nr_chunks)))
         return -1;
-    }
     for (unsigned long mfn = 0; mfn < max_page; mfn++) {
         struct page_info *pg = mfn_to_page(mfn);
         if (!domain_frame(pg))
@@ -142,14 +170,16 @@ int audit_frames(const struct audit_ref *extra, unsigned int nr_extra,
     for (unsigned int i = 0; i < nr_extra; i++) {
         if (!mfn_valid(extra[i].mfn))
             continue;
-        a.gen[extra[i].mfn]++;
-        if (extra[i].type)
-            a.typ[extra[i].mfn]++;
+        add(&a, extra[i].mfn, 1, extra[i].type ? 1 : 0);
     }
-    for (unsigned long mfn = 0; mfn < max_page; mfn++)
-        if (domain_frame(mfn_to_page(mfn)))
-            compare(&a, mfn, mfn_to_page(mfn));
-    xfree(a.gen);
-    xfree(a.typ);
-    return 0;
+    if (a.no_memory)
+        rc = -1;
+    else
+        for (unsigned long mfn = 0; mfn < max_page; mfn++)
+            if (domain_frame(mfn_to_page(mfn)))
+                compare(&a, mfn, mfn_to_page(mfn));
+    for (unsigned long i = 0; i < nr_chunks; i++)
+        xfree(a.chunk[i]);
+    xfree(a.chunk);
+    return rc;
 }

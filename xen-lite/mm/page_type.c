@@ -28,36 +28,11 @@ static inline bool cas64(uint64_t *p, uint64_t *old, uint64_t new)
 
 /* ---- general references ---- */
 
-bool get_page(struct page_info *pg, domid_t owner)
-{
-    uint64_t x = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
-
-    do {
-        uint64_t c = x & PGC_count_mask;
-        if (!c || c >= PGC_count_mask - 1 ||
-            (x & PGC_state_mask) != PGC_state_inuse)
-            return false;
-    } while (!cas64(&pg->count_info, &x, x + 1));
-    /* The owner cannot change while we hold a reference. */
-    if (pg->owner == owner)
-        return true;
-    put_page(pg);
-    return false;
-}
-
 void get_page_light(struct page_info *pg)
 {
     uint64_t old = __atomic_fetch_add(&pg->count_info, 1, __ATOMIC_SEQ_CST);
 
     BUG_ON(!(old & PGC_count_mask));
-}
-
-void put_page(struct page_info *pg)
-{
-    uint64_t nx = __atomic_sub_fetch(&pg->count_info, 1, __ATOMIC_SEQ_CST);
-
-    if (!(nx & PGC_count_mask))
-        pt_page_freed(pg);
 }
 
 /* ---- entries ---- */
@@ -512,12 +487,9 @@ int mod_pt_entry(unsigned long table_mfn, unsigned int slot, uint64_t nval,
                  unsigned int level, domid_t pt_owner, domid_t pg_owner,
                  bool preserve_ad, struct pt_deferred *defer)
 {
-    uint64_t *t = pt_map_frame(table_mfn), old;
+    uint64_t *t = pt_map_frame(table_mfn), old = t[slot];
     int rc;
 
-    if (level == 1 && mod_l1_entry_fast(table_mfn, slot, nval, pt_owner, preserve_ad))
-        return 0;
-    old = t[slot];
     if (level == 4 && !is_guest_l4_slot(slot))
         return -XEN_EINVAL;
     if (nval & _PAGE_PRESENT) {

@@ -239,24 +239,6 @@ static inline int mmu_update_one(uint64_t ptr, uint64_t val, const struct mmu_ow
                         cmd == MMU_PT_UPDATE_PRESERVE_AD, &v->arch.deferred);
 }
 
-/* Read element i of a list the caller checked is all guest memory. */
-static inline int get_request(unsigned long va, uint64_t *ptr, uint64_t *val)
-{
-    int rc = 0;
-
-    __asm__ __volatile__(
-        "1: movq (%[va]), %[p]\n"
-        "2: movq 8(%[va]), %[v]\n"
-        "   jmp 4f\n"
-        "3: movl %[efault], %[rc]\n"
-        "4:\n"
-        _ASM_EXTABLE(1b, 3b)
-        _ASM_EXTABLE(2b, 3b)
-        : [p] "=&r"(*ptr), [v] "=&r"(*val), [rc] "+r"(rc)
-        : [va] "r"(va), [efault] "i"(-XEN_EFAULT) : "memory");
-    return rc;
-}
-
 long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
                    unsigned int foreigndom)
 {
@@ -277,7 +259,7 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
         uint64_t ptr, val;
 
         if ((!list_ok && !guest_range_ok(va, sizeof(struct mmu_update))) ||
-            get_request(va, &ptr, &val)) {
+            load_guest_u64(&ptr, va) || load_guest_u64(&val, va + 8)) {
             release_table(&h, v);
             return batch_fail(&b, i, -XEN_EFAULT);
         }
@@ -313,34 +295,45 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
 
 /*
  * The validated L1 table and slot that map va in v's kernel page tables,
- * with a general and a type reference held on the table (put_l1 drops them).
+ * with a general and a type reference held on the table in v->arch.held_l1.
+ * Inside a multicall the references stay for the next entry, which often
+ * updates the same table; pv_release_held_l1() drops them.
  */
 static int get_l1(struct vcpu *v, unsigned long va, unsigned long *l1mfn,
                   unsigned int *slot)
 {
-    struct pt_walk w;
     struct page_info *pg;
+    struct pt_walk w;
 
     if (!guest_range_ok(va, 1) || !v->arch.guest_table)
         return -XEN_EINVAL;
     if (!pt_walk(v->arch.guest_table, va, 1, pt_map_frame, &w) || w.level != 1)
         return -XEN_EINVAL;
+    *l1mfn = w.table_mfn;
+    *slot = w.slot;
     pg = mfn_to_page(w.table_mfn);
+    if (v->arch.held_l1 == pg)
+        return 0;
+    pv_release_held_l1(v);
     if (!get_page(pg, v->domain->domain_id))
         return -XEN_EINVAL;
     if (!get_page_type_validated(pg, PGT_l1_page_table)) {
         put_page(pg);
         return -XEN_EINVAL;
     }
-    *l1mfn = w.table_mfn;
-    *slot = w.slot;
+    v->arch.held_l1 = pg;
     return 0;
 }
 
-static void put_l1(struct vcpu *v, unsigned long l1mfn)
+void pv_release_held_l1(struct vcpu *v)
 {
-    put_table_ref(mfn_to_page(l1mfn), v);
-    put_page(mfn_to_page(l1mfn));
+    struct page_info *pg = v->arch.held_l1;
+
+    if (pg) {
+        v->arch.held_l1 = NULL;
+        put_table_ref(pg, v);
+        put_page(pg);
+    }
 }
 
 /* The pCPUs named by a guest vCPU bitmap, or NULL-bitmap: local. */
@@ -376,27 +369,69 @@ static int uvmf_flush(struct domain *d, unsigned long va, unsigned long flags)
     return 0;
 }
 
-static long update_va_mapping(unsigned long va, uint64_t val, unsigned long flags,
-                              struct domain *pg_d)
+/* One update, with the L1 kept in v->arch.held_l1 for the next. */
+static inline int uvm_one(struct vcpu *v, unsigned long va, uint64_t val,
+                          unsigned long flags, struct domain *pg_d)
 {
-    struct vcpu *v = current;
+    domid_t owner = v->domain->domain_id;
     unsigned long l1mfn;
     unsigned int slot;
     int rc;
 
-    if (pt_finish_deferred(&v->arch.deferred, true) == -XEN_ERESTART)
+    if ((rc = get_l1(v, va, &l1mfn, &slot)))
+        return rc;
+    if (!mod_l1_entry_fast(l1mfn, slot, val, owner, false) &&
+        (rc = mod_pt_entry(l1mfn, slot, val, 1, owner, pg_d->domain_id, false,
+                           &v->arch.deferred)))
+        return rc;
+    return uvmf_flush(v->domain, va, flags);
+}
+
+static long update_va_mapping(unsigned long va, uint64_t val, unsigned long flags,
+                              struct domain *pg_d)
+{
+    struct vcpu *v = current;
+    long rc;
+
+    if (unlikely(v->arch.deferred.page) &&
+        pt_finish_deferred(&v->arch.deferred, true) == -XEN_ERESTART)
         return hypercall_create_continuation(
             pg_d == v->domain ? __HYPERVISOR_update_va_mapping
                               : __HYPERVISOR_update_va_mapping_otherdomain,
             "llli", va, val, flags, pg_d->domain_id);
-    if ((rc = get_l1(v, va, &l1mfn, &slot)))
-        return rc;
-    rc = mod_pt_entry(l1mfn, slot, val, 1, v->domain->domain_id, pg_d->domain_id,
-                      false, &v->arch.deferred);
-    put_l1(v, l1mfn);
-    if (rc)
-        return rc;
-    return uvmf_flush(v->domain, va, flags);
+    rc = uvm_one(v, va, val, flags, pg_d);
+    pv_release_held_l1(v);
+    return rc;
+}
+
+/*
+ * A run of update_va_mapping entries in a multicall (the way PV kernels
+ * batch single mappings), from entry `list`, in one loop that keeps the L1
+ * referenced between entries.  The list is known to be guest memory.
+ * Returns how many entries it did; it stops at any other entry, at teardown
+ * left to finish, and every 8 entries to let the caller check for
+ * preemption -- the caller's general path takes over from there.
+ */
+unsigned int pv_multicall_uvm_run(unsigned long list, unsigned int n)
+{
+    struct vcpu *v = current;
+    unsigned int i;
+
+    for (i = 0; i < n && i < 8 && !v->arch.deferred.page; i++) {
+        unsigned long e = list + (unsigned long)i * sizeof(struct multicall_entry);
+        uint64_t op, va, val, flags;
+        long rc;
+
+        if (load_guest_u64(&op, e) || op != __HYPERVISOR_update_va_mapping ||
+            load_guest_u64(&va, e + offsetof(struct multicall_entry, args[0])) ||
+            load_guest_u64(&val, e + offsetof(struct multicall_entry, args[1])) ||
+            load_guest_u64(&flags, e + offsetof(struct multicall_entry, args[2])))
+            break;
+        rc = uvm_one(v, va, val, flags, v->domain);
+        if (store_guest_u64(e + offsetof(struct multicall_entry, result), rc))
+            break;
+    }
+    return i;
 }
 
 long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)

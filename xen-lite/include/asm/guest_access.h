@@ -45,13 +45,14 @@ static inline int copy_to_guest(unsigned long dst, const void *src, unsigned lon
 #define copy_from_guest_obj(ptr, gva) copy_from_guest((ptr), (gva), sizeof(*(ptr)))
 #define copy_to_guest_obj(gva, ptr)   copy_to_guest((gva), (ptr), sizeof(*(ptr)))
 
-/* Read or write one 8-byte word at a guest address; -EFAULT on failure. */
-static inline int get_guest_u64(uint64_t *val, unsigned long va)
+/*
+ * One 8-byte word at a guest address the caller has checked with
+ * guest_range_ok(); a fault gives -EFAULT.
+ */
+static inline int load_guest_u64(uint64_t *val, unsigned long va)
 {
     int rc = 0;
 
-    if (!guest_range_ok(va, 8))
-        return -XEN_EFAULT;
     __asm__ __volatile__(
         "1: movq (%[va]), %[v]\n"
         "   jmp 3f\n"
@@ -63,12 +64,10 @@ static inline int get_guest_u64(uint64_t *val, unsigned long va)
     return rc;
 }
 
-static inline int put_guest_u64(unsigned long va, uint64_t val)
+static inline int store_guest_u64(unsigned long va, uint64_t val)
 {
     int rc = 0;
 
-    if (!guest_range_ok(va, 8))
-        return -XEN_EFAULT;
     __asm__ __volatile__(
         "1: movq %[v], (%[va])\n"
         "   jmp 3f\n"
@@ -78,6 +77,17 @@ static inline int put_guest_u64(unsigned long va, uint64_t val)
         : [rc] "+r"(rc)
         : [v] "r"(val), [va] "r"(va), [efault] "i"(-XEN_EFAULT) : "memory");
     return rc;
+}
+
+/* Read or write one 8-byte word at any guest address; -EFAULT on failure. */
+static inline int get_guest_u64(uint64_t *val, unsigned long va)
+{
+    return guest_range_ok(va, 8) ? load_guest_u64(val, va) : -XEN_EFAULT;
+}
+
+static inline int put_guest_u64(unsigned long va, uint64_t val)
+{
+    return guest_range_ok(va, 8) ? store_guest_u64(va, val) : -XEN_EFAULT;
 }
 
 #endif

@@ -42,6 +42,7 @@ struct pv_vcpu {
     bool fpu_dirty_ts;                  /* fpu_taskswitch(1): virtual CR0.TS */
 
     struct pt_deferred deferred;        /* page-type work left to finish */
+    struct page_info *held_l1;          /* L1 a multicall's update_va_mapping keeps */
     long pending_rc;                    /* error to report once it is done */
     unsigned long pending_list;         /* ... for the batch element here */
     struct trap_bounce trap_bounce;

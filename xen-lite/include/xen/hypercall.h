@@ -25,8 +25,6 @@ void pv_hypercall(struct cpu_user_regs *regs);
  */
 long hypercall_create_continuation(unsigned int op, const char *fmt, ...);
 /* hypercall_preempt_check(): xen/preempt.h. */
-/* Begin a hypercall's work budget (page-table entries before yielding). */
-void hypercall_budget_reset(void);
 
 long do_xen_version(int cmd, unsigned long arg);
 long do_console_io(int cmd, int count, unsigned long buffer);

@@ -74,9 +74,7 @@ struct pt_deferred {
     bool partial;                       /* the ref is a partial one */
 };
 
-/* ---- general references ---- */
-bool get_page(struct page_info *pg, domid_t owner);
-void put_page(struct page_info *pg);
+/* ---- general references (get_page, put_page: inline, below) ---- */
 /* A reference on a frame known to be referenced already. */
 void get_page_light(struct page_info *pg);
 
@@ -138,6 +136,37 @@ uint32_t pt_tlbflush_clock(void);
 #define DOMID_XEN__     0x7FF2
 
 /* ---- inline helpers for the hot paths ---- */
+
+static inline bool pt_cas64(uint64_t *p, uint64_t *old, uint64_t new)
+{
+    return __atomic_compare_exchange_n(p, old, new, false, __ATOMIC_SEQ_CST,
+                                       __ATOMIC_SEQ_CST);
+}
+
+/* A general reference on a frame owner owns; false if it is not in use by owner. */
+static inline bool get_page(struct page_info *pg, domid_t owner)
+{
+    uint64_t x = __atomic_load_n(&pg->count_info, __ATOMIC_RELAXED);
+
+    do {
+        uint64_t c = x & PGC_count_mask;
+        if (!c || c >= PGC_count_mask - 1 || (x & PGC_state_mask) != PGC_state_inuse)
+            return false;
+    } while (!pt_cas64(&pg->count_info, &x, x + 1));
+    /* The owner cannot change while we hold a reference. */
+    if (likely(pg->owner == owner))
+        return true;
+    if (!(__atomic_sub_fetch(&pg->count_info, 1, __ATOMIC_SEQ_CST) & PGC_count_mask))
+        pt_page_freed(pg);
+    return false;
+}
+
+static inline void put_page(struct page_info *pg)
+{
+    if (!(__atomic_sub_fetch(&pg->count_info, 1, __ATOMIC_SEQ_CST) & PGC_count_mask))
+        pt_page_freed(pg);
+}
+
 
 /* Flags allowed in a present L1 entry of a table d owns. */
 static inline uint64_t pte_l1_allowed(domid_t d)

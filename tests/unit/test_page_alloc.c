@@ -334,11 +334,6 @@ static uint8_t *frame_owned;                /* 1 while a block holds it */
 static uint8_t *frame_ram;                  /* 1 if ever given to the heap */
 static uint8_t *frame_dirty;                /* 1 if freed unscrubbed */
 static unsigned long frames_cleared;
-/* While set, each clear_frame also allocates a frame, as another CPU may
- * while the scrubber zeroes (a held heap lock would deadlock here). */
-static bool alloc_while_clearing;
-static unsigned long taken[64];
-static unsigned int nr_taken, nr_taken_dirty;
 
 /* The scrubber zeroes only free frames that need it. */
 void clear_frame(unsigned long mfn)
@@ -349,16 +344,6 @@ void clear_frame(unsigned long mfn)
     if (frame_dirty)
         frame_dirty[mfn] = 0;
     frames_cleared++;
-    if (alloc_while_clearing && nr_taken < ARRAY_SIZE(taken)) {
-        unsigned long t = alloc_mfn(0, 0);
-
-        CHECK(t != ~0UL);
-        /* Never the frame being zeroed; one still dirty is the new
-         * owner's to zero. */
-        CHECK((ft[mfn].count_info & PGC_state_mask) == PGC_state_free);
-        nr_taken_dirty += !!(ft[t].count_info & PGC_need_scrub);
-        taken[nr_taken++] = t;
-    }
 }
 
 static void add_ram(unsigned long mfn, unsigned long nr)
@@ -517,28 +502,23 @@ TEST(scrub_zeroes_each_dirty_frame_once_then_reports_done)
         CHECK(!(ft[m + i].count_info & PGC_need_scrub));
 }
 
-TEST(scrub_zeroes_without_the_lock_and_never_hands_out_what_it_zeroes)
+TEST(scrub_leaves_allocated_frames_to_their_owner_and_reports_done)
 {
     setup();
-    heap_add_range(0x8000, 1024);
-    unsigned long m = alloc_mfn(5, 0);
-    for (unsigned long i = 0; i < 32; i++)
+    heap_add_range(0x3000, 64);
+    unsigned long m = alloc_mfn(6, 0);
+    for (unsigned long i = 0; i < 64; i++)
         ft[m + i].count_info |= PGC_need_scrub;
-    free_pages(&ft[m], 5);
-    frames_cleared = nr_taken = nr_taken_dirty = 0;
-    alloc_while_clearing = true;
-    while (scrub_free_pages(8))
-        CHECK_STR(heap_check(), NULL);
-    alloc_while_clearing = false;
-    /* Every dirty frame was zeroed once, or handed out still marked. */
-    CHECK_EQ(frames_cleared + nr_taken_dirty, 32);
-    CHECK_EQ(nr_taken, frames_cleared);
-    for (unsigned int k = 0; k < nr_taken; k++) {
-        ft[taken[k]].count_info &= ~PGC_need_scrub;     /* the owner's */
-        free_pages(&ft[taken[k]], 0);
-    }
+    free_pages(&ft[m], 6);
+    unsigned long a = alloc_mfn(4, 0);      /* 16 of them, still marked */
     CHECK_STR(heap_check(), NULL);
-    CHECK_EQ(heap_free_pages(), 1024);
+    frames_cleared = 0;
+    while (scrub_free_pages(7))
+        CHECK_STR(heap_check(), NULL);
+    CHECK_EQ(frames_cleared, 48);
+    for (unsigned long i = 0; i < 16; i++)
+        CHECK(ft[a + i].count_info & PGC_need_scrub);   /* the owner zeroes */
+    CHECK(!scrub_free_pages(7));
 }
 
 TEST(scrub_finds_dirty_frames_in_split_and_merged_blocks)

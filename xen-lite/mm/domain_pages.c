@@ -121,9 +121,9 @@ void clear_frame(unsigned long mfn)
 
 /*
  * Give 2^order frames to d: owned, on its list, each with the allocation
- * reference (PGC_allocated | 1).  A frame another domain (or the
- * hypervisor) used is zeroed first, so no domain sees another's data; the
- * freeing side never waits for it.
+ * reference (PGC_allocated | 1).  A frame another domain, the hypervisor
+ * or the boot loader used is zeroed first (unless MEMF_no_scrub), so no
+ * domain sees another's data; the freeing side never waits for it.
  */
 struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
                                      unsigned int memflags)
@@ -147,7 +147,7 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
     }
     for (unsigned long i = 0; i < n; i++) {
         flush_stale(NULL, pg[i].tlbflush_timestamp);
-        if (pg[i].count_info & PGC_need_scrub)
+        if ((pg[i].count_info & PGC_need_scrub) && !(memflags & MEMF_no_scrub))
             clear_frame(page_to_mfn(&pg[i]));   /* the idle scrubber was not there yet */
         pg[i].owner = d->domain_id;
         pg[i].type_info = 0;

@@ -5,15 +5,15 @@
  * block is marked PGC_state_free; only the first carries the order.
  *
  * Scrubbing: a frame a domain freed keeps PGC_need_scrub until it is
- * zeroed.  A free block with any such frame is "dirty" (PGC_dirty_block on
- * its first frame) and sits at the tail of its list, clean blocks at the
- * head, so allocations take clean memory first and the idle scrubber finds
- * dirty memory at the tails.  Whoever hands a frame to a domain zeroes it
- * if the scrubber has not got there yet (mm/domain_pages.c).  The scrubber
- * zeroes without the lock: it takes a piece of at most 2^SCRUB_ORDER
- * frames off the lists (free, but with no order, so no buddy merges with
- * it), zeroes it, and frees it back -- holding the lock while zeroing kept
- * a CPU that was freeing a domain's memory waiting, frame after frame.
+ * zeroed.  A free block that had any such frame when it was freed is
+ * "dirty" (PGC_dirty_block on its first frame, a hint) and sits at the
+ * tail of its list, clean blocks at the head, so allocations take clean
+ * memory first.  Whoever hands a frame to a domain zeroes it if the idle
+ * scrubber has not got there yet (mm/domain_pages.c).  The scrubber walks
+ * the frame table with a cursor, a few frames per hold of the lock, and
+ * knows from a count when nothing is left to zero: a search of the free
+ * lists for dirty frames went through gigabytes of clean ones each time,
+ * with the lock held, while a CPU freeing a domain's memory waited.
  *
  * Pure logic apart from the lock: the unit tests run it on a fake frame
  * table.
@@ -23,13 +23,16 @@
 #include "xen/spinlock.h"
 
 #define ORDER_NONE      0xff
-#define SCRUB_ORDER     4               /* frames zeroed per piece: 16 */
+#define SCRUB_LOOK      512             /* frames looked at per lock hold */
+#define SCRUB_ZERO      4               /* frames zeroed per lock hold */
 
 struct page_info *frame_table;
 unsigned long max_page;
 
 static struct page_list free_lists[NR_ZONES][MAX_ORDER + 1];
 static unsigned long zone_free[NR_ZONES];
+static unsigned long dirty_free;        /* free frames with PGC_need_scrub */
+static unsigned long scrub_cursor;      /* the next frame the scrubber checks */
 static DEFINE_SPINLOCK(heap_lock);
 
 void page_list_init(struct page_list *l)
@@ -109,13 +112,14 @@ void heap_init(struct page_info *ft, unsigned long nr_frames)
     }
 }
 
-/* Mark frames free or in use; a frame's need-scrub flag stays with it. */
-static bool mark_block(struct page_info *pg, unsigned int order, uint64_t state)
+/* Mark frames free or in use; a frame's need-scrub flag stays with it.
+ * Returns how many have it. */
+static unsigned long mark_block(struct page_info *pg, unsigned int order, uint64_t state)
 {
-    uint64_t dirty = 0;
+    unsigned long dirty = 0;
 
     for (unsigned long i = 0; i < (1UL << order); i++) {
-        dirty |= pg[i].count_info & PGC_need_scrub;
+        dirty += !!(pg[i].count_info & PGC_need_scrub);
         pg[i].count_info = state | (pg[i].count_info & PGC_need_scrub);
         page_order(&pg[i]) = ORDER_NONE;
     }
@@ -140,15 +144,15 @@ static void list_block(unsigned int zone, unsigned int order, struct page_info *
     }
 }
 
-/* Put a block on its free list, merging with free buddies that are as
- * dirty as it is (a clean buddy merged into a dirty block would make the
- * scrubber search clean memory for dirty frames).  Lock held. */
+/* Put a block on its free list, merging with free buddies.  Lock held. */
 static void free_block(unsigned long mfn, unsigned int order)
 {
     unsigned int zone = zone_of(mfn);
-    bool dirty = mark_block(mfn_to_page(mfn), order, PGC_state_free);
+    unsigned long nr_dirty = mark_block(mfn_to_page(mfn), order, PGC_state_free);
+    bool dirty = nr_dirty;
 
     zone_free[zone] += 1UL << order;
+    dirty_free += nr_dirty;
     while (order < MAX_ORDER) {
         unsigned long buddy = mfn ^ (1UL << order);
         unsigned long first = MIN(mfn, buddy);
@@ -157,9 +161,10 @@ static void free_block(unsigned long mfn, unsigned int order)
         if (!mfn_valid(buddy) || zone_of(buddy) != zone ||
             zone_of(first + (2UL << order) - 1) != zone ||
             (b->count_info & PGC_state_mask) != PGC_state_free ||
-            page_order(b) != order || block_dirty(b) != dirty)
+            page_order(b) != order)
             break;
         page_list_del(&free_lists[zone][order], b);
+        dirty |= block_dirty(b);
         b->count_info &= ~PGC_dirty_block;
         page_order(b) = ORDER_NONE;
         page_order(mfn_to_page(mfn)) = ORDER_NONE;
@@ -206,7 +211,7 @@ static struct page_info *take_block(unsigned int z, unsigned int order)
         list_block(z, o, pg + (1UL << o), block_dirty(pg));
     }
     zone_free[z] -= 1UL << order;
-    mark_block(pg, order, PGC_state_inuse);
+    dirty_free -= mark_block(pg, order, PGC_state_inuse);
     for (unsigned long i = 0; i < (1UL << order); i++)
         pg[i].type_info = 0;
     return pg;
@@ -237,114 +242,52 @@ void free_pages(struct page_info *pg, unsigned int order)
     spin_unlock_irqrestore(&heap_lock, f);
 }
 
-/* The dirty block scrub_free_pages works on next, if any.  Lock held. */
-static struct page_info *last_dirty_block(unsigned int *zone, unsigned int *order)
-{
-    for (int z = NR_ZONES - 1; z >= 0; z--)
-        for (int o = MAX_ORDER; o >= 0; o--) {
-            uint32_t tail = free_lists[z][o].tail;
-
-            if (tail != PAGE_LIST_NULL && block_dirty(mfn_to_page(tail))) {
-                *zone = z;
-                *order = o;
-                return mfn_to_page(tail);
-            }
-        }
-    return NULL;
-}
-
 /*
- * Split the free block pg of `order`, already off its list, down to the
- * 2^want frames that hold frame pg + i; the other halves go back on their
- * lists, as dirty as the block was (a hint).  Lock held.
+ * Look at up to SCRUB_LOOK frames from the cursor and zero the free ones
+ * that need it, at most SCRUB_ZERO and *budget of them.  Lock held: the
+ * frames stay free and where they are.
  */
-static struct page_info *carve(unsigned int zone, struct page_info *pg,
-                               unsigned int order, unsigned int want,
-                               unsigned long i)
+static void scrub_step(unsigned int *budget)
 {
-    bool dirty = block_dirty(pg);
+    unsigned int zeroed = 0;
 
-    while (order > want) {
-        unsigned long half = 1UL << --order;
+    for (unsigned int n = 0; n < SCRUB_LOOK && zeroed < SCRUB_ZERO && *budget; n++) {
+        unsigned long mfn = scrub_cursor;
+        struct page_info *pg = mfn_to_page(mfn);
 
-        if (i & half) {
-            list_block(zone, order, pg, dirty);
-            pg += half;
-            i -= half;
-        } else {
-            list_block(zone, order, pg + half, dirty);
-        }
-    }
-    return pg;
-}
-
-/*
- * Take the next piece of dirty free memory off the lists: the 2^*order
- * frames (at most 2^SCRUB_ORDER) round the first frame of the last dirty
- * block that needs zeroing.  A block found clean moves to the head of its
- * list instead.  NULL once no free memory is dirty.  Lock held.
- */
-static struct page_info *take_dirty_piece(unsigned int *order)
-{
-    unsigned int zone, o;
-    struct page_info *pg;
-
-    while ((pg = last_dirty_block(&zone, &o))) {
-        unsigned long i = 0;
-
-        while (i < (1UL << o) && !(pg[i].count_info & PGC_need_scrub))
-            i++;
-        page_list_del(&free_lists[zone][o], pg);
-        if (i == (1UL << o)) {
-            list_block(zone, o, pg, false);
+        scrub_cursor = mfn + 1 < max_page ? mfn + 1 : 0;
+        if ((pg->count_info & (PGC_state_mask | PGC_need_scrub)) !=
+            (PGC_state_free | PGC_need_scrub))
             continue;
-        }
-        *order = MIN(o, (unsigned int)SCRUB_ORDER);
-        pg = carve(zone, pg, o, *order, i);
-        page_order(pg) = ORDER_NONE;    /* off the lists: never a buddy */
-        zone_free[zone] -= 1UL << *order;
-        return pg;
+        clear_frame(mfn);
+        pg->count_info &= ~PGC_need_scrub;
+        dirty_free--;
+        zeroed++;
+        (*budget)--;
     }
-    return NULL;
 }
 
 /*
- * Zero up to `budget` frames of dirty free memory, piece by piece, each
- * piece off the lists (not allocatable, still free) while it is zeroed
- * without the lock, then freed back.  The scrubber never queues for the
- * lock: a CPU that allocates or frees must not wait behind an idle one
- * (under an emulator or another hypervisor, that vCPU may not even be
- * running).  Returns false once no free memory is dirty, or while the
- * heap is busy.
+ * Zero up to `budget` free frames that need it, a few per hold of the
+ * lock.  The scrubber never queues for the lock: a CPU that allocates or
+ * frees must not wait behind an idle one (under an emulator or another
+ * hypervisor, that vCPU may not even be running).  Returns false once no
+ * free memory needs zeroing.
  */
 bool scrub_free_pages(unsigned int budget)
 {
-    bool found = false;
-
-    while (budget) {
+    while (budget && __atomic_load_n(&dirty_free, __ATOMIC_RELAXED)) {
         unsigned long f = local_irq_save();
-        unsigned int order;
-        struct page_info *pg = NULL;
 
-        if (spin_trylock(&heap_lock)) {
-            pg = take_dirty_piece(&order);
-            spin_unlock(&heap_lock);
+        if (!spin_trylock(&heap_lock)) {
+            local_irq_restore(f);
+            break;                      /* busy: try again when idle */
         }
+        scrub_step(&budget);
+        spin_unlock(&heap_lock);
         local_irq_restore(f);
-        if (!pg)
-            break;
-        found = true;
-        for (unsigned long i = 0; i < (1UL << order) && budget; i++)
-            if (pg[i].count_info & PGC_need_scrub) {
-                clear_frame(page_to_mfn(&pg[i]));
-                pg[i].count_info &= ~PGC_need_scrub;
-                budget--;
-            }
-        f = spin_lock_irqsave(&heap_lock);
-        free_block(page_to_mfn(pg), order);
-        spin_unlock_irqrestore(&heap_lock, f);
     }
-    return found;
+    return __atomic_load_n(&dirty_free, __ATOMIC_RELAXED) != 0;
 }
 
 unsigned long heap_free_pages_zone(unsigned int zone)
@@ -361,8 +304,11 @@ unsigned long heap_free_pages(void)
     return n;
 }
 
-const char *heap_check(void)
+/* The checks themselves, lock held. */
+static const char *check_lists(void)
 {
+    unsigned long dirty = 0;
+
     for (unsigned int z = 0; z < NR_ZONES; z++) {
         unsigned long total = 0;
 
@@ -382,9 +328,11 @@ const char *heap_check(void)
                 for (unsigned long i = 0; i < (1UL << o); i++)
                     if ((pg[i].count_info & PGC_state_mask) != PGC_state_free)
                         return "frame in a free block not marked free";
-                for (unsigned long i = 0; i < (1UL << o); i++)
+                for (unsigned long i = 0; i < (1UL << o); i++) {
                     if ((pg[i].count_info & PGC_need_scrub) && !block_dirty(pg))
                         return "frame needing scrub in a block marked clean";
+                    dirty += !!(pg[i].count_info & PGC_need_scrub);
+                }
                 if (seen_dirty && !block_dirty(pg))
                     return "clean free block after a dirty one";
                 seen_dirty |= block_dirty(pg);
@@ -396,5 +344,14 @@ const char *heap_check(void)
         if (total != zone_free[z])
             return "zone free count wrong";
     }
-    return NULL;
+    return dirty == dirty_free ? NULL : "count of free frames needing scrub wrong";
+}
+
+const char *heap_check(void)
+{
+    unsigned long f = spin_lock_irqsave(&heap_lock);
+    const char *bad = check_lists();
+
+    spin_unlock_irqrestore(&heap_lock, f);
+    return bad;
 }

@@ -163,9 +163,18 @@ void mm_init(const struct boot_info *bi)
                              (e - s) >> PAGE_SHIFT, _PAGE_PRESENT | _PAGE_RW);
     }
     init_frame_table(top);
-    for (unsigned int i = 0; i < boot_free.nr; i++)
-        heap_add_range(boot_free.r[i].start >> PAGE_SHIFT,
-                       (boot_free.r[i].end - boot_free.r[i].start) >> PAGE_SHIFT);
+    for (unsigned int i = 0; i < boot_free.nr; i++) {
+        unsigned long mfn = boot_free.r[i].start >> PAGE_SHIFT;
+        unsigned long nr = (boot_free.r[i].end - boot_free.r[i].start) >> PAGE_SHIFT;
+
+        /* Free RAM still holds what firmware and the boot loader left
+         * (copies of the modules among it): like a domain's freed frames,
+         * it is zeroed before a domain gets it, by the idle scrubber or by
+         * the allocation (Xen's bootscrub=idle). */
+        for (unsigned long f = mfn; f < mfn + nr; f++)
+            frame_table[f].count_info |= PGC_need_scrub;
+        heap_add_range(mfn, nr);
+    }
     boot_free.nr = 0;
     heap_ready = true;
     printk("System RAM: %luMB (%lukB)\n", total_pages >> (20 - PAGE_SHIFT),

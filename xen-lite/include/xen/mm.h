@@ -86,6 +86,10 @@ paddr_t bootmem_alloc(struct boot_ranges *br, size_t size, size_t align,
 #define MEMF_below_1M   (1U << 0)
 #define MEMF_below_4G   (1U << 1)
 #define MEMF_no_zero    (1U << 2)
+/* Frames for a domain that may keep what they held (Xen's name): only the
+ * initial dom0's, allocated before any domain has run, when free memory
+ * holds nothing but what firmware and the boot loader left there. */
+#define MEMF_no_scrub   (1U << 3)
 #define NR_ZONES        3               /* below 1 MiB, below 4 GiB, above */
 
 void heap_init(struct page_info *ft, unsigned long nr_frames);

@@ -106,9 +106,10 @@ static void allocate_memory(struct domain *d, unsigned long nr_pages)
     for (unsigned long i = 0; i < nr_pages; ) {
         /* 2 MiB at a time where possible: fewer, cheaper allocations. */
         unsigned int order = nr_pages - i >= 512 ? 9 : 0;
-        struct page_info *pg = alloc_domain_pages(d, order, 0);
+        /* Boot leftovers need no zeroing for dom0 (as on Xen). */
+        struct page_info *pg = alloc_domain_pages(d, order, MEMF_no_scrub);
         if (!pg && order)
-            pg = alloc_domain_pages(d, order = 0, 0);
+            pg = alloc_domain_pages(d, order = 0, MEMF_no_scrub);
         if (!pg)
             panic("Could not set up DOM0: out of memory after %lu of %lu pages", i, nr_pages);
         for (unsigned long j = 0; j < (1UL << order); j++, i++) {

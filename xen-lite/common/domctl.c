@@ -123,15 +123,18 @@ static long vcpu_context(struct domain *d, struct xen_domctl *op, bool set)
     return rc;
 }
 
+/*
+ * Any limit is accepted, as on Xen: one above the host's memory only means
+ * the host runs out first; one below the current allocation means the
+ * guest cannot grow again until it has shrunk below it.
+ */
 static long max_mem(struct domain *d, uint64_t max_kb)
 {
     uint64_t pages = max_kb >> (PAGE_SHIFT - 10);
+    unsigned long f = spin_lock_irqsave(&d->page_alloc_lock);
 
-    /* Xen allows lowering below the current allocation: the guest then
-     * cannot grow again until it shrinks. */
-    if (pages > max_page)
-        return -XEN_EINVAL;
-    d->max_pages = pages;
+    d->max_pages = MIN(pages, (uint64_t)UINT32_MAX);
+    spin_unlock_irqrestore(&d->page_alloc_lock, f);
     return 0;
 }
 

@@ -9,6 +9,7 @@
 #include "xen/selftest.h"
 #include "xen/setup.h"
 #include "xen/shutdown.h"
+#include "xen/smp.h"
 
 static char opt_selftest[32];
 static int parse_selftest(const char *val)
@@ -28,6 +29,7 @@ __noreturn void start_first_domain(void)
         panic("No dom0 kernel was given (module 1)");
     construct_dom0(&boot_info.modules[0],
                    boot_info.nr_modules > 1 ? &boot_info.modules[1] : NULL);
+    idle_scrub_start();
     console_start_input_poll();
     start_scheduling();
 }

@@ -61,14 +61,23 @@ void smp_prepare_boot_cpu(void)
     cpu_init_common();
 }
 
+static bool idle_scrub;
+
+void idle_scrub_start(void)
+{
+    WRITE_ONCE(idle_scrub, true);
+}
+
 __noreturn void cpu_idle_loop(void)
 {
     for (;;) {
         if (idle_loop_hook)
             idle_loop_hook();
         do_softirq();
-        /* Idle time zeroes memory domains gave back, a little at a time. */
-        while (!softirq_pending(smp_processor_id()) && scrub_free_pages(16))
+        /* Idle time zeroes free memory that needs it (freed by domains, or
+         * left by the boot loader), a little at a time. */
+        while (READ_ONCE(idle_scrub) && !softirq_pending(smp_processor_id()) &&
+               scrub_free_pages(16))
             ;
         local_irq_disable();
         if (!softirq_pending(smp_processor_id()))

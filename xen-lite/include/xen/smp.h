@@ -13,6 +13,9 @@ void on_each_cpu(void (*fn)(void *), void *data);
 uint64_t cpu_online_mask(void);
 void flush_tlb_mask(uint64_t mask);
 void cpu_idle_loop(void) __attribute__((noreturn));
+/* Let idle CPUs zero free memory from now on (once dom0 is built: before,
+ * under an emulator, a busy idle vCPU only slows the boot down). */
+void idle_scrub_start(void);
 extern void (*idle_loop_hook)(void);
 
 #endif

@@ -16,6 +16,8 @@
  */
 #include "bench.h"
 
+#include <guest/control.h>
+
 static int failures;
 
 void bench_fail(const char *name, const char *why, long rc)
@@ -61,22 +63,13 @@ void bench_report(const struct bench *b, uint64_t *t)
              t[0], t[BENCH_REPS / 2], extra);
 }
 
-/* "only=NAME" on the command line runs just the benchmarks named so. */
+/* "only=NAME" on the command line runs just the benchmark named so. */
 static bool selected(const char *name)
 {
-    const char *c = (const char *)g_start_info->cmd_line;
+    size_t n;
+    const char *only = g_cmdline_value("only", &n);
 
-    for (; *c; c++) {
-        size_t n = 0;
-
-        if (strncmp(c, "only=", 5) || (c > (const char *)g_start_info->cmd_line && c[-1] != ' '))
-            continue;
-        c += 5;
-        while (c[n] && c[n] != ' ')
-            n++;
-        return strlen(name) == n && !strncmp(name, c, n);
-    }
-    return true;
+    return !only || (strlen(name) == n && !strncmp(name, only, n));
 }
 
 /* A warm-up run, then BENCH_REPS timed runs, each checked. */

@@ -15,6 +15,8 @@
  */
 #include "bench.h"
 
+#include <guest/control.h>
+
 static int failures;
 
 static void fail(const char *name, const char *why, long rc)
@@ -139,7 +141,11 @@ static void run_bench(const struct bench *b)
 {
     uint64_t t[BENCH_REPS];
     int rc, ok = 0;
+    size_t n;
+    const char *only = g_cmdline_value("only", &n);
 
+    if (only && (strlen(b->name) != n || strncmp(b->name, only, n)))
+        return;                         /* "only=NAME": just that one */
     g_irq_disable();
     rc = b->setup ? b->setup() : 0;
     if (rc < 0) {

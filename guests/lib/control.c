@@ -103,22 +103,55 @@ void g_idle(uint64_t deadline_ns)
     }
 }
 
-bool g_cmdline_has(const char *word)
+/* Each space-separated word of the command line, in turn, to fn until it says stop. */
+static const char *cmdline_find(bool (*match)(const char *w, size_t n, const void *arg),
+                                const void *arg, size_t *len)
 {
     const char *p = (const char *)g_start_info->cmd_line;
-    size_t max = sizeof(g_start_info->cmd_line), len = strlen(word);
+    size_t max = sizeof(g_start_info->cmd_line);
 
     while (max && *p) {
         size_t n = 0;
 
         while (n < max && p[n] && p[n] != ' ')
             n++;
-        if (n == len && strncmp(p, word, len) == 0)
-            return true;
+        if (match(p, n, arg)) {
+            *len = n;
+            return p;
+        }
         p += n;
         max -= n;
         while (max && *p == ' ')
             p++, max--;
     }
-    return false;
+    return NULL;
+}
+
+static bool is_word(const char *w, size_t n, const void *word)
+{
+    return n == strlen(word) && strncmp(w, word, n) == 0;
+}
+
+static bool has_key(const char *w, size_t n, const void *key)
+{
+    size_t k = strlen(key);
+
+    return n > k && w[k] == '=' && strncmp(w, key, k) == 0;
+}
+
+bool g_cmdline_has(const char *word)
+{
+    size_t n;
+
+    return cmdline_find(is_word, word, &n) != NULL;
+}
+
+const char *g_cmdline_value(const char *key, size_t *len)
+{
+    const char *w = cmdline_find(has_key, key, len);
+
+    if (!w)
+        return NULL;
+    *len -= strlen(key) + 1;
+    return w + strlen(key) + 1;
 }

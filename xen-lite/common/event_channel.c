@@ -60,12 +60,19 @@ int evtchn_init(struct domain *d)
 
 void vcpu_mark_events_pending(struct vcpu *v)
 {
-    if (!__atomic_exchange_n(&v->vcpu_info->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
-        vcpu_kick(v);
+    unsigned long blocked = (1UL << _VPF_blocked) | (1UL << _VPF_blocked_in_xen);
+
+    if (__atomic_exchange_n(&v->vcpu_info->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
+        return;
+    /* Running right here and not blocking: it sees the upcall on its way out. */
+    if (v == current && !(__atomic_load_n(&v->pause_flags, __ATOMIC_SEQ_CST) & blocked))
+        return;
+    vcpu_kick(v);
 }
 
 /* The 2-level "set pending" of Xen's ABI; pollers are woken too. */
-static void set_pending(struct domain *d, struct evtchn *chn, evtchn_port_t port)
+static inline __attribute__((always_inline)) void set_pending(struct domain *d, struct evtchn *chn,
+                                                             evtchn_port_t port)
 {
     struct vcpu *v = d->vcpu[chn->notify_vcpu_id];
     struct shared_info *s = d->shared_info;
@@ -344,7 +351,7 @@ static long close_port(struct domain *d, evtchn_port_t port)
     }
 }
 
-static long evtchn_send(evtchn_port_t port)
+static inline __attribute__((always_inline)) long evtchn_send(evtchn_port_t port)
 {
     struct domain *ld = current->domain, *rd;
     struct evtchn *chn;
@@ -549,6 +556,13 @@ long do_event_channel_op(int cmd, unsigned long arg)
     bool has_out;
     long rc;
 
+    if (cmd == EVTCHNOP_send) {         /* the hot one: just its port */
+        evtchn_port_t port;
+
+        if (!guest_range_ok(arg, sizeof(port)) || load_guest_u32(&port, arg))
+            return -XEN_EFAULT;
+        return evtchn_send(port);
+    }
     if (cmd < 0 || (size_t)cmd >= ARRAY_SIZE(op_size) || !op_size[cmd])
         return -XEN_ENOSYS;
     size = op_size[cmd];

@@ -144,9 +144,12 @@ void vcpu_yield(void)
 void vcpu_kick(struct vcpu *v)
 {
     bool running = v->is_running;
+    unsigned long blocked = (1UL << _VPF_blocked) | (1UL << _VPF_blocked_in_xen);
 
-    if (test_and_clear_bit(_VPF_blocked, &v->pause_flags) |
-        test_and_clear_bit(_VPF_blocked_in_xen, &v->pause_flags)) {
+    /* A plain look first: a running vCPU (the usual case) needs no atomics. */
+    if ((__atomic_load_n(&v->pause_flags, __ATOMIC_SEQ_CST) & blocked) &&
+        (test_and_clear_bit(_VPF_blocked, &v->pause_flags) |
+         test_and_clear_bit(_VPF_blocked_in_xen, &v->pause_flags))) {
         clear_bit(v->vcpu_id, &v->domain->poll_mask);
         stop_timer(&v->poll_timer);
         vcpu_wake(v);

@@ -146,6 +146,9 @@ ret_to_guest:
         je      restore_guest
         cmpb    $0, VCPUINFO_upcall_mask(%rdx)
         jne     restore_guest
+        mov     %rsp, %rdi                  /* just an upcall to deliver */
+        call    pv_deliver_upcall
+        jmp     restore_guest
 1:      mov     %rsp, %rdi
         call    pv_return_to_guest
 

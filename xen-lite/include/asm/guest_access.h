@@ -79,6 +79,49 @@ static inline int store_guest_u64(unsigned long va, uint64_t val)
     return rc;
 }
 
+static inline int load_guest_u32(uint32_t *val, unsigned long va)
+{
+    int rc = 0;
+
+    __asm__ __volatile__(
+        "1: movl (%[va]), %[v]\n"
+        "   jmp 3f\n"
+        "2: movl %[efault], %[rc]\n"
+        "3:\n"
+        _ASM_EXTABLE(1b, 2b)
+        : [v] "=r"(*val), [rc] "+r"(rc)
+        : [va] "r"(va), [efault] "i"(-XEN_EFAULT) : "memory");
+    return rc;
+}
+
+/*
+ * A few 8-byte words to or from guest memory (frames on a guest stack): one
+ * `rep movsq` in the exception table, inline.
+ */
+static inline int copy_words_guarded(void *dst, const void *src, unsigned long n)
+{
+    __asm__ __volatile__(
+        "1: rep movsq\n"
+        "2:\n"
+        _ASM_EXTABLE(1b, 2b)
+        : "+D"(dst), "+S"(src), "+c"(n) :: "memory");
+    return n ? -XEN_EFAULT : 0;
+}
+
+static inline int copy_words_to_guest(unsigned long va, const uint64_t *w, unsigned int n)
+{
+    if (!guest_range_ok(va, n * 8UL))
+        return -XEN_EFAULT;
+    return copy_words_guarded((void *)va, w, n);
+}
+
+static inline int copy_words_from_guest(uint64_t *w, unsigned long va, unsigned int n)
+{
+    if (!guest_range_ok(va, n * 8UL))
+        return -XEN_EFAULT;
+    return copy_words_guarded(w, (const void *)va, n);
+}
+
 /* Read or write one 8-byte word at any guest address; -EFAULT on failure. */
 static inline int get_guest_u64(uint64_t *val, unsigned long va)
 {

@@ -15,6 +15,7 @@
 #define GUEST_CONTROL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Advertise the features and watch control/shutdown (once; later calls
@@ -32,5 +33,8 @@ __attribute__((noreturn)) void g_shutdown(unsigned int reason);
 
 /* Is `word` one of the space-separated words of the command line? */
 bool g_cmdline_has(const char *word);
+/* The value of a "key=value" word of the command line (*len bytes, not
+ * NUL-terminated), or NULL. */
+const char *g_cmdline_value(const char *key, size_t *len);
 
 #endif /* GUEST_CONTROL_H */

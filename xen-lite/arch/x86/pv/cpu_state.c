@@ -169,7 +169,8 @@ long do_iret(void)
     struct iret_context ic;
     uint16_t cs;
 
-    if (copy_from_guest_obj(&ic, regs->rsp)) {
+    _Static_assert(sizeof(ic) % 8 == 0, "iret_context is whole words");
+    if (copy_words_from_guest((uint64_t *)&ic, regs->rsp, sizeof(ic) / 8)) {
         domain_crash(v->domain, "iret frame not readable");
         return 0;
     }

@@ -75,13 +75,14 @@ void pv_inject_page_fault(struct vcpu *v, unsigned long cr2, uint32_t error_code
  * Write the bounce frame for v->arch.trap_bounce on the guest kernel stack
  * and point regs at the handler.  -EFAULT if that stack is unusable.
  */
-int pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs)
+static inline __attribute__((always_inline)) int bounce_frame(struct vcpu *v,
+                                                             struct cpu_user_regs *regs)
 {
     struct trap_bounce *tb = &v->arch.trap_bounce;
     uint8_t *mask = &v->vcpu_info->evtchn_upcall_mask;
-    uint64_t frame[8], cs = regs->cs, sp;
-    unsigned int n = 0;
-    uint8_t saved_mask;
+    uint64_t frame[8], cs = regs->cs, sp, iopl = 0;
+    bool errcode = tb->flags & TBF_EXCEPTION_ERRCODE;
+    uint8_t saved_mask = *mask;
 
     if (!v->arch.kernel_mode) {
         pv_toggle_guest_mode(v);
@@ -90,22 +91,20 @@ int pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs)
         sp = regs->rsp;
         cs &= ~3UL;                     /* tell the guest: kernel context */
     }
-    sp &= ~15UL;
-    saved_mask = *mask;
-    frame[n++] = regs->rcx;
-    frame[n++] = regs->r11;
-    if (tb->flags & TBF_EXCEPTION_ERRCODE)
-        frame[n++] = tb->error_code;
-    frame[n++] = regs->rip;
-    frame[n++] = cs | ((uint64_t)saved_mask << 32);
-    frame[n++] = (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
-                 (saved_mask ? 0 : X86_EFLAGS_IF) |
-                 ((v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl))
-                  ? (uint64_t)v->arch.iopl << 12 : 0);
-    frame[n++] = regs->rsp;
-    frame[n++] = regs->ss;
-    sp -= n * 8;
-    if (copy_to_guest(sp, frame, n * 8))
+    if (v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl))
+        iopl = (uint64_t)v->arch.iopl << 12;
+    /* [rcx, r11, (error code,) rip, cs, rflags, rsp, ss]: filled from the top. */
+    frame[3] = regs->rip;
+    frame[4] = cs | ((uint64_t)saved_mask << 32);
+    frame[5] = (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
+               (saved_mask ? 0 : X86_EFLAGS_IF) | iopl;
+    frame[6] = regs->rsp;
+    frame[7] = regs->ss;
+    frame[2] = errcode ? tb->error_code : regs->r11;
+    frame[1] = errcode ? regs->r11 : regs->rcx;
+    frame[0] = regs->rcx;
+    sp = (sp & ~15UL) - (errcode ? 8 : 7) * 8;
+    if (copy_words_to_guest(sp, errcode ? frame : frame + 1, errcode ? 8 : 7))
         return -XEN_EFAULT;
     if (tb->flags & TBF_INTERRUPT)
         *mask = 1;
@@ -117,6 +116,34 @@ int pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs)
     regs->rip = tb->eip;
     tb->flags = 0;
     return 0;
+}
+
+int pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    return bounce_frame(v, regs);
+}
+
+/*
+ * ret_to_guest's event path, in assembly's place: no softirq pending, no
+ * exception to bounce, and an upcall the guest would take now.  Interrupts
+ * are off, and stay off unless the guest has to be crashed.
+ */
+void pv_deliver_upcall(struct cpu_user_regs *regs);
+void pv_deliver_upcall(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+
+    if (!v->arch.event_callback)
+        return;
+    v->arch.trap_bounce = (struct trap_bounce){ .flags = TBF_INTERRUPT,
+                                                .cs = FLAT_KERNEL_CS,
+                                                .eip = v->arch.event_callback };
+    if (bounce_frame(v, regs)) {
+        v->arch.trap_bounce.flags = 0;
+        local_irq_enable();
+        domain_crash(v->domain, "cannot write a bounce frame on the guest kernel stack");
+        pv_return_to_guest(regs);       /* schedules it away */
+    }
 }
 
 /*

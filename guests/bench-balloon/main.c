@@ -26,40 +26,13 @@
  */
 #include <guest/guest.h>
 #include <guest/balloon.h>
+#include <guest/bench.h>
 #include <guest/physmap.h>
 #include <guest/pt.h>
 
 #define BENCH_REPS   5u
 #define LOW_PAGES    (128u * 256)       /* 128 MiB */
 #define MIB          256u               /* pages */
-
-static unsigned int failures;
-
-static void fail(const char *name, const char *why, long rc)
-{
-    g_printf("bench: FAILED %s: %s (%ld)\n", name, why, rc);
-    failures++;
-}
-
-static inline uint64_t tsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi) :: "memory");
-    return ((uint64_t)hi << 32) | lo;
-}
-
-static void sort(uint64_t *v, unsigned int n)
-{
-    for (unsigned int i = 1; i < n; i++) {
-        uint64_t x = v[i];
-        unsigned int j = i;
-
-        for (; j > 0 && v[j - 1] > x; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
-    }
-}
 
 /* total / n with two decimals. */
 static void per(char *buf, size_t size, uint64_t total, uint64_t n)
@@ -73,7 +46,7 @@ static void report(const char *name, uint64_t *t, uint64_t mib)
 {
     char min[32], med[32];
 
-    sort(t, BENCH_REPS);
+    g_bench_sort(t, BENCH_REPS);
     per(min, sizeof(min), t[0], mib);
     per(med, sizeof(med), t[BENCH_REPS / 2], mib);
     g_printf("bench: %s min=%s median=%s iters=%lu reps=%u min_total=%lu "
@@ -90,10 +63,10 @@ struct cycle {
 
 static int balloon_to(uint64_t pages, uint64_t *ticks, uint64_t *calls)
 {
-    uint64_t c0 = balloon_stats()->hypercalls, t0 = tsc();
+    uint64_t c0 = balloon_stats()->hypercalls, t0 = g_bench_tsc();
     int rc = balloon_set_target(pages);
 
-    *ticks = tsc() - t0;
+    *ticks = g_bench_tsc() - t0;
     *calls = balloon_stats()->hypercalls - c0;
     if (rc == 0 && balloon_current_pages() != pages)
         rc = -XEN_EIO;
@@ -105,11 +78,11 @@ static int cycle(uint64_t top, struct cycle *c)
     int rc = balloon_to(LOW_PAGES, &c->down, &c->calls_down);
 
     if (rc) {
-        fail("balloon_down", balloon_state_name(balloon_status()), rc);
+        g_bench_fail("balloon_down", balloon_state_name(balloon_status()), rc);
         return rc;
     }
     if ((rc = balloon_to(top, &c->up, &c->calls_up))) {
-        fail("balloon_up", balloon_state_name(balloon_status()), rc);
+        g_bench_fail("balloon_up", balloon_state_name(balloon_status()), rc);
         return rc;
     }
     return 0;
@@ -121,7 +94,7 @@ static uint64_t time_clear(uint64_t pages, long *err)
     static struct mmuext_op ops[512];
     uint64_t pfn = g_max_pfn(), t0, t1, done = 0;
 
-    t0 = tsc();
+    t0 = g_bench_tsc();
     while (done < pages && pfn > g_mapped_pfns()) {
         unsigned int n = 0;
 
@@ -133,7 +106,7 @@ static uint64_t time_clear(uint64_t pages, long *err)
         *err |= hc_mmuext_op(ops, n, NULL, DOMID_SELF);
         done += n;
     }
-    t1 = tsc();
+    t1 = g_bench_tsc();
     if (done < pages)
         *err = -XEN_ENOMEM;
     return t1 - t0;
@@ -160,7 +133,7 @@ static void run(uint64_t top)
     report("balloon_down", down, mib);
     report("balloon_up", up, mib);
     if (err < 0)
-        fail("scrub_clear_page", "MMUEXT_CLEAR_PAGE failed", err);
+        g_bench_fail("scrub_clear_page", "MMUEXT_CLEAR_PAGE failed", err);
     else
         report("scrub_clear_page", clear, mib);
     g_printf("bench: balloon_calls down_per_mib=%lu.%02lu up_per_mib=%lu.%02lu "
@@ -172,57 +145,16 @@ static void run(uint64_t top)
              balloon_stats()->extents_2m, balloon_scrubs());
 }
 
-/* ---- Identification ------------------------------------------------------ */
-
-static void print_version(void)
-{
-    xen_extraversion_t extra;
-    long v = hc_xen_version(XENVER_version, NULL);
-
-    memset(extra, 0, sizeof(extra));
-    if (v < 0 || hc_xen_version(XENVER_extraversion, extra) < 0) {
-        fail("xen_version", "cannot read the version", v);
-        return;
-    }
-    extra[sizeof(extra) - 1] = '\0';
-    g_printf("bench: hypervisor %ld.%ld%s\n", v >> 16, v & 0xffff, extra);
-}
-
-/* TSC ticks per millisecond: ns = ((ticks << shift) * mul) >> 32. */
-static void print_tsc_rate(void)
-{
-    const volatile struct vcpu_time_info *t = &g_this_vcpu_info()->time;
-    uint32_t version, mul;
-    int8_t shift;
-    uint64_t khz;
-
-    do {
-        version = t->version;
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-        mul = t->tsc_to_system_mul;
-        shift = t->tsc_shift;
-        __atomic_thread_fence(__ATOMIC_ACQUIRE);
-    } while ((version & 1) || version != t->version);
-    if (mul == 0) {
-        fail("tsc", "vcpu_time_info has no TSC scale", 0);
-        return;
-    }
-    khz = (G_NS_PER_MS << 32) / mul;
-    khz = shift >= 0 ? khz >> shift : khz << -shift;
-    g_printf("bench: tsc khz=%lu mul=%u shift=%d\n", khz, mul, shift);
-}
-
 int g_main(void)
 {
     uint64_t top;
     int rc;
 
-    print_version();
-    print_tsc_rate();
+    g_bench_preamble();
     if ((rc = g_physmap_init(g_nr_pages())) < 0 || (rc = balloon_init(0)) < 0) {
-        fail("setup", "physmap or balloon driver", rc);
+        g_bench_fail("setup", "physmap or balloon driver", rc);
     } else if ((top = balloon_current_pages()) <= LOW_PAGES + MIB) {
-        fail("setup", "dom0 holds 128 MiB or less", (long)top);
+        g_bench_fail("setup", "dom0 holds 128 MiB or less", (long)top);
     } else {
         g_printf("bench: balloon holds %lu pages (%lu MiB), down to %u\n",
                  top, top / MIB, LOW_PAGES);
@@ -230,6 +162,5 @@ int g_main(void)
         run(top);
         g_irq_enable();
     }
-    g_printf("bench: %s\n", failures ? "FAILED" : "done");
-    return (int)failures;
+    return g_bench_done();
 }

@@ -12,20 +12,12 @@
 #ifndef BENCH_MMU_BENCH_H
 #define BENCH_MMU_BENCH_H
 
+#include <guest/bench.h>
 #include <guest/guest.h>
 #include <guest/pt.h>
 
 #define BENCH_REPS  7u
 #define NR_UPDATES  65536u              /* PTE updates per timed loop */
-
-static inline uint64_t bench_tsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi)
-                     :: "memory");
-    return ((uint64_t)hi << 32) | lo;
-}
 
 /* One timed loop: returns its ticks; *err < 0 if an operation failed. */
 typedef uint64_t (*bench_run_fn)(void *ctx, long *err);
@@ -46,7 +38,6 @@ struct bench {
 void bench_measure(const struct bench *b);
 /* Report runs already timed (t[BENCH_REPS]) under the same format. */
 void bench_report(const struct bench *b, uint64_t *t);
-void bench_fail(const char *name, const char *why, long rc);
 
 /* updates.c: 65,536 PTE updates in batches, four ways. */
 int updates_setup(void);

@@ -25,10 +25,10 @@ static uint64_t run_flush(void *ctx, long *err)
     uint64_t t0, t1;
     long rc = 0;
 
-    t0 = bench_tsc();
+    t0 = g_bench_tsc();
     for (unsigned int i = 0; i < FLUSH_ITERS; i++)
         rc |= hc_mmuext_op(op, 1, NULL, DOMID_SELF);
-    t1 = bench_tsc();
+    t1 = g_bench_tsc();
     *err = rc;
     return t1 - t0;
 }
@@ -96,7 +96,7 @@ void tree_teardown(void)
     for (unsigned int i = 0; i < TREE_PAGES; i++)
         g_page_free(g_mfn_to_pfn(frames[i]));
     if (!ok)
-        bench_fail("pin_l4", "a table of the tree is still typed", 0);
+        g_bench_fail("pin_l4", "a table of the tree is still typed", 0);
 }
 
 /* Pins and unpins alternate, so both are timed in one loop. */
@@ -108,17 +108,17 @@ void tree_run(void)
     long rc;
 
     for (unsigned int r = 0; r <= BENCH_REPS; r++) {
-        t0 = bench_tsc();
+        t0 = g_bench_tsc();
         rc = ext(MMUEXT_PIN_L4_TABLE, l4);
-        t1 = bench_tsc();
+        t1 = g_bench_tsc();
         if (rc < 0) {
-            bench_fail(pin.name, "the pin failed", rc);
+            g_bench_fail(pin.name, "the pin failed", rc);
             return;
         }
         rc = ext(MMUEXT_UNPIN_TABLE, l4);
-        t2 = bench_tsc();
+        t2 = g_bench_tsc();
         if (rc < 0) {
-            bench_fail(unpin.name, "the unpin failed", rc);
+            g_bench_fail(unpin.name, "the unpin failed", rc);
             return;
         }
         if (r > 0) {

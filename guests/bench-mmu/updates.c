@@ -90,7 +90,7 @@ void updates_teardown(void)
     g_pt_unpin(&q, l1);
     if (flush("bench-mmu: teardown") < 0 || g_pt_free_table(l1) < 0 ||
         g_pt_free_table(l2) < 0 || g_pt_free_table(l3) < 0)
-        bench_fail("updates", "teardown failed", 0);
+        g_bench_fail("updates", "teardown failed", 0);
 }
 
 /* The request lists for one kind; the entries start at parity 1. */
@@ -120,14 +120,14 @@ static uint64_t run_mmu(unsigned int batch, long *err)
     uint64_t t0, t1;
     long rc = 0;
 
-    t0 = bench_tsc();
+    t0 = g_bench_tsc();
     for (unsigned int c = 0; c < calls; c++) {
         unsigned int pos = c * batch;
 
         rc |= hc_mmu_update(&mu[(pos / 512) & 1][pos % 512], batch, NULL,
                             DOMID_SELF);
     }
-    t1 = bench_tsc();
+    t1 = g_bench_tsc();
     *err = rc;
     return t1 - t0;
 }
@@ -138,13 +138,13 @@ static uint64_t run_multicall(unsigned int batch, long *err)
     uint64_t t0, t1;
     long rc = 0;
 
-    t0 = bench_tsc();
+    t0 = g_bench_tsc();
     for (unsigned int c = 0; c < calls; c++) {
         unsigned int pos = c * batch;
 
         rc |= hc_multicall(&mc[(pos / 512) & 1][pos % 512], batch);
     }
-    t1 = bench_tsc();
+    t1 = g_bench_tsc();
     *err = rc;
     return t1 - t0;
 }
@@ -192,7 +192,7 @@ void updates_run_all(void)
         for (int kind = AD; kind <= FRAME; kind++) {
             u = (struct upd){ kind, mcall != 0, 0 };
             if ((rc = prepare(kind)) < 0) {
-                bench_fail(names[mcall][kind], "preparing the entries", rc);
+                g_bench_fail(names[mcall][kind], "preparing the entries", rc);
                 continue;
             }
             for (unsigned int i = 0; i < G_ARRAY_SIZE(batches); i++) {

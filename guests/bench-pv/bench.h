@@ -10,6 +10,7 @@
 #ifndef BENCH_PV_BENCH_H
 #define BENCH_PV_BENCH_H
 
+#include <guest/bench.h>
 #include <guest/guest.h>
 
 #define BENCH_ITERS 10000u
@@ -26,17 +27,6 @@ struct bench {
     const char *(*check)(unsigned int n);
     void (*teardown)(void);
 };
-
-/* The TSC read as a fence on both sides: nothing before it is still in
- * flight and nothing after it has started. */
-static inline uint64_t bench_tsc(void)
-{
-    uint32_t lo, hi;
-
-    __asm__ volatile("lfence; rdtsc; lfence" : "=a"(lo), "=d"(hi)
-                     :: "memory");
-    return ((uint64_t)hi << 32) | lo;
-}
 
 /* events.c */
 extern const struct bench bench_evtchn_send_masked;

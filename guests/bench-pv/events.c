@@ -60,14 +60,14 @@ static uint64_t run_send_masked(unsigned int n, long *err)
     uint64_t t0, t1;
     long rc = 0;
 
-    t0 = bench_tsc();
+    t0 = g_bench_tsc();
     for (unsigned int i = 0; i < n; i++) {
         vi->evtchn_upcall_pending = 0;
         vi->evtchn_pending_sel = 0;
         __atomic_fetch_and(word, ~bit, __ATOMIC_RELAXED);
         rc |= hc_event_channel_op(EVTCHNOP_send, &s);
     }
-    t1 = bench_tsc();
+    t1 = g_bench_tsc();
     *err = rc;
     return t1 - t0;
 }
@@ -138,14 +138,14 @@ static uint64_t run_send_upcall(unsigned int n, long *err)
     long rc = 0;
 
     bench_upcalls = 0;
-    t0 = bench_tsc();
+    t0 = g_bench_tsc();
     vi->evtchn_upcall_mask = 0;
     g_barrier();
     for (unsigned int i = 0; i < n; i++)
         rc |= hc_event_channel_op(EVTCHNOP_send, &s);
     g_barrier();
     vi->evtchn_upcall_mask = 1;
-    t1 = bench_tsc();
+    t1 = g_bench_tsc();
     *err = rc;
     return t1 - t0;
 }

@@ -35,7 +35,14 @@ static uint8_t fpu_init_image[512] __aligned(16);
  *   push $FLAT_USER_SS   ; push %rax      ; movabs scratch, %rax
  *   jmp syscall_enter
  */
-static uint8_t syscall_stubs[NR_CPUS][64] __aligned(64);   /* written at boot */
+/*
+ * Written at boot.  They fill whole pages of their own: data written on the
+ * hot paths must not share a page with code (an emulator rechecks its
+ * translations of a page on every write to it).
+ */
+#define STUBS_PER_PAGE (PAGE_SIZE / 64)
+static uint8_t syscall_stubs[DIV_ROUND_UP(NR_CPUS, STUBS_PER_PAGE) * STUBS_PER_PAGE][64]
+    __aligned(PAGE_SIZE);
 
 static uint8_t *emit64(uint8_t *p, uint64_t v)
 {

@@ -25,10 +25,16 @@ SECTIONS
         *(.text .text.*)
         *(.fixup.text)
         *(.init.text)
+        . = ALIGN(PAGE_SIZE);
+        *(.stubs)                       /* code written at boot */
+        . = ALIGN(PAGE_SIZE);
         _etext = .;
     } :text
 
+    /* Text, read-only data and data each start a page: they differ in
+     * their mappings (protect_xen_image). */
     .rodata : AT(ADDR(.rodata) - XEN_VIRT_START) {
+        __rodata_start = .;
         *(.rodata .rodata.*)
         . = ALIGN(8);
         __start_ex_table = .;
@@ -42,6 +48,7 @@ SECTIONS
 
     . = ALIGN(PAGE_SIZE);
     .data : AT(ADDR(.data) - XEN_VIRT_START) {
+        __data_start = .;
         *(.data.page_aligned)
         . = ALIGN(8);
         __param_start = .;

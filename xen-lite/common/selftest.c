@@ -12,6 +12,8 @@
 #include "xen/lib.h"
 #include "xen/mm.h"
 #include "xen/percpu.h"
+#include "xen/pt_walk.h"
+#include "xen/pv_mm.h"
 #include "xen/selftest.h"
 #include "xen/softirq.h"
 #include "xen/smp.h"
@@ -187,6 +189,46 @@ static const char *test_fixup(void)
     return NULL;
 }
 
+/*
+ * protect_xen_image(): a write into the text faults (and is resumed here);
+ * the direct map of a heap page and the hypervisor's data are not
+ * executable where the CPU has NX.
+ */
+static const char *test_protections(void)
+{
+    extern char _etext[], __data_start[];
+    struct fault_info *fi = this_cpu_last_fault();
+    volatile char *text = (char *)test_protections;
+    void *page = alloc_xenheap_pages(0, 0);
+    struct pt_walk w;
+    bool ok = true;
+
+    fi->vector = ~0U;
+    __asm__ __volatile__(
+        "1: movb %%al, (%[addr])\n"
+        "   jmp 3f\n"
+        "2: movl $0, %k[ok]\n"
+        "3:\n"
+        _ASM_EXTABLE(1b, 2b)
+        : [ok] "+r"(ok) : [addr] "r"(text), "a"(*text) : "memory");
+    if (ok || fi->vector != 14 || !(fi->error_code & 2))
+        return "a write into the hypervisor's text did not fault";
+    if (!page)
+        return "no page to check";
+    pt_walk(virt_to_maddr(idle_pg_table) >> PAGE_SHIFT, (unsigned long)page, 1,
+            pt_map_frame, &w);
+    free_xenheap_pages(page, 0);
+    if (cpu_has_nx && !(w.entry & _PAGE_NX))
+        return "the direct map is executable";
+    pt_walk(virt_to_maddr(idle_pg_table) >> PAGE_SHIFT, (unsigned long)__data_start, 1,
+            pt_map_frame, &w);
+    if (cpu_has_nx && !(w.entry & _PAGE_NX))
+        return "the hypervisor's data is executable";
+    if ((unsigned long)_etext & (PAGE_SIZE - 1))
+        return "the text does not end on a page boundary";
+    return NULL;
+}
+
 static const char *test_time(void)
 {
     s_time_t a = NOW(), b;
@@ -215,6 +257,7 @@ int run_selftests(const char *which)
         deliberate_fault(which[0] == 'd');
     printk("selftest: running platform self-checks on %u CPUs\n", nr_cpus_online);
     report("fixup", test_fixup());
+    report("protections", test_protections());
     report("time", test_time());
     report("timers", test_timers_all_cpus());
     report("ipi", test_ipi_all_cpus());

@@ -26,9 +26,9 @@ void m2p_init(void)
         panic("no memory for the machine-to-phys table (%u frames)", m2p_frames);
     m2p_first_mfn = page_to_mfn(pg);
     map_pages_to_xen(RDWR_MPT_VIRT_START, m2p_first_mfn, 1UL << order,
-                     _PAGE_PRESENT | _PAGE_RW);
+                     _PAGE_PRESENT | _PAGE_RW | pte_nx());
     map_pages_to_xen(RO_MPT_VIRT_START, m2p_first_mfn, 1UL << order,
-                     _PAGE_PRESENT | _PAGE_USER);
+                     _PAGE_PRESENT | _PAGE_USER | pte_nx());
     memset(m2p_rw, 0xff, PAGE_SIZE << order);
     printk("Machine-to-phys table: %u frames at %#lx (read-only for guests)\n",
            m2p_frames, RO_MPT_VIRT_START);

@@ -9,11 +9,13 @@
 #include "xen/bootinfo.h"
 #include "xen/lib.h"
 #include "xen/mm.h"
+#include "xen/smp.h"
 #include "xen/spinlock.h"
 
 #define DOMID_XEN_      0x7ff2
 
-extern char __image_start[], __image_end[];
+extern char __image_start[], __image_end[], _etext[], __rodata_start[], __data_start[];
+extern uint64_t boot_l2_directmap[];    /* head.S: the first 4 GiB, 2 MiB pages */
 
 unsigned long total_pages;
 static bool heap_ready;
@@ -81,6 +83,41 @@ int map_pages_to_xen(unsigned long va, unsigned long mfn, unsigned long nr,
     }
     spin_unlock_irqrestore(&map_lock, f);
     return 0;
+}
+
+uint64_t pte_nx(void)
+{
+    return cpu_has_nx ? _PAGE_NX : 0;
+}
+
+/*
+ * After boot -- every CPU up, its syscall stub written, the trampoline
+ * gone -- nothing needs to execute outside the hypervisor's text or write
+ * into it: the text (with the stubs) becomes read-only, the read-only data
+ * and everything else non-executable, including the direct map of all RAM
+ * (guests' memory among it).  head.S's 2 MiB mapping of the image is split
+ * into 4 KiB pages; the direct map's alias of the image shares those pages,
+ * so its L2 entry keeps no NX bit of its own.
+ */
+void protect_xen_image(void)
+{
+    unsigned long image_l2 = virt_to_maddr(__image_start) >> L2_PAGE_SHIFT;
+
+    for (char *p = __image_start; p < __image_end; p += PAGE_SIZE) {
+        uint64_t flags = _PAGE_PRESENT;
+
+        if (p >= __rodata_start)
+            flags |= pte_nx();
+        if (p >= __data_start)
+            flags |= _PAGE_RW;
+        map_pages_to_xen((unsigned long)p, virt_to_mfn(p), 1, flags);
+    }
+    for (unsigned long i = 0; i < 4 * PAGETABLE_ENTRIES; i++)
+        if (i != image_l2 && (boot_l2_directmap[i] & _PAGE_PSE))
+            boot_l2_directmap[i] |= pte_nx();
+    flush_tlb_mask(cpu_online_mask());
+    printk("Hypervisor text read-only, its data and the direct map %s\n",
+           cpu_has_nx ? "not executable" : "executable (this CPU has no NX)");
 }
 
 static const char *mem_type_name(uint32_t type)
@@ -160,7 +197,7 @@ void mm_init(const struct boot_info *bi)
         paddr_t s = MAX(boot_free.r[i].start, 1UL << 32), e = boot_free.r[i].end;
         if (s < e)
             map_pages_to_xen(DIRECTMAP_VIRT_START + s, s >> PAGE_SHIFT,
-                             (e - s) >> PAGE_SHIFT, _PAGE_PRESENT | _PAGE_RW);
+                             (e - s) >> PAGE_SHIFT, _PAGE_PRESENT | _PAGE_RW | pte_nx());
     }
     init_frame_table(top);
     for (unsigned int i = 0; i < boot_free.nr; i++) {

@@ -36,13 +36,14 @@ static uint8_t fpu_init_image[512] __aligned(16);
  *   jmp syscall_enter
  */
 /*
- * Written at boot.  They fill whole pages of their own: data written on the
- * hot paths must not share a page with code (an emulator rechecks its
- * translations of a page on every write to it).
+ * Written at boot, in pages of their own inside the text (.stubs, see
+ * xen.lds.S), which becomes read-only once every CPU is up.  No data
+ * shares their pages: an emulator rechecks its translations of a page on
+ * every write to it.
  */
 #define STUBS_PER_PAGE (PAGE_SIZE / 64)
 static uint8_t syscall_stubs[DIV_ROUND_UP(NR_CPUS, STUBS_PER_PAGE) * STUBS_PER_PAGE][64]
-    __aligned(PAGE_SIZE);
+    __attribute__((section(".stubs"), aligned(PAGE_SIZE)));
 
 static uint8_t *emit64(uint8_t *p, uint64_t v)
 {

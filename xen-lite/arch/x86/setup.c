@@ -122,5 +122,6 @@ __noreturn void __start_xen(unsigned int magic, unsigned int mbi)
     domain_init();
     local_irq_enable();
     smp_boot_cpus(acpi.nr_cpus ? acpi.nr_cpus : 1);
+    protect_xen_image();
     start_first_domain();
 }

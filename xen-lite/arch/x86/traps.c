@@ -70,7 +70,7 @@ static void map_gdt(struct percpu *pc)
 
     for (unsigned int p = 0; p < GDT_PAGES; p++) {
         void *page = p == FIRST_RESERVED_GDT_PAGE ? (void *)pc->gdt_page : zero_gdt_page;
-        uint64_t flags = _PAGE_PRESENT | (page == zero_gdt_page ? 0 : _PAGE_RW);
+        uint64_t flags = _PAGE_PRESENT | pte_nx() | (page == zero_gdt_page ? 0 : _PAGE_RW);
         map_pages_to_xen(va + p * PAGE_SIZE, virt_to_mfn(page), 1, flags);
     }
     pc->gdt_va = va;

@@ -122,5 +122,9 @@ void mm_init(const struct boot_info *bi);
 int map_pages_to_xen(unsigned long va, unsigned long mfn, unsigned long nr,
                      uint64_t flags);
 extern uint64_t idle_pg_table[];        /* the hypervisor's own L4 */
+/* NX for a data mapping (0 on a CPU without NX, where the bit is reserved). */
+uint64_t pte_nx(void);
+/* Once every CPU is up: text read-only, nothing else executable. */
+void protect_xen_image(void);
 
 #endif

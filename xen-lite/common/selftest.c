@@ -192,7 +192,7 @@ static const char *test_fixup(void)
 /*
  * protect_xen_image(): a write into the text faults (and is resumed here);
  * the direct map of a heap page and the hypervisor's data are not
- * executable where the CPU has NX.
+ * executable where the CPU has NX; SMEP is on where the CPU has it.
  */
 static const char *test_protections(void)
 {
@@ -226,6 +226,9 @@ static const char *test_protections(void)
         return "the hypervisor's data is executable";
     if ((unsigned long)_etext & (PAGE_SIZE - 1))
         return "the text does not end on a page boundary";
+    if (cpuid(0).eax >= 7 && (cpuid_count(7, 0).ebx & CPUID7_EBX_SMEP) &&
+        !(read_cr4() & X86_CR4_SMEP))
+        return "the CPU has SMEP and it is off";
     return NULL;
 }
 

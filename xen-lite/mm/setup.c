@@ -116,8 +116,9 @@ void protect_xen_image(void)
         if (i != image_l2 && (boot_l2_directmap[i] & _PAGE_PSE))
             boot_l2_directmap[i] |= pte_nx();
     flush_tlb_mask(cpu_online_mask());
-    printk("Hypervisor text read-only, its data and the direct map %s\n",
-           cpu_has_nx ? "not executable" : "executable (this CPU has no NX)");
+    printk("Hypervisor text read-only, its data and the direct map %s; SMEP %s\n",
+           cpu_has_nx ? "not executable" : "executable (this CPU has no NX)",
+           (read_cr4() & X86_CR4_SMEP) ? "on" : "not available");
 }
 
 static const char *mem_type_name(uint32_t type)

@@ -40,11 +40,15 @@ static uint8_t *trampoline;             /* the low-memory copy */
 static void cpu_init_common(void)
 {
     uint64_t efer = rdmsr(MSR_EFER) | EFER_SCE;
+    bool smep;
 
     if (cpu_has_nx)
         efer |= EFER_NXE;
     wrmsr(MSR_EFER, efer);
-    write_cr4(read_cr4() | X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT);
+    /* SMEP: never execute a page a guest can map (its pages are all user). */
+    smep = cpuid(0).eax >= 7 && (cpuid_count(7, 0).ebx & CPUID7_EBX_SMEP);
+    write_cr4(read_cr4() | X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
+              (smep ? X86_CR4_SMEP : 0));
     write_cr0((read_cr0() | X86_CR0_MP | X86_CR0_NE | X86_CR0_WP) & ~X86_CR0_EM);
 }
 

@@ -17,6 +17,8 @@
 #define X86_CR4_OSFXSR  (1UL << 9)
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
 #define X86_CR4_OSXSAVE (1UL << 18)
+#define X86_CR4_SMEP    (1UL << 20)
+#define CPUID7_EBX_SMEP (1U << 7)
 
 #define X86_EFLAGS_CF   (1UL << 0)
 #define X86_EFLAGS_MBS  (1UL << 1)      /* must be set */

@@ -114,9 +114,31 @@ void pt_page_freed(struct page_info *pg)
     free_pages(pg, 0);
 }
 
+/*
+ * Zero a frame 64 bytes an iteration with non-temporal stores (the zeroes
+ * are not read soon, so they need not fill the cache), then fence so the
+ * stores are visible before the frame changes hands.  An emulator runs a
+ * loop of plain stores far faster than `rep stos`, which it takes one
+ * element at a time.
+ */
 void clear_frame(unsigned long mfn)
 {
-    memset(mfn_to_virt(mfn), 0, PAGE_SIZE);
+    char *p = mfn_to_virt(mfn), *end = p + PAGE_SIZE;
+
+    __asm__ __volatile__(
+        "1: movnti %[z], 0(%[p])\n"
+        "   movnti %[z], 8(%[p])\n"
+        "   movnti %[z], 16(%[p])\n"
+        "   movnti %[z], 24(%[p])\n"
+        "   movnti %[z], 32(%[p])\n"
+        "   movnti %[z], 40(%[p])\n"
+        "   movnti %[z], 48(%[p])\n"
+        "   movnti %[z], 56(%[p])\n"
+        "   add $64, %[p]\n"
+        "   cmp %[end], %[p]\n"
+        "   jne 1b\n"
+        "   sfence"
+        : [p] "+r"(p) : [z] "r"(0UL), [end] "r"(end) : "memory");
 }
 
 /*

@@ -127,7 +127,7 @@ static long clear_or_copy(unsigned long dst_mfn, unsigned long src_mfn, bool cop
     if (copy)
         memcpy(mfn_to_virt(dst_mfn), mfn_to_virt(src_mfn), PAGE_SIZE);
     else
-        memset(mfn_to_virt(dst_mfn), 0, PAGE_SIZE);
+        clear_frame(dst_mfn);
     put_page_type(dst, false);
     rc = 0;
 out:

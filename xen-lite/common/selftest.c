@@ -194,13 +194,21 @@ static const char *test_fixup(void)
  * the direct map of a heap page and the hypervisor's data are not
  * executable where the CPU has NX; SMEP is on where the CPU has it.
  */
+/* The leaf entry mapping va in the hypervisor's own page tables. */
+static uint64_t xen_leaf(unsigned long va)
+{
+    struct pt_walk w;
+
+    pt_walk(virt_to_maddr(idle_pg_table) >> PAGE_SHIFT, va, 1, pt_map_frame, &w);
+    return w.entry;
+}
+
 static const char *test_protections(void)
 {
-    extern char _etext[], __data_start[];
+    extern char __image_start[], _etext[], __data_start[];
     struct fault_info *fi = this_cpu_last_fault();
     volatile char *text = (char *)test_protections;
-    void *page = alloc_xenheap_pages(0, 0);
-    struct pt_walk w;
+    unsigned long text_first = virt_to_mfn(__image_start), text_end = virt_to_mfn(_etext);
     bool ok = true;
 
     fi->vector = ~0U;
@@ -213,19 +221,19 @@ static const char *test_protections(void)
         : [ok] "+r"(ok) : [addr] "r"(text), "a"(*text) : "memory");
     if (ok || fi->vector != 14 || !(fi->error_code & 2))
         return "a write into the hypervisor's text did not fault";
-    if (!page)
-        return "no page to check";
-    pt_walk(virt_to_maddr(idle_pg_table) >> PAGE_SHIFT, (unsigned long)page, 1,
-            pt_map_frame, &w);
-    free_xenheap_pages(page, 0);
-    if (cpu_has_nx && !(w.entry & _PAGE_NX))
-        return "the direct map is executable";
-    pt_walk(virt_to_maddr(idle_pg_table) >> PAGE_SHIFT, (unsigned long)__data_start, 1,
-            pt_map_frame, &w);
-    if (cpu_has_nx && !(w.entry & _PAGE_NX))
-        return "the hypervisor's data is executable";
     if ((unsigned long)_etext & (PAGE_SIZE - 1))
         return "the text does not end on a page boundary";
+    if (cpu_has_nx && !(xen_leaf((unsigned long)__data_start) & _PAGE_NX))
+        return "the hypervisor's data is executable";
+    /* Every frame of RAM but the text's, through the direct map: not executable. */
+    for (unsigned long mfn = 0; cpu_has_nx && mfn < max_page; mfn++) {
+        if ((mfn_to_page(mfn)->count_info & PGC_reserved) ||
+            (mfn >= text_first && mfn < text_end))
+            continue;
+        if ((xen_leaf((unsigned long)mfn_to_virt(mfn)) & (_PAGE_PRESENT | _PAGE_NX)) ==
+            _PAGE_PRESENT)
+            return "a frame outside the text is executable in the direct map";
+    }
     if (cpuid(0).eax >= 7 && (cpuid_count(7, 0).ebx & CPUID7_EBX_SMEP) &&
         !(read_cr4() & X86_CR4_SMEP))
         return "the CPU has SMEP and it is off";

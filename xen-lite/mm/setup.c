@@ -95,25 +95,30 @@ uint64_t pte_nx(void)
  * gone -- nothing needs to execute outside the hypervisor's text or write
  * into it: the text (with the stubs) becomes read-only, the read-only data
  * and everything else non-executable, including the direct map of all RAM
- * (guests' memory among it).  head.S's 2 MiB mapping of the image is split
- * into 4 KiB pages; the direct map's alias of the image shares those pages,
- * so its L2 entry keeps no NX bit of its own.
+ * (guests' memory among it).  head.S's 2 MiB mappings of the image are
+ * split into 4 KiB pages, the RAM beside the image in them too; the direct
+ * map shares those pages, so its L2 entries there keep no NX bit of their
+ * own.
  */
 void protect_xen_image(void)
 {
-    unsigned long image_l2 = virt_to_maddr(__image_start) >> L2_PAGE_SHIFT;
+    char *first = (char *)ROUNDDOWN((unsigned long)__image_start, L2_PAGE_SIZE);
+    char *last = (char *)ROUNDUP((unsigned long)__image_end, L2_PAGE_SIZE);
+    unsigned long l2_first = virt_to_maddr(first) >> L2_PAGE_SHIFT;
+    unsigned long l2_last = virt_to_maddr(last) >> L2_PAGE_SHIFT;
 
-    for (char *p = __image_start; p < __image_end; p += PAGE_SIZE) {
+    /* The image's 2 MiB pages, in 4 KiB pages: the rest of them is RAM. */
+    for (char *p = first; p < last; p += PAGE_SIZE) {
         uint64_t flags = _PAGE_PRESENT;
 
-        if (p >= __rodata_start)
+        if (p < __image_start || p >= __rodata_start)
             flags |= pte_nx();
-        if (p >= __data_start)
+        if (p < __image_start || p >= __data_start)
             flags |= _PAGE_RW;
         map_pages_to_xen((unsigned long)p, virt_to_mfn(p), 1, flags);
     }
     for (unsigned long i = 0; i < 4 * PAGETABLE_ENTRIES; i++)
-        if (i != image_l2 && (boot_l2_directmap[i] & _PAGE_PSE))
+        if ((i < l2_first || i >= l2_last) && (boot_l2_directmap[i] & _PAGE_PSE))
             boot_l2_directmap[i] |= pte_nx();
     flush_tlb_mask(cpu_online_mask());
     printk("Hypervisor text read-only, its data and the direct map %s; SMEP %s\n",

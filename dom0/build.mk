@@ -7,7 +7,8 @@
 # guests -- guests/lib's head.o and lib.a -- linked with newlib's libc and
 # libm instead of libc_min.o, and compiled with SSE (newlib's printf uses
 # it).  The ramdisk ($(BUILD)/dom0/ramdisk.cpio, a newc cpio archive) holds
-# dom0/rootfs/ and every guest kernel as /boot/<name>.
+# dom0/rootfs/ and every guest kernel as /boot/<name> (without its debugging
+# sections: the boot loader reads the whole archive).
 
 NEWLIB_TARBALL := /usr/src/newlib/newlib-3.3.0.tar.xz
 NEWLIB_DIR     := $(BUILD)/newlib
@@ -80,7 +81,7 @@ $(DOM0_RAMDISK): $(DOM0_ROOTFS_FILES) $(GUEST_BINS) dom0/build.mk
 	@echo "  CPIO    $@"
 	$(Q)rm -rf $@.root && mkdir -p $@.root/boot
 	$(Q)cp -R dom0/rootfs/. $@.root/
-	$(Q)$(if $(GUEST_BINS),cp $(GUEST_BINS) $@.root/boot/)
+	$(Q)for g in $(GUEST_BINS); do strip --strip-debug -o $@.root/boot/$$(basename $$g) $$g; done
 	$(Q)cd $@.root && find . -mindepth 1 | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --reproducible --quiet > ../$(notdir $@).tmp
 	$(Q)rm -rf $@.root && mv $@.tmp $@

@@ -41,7 +41,7 @@ include xen-lite/build.mk
 -include dom0/build.mk
 include tests/build.mk
 
-.PHONY: all iso deps run test unit scenarios bench clean help
+.PHONY: all iso deps run test unit scenarios matrix bench clean help
 
 ## all        build the hypervisor, guests, dom0 and the boot ISO (default)
 all: $(BUILD)/xen-lite $(BUILD)/xen-lite.iso $(ALL_EXTRA)
@@ -72,6 +72,10 @@ unit: $(UNIT_BINS)
 ## scenarios  booted scenarios under QEMU (tests/scenarios)
 scenarios: all
 	$(Q)$(PYTHON) tools/testall --build $(BUILD) --only scenarios
+
+## matrix     boot the matrix of configurations (tools/boot-matrix; MATRIX_ARGS)
+matrix: all
+	$(Q)$(PYTHON) tools/boot-matrix --build $(BUILD) -j 2 $(MATRIX_ARGS)
 
 ## bench      benchmarks against Xen 4.17 in the same emulator
 bench: all

@@ -24,7 +24,7 @@ DOM0_SRCS := $(wildcard dom0/*.c)
 DOM0_OBJS := $(patsubst dom0/%.c,$(DOM0_OBJ)/%.o,$(DOM0_SRCS))
 # One copy of the ELF/notes checks and of the start-of-day layout, shared
 # with the hypervisor's dom0 builder.
-DOM0_SHARED := libelf pv_layout
+DOM0_SHARED := libelf layout
 DOM0_OBJS += $(patsubst %,$(DOM0_OBJ)/shared/%.o,$(DOM0_SHARED))
 
 # newlib's headers first, then the compiler's own (stddef.h, stdarg.h).
@@ -63,6 +63,11 @@ $(DOM0_OBJ)/%.o: dom0/%.c | $(NEWLIB_STAMP)
 		-mgeneral-regs-only) -c -o $@ $<
 
 $(DOM0_OBJ)/shared/%.o: xen-lite/common/%.c | $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(DOM0_CFLAGS) -c -o $@ $<
+
+$(DOM0_OBJ)/shared/%.o: xen-lite/arch/x86/pv/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(DOM0_CFLAGS) -c -o $@ $<

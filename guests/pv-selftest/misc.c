@@ -170,6 +170,40 @@ static const char *map_unmap_page(void)
     return r;
 }
 
+/* #NM from an x87 instruction while the virtual TS is set: clear it. */
+static volatile int nm_seen;
+
+static bool nm_handler(struct g_frame *f)
+{
+    nm_seen++;
+    hc_fpu_taskswitch(0);
+    return true;                        /* the instruction runs again */
+}
+
+/*
+ * fpu_taskswitch(1) sets the virtual CR0.TS; it must survive the vCPU
+ * being switched out (blocked, the pCPU idle) and in again, and the next
+ * FPU instruction must give the guest #NM -- never fault in the
+ * hypervisor, which saves the FPU image on the way out.
+ */
+static const char *fpu_taskswitch_across_switch(void)
+{
+    g_trap_handler_t old = g_set_trap_handler(7, nm_handler);
+    long rc;
+
+    nm_seen = 0;
+    if ((rc = hc_fpu_taskswitch(1)) < 0) {
+        g_set_trap_handler(7, old);
+        return why("fpu_taskswitch(1) returned %ld", rc);
+    }
+    g_sleep_ns(2000000);                /* blocks: switched out and back */
+    __asm__ volatile("fnop");
+    g_set_trap_handler(7, old);
+    if (nm_seen != 1)
+        return why("%d #NM after the switch, expected 1", nm_seen);
+    return NULL;
+}
+
 const struct check misc_checks[] = {
     { "cpuid_xen_signature", cpuid_signature },
     { "cpuid_version_leaf", cpuid_version },
@@ -182,5 +216,6 @@ const struct check misc_checks[] = {
     { "set_segment_base_fs", segment_base_fs },
     { "vcpu_op_is_up", vcpu_is_up },
     { "update_va_mapping_alias", map_unmap_page },
+    { "fpu_taskswitch_across_a_switch", fpu_taskswitch_across_switch },
     { NULL, NULL },
 };

@@ -339,7 +339,7 @@ int domain_kill(struct domain *d)
     domain_pause(d);
     evtchn_destroy(d);
     for_each_vcpu(d, v)
-        pv_vcpu_release_tables(v);
+        d->arch.ops->relinquish(v);
     domain_relinquish_memory(d);
     d->state = DOMSTATE_dead;
     domlist_remove(d);

@@ -111,7 +111,7 @@ static long vcpu_context(struct domain *d, struct xen_domctl *op, bool set)
     if (set) {
         if (copy_from_guest_obj(ctx, vc->ctxt))
             rc = -XEN_EFAULT;
-        else if (v->arch.guest_table)
+        else if (d->arch.ops->is_initialised(v))
             rc = -XEN_EEXIST;
         else if (!(rc = pv_vcpu_set_context(v, ctx)) && (ctx->flags & VGCF_online))
             clear_bit(_VPF_down, &v->pause_flags);

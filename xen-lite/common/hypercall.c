@@ -2,10 +2,10 @@
  * Hypercall dispatch by table (Xen's numbers), continuations for long
  * operations, and multicall.
  *
- * Continuation: the syscall instruction is 2 bytes, so rewinding the
- * guest's rip by 2 with rax = the hypercall number (and the argument
- * registers updated) makes the guest issue the same hypercall again when it
- * next runs -- after the hypervisor has had a chance to do other work.
+ * Continuation: the guest issues the same hypercall again when it next
+ * runs -- after the hypervisor has had a chance to do other work -- with
+ * its argument registers updated; how a hypercall is restarted depends on
+ * the guest type (vcpu_type_ops.continuation).
  */
 #include "asm/guest_access.h"
 #include "xen/event.h"
@@ -67,19 +67,6 @@ static long call(unsigned long nr, const unsigned long a[6])
     return hypercall_table[nr](a[0], a[1], a[2], a[3], a[4], a[5]);
 }
 
-/* The hot path: straight from the syscall entry, arguments from the frame. */
-void pv_hypercall(struct cpu_user_regs *regs)
-{
-    unsigned long nr = regs->rax;
-
-    get_cpu_info()->preempt_budget = HYPERCALL_BUDGET;
-    if (likely(nr < NR_HYPERCALLS && hypercall_table[nr]))
-        regs->rax = hypercall_table[nr](regs->rdi, regs->rsi, regs->rdx, regs->r10,
-                                        regs->r8, regs->r9);
-    else
-        regs->rax = -XEN_ENOSYS;
-}
-
 long hypercall_create_continuation(unsigned int op, const char *fmt, ...)
 {
     struct mc_state *mc = &mc_state[smp_processor_id()];
@@ -98,13 +85,7 @@ long hypercall_create_continuation(unsigned int op, const char *fmt, ...)
         memcpy(mc->args, args, n * sizeof(args[0]));
         mc->preempted = true;           /* the multicall saves the entry */
     } else {
-        struct cpu_user_regs *regs = guest_cpu_user_regs();
-        unsigned long *reg[6] = { &regs->rdi, &regs->rsi, &regs->rdx,
-                                  &regs->r10, &regs->r8, &regs->r9 };
-
-        regs->rip -= 2;                 /* back onto the syscall */
-        for (unsigned int i = 0; i < n; i++)
-            *reg[i] = args[i];
+        current->domain->arch.ops->continuation(guest_cpu_user_regs(), args, n);
     }
     return op;
 }
@@ -195,8 +176,8 @@ long do_multicall(unsigned long call_list, unsigned int nr_calls)
     /* The entries' TLB flushes were gathered: do them once, now. */
     pv_flush_deferred_tlb();
     /* Teardown the last release left is finished before the guest goes on. */
-    if (!rc && v->arch.deferred.page &&
-        pt_finish_deferred(&v->arch.deferred, true) == -XEN_ERESTART)
+    if (!rc && v->arch.pv.deferred.page &&
+        pt_finish_deferred(&v->arch.pv.deferred, true) == -XEN_ERESTART)
         rc = hypercall_create_continuation(__HYPERVISOR_multicall, "hi",
                                            call_list + nr_calls * sizeof(struct multicall_entry), 0);
     return rc;

@@ -116,16 +116,9 @@ static long set_singleshot(struct vcpu *v, unsigned long arg)
 
 static long initialise(struct vcpu *v, unsigned long arg)
 {
-    struct vcpu_guest_context *ctx;
-    long rc;
-
-    if (v->arch.guest_table)
+    if (v->domain->arch.ops->is_initialised(v))
         return -XEN_EEXIST;
-    if (!(ctx = xmalloc(struct vcpu_guest_context)))
-        return -XEN_ENOMEM;
-    rc = copy_from_guest_obj(ctx, arg) ? -XEN_EFAULT : pv_vcpu_set_context(v, ctx);
-    xfree(ctx);
-    return rc;
+    return v->domain->arch.ops->initialise(v, arg);
 }
 
 static long runstate_info(struct vcpu *v, unsigned long arg)
@@ -150,7 +143,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, unsigned long arg)
     case VCPUOP_initialise:
         return initialise(v, arg);
     case VCPUOP_up:
-        if (!v->arch.guest_table)
+        if (!v->domain->arch.ops->is_initialised(v))
             return -XEN_EINVAL;
         if (test_and_clear_bit(_VPF_down, &v->pause_flags))
             vcpu_wake(v);

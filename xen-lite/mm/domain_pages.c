@@ -277,14 +277,14 @@ static unsigned int collect_vcpu_refs(struct audit_ref *refs, unsigned int max)
         for_each_vcpu(d, v) {
             if (n + 4 > max)
                 return n;
-            if (v->arch.guest_table)
-                refs[n++] = (struct audit_ref){ v->arch.guest_table, 1 };
-            if (v->arch.guest_table_user)
-                refs[n++] = (struct audit_ref){ v->arch.guest_table_user, 1 };
+            if (v->arch.pv.guest_table)
+                refs[n++] = (struct audit_ref){ v->arch.pv.guest_table, 1 };
+            if (v->arch.pv.guest_table_user)
+                refs[n++] = (struct audit_ref){ v->arch.pv.guest_table_user, 1 };
             if (v->vcpu_info_mfn)
                 refs[n++] = (struct audit_ref){ v->vcpu_info_mfn, 1 };
-            if (v->arch.deferred.page)
-                refs[n++] = (struct audit_ref){ page_to_mfn(v->arch.deferred.page), 0 };
+            if (v->arch.pv.deferred.page)
+                refs[n++] = (struct audit_ref){ page_to_mfn(v->arch.pv.deferred.page), 0 };
         }
     return n;
 }

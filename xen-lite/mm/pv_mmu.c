@@ -81,17 +81,17 @@ long batch_enter(struct batch *b)
     b->done = batch_start(&b->count, b->pdone);
     if ((rc = get_owners(b->foreigndom, &b->o)))
         return rc;
-    if (pt_finish_deferred(&v->arch.deferred, true) == -XEN_ERESTART)
+    if (pt_finish_deferred(&v->arch.pv.deferred, true) == -XEN_ERESTART)
         return batch_continuation(b->op, b->list, b->elem, 0, b->count, b->pdone,
                                   b->done, b->foreigndom);
-    if (v->arch.pending_rc && v->arch.pending_list == b->list) {
-        rc = v->arch.pending_rc;
-        v->arch.pending_rc = 0;
+    if (v->arch.pv.pending_rc && v->arch.pv.pending_list == b->list) {
+        rc = v->arch.pv.pending_rc;
+        v->arch.pv.pending_rc = 0;
         if (b->pdone)
             copy_to_guest(b->pdone, &b->done, sizeof(b->done));
         return rc;
     }
-    v->arch.pending_rc = 0;
+    v->arch.pv.pending_rc = 0;
     return 1;
 }
 
@@ -101,9 +101,9 @@ long batch_fail(struct batch *b, unsigned int i, long rc)
     struct vcpu *v = current;
     unsigned int total = b->done + i;
 
-    if (v->arch.deferred.page) {
-        v->arch.pending_rc = rc;
-        v->arch.pending_list = b->list + (unsigned long)i * b->elem;
+    if (v->arch.pv.deferred.page) {
+        v->arch.pv.pending_rc = rc;
+        v->arch.pv.pending_list = b->list + (unsigned long)i * b->elem;
         return batch_continuation(b->op, b->list, b->elem, i, b->count, b->pdone,
                                   total, b->foreigndom);
     }
@@ -117,7 +117,7 @@ long batch_between(struct batch *b, unsigned int i)
 {
     struct vcpu *v = current;
 
-    if (pt_finish_deferred(&v->arch.deferred, true) == -XEN_ERESTART ||
+    if (pt_finish_deferred(&v->arch.pv.deferred, true) == -XEN_ERESTART ||
         (i + 1 < b->count && hypercall_preempt_check()))
         return batch_continuation(b->op, b->list, b->elem, i + 1, b->count,
                                   b->pdone, b->done + i + 1, b->foreigndom);
@@ -138,9 +138,9 @@ long batch_finish(struct batch *b)
 /* Drop the type reference an update held on its table (maybe the last). */
 static void put_table_ref(struct page_info *pg, struct vcpu *v)
 {
-    if (put_page_type(pg, true) == -XEN_ERESTART && !v->arch.deferred.page) {
+    if (put_page_type(pg, true) == -XEN_ERESTART && !v->arch.pv.deferred.page) {
         get_page_light(pg);
-        v->arch.deferred = (struct pt_deferred){ pg, true };
+        v->arch.pv.deferred = (struct pt_deferred){ pg, true };
     }
 }
 
@@ -236,7 +236,7 @@ static inline int mmu_update_one(uint64_t ptr, uint64_t val, const struct mmu_ow
         mod_l1_entry_fast(mfn, slot, val, pt_owner, cmd == MMU_PT_UPDATE_PRESERVE_AD))
         return 0;
     return mod_pt_entry(mfn, slot, val, PGT_level(h->type), pt_owner, o->pg_d->domain_id,
-                        cmd == MMU_PT_UPDATE_PRESERVE_AD, &v->arch.deferred);
+                        cmd == MMU_PT_UPDATE_PRESERVE_AD, &v->arch.pv.deferred);
 }
 
 long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
@@ -266,7 +266,7 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
         if (h.pg && h.mfn != ptr >> PAGE_SHIFT && (ptr & 7) != MMU_MACHPHYS_UPDATE) {
             /* Another table: let go of this one first, which may leave teardown. */
             release_table(&h, v);
-            if (v->arch.deferred.page)
+            if (v->arch.pv.deferred.page)
                 return batch_continuation(b.op, ureqs, b.elem, i, b.count, pdone,
                                           b.done + i, foreigndom);
         }
@@ -278,7 +278,7 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
                                           b.done + i, foreigndom);
             return batch_fail(&b, i, rc);
         }
-        if (unlikely(v->arch.deferred.page) ||
+        if (unlikely(v->arch.pv.deferred.page) ||
             ((i & 7) == 7 && i + 1 < b.count && hypercall_preempt_check())) {
             release_table(&h, v);
             if ((rc = batch_between(&b, i)))
@@ -286,7 +286,7 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
         }
     }
     release_table(&h, v);
-    if (v->arch.deferred.page && (rc = batch_between(&b, b.count - 1)))
+    if (v->arch.pv.deferred.page && (rc = batch_between(&b, b.count - 1)))
         return rc;                      /* the last release left teardown */
     return batch_finish(&b);
 }
@@ -295,7 +295,7 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
 
 /*
  * The validated L1 table and slot that map va in v's kernel page tables,
- * with a general and a type reference held on the table in v->arch.held_l1.
+ * with a general and a type reference held on the table in v->arch.pv.held_l1.
  * Inside a multicall the references stay for the next entry, which often
  * updates the same table; pv_release_held_l1() drops them.
  */
@@ -305,14 +305,14 @@ static int get_l1(struct vcpu *v, unsigned long va, unsigned long *l1mfn,
     struct page_info *pg;
     struct pt_walk w;
 
-    if (!guest_range_ok(va, 1) || !v->arch.guest_table)
+    if (!guest_range_ok(va, 1) || !v->arch.pv.guest_table)
         return -XEN_EINVAL;
-    if (!pt_walk(v->arch.guest_table, va, 1, pt_map_frame, &w) || w.level != 1)
+    if (!pt_walk(v->arch.pv.guest_table, va, 1, pt_map_frame, &w) || w.level != 1)
         return -XEN_EINVAL;
     *l1mfn = w.table_mfn;
     *slot = w.slot;
     pg = mfn_to_page(w.table_mfn);
-    if (v->arch.held_l1 == pg)
+    if (v->arch.pv.held_l1 == pg)
         return 0;
     pv_release_held_l1(v);
     if (!get_page(pg, v->domain->domain_id))
@@ -321,16 +321,16 @@ static int get_l1(struct vcpu *v, unsigned long va, unsigned long *l1mfn,
         put_page(pg);
         return -XEN_EINVAL;
     }
-    v->arch.held_l1 = pg;
+    v->arch.pv.held_l1 = pg;
     return 0;
 }
 
 void pv_release_held_l1(struct vcpu *v)
 {
-    struct page_info *pg = v->arch.held_l1;
+    struct page_info *pg = v->arch.pv.held_l1;
 
     if (pg) {
-        v->arch.held_l1 = NULL;
+        v->arch.pv.held_l1 = NULL;
         put_table_ref(pg, v);
         put_page(pg);
     }
@@ -369,7 +369,7 @@ static int uvmf_flush(struct domain *d, unsigned long va, unsigned long flags)
     return 0;
 }
 
-/* One update, with the L1 kept in v->arch.held_l1 for the next. */
+/* One update, with the L1 kept in v->arch.pv.held_l1 for the next. */
 static inline int uvm_one(struct vcpu *v, unsigned long va, uint64_t val,
                           unsigned long flags, struct domain *pg_d)
 {
@@ -382,7 +382,7 @@ static inline int uvm_one(struct vcpu *v, unsigned long va, uint64_t val,
         return rc;
     if (!mod_l1_entry_fast(l1mfn, slot, val, owner, false) &&
         (rc = mod_pt_entry(l1mfn, slot, val, 1, owner, pg_d->domain_id, false,
-                           &v->arch.deferred)))
+                           &v->arch.pv.deferred)))
         return rc;
     return uvmf_flush(v->domain, va, flags);
 }
@@ -393,8 +393,8 @@ static long update_va_mapping(unsigned long va, uint64_t val, unsigned long flag
     struct vcpu *v = current;
     long rc;
 
-    if (unlikely(v->arch.deferred.page) &&
-        pt_finish_deferred(&v->arch.deferred, true) == -XEN_ERESTART)
+    if (unlikely(v->arch.pv.deferred.page) &&
+        pt_finish_deferred(&v->arch.pv.deferred, true) == -XEN_ERESTART)
         return hypercall_create_continuation(
             pg_d == v->domain ? __HYPERVISOR_update_va_mapping
                               : __HYPERVISOR_update_va_mapping_otherdomain,
@@ -417,7 +417,7 @@ unsigned int pv_multicall_uvm_run(unsigned long list, unsigned int n)
     struct vcpu *v = current;
     unsigned int i;
 
-    for (i = 0; i < n && i < 8 && !v->arch.deferred.page; i++) {
+    for (i = 0; i < n && i < 8 && !v->arch.pv.deferred.page; i++) {
         unsigned long e = list + (unsigned long)i * sizeof(struct multicall_entry);
         uint64_t op, va, val, flags;
         long rc;

@@ -39,7 +39,7 @@ static long pin(unsigned long mfn, unsigned int level, struct domain *d)
         if (rc != -XEN_ERESTART && (pg->type_info & PGT_partial) &&
             PGT_level(pg->type_info) == level) {
             /* Failed part-way: tear it down before reporting (keeps our ref). */
-            current->arch.deferred = (struct pt_deferred){ pg, true };
+            current->arch.pv.deferred = (struct pt_deferred){ pg, true };
             return rc;
         }
         put_page(pg);
@@ -63,7 +63,7 @@ static long unpin(unsigned long mfn, struct domain *d)
         rc = -XEN_EINVAL;               /* not pinned */
     } else if (put_page_type(pg, true) == -XEN_ERESTART) {
         /* Unpinned; the devalidation goes on (the pin's ref is kept for it). */
-        current->arch.deferred = (struct pt_deferred){ pg, true };
+        current->arch.pv.deferred = (struct pt_deferred){ pg, true };
         put_page(pg);
         return 0;
     } else {
@@ -77,7 +77,7 @@ static long unpin(unsigned long mfn, struct domain *d)
 static long new_base(unsigned long mfn, bool user)
 {
     struct vcpu *v = current;
-    unsigned long *slot = user ? &v->arch.guest_table_user : &v->arch.guest_table;
+    unsigned long *slot = user ? &v->arch.pv.guest_table_user : &v->arch.pv.guest_table;
     unsigned long old = *slot;
     long rc;
 
@@ -94,9 +94,9 @@ static long new_base(unsigned long mfn, bool user)
     }
     *slot = mfn;
     if (old && put_page_and_type_preemptible(mfn_to_page(old)) == -XEN_ERESTART)
-        v->arch.deferred = (struct pt_deferred){ mfn_to_page(old), true };
+        v->arch.pv.deferred = (struct pt_deferred){ mfn_to_page(old), true };
 load:
-    if (v->arch.kernel_mode != user)
+    if (v->arch.pv.kernel_mode != user)
         pv_load_cr3(v);
     return 0;
 }

@@ -46,12 +46,6 @@ struct pv_vcpu {
     long pending_rc;                    /* error to report once it is done */
     unsigned long pending_list;         /* ... for the batch element here */
     struct trap_bounce trap_bounce;
-    struct cpu_user_regs user_regs;     /* saved frame while descheduled */
-    uint8_t fpu[512] __attribute__((aligned(16)));  /* FXSAVE image */
-};
-
-struct pv_domain {
-    unsigned long vm_assist;
 };
 
 struct vcpu;

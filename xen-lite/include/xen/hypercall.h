@@ -13,9 +13,6 @@ typedef long (*hypercall_fn_t)(unsigned long, unsigned long, unsigned long,
 /* Indexed by hypercall number; NULL: not implemented.  entry.S calls it. */
 extern const hypercall_fn_t hypercall_table[NR_HYPERCALLS];
 
-/* Run hypercall nr for the current vCPU; regs->rax gets the result. */
-void pv_hypercall(struct cpu_user_regs *regs);
-
 /*
  * Make the current hypercall start again (with these arguments) when the
  * guest resumes, as Xen's hypercall_create_continuation: fmt has one letter

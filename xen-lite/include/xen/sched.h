@@ -6,7 +6,7 @@
 
 #include "asm/atomic.h"
 #include "asm/current.h"
-#include "asm/pv.h"
+#include "asm/domain.h"
 #include "xen/mm.h"
 #include "xen/spinlock.h"
 #include "xen/timer.h"
@@ -62,7 +62,7 @@ struct vcpu {
     s_time_t runstate_time[4];
 
     struct sched_vcpu *sched;           /* the scheduler's per-vCPU data */
-    struct pv_vcpu arch;                /* the guest's CPU state */
+    struct arch_vcpu arch;              /* the guest's CPU state */
 };
 
 enum domain_state {
@@ -109,7 +109,7 @@ struct domain {
 
     unsigned long vm_assist;            /* VMASST_TYPE_* bits enabled */
     struct sched_domain *sched;
-    struct pv_domain arch;
+    struct arch_domain arch;
     struct domain *next_in_list;
 };
 
@@ -131,6 +131,22 @@ static inline bool is_idle_vcpu(const struct vcpu *v)
 static inline bool is_idle_domain(const struct domain *d)
 {
     return d == idle_domain;
+}
+static inline bool is_pv_domain(const struct domain *d)
+{
+    return d->arch.type == GUEST_PV;
+}
+static inline bool is_hvm_domain(const struct domain *d)
+{
+    return d->arch.type == GUEST_HVM;
+}
+static inline bool is_pv_vcpu(const struct vcpu *v)
+{
+    return is_pv_domain(v->domain);
+}
+static inline bool is_hvm_vcpu(const struct vcpu *v)
+{
+    return is_hvm_domain(v->domain);
 }
 
 /* The running vCPU's frame while it is loaded on this pCPU. */

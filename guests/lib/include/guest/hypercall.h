@@ -129,6 +129,11 @@ static inline long hc_sched_op(unsigned int cmd, void *arg)
     return G_HYPERCALL(__HYPERVISOR_sched_op, cmd, arg, 0, 0, 0);
 }
 
+static inline long hc_fpu_taskswitch(int set)
+{
+    return G_HYPERCALL(__HYPERVISOR_fpu_taskswitch, set, 0, 0, 0, 0);
+}
+
 static inline long hc_callback_op(unsigned int cmd, void *arg)
 {
     return G_HYPERCALL(__HYPERVISOR_callback_op, cmd, arg, 0, 0, 0);

@@ -33,7 +33,7 @@ long do_set_trap_table(unsigned long traps)
     struct trap_info cur;
 
     if (!traps) {
-        memset(v->arch.trap_ctxt, 0, sizeof(v->arch.trap_ctxt));
+        memset(v->arch.pv.trap_ctxt, 0, sizeof(v->arch.pv.trap_ctxt));
         return 0;
     }
     for (;;) {
@@ -44,7 +44,7 @@ long do_set_trap_table(unsigned long traps)
         if (!is_canonical(cur.address))
             return -XEN_EINVAL;
         cur.cs = fixup_cs(cur.cs);
-        v->arch.trap_ctxt[cur.vector] = cur;
+        v->arch.pv.trap_ctxt[cur.vector] = cur;
         traps += sizeof(cur);
         if (hypercall_preempt_check())
             return hypercall_create_continuation(__HYPERVISOR_set_trap_table, "h", traps);
@@ -55,8 +55,8 @@ long do_stack_switch(unsigned long ss, unsigned long esp)
 {
     struct vcpu *v = current;
 
-    v->arch.kernel_ss = ss | 3;
-    v->arch.kernel_sp = esp;
+    v->arch.pv.kernel_ss = ss | 3;
+    v->arch.pv.kernel_sp = esp;
     return 0;
 }
 
@@ -72,10 +72,10 @@ long do_set_segment_base(unsigned int which, unsigned long base)
         return 0;
     case SEGBASE_GS_USER:
         /* The inactive GS base while the guest kernel runs. */
-        wrmsr(v->arch.kernel_mode ? MSR_SHADOW_GS_BASE : MSR_GS_BASE, base);
+        wrmsr(v->arch.pv.kernel_mode ? MSR_SHADOW_GS_BASE : MSR_GS_BASE, base);
         return 0;
     case SEGBASE_GS_KERNEL:
-        wrmsr(v->arch.kernel_mode ? MSR_GS_BASE : MSR_SHADOW_GS_BASE, base);
+        wrmsr(v->arch.pv.kernel_mode ? MSR_GS_BASE : MSR_SHADOW_GS_BASE, base);
         return 0;
     case SEGBASE_GS_USER_SEL: {
         /* Load the user %gs selector without touching the kernel base. */
@@ -108,15 +108,15 @@ static long register_callback(const struct callback_register *cb)
         return -XEN_EINVAL;
     switch (cb->type) {
     case CALLBACKTYPE_event:
-        v->arch.event_callback = cb->address;
+        v->arch.pv.event_callback = cb->address;
         return 0;
     case CALLBACKTYPE_failsafe:
-        v->arch.failsafe_callback = cb->address;
-        v->arch.failsafe_disables_events = mask;
+        v->arch.pv.failsafe_callback = cb->address;
+        v->arch.pv.failsafe_disables_events = mask;
         return 0;
     case CALLBACKTYPE_syscall:
-        v->arch.syscall_callback = cb->address;
-        v->arch.syscall_disables_events = mask;
+        v->arch.pv.syscall_callback = cb->address;
+        v->arch.pv.syscall_disables_events = mask;
         return 0;
     case CALLBACKTYPE_syscall32:
     case CALLBACKTYPE_sysenter:
@@ -150,9 +150,9 @@ long do_set_callbacks(unsigned long event, unsigned long failsafe, unsigned long
 
     if (!is_canonical(event) || !is_canonical(failsafe) || !is_canonical(syscall))
         return -XEN_EINVAL;
-    v->arch.event_callback = event;
-    v->arch.failsafe_callback = failsafe;
-    v->arch.syscall_callback = syscall;
+    v->arch.pv.event_callback = event;
+    v->arch.pv.failsafe_callback = failsafe;
+    v->arch.pv.syscall_callback = syscall;
     return 0;
 }
 
@@ -185,7 +185,7 @@ long do_iret(void)
         return 0;
     }
     if ((ic.cs & 3) == 3) {
-        if (!v->arch.guest_table_user) {
+        if (!v->arch.pv.guest_table_user) {
             domain_crash(v->domain, "iret to user mode with no user page tables");
             return 0;
         }
@@ -208,7 +208,7 @@ long do_fpu_taskswitch(int set)
 {
     struct vcpu *v = current;
 
-    v->arch.fpu_dirty_ts = set;
+    v->arch.pv.fpu_dirty_ts = set;
     write_cr0(set ? read_cr0() | X86_CR0_TS : read_cr0() & ~X86_CR0_TS);
     return 0;
 }

@@ -86,7 +86,7 @@ static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
 {
     switch (cr) {
     case 0:
-        *val = (read_cr0() & ~X86_CR0_TS) | (v->arch.fpu_dirty_ts ? X86_CR0_TS : 0);
+        *val = (read_cr0() & ~X86_CR0_TS) | (v->arch.pv.fpu_dirty_ts ? X86_CR0_TS : 0);
         return true;
     case 2:
         *val = v->vcpu_info->arch.cr2;
@@ -109,7 +109,7 @@ static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         do_fpu_taskswitch(!!(val & X86_CR0_TS));
         return true;
     case 3:
-        return v->arch.kernel_mode && pv_new_guest_cr3(xen_cr3_to_pfn(val)) == 0;
+        return v->arch.pv.kernel_mode && pv_new_guest_cr3(xen_cr3_to_pfn(val)) == 0;
     }
     return false;
 }
@@ -150,7 +150,7 @@ bool pv_emulate_privileged(struct cpu_user_regs *regs)
     uint8_t b[16];
     unsigned int i = 0, rex = 0;
 
-    if (!v->arch.kernel_mode || copy_from_guest(b, regs->rip, sizeof(b)))
+    if (!v->arch.pv.kernel_mode || copy_from_guest(b, regs->rip, sizeof(b)))
         return false;
     while (i < 4 && ((b[i] & 0xf0) == 0x40 || b[i] == 0x66 || b[i] == 0x67))
         rex = (b[i] & 0xf0) == 0x40 ? b[i++] : (i++, rex);

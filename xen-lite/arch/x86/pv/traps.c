@@ -27,9 +27,9 @@ static bool has_error_code(unsigned int vec)
 
 unsigned long pv_guest_cr3(const struct vcpu *v)
 {
-    if (!v->arch.kernel_mode && v->arch.guest_table_user)
-        return v->arch.guest_table_user;
-    return v->arch.guest_table;
+    if (!v->arch.pv.kernel_mode && v->arch.pv.guest_table_user)
+        return v->arch.pv.guest_table_user;
+    return v->arch.pv.guest_table;
 }
 
 void pv_load_cr3(struct vcpu *v)
@@ -41,15 +41,15 @@ void pv_load_cr3(struct vcpu *v)
 /* Kernel <-> user: page tables and the two GS bases swap (Xen's model). */
 void pv_toggle_guest_mode(struct vcpu *v)
 {
-    v->arch.kernel_mode = !v->arch.kernel_mode;
+    v->arch.pv.kernel_mode = !v->arch.pv.kernel_mode;
     __asm__ __volatile__("swapgs" ::: "memory");
     pv_load_cr3(v);
 }
 
 void pv_inject_exception(struct vcpu *v, unsigned int vector, int error_code)
 {
-    const struct trap_info *ti = &v->arch.trap_ctxt[vector];
-    struct trap_bounce *tb = &v->arch.trap_bounce;
+    const struct trap_info *ti = &v->arch.pv.trap_ctxt[vector];
+    struct trap_bounce *tb = &v->arch.pv.trap_bounce;
 
     if (!ti->address) {
         char why[64];
@@ -72,27 +72,27 @@ void pv_inject_page_fault(struct vcpu *v, unsigned long cr2, uint32_t error_code
 }
 
 /*
- * Write the bounce frame for v->arch.trap_bounce on the guest kernel stack
+ * Write the bounce frame for v->arch.pv.trap_bounce on the guest kernel stack
  * and point regs at the handler.  -EFAULT if that stack is unusable.
  */
 static inline __attribute__((always_inline)) int bounce_frame(struct vcpu *v,
                                                              struct cpu_user_regs *regs)
 {
-    struct trap_bounce *tb = &v->arch.trap_bounce;
+    struct trap_bounce *tb = &v->arch.pv.trap_bounce;
     uint8_t *mask = &v->vcpu_info->evtchn_upcall_mask;
     uint64_t frame[8], cs = regs->cs, sp, iopl = 0;
     bool errcode = tb->flags & TBF_EXCEPTION_ERRCODE;
     uint8_t saved_mask = *mask;
 
-    if (!v->arch.kernel_mode) {
+    if (!v->arch.pv.kernel_mode) {
         pv_toggle_guest_mode(v);
-        sp = v->arch.kernel_sp;
+        sp = v->arch.pv.kernel_sp;
     } else {
         sp = regs->rsp;
         cs &= ~3UL;                     /* tell the guest: kernel context */
     }
     if (v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl))
-        iopl = (uint64_t)v->arch.iopl << 12;
+        iopl = (uint64_t)v->arch.pv.iopl << 12;
     /* [rcx, r11, (error code,) rip, cs, rflags, rsp, ss]: filled from the top. */
     frame[3] = regs->rip;
     frame[4] = cs | ((uint64_t)saved_mask << 32);
@@ -133,13 +133,13 @@ void pv_deliver_upcall(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
 
-    if (!v->arch.event_callback)
+    if (!v->arch.pv.event_callback)
         return;
-    v->arch.trap_bounce = (struct trap_bounce){ .flags = TBF_INTERRUPT,
+    v->arch.pv.trap_bounce = (struct trap_bounce){ .flags = TBF_INTERRUPT,
                                                 .cs = FLAT_KERNEL_CS,
-                                                .eip = v->arch.event_callback };
+                                                .eip = v->arch.pv.event_callback };
     if (bounce_frame(v, regs)) {
-        v->arch.trap_bounce.flags = 0;
+        v->arch.pv.trap_bounce.flags = 0;
         local_irq_enable();
         domain_crash(v->domain, "cannot write a bounce frame on the guest kernel stack");
         pv_return_to_guest(regs);       /* schedules it away */
@@ -163,16 +163,16 @@ void pv_return_to_guest(struct cpu_user_regs *regs)
             continue;
         }
         v = current;
-        if (!v->arch.trap_bounce.flags && vcpu_event_delivery_pending(v) &&
-            v->arch.event_callback) {
-            v->arch.trap_bounce.flags = TBF_INTERRUPT;
-            v->arch.trap_bounce.eip = v->arch.event_callback;
-            v->arch.trap_bounce.cs = FLAT_KERNEL_CS;
+        if (!v->arch.pv.trap_bounce.flags && vcpu_event_delivery_pending(v) &&
+            v->arch.pv.event_callback) {
+            v->arch.pv.trap_bounce.flags = TBF_INTERRUPT;
+            v->arch.pv.trap_bounce.eip = v->arch.pv.event_callback;
+            v->arch.pv.trap_bounce.cs = FLAT_KERNEL_CS;
         }
-        if (!v->arch.trap_bounce.flags)
+        if (!v->arch.pv.trap_bounce.flags)
             return;
         if (pv_create_bounce_frame(v, regs)) {
-            v->arch.trap_bounce.flags = 0;
+            v->arch.pv.trap_bounce.flags = 0;
             local_irq_enable();
             domain_crash(v->domain, "cannot write a bounce frame on the guest kernel stack");
         }
@@ -182,14 +182,14 @@ void pv_return_to_guest(struct cpu_user_regs *regs)
 /* A syscall instruction from guest user mode goes to the syscall callback. */
 static void syscall_from_user(struct vcpu *v, struct cpu_user_regs *regs)
 {
-    struct trap_bounce *tb = &v->arch.trap_bounce;
+    struct trap_bounce *tb = &v->arch.pv.trap_bounce;
 
-    if (!v->arch.syscall_callback) {
+    if (!v->arch.pv.syscall_callback) {
         pv_inject_exception(v, TRAP_invalid_op, -1);
         return;
     }
-    tb->flags = v->arch.syscall_disables_events ? TBF_INTERRUPT : 0;
-    tb->eip = v->arch.syscall_callback;
+    tb->flags = v->arch.pv.syscall_disables_events ? TBF_INTERRUPT : 0;
+    tb->eip = v->arch.pv.syscall_callback;
     tb->cs = FLAT_KERNEL_CS;
     /* The frame's CS/SS are the user's; rcx/r11 hold rip/rflags. */
     regs->cs = FLAT_USER_CS64;
@@ -208,16 +208,16 @@ static bool soft_interrupt(struct vcpu *v, struct cpu_user_regs *regs)
 {
     uint8_t insn[2];
     const struct trap_info *ti;
-    unsigned int dpl_needed = v->arch.kernel_mode ? 1 : 3;
+    unsigned int dpl_needed = v->arch.pv.kernel_mode ? 1 : 3;
 
     /* QEMU's TCG reports the vector wrongly in the error code: decode. */
     if (!(regs->error_code & 2) || copy_from_guest(insn, regs->rip, 2) || insn[0] != 0xcd)
         return false;
-    ti = &v->arch.trap_ctxt[insn[1]];
+    ti = &v->arch.pv.trap_ctxt[insn[1]];
     if (!ti->address || TI_GET_DPL(ti) < dpl_needed)
         return false;
     regs->rip += 2;
-    v->arch.trap_bounce = (struct trap_bounce){
+    v->arch.pv.trap_bounce = (struct trap_bounce){
         .flags = TBF_EXCEPTION | (TI_GET_IF(ti) ? TBF_INTERRUPT : 0),
         .cs = ti->cs, .eip = ti->address };
     return true;
@@ -236,7 +236,7 @@ static void guest_trap(struct cpu_user_regs *regs, unsigned int vec)
     switch (vec) {
     case TRAP_page_fault:
         /* The guest kernel runs in ring 3; it must not see "user" faults. */
-        pv_inject_page_fault(v, read_cr2(), v->arch.kernel_mode
+        pv_inject_page_fault(v, read_cr2(), v->arch.pv.kernel_mode
                              ? regs->error_code & ~PFEC_user_mode : regs->error_code);
         return;
     case TRAP_gp_fault:
@@ -248,10 +248,10 @@ static void guest_trap(struct cpu_user_regs *regs, unsigned int vec)
             return;
         break;
     case TRAP_no_device:
-        if (v->arch.fpu_dirty_ts) {
+        if (v->arch.pv.fpu_dirty_ts) {
             /* The guest set its virtual TS: clear ours and tell it. */
             write_cr0(read_cr0() & ~X86_CR0_TS);
-            v->arch.fpu_dirty_ts = false;
+            v->arch.pv.fpu_dirty_ts = false;
         }
         break;
     case TRAP_nmi:

@@ -41,7 +41,7 @@ include xen-lite/build.mk
 -include dom0/build.mk
 include tests/build.mk
 
-.PHONY: all iso deps run test unit scenarios matrix bench clean help
+.PHONY: all iso deps run test test-bochs unit scenarios matrix bench clean help
 
 ## all        build the hypervisor, guests, dom0 and the boot ISO (default)
 all: $(BUILD)/xen-lite $(BUILD)/xen-lite.iso $(ALL_EXTRA)
@@ -64,6 +64,10 @@ run: deps all
 ## test       everything CI runs: unit tests and boot scenarios, one summary
 test: all
 	$(Q)$(PYTHON) tools/testall --build $(BUILD)
+
+## test-bochs every scenario under Bochs (Intel VMX), the long ones too
+test-bochs: all
+	$(Q)$(PYTHON) tools/testall --build $(BUILD) --only scenarios --long -k 'bochs_*'
 
 ## unit       host-compiled unit tests (ASan + UBSan)
 unit: $(UNIT_BINS)

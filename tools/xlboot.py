@@ -1,5 +1,5 @@
-"""The boot runner: boot a hypervisor ISO headless under QEMU TCG and judge
-the run by QEMU's exit and the serial log.
+"""The boot runner: boot a hypervisor ISO headless under QEMU TCG (or Bochs,
+for Intel VMX) and judge the run by the emulator's exit and the serial log.
 
 In-process use (scenarios, benchmarks, the boot matrix):
 
@@ -23,10 +23,12 @@ import tempfile
 import time
 from dataclasses import dataclass, field, fields
 
+import xlbochs
 import xliso
 import xlverdict as verdict
 
 QEMU = "qemu-system-x86_64"
+QEMU_CPU = "qemu64"
 OVMF = "/usr/share/ovmf/OVMF.fd"
 
 XEN_LITE_CMDLINE = xliso.XEN_LITE_CMDLINE
@@ -55,6 +57,10 @@ class BootOptions:
     """One boot.  Each field is also a tools/boot option (--field-name)."""
     hypervisor: str = _opt("xen-lite", "which hypervisor to boot",
                            choices=("xen-lite", "xen-4.17"))
+    emulator: str = _opt("qemu", "emulator: qemu (TCG) or bochs (Intel VMX "
+                         "with EPT; pc machine, BIOS only, the same "
+                         "statuses judged from the serial log)",
+                         choices=("qemu", "bochs"))
     xen: str = _opt(None, "hypervisor image (default: $BUILD/xen-lite, or "
                     "$BUILD/xen-4.17/xen.gz)", "PATH")
     xen_cmdline: str = _opt(None, "hypervisor command line (default: "
@@ -76,7 +82,9 @@ class BootOptions:
     files: list = _opt([], "add a host file to this run's ramdisk at PATH "
                        "(default: /<basename>; repeatable)", "HOST[:PATH]",
                        flag="--file")
-    cpu: str = _opt("qemu64", "QEMU CPU model", "MODEL")
+    cpu: str = _opt(None, "CPU model (default: qemu64 under QEMU, "
+                    f"{xlbochs.DEFAULT_CPU} under Bochs; 'bochs --help cpu' "
+                    "lists Bochs's)", "MODEL")
     smp: int = _opt(1, "number of CPUs", "N")
     mem: int = _opt(512, "RAM in MiB", "MIB")
     machine: str = _opt("pc", "QEMU machine", choices=("pc", "q35"))
@@ -84,19 +92,23 @@ class BootOptions:
                          choices=("bios", "uefi"))
     icount: int = _opt(None, "add -icount shift=SHIFT,sleep=off "
                        "(rdtsc counts instructions)", "SHIFT")
-    timeout: float = _opt(60.0, "seconds before QEMU is killed (exit 124)",
+    timeout: float = _opt(60.0, "seconds before the emulator is killed (exit 124)",
                           "S")
-    until: str = _opt(None, "end QEMU as soon as the serial output matches "
+    until: str = _opt(None, "end the run as soon as the serial output matches "
                       "REGEX, also within a line (e.g. a prompt); the run "
                       "then counts as a success", "REGEX")
     qemu_args: list = _opt([], "extra QEMU argument (repeatable; write "
                            "--qemu-arg=-option for one starting with -)", "ARG",
                            flag="--qemu-arg")
+    ips: int = _opt(None, "Bochs: emulated instructions per second, the "
+                    f"TSC's rate (default: {xlbochs.DEFAULT_IPS})", "N")
+    bochsrc_lines: list = _opt([], "extra bochsrc line (repeatable)",
+                               "LINE", flag="--bochsrc-line")
     iso: str = _opt(None, "boot this ISO as it is (the hypervisor, module "
                     "and command-line options are then ignored)", "PATH")
     log: str = _opt(None, "also write the raw serial log to FILE", "FILE")
     interactive: bool = _opt(False, "serial console on this terminal, no "
-                             "timeout (Ctrl-A X quits)")
+                             "timeout (QEMU: Ctrl-A X quits; Bochs: Ctrl-])")
     build: str = _opt(None, "build directory (default: $BUILD or build)",
                       "DIR")
 
@@ -238,16 +250,25 @@ def choose_iso(o, tmp):
     return xliso.cached_iso(iso_spec(o, tmp), cache, prefer=default_iso(o))
 
 
+def option_error(o):
+    """Why the options cannot make one run (None if they can)."""
+    if o.emulator == "bochs":
+        return xlbochs.option_error(o)
+    if o.ips is not None or o.bochsrc_lines:
+        return "--ips and --bochsrc-line need --emulator bochs"
+    return None
+
+
 def qemu_argv(o, iso):
-    argv = [QEMU, "-accel", "tcg", "-machine", o.machine, "-cpu", o.cpu,
-            "-smp", str(o.smp), "-m", str(o.mem), "-cdrom", iso,
-            "-boot", "d", "-display", "none", "-no-reboot", "-net", "none",
-            "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+    argv = [QEMU, "-accel", "tcg", "-machine", o.machine,
+            "-cpu", o.cpu or QEMU_CPU, "-smp", str(o.smp), "-m", str(o.mem),
+            "-cdrom", iso, "-boot", "d", "-display", "none", "-no-reboot",
+            "-net", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     if o.firmware == "uefi":
         argv += ["-bios", OVMF]
     if o.icount is not None:
         argv += ["-icount", f"shift={o.icount},sleep=off"]
-    return argv
+    return argv + list(o.qemu_args)
 
 
 def boot(stream=None, **kwargs):
@@ -258,37 +279,44 @@ def boot(stream=None, **kwargs):
 
 def run(o, stream=None):
     cmd = command_line(o)
+    problem = option_error(o)
+    if problem:
+        return Result(verdict.EXIT_FAIL, problem, "", 0.0, command=cmd)
     try:
-        if shutil.which(QEMU) is None:
-            raise xliso.IsoError(f"{QEMU} not found (run make deps)")
+        tool = xlbochs.BOCHS if o.emulator == "bochs" else QEMU
+        if shutil.which(tool) is None:
+            raise xliso.IsoError(f"{tool} not found (run make deps)")
         with tempfile.TemporaryDirectory(prefix="xen-lite-run.") as tmp:
             iso = choose_iso(o, tmp)
     except (xliso.IsoError, OSError) as e:
         hint = " (run make deps)" if o.hypervisor == "xen-4.17" else \
             " (run make)"
         return Result(verdict.EXIT_FAIL, f"{e}{hint}", "", 0.0, command=cmd)
-    argv = qemu_argv(o, iso) + list(o.qemu_args)
     if o.interactive:
-        res = _run_interactive(o, argv)
+        res = _run_interactive(o, iso)
     else:
-        res = _run_headless(o, argv, stream)
+        with tempfile.TemporaryDirectory(prefix="xen-lite-run.") as work:
+            res = _run_headless(o, iso, work, stream)
     res.command = cmd
     return res
 
 
 class _Watch:
-    """Decides, line by line, when to end QEMU before it exits itself."""
+    """Decides, line by line, when to end the emulator before it exits
+    itself."""
 
     def __init__(self, o):
         self.xen417 = o.hypervisor == "xen-4.17"
+        self.end = verdict.XEN_LITE_HALT_RE if o.emulator == "bochs" \
+            else verdict.PANIC_RE
         self.end_line = None
         self.stop_at = None
         self.until = re.compile(o.until) if o.until else None
         self.until_time = None
 
     def text(self, text, when, now):
-        """A line, complete or so far, that ended `when` s after QEMU's
-        start: stop at once if it is what --until waits for."""
+        """A line, complete or so far, that ended `when` s after the
+        emulator's start: stop at once if it is what --until waits for."""
         if self.until and self.until_time is None and self.until.search(text):
             self.until_time, self.stop_at = when, now
 
@@ -297,54 +325,97 @@ class _Watch:
             return
         if self.xen417 and verdict.XEN417_END.search(text):
             self.end_line, self.stop_at = text, now + XEN417_GRACE
-        elif not self.xen417 and verdict.PANIC_RE.search(text):
+        elif not self.xen417 and self.end.search(text):
             self.stop_at = now + PANIC_GRACE
 
 
-def _run_headless(o, argv, stream):
-    argv = argv + ["-serial", "stdio", "-monitor", "none"]
-    serial, stderr, watch = verdict.SerialLog(), bytearray(), _Watch(o)
+class _Emulator:
+    """One running emulator: its process and the descriptors the runner
+    reads (the serial output, and its own messages)."""
+
+    def __init__(self, o, iso, work):
+        if o.emulator == "bochs":
+            self.argv, fifo = xlbochs.prepare(o, iso, work)
+            # Held open for reading and writing, the FIFO never reads EOF:
+            # Bochs may open and close it as it likes.
+            self.serial = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)
+            self.proc = subprocess.Popen(
+                self.argv, cwd=work, stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            self.messages = self.proc.stdout.fileno()
+        else:
+            self.argv = qemu_argv(o, iso) + ["-serial", "stdio",
+                                             "-monitor", "none"]
+            self.proc = subprocess.Popen(
+                self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE)
+            self.serial = self.proc.stdout.fileno()
+            self.messages = self.proc.stderr.fileno()
+        for fd in (self.serial, self.messages):
+            os.set_blocking(fd, False)
+
+    def close(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if self.serial != self.proc.stdout.fileno():
+            os.close(self.serial)
+
+
+def _read(fd):
+    """What fd has now: bytes, b"" at its end, None if nothing yet."""
+    try:
+        return os.read(fd, 65536)
+    except BlockingIOError:
+        return None
+
+
+def _run_headless(o, iso, work, stream):
+    serial, messages, watch = verdict.SerialLog(), bytearray(), _Watch(o)
     logf = open(o.log, "wb") if o.log else None
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    emu = _Emulator(o, iso, work)
     deadline = start + o.timeout if o.timeout else None
     timed_out = killed = False
-    open_fds = {proc.stdout.fileno(): True, proc.stderr.fileno(): False}
     try:
-        while open_fds:
-            wait = None if killed else _wait_time(deadline, watch.stop_at)
-            ready, _, _ = select.select(list(open_fds), [], [], wait)
+        while True:
+            exited = emu.proc.poll() is not None
+            wait = 0 if exited or killed else \
+                _wait_time(deadline, watch.stop_at)
+            ready, _, _ = select.select([emu.serial, emu.messages], [], [],
+                                        wait)
             now = time.monotonic()
+            got = False
             for fd in ready:
-                data = os.read(fd, 65536)
-                if not data:
-                    del open_fds[fd]
-                elif not open_fds[fd]:
-                    stderr += data
-                else:
+                data = _read(fd)
+                got = got or bool(data)
+                if data and fd == emu.serial:
                     _serial_chunk(data, now - start, serial, logf, stream,
                                   watch, start)
-            if killed or proc.poll() is not None:
+                elif data:
+                    messages += data
+            if exited and not got:
+                break
+            if killed or exited:
                 continue
             if deadline is not None and now >= deadline:
                 timed_out = killed = True
-                proc.kill()
+                emu.proc.kill()
             elif watch.stop_at is not None and now >= watch.stop_at:
                 killed = True
-                proc.kill()
-        qemu_status = proc.wait()
+                emu.proc.kill()
+        status = emu.proc.wait()
     finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+        emu.close()
         if logf:
             logf.close()
     wall = time.monotonic() - start
     for _, text in serial.finish(wall):
         _emit(stream, text)
-    res = _result(o, argv, serial, stderr.decode(errors="replace"),
-                  qemu_status, wall, timed_out, watch.end_line)
+    if o.emulator == "bochs" and o.log:
+        xlbochs.keep_log(work, o.log + ".bochs")
+    res = _result(o, emu.argv, serial, messages.decode(errors="replace"),
+                  status, wall, timed_out, watch.end_line)
     if watch.until_time is not None and not timed_out:
         res.status, res.reason = verdict.EXIT_OK, ""
         res.until_time = watch.until_time
@@ -374,46 +445,62 @@ def _emit(stream, text):
         stream.flush()
 
 
-def _result(o, argv, serial, stderr, qemu_status, wall, timed_out,
-            end_line):
+def _result(o, argv, serial, messages, status, wall, timed_out, end_line):
+    """messages: what the emulator printed itself (QEMU's stderr, Bochs's
+    stdout)."""
     if timed_out:
         last = next((t for _, t in reversed(serial.lines) if t.strip()), "")
-        status = verdict.EXIT_TIMEOUT
+        code = verdict.EXIT_TIMEOUT
         reason = f"timeout after {o.timeout:g} s"
         if last:
             reason += f" (last line: {last.strip()[:100]})"
     elif o.hypervisor == "xen-4.17":
-        if end_line is None:    # interactive: QEMU ended by hand
+        if end_line is None:    # interactive: the emulator ended by hand
             end_line = next((t for _, t in serial.lines
                              if verdict.XEN417_END.search(t)), None)
-        status, reason = verdict.judge_xen417(end_line, qemu_status,
-                                              serial.lines, stderr)
+        code, reason = verdict.judge_xen417(end_line, status, serial.lines,
+                                            messages, o.emulator == "bochs")
+    elif o.emulator == "bochs":
+        code, reason = verdict.judge_bochs(serial.lines, messages)
     else:
-        status, reason = verdict.judge_xen_lite(qemu_status, serial.lines,
-                                                stderr)
-    return Result(status, reason, serial.text, wall, serial.lines,
-                  bytes(serial.raw), qemu_status, argv)
+        code, reason = verdict.judge_xen_lite(status, serial.lines, messages)
+    return Result(code, reason, serial.text, wall, serial.lines,
+                  bytes(serial.raw), status, argv)
 
 
-def _run_interactive(o, argv):
-    """Serial and QEMU monitor on this terminal (Ctrl-A X quits); the log
-    is kept through the chardev's logfile and judged afterwards."""
+def _run_interactive(o, iso):
+    """The serial console on this terminal; the log is kept and judged
+    afterwards."""
+    serial = verdict.SerialLog()
     with tempfile.TemporaryDirectory(prefix="xen-lite-boot.") as tmp:
-        logpath = o.log or os.path.join(tmp, "serial.log")
-        chardev = ("stdio,id=ser0,mux=on,signal=on,logfile="
-                   + logpath.replace(",", ",,"))
-        argv = argv + ["-chardev", chardev, "-serial", "chardev:ser0",
-                       "-mon", "chardev=ser0,mode=readline"]
-        print("boot: serial console on this terminal; Ctrl-A X quits, "
-              "Ctrl-A H lists the keys", file=sys.stderr)
         start = time.monotonic()
-        qemu_status = subprocess.call(argv)
+        if o.emulator == "bochs":
+            argv, status, raw, messages = xlbochs.run_interactive(o, iso, tmp)
+            if o.log:
+                with open(o.log, "wb") as f:
+                    f.write(raw)
+        else:
+            logpath = o.log or os.path.join(tmp, "serial.log")
+            argv, messages = _qemu_interactive_argv(o, iso, logpath), ""
+            status = subprocess.call(argv)
+            try:
+                with open(logpath, "rb") as f:
+                    raw = f.read()
+            except OSError:
+                raw = b""
         wall = time.monotonic() - start
-        serial = verdict.SerialLog()
-        try:
-            with open(logpath, "rb") as f:
-                serial.feed(f.read(), wall)
-        except OSError:
-            pass
+        serial.feed(raw, wall)
         serial.finish(wall)
-    return _result(o, argv, serial, "", qemu_status, wall, False, None)
+    return _result(o, argv, serial, messages, status, wall, False, None)
+
+
+def _qemu_interactive_argv(o, iso, logpath):
+    """Serial and QEMU monitor on this terminal (Ctrl-A X quits), the log
+    kept through the chardev's logfile."""
+    chardev = ("stdio,id=ser0,mux=on,signal=on,logfile="
+               + logpath.replace(",", ",,"))
+    print("boot: serial console on this terminal; Ctrl-A X quits, "
+          "Ctrl-A H lists the keys", file=sys.stderr)
+    return qemu_argv(o, iso) + ["-chardev", chardev, "-serial",
+                                "chardev:ser0", "-mon",
+                                "chardev=ser0,mode=readline"]

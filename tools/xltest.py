@@ -35,17 +35,20 @@ class Scenario:
     func: object
     params: dict = field(default_factory=dict)
     source: str = ""
+    long: bool = False      # not in make test (tools/testall --long)
 
 
-def scenario(name, **params):
+def scenario(name, long=False, **params):
     """Register a scenario.  With keyword lists, one scenario per
-    combination; name is formatted with the values (e.g. "smp_{smp}")."""
+    combination; name is formatted with the values (e.g. "smp_{smp}").
+    long=True keeps it out of make test: its area's own target runs it
+    (make test-bochs for the bochs_* scenarios)."""
     def register(func):
         keys = list(params)
         for values in itertools.product(*(params[k] for k in keys)):
             combo = dict(zip(keys, values))
             REGISTRY.append(Scenario(name.format(**combo), func, combo,
-                                     func.__code__.co_filename))
+                                     func.__code__.co_filename, long))
         return func
     return register
 

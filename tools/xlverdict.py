@@ -15,9 +15,17 @@ The exit-status contract of the boot runner (tools/boot, xlboot.boot):
 Under Debian's Xen 4.17 QEMU never exits by itself: the runner watches the
 log for Xen's final lines (see XEN417_END) and takes the guest's status from
 the last 'exit status N' line the guest printed.
+
+Under Bochs there is no debug-exit port and Bochs exits with status 1 in
+every case, so the same statuses come from xen-lite's last lines instead
+(judge_bochs): '(XEN) Powering off (status N)' followed by Bochs ending on
+the ACPI power-off, a panic, dom0's crash or a failed audit.  After a line
+that halts the machine (XEN_LITE_HALT) the runner ends Bochs itself.
 """
 
 import re
+
+import xlbochs
 
 EXIT_OK = 0
 EXIT_TIMEOUT = 124
@@ -30,8 +38,20 @@ DEBUG_EXIT_AUDIT = 0x72
 DEBUG_EXIT_MAX_STATUS = 111
 
 POWEROFF_RE = re.compile(r"\(XEN\) Powering off")
+POWEROFF_STATUS_RE = re.compile(r"\(XEN\) Powering off \(status (-?\d+)\)")
 PANIC_RE = re.compile(r"Panic on CPU")
 EXIT_STATUS_RE = re.compile(r"exit status (\d+)")
+
+# xen-lite's lines before it halts the machine (QEMU exits through the
+# debug-exit port; Bochs does not), each with the debug-exit value it means.
+XEN_LITE_HALT = [
+    (PANIC_RE, DEBUG_EXIT_PANIC),
+    (re.compile(r"page-type audit failed"), DEBUG_EXIT_AUDIT),
+    (re.compile(r"Hardware Dom0 (crashed|shutdown \(reason)"),
+     DEBUG_EXIT_CRASH),
+]
+XEN_LITE_HALT_RE = re.compile("|".join(r.pattern for r, _ in XEN_LITE_HALT)
+                              + r"|Power-off failed|Resetting the machine")
 
 # Lines after which Xen 4.17 halts or hangs; the runner then ends QEMU.
 XEN417_END = re.compile(r"Hardware Dom0 (halted|shutdown|crashed)"
@@ -150,12 +170,37 @@ def _debug_exit(v, lines):
     return EXIT_FAIL, f"unexpected debug-exit value {v:#x}"
 
 
-def judge_xen417(end_line, qemu_status, lines, stderr):
+def judge_bochs(lines, bochs_output):
+    """Verdict for a run of xen-lite under Bochs, from the serial log and
+    what Bochs printed (its exit message)."""
+    text = "".join(t + "\n" for _, t in lines)
+    for regex, value in XEN_LITE_HALT:
+        if regex.search(text):
+            return _debug_exit(value, lines)
+    m = POWEROFF_STATUS_RE.search(text)
+    if m and xlbochs.powered_off(bochs_output):
+        status = int(m.group(1))
+        if status == 0:
+            return EXIT_OK, ""
+        if status < 0:
+            status = DEBUG_EXIT_MAX_STATUS
+        return _debug_exit(min(status, DEBUG_EXIT_MAX_STATUS), lines)
+    why = xlbochs.exit_message(bochs_output) or "no exit message"
+    if m:
+        return EXIT_FAIL, f"power-off did not end Bochs (Bochs: {why})"
+    return EXIT_FAIL, f"no power-off (Bochs: {why})"
+
+
+def judge_xen417(end_line, qemu_status, lines, stderr, bochs=False):
     """Verdict for a run of Xen 4.17: end_line is the line that made the
-    runner stop QEMU (None if QEMU exited by itself)."""
+    runner stop the emulator (None if it exited by itself); stderr is what
+    the emulator printed (Bochs: its stdout)."""
     if end_line is None:
         if PANIC_RE.search("".join(t for _, t in lines)):
             return EXIT_PANIC, panic_reason(lines)
+        if bochs:
+            why = xlbochs.exit_message(stderr) or "no exit message"
+            return EXIT_FAIL, f"Bochs ended before dom0 halted: {why}"
         return EXIT_FAIL, (f"QEMU exit {qemu_status} before dom0 halted"
                            + _stderr_hint(stderr))
     if PANIC_RE.search(end_line):

@@ -29,6 +29,7 @@ __noreturn void panic(const char *fmt, ...)
     }
     printk("Rebooting...\n");
     /* Under QEMU, report the panic instead of rebooting into a loop. */
+    serial_flush();
     __asm__ __volatile__("outl %0, %1" :: "a"((uint32_t)DEBUG_EXIT_PANIC), "Nd"((uint16_t)DEBUG_EXIT_PORT));
     machine_restart();
 }

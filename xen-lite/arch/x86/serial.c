@@ -20,9 +20,14 @@
 #define  MCR_RTS    0x02
 #define UART_LSR    5
 #define  LSR_DR     0x01
-#define  LSR_THRE   0x20
+#define  LSR_THRE   0x20   /* transmit holding register (or FIFO) empty */
+#define  LSR_TEMT   0x40   /* ...and the shift register too: all sent */
 
 #define UART_CLOCK_HZ   1843200
+
+/* Polls of LSR before giving up on a UART that never drains. */
+#define UART_CHAR_SPINS     100000
+#define UART_FIFO_CHARS     16
 
 static uint16_t port;
 
@@ -79,9 +84,23 @@ void serial_putc(char c)
 {
     if (!port)
         return;
-    for (int spins = 0; !(inb(port + UART_LSR) & LSR_THRE) && spins < 100000; spins++)
+    for (int spins = 0; !(inb(port + UART_LSR) & LSR_THRE) && spins < UART_CHAR_SPINS; spins++)
         ;
     outb(c, port + UART_THR);
+}
+
+/*
+ * Wait until the last character has left the UART: the machine is about to
+ * stop, and what still sits in the FIFO would be lost (a power-off under
+ * Bochs cut the final line's CR LF).
+ */
+void serial_flush(void)
+{
+    if (!port)
+        return;
+    for (int spins = 0; !(inb(port + UART_LSR) & LSR_TEMT) &&
+                        spins < UART_CHAR_SPINS * UART_FIFO_CHARS; spins++)
+        ;
 }
 
 int serial_getc(void)

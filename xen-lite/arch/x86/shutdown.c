@@ -61,6 +61,7 @@ __noreturn void machine_power_off(int status)
     local_irq_disable();
     stop_other_cpus();
     printk("Powering off (status %d)\n", status);
+    serial_flush();
     if (status)
         debug_exit(MIN((unsigned int)status, DEBUG_EXIT_STATUS_MAX));
     acpi_power_off();
@@ -74,6 +75,7 @@ __noreturn void machine_restart(void)
     local_irq_disable();
     stop_other_cpus();
     printk("Resetting the machine\n");
+    serial_flush();
     acpi_reset();
     outb(0x06, 0xcf9);                  /* PCI reset control: hard reset */
     for (int i = 0; i < 100000 && (inb(0x64) & 2); i++)
@@ -89,6 +91,7 @@ __noreturn void machine_halt(int exit_value)
 {
     local_irq_disable();
     stop_other_cpus();
+    serial_flush();
     if (exit_value)
         debug_exit(exit_value);
     machine_halt_this_cpu();

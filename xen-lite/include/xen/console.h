@@ -31,6 +31,7 @@ struct serial_cfg {
 int serial_parse_cfg(const char *s, struct serial_cfg *cfg);
 void serial_init(const struct serial_cfg *cfg);
 void serial_putc(char c);
+void serial_flush(void);        /* wait until everything written is sent */
 int serial_getc(void);          /* -1 when no character is waiting */
 
 #endif

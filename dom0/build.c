@@ -31,21 +31,26 @@ struct builder {
     const struct pv_layout *l;
     uint64_t *p2m;                      /* pfn -> mfn */
     void *win;                          /* the one frame mapped now */
-    unsigned long win_pfn;
+    uint64_t win_mfn;
 };
 
 /* One foreign frame at a time: cheap to keep correct, fast enough. */
-static uint64_t *map_pfn(unsigned long pfn, void *ctx)
+static uint64_t *map_mfn(unsigned long mfn, void *ctx)
 {
     struct builder *b = ctx;
 
-    if (b->win && b->win_pfn == pfn)
+    if (b->win && b->win_mfn == mfn)
         return b->win;
     if (b->win)
         xc_unmap_foreign(b->win);
-    b->win = xc_map_foreign(b->domid, b->p2m[pfn]);
-    b->win_pfn = pfn;
+    b->win = xc_map_foreign(b->domid, mfn);
+    b->win_mfn = mfn;
     return b->win;
+}
+
+static uint64_t *map_pfn(unsigned long pfn, struct builder *b)
+{
+    return map_mfn(b->p2m[pfn], b);
 }
 
 static void unmap_window(struct builder *b)
@@ -162,7 +167,7 @@ static int lay_out(struct builder *b, struct dom_build *db, const struct elf_ima
     fill_start_info(b, db, &info, &si);
     if ((rc = put_bytes(l->si_start, &si, sizeof(si), b)))
         return rc;
-    l4 = pv_build_page_tables(l, b->p2m, map_pfn, b);
+    l4 = pv_build_page_tables(l, b->p2m, map_mfn, b);
     unmap_window(b);
     if (!l4)
         return -XEN_EINVAL;

@@ -199,7 +199,7 @@ static uint64_t xen_leaf(unsigned long va)
 {
     struct pt_walk w;
 
-    pt_walk(virt_to_maddr(idle_pg_table) >> PAGE_SHIFT, va, 1, pt_map_frame, &w);
+    pt_walk(&pt_ctx_machine, virt_to_maddr(idle_pg_table) >> PAGE_SHIFT, va, 1, &w);
     return w.entry;
 }
 

@@ -70,10 +70,10 @@ static void problem(struct audit *a, unsigned long mfn, const char *what,
 static void count_entry(struct audit *a, unsigned long table, uint64_t e,
                         unsigned int level, bool partial)
 {
-    unsigned long mfn = pte_mfn(e);
+    unsigned long mfn = pt_frame(&pt_format_x86, e);
     struct page_info *pg;
 
-    if (!(e & _PAGE_PRESENT) || !mfn_valid(mfn))
+    if (!pt_present(&pt_format_x86, e) || !mfn_valid(mfn))
         return;
     pg = mfn_to_page(mfn);
     if (level == 1 && pg->owner == DOMID_IO_)

@@ -307,11 +307,11 @@ static int get_l1(struct vcpu *v, unsigned long va, unsigned long *l1mfn,
 
     if (!guest_range_ok(va, 1) || !v->arch.pv.guest_table)
         return -XEN_EINVAL;
-    if (!pt_walk(v->arch.pv.guest_table, va, 1, pt_map_frame, &w) || w.level != 1)
+    if (!pt_walk(&pt_ctx_machine, v->arch.pv.guest_table, va, 1, &w) || w.level != 1)
         return -XEN_EINVAL;
-    *l1mfn = w.table_mfn;
+    *l1mfn = w.table;
     *slot = w.slot;
-    pg = mfn_to_page(w.table_mfn);
+    pg = mfn_to_page(w.table);
     if (v->arch.pv.held_l1 == pg)
         return 0;
     pv_release_held_l1(v);

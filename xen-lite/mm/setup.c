@@ -9,6 +9,7 @@
 #include "xen/bootinfo.h"
 #include "xen/lib.h"
 #include "xen/mm.h"
+#include "xen/pv_mm.h"
 #include "xen/smp.h"
 #include "xen/spinlock.h"
 
@@ -38,42 +39,39 @@ static uint64_t *pt_alloc(void)
     return t;
 }
 
-/* The table that entry idx of table points to, created or split as needed. */
-static uint64_t *next_table(uint64_t *table, unsigned int idx, uint64_t flags)
+static unsigned long xen_table_alloc(const struct pt_ctx *c)
 {
-    uint64_t e = table[idx], inter = _PAGE_PRESENT | _PAGE_RW | (flags & _PAGE_USER);
+    return virt_to_mfn(pt_alloc());
+}
 
-    if (!(e & _PAGE_PRESENT)) {
-        table[idx] = virt_to_maddr(pt_alloc()) | inter;
-    } else if (e & _PAGE_PSE) {
-        /* Split a 2 MiB mapping into 512 small ones with the same flags. */
-        uint64_t *t = pt_alloc();
-        uint64_t small = (e & ~_PAGE_PSE & PTE_FLAGS_MASK) | pte_addr(e);
-        for (unsigned int i = 0; i < PAGETABLE_ENTRIES; i++)
-            t[i] = small + ((uint64_t)i << PAGE_SHIFT);
-        table[idx] = virt_to_maddr(t) | inter;
-    } else {
-        table[idx] |= flags & _PAGE_USER;
-    }
-    return maddr_to_virt(pte_addr(table[idx]));
+/* The hypervisor's tables: tables made on the way are writable, and user
+ * where a user mapping (the guests' read-only M2P) lies below. */
+static struct pt_ctx xen_ctx(uint64_t flags)
+{
+    return (struct pt_ctx){ .fmt = &pt_format_x86, .map = pt_map_machine,
+                            .alloc = xen_table_alloc,
+                            .table_flags = _PAGE_PRESENT | _PAGE_RW | (flags & _PAGE_USER) };
+}
+
+static unsigned long xen_root(void)
+{
+    return virt_to_mfn(idle_pg_table);
 }
 
 int map_pages_to_xen(unsigned long va, unsigned long mfn, unsigned long nr,
                      uint64_t flags)
 {
     unsigned long f = spin_lock_irqsave(&map_lock);
+    struct pt_ctx c = xen_ctx(flags);
 
     while (nr) {
-        uint64_t *l3 = next_table(idle_pg_table, pt_index(va, 4), flags);
-        uint64_t *l2 = next_table(l3, pt_index(va, 3), flags);
         unsigned long step = 1;
 
         if (IS_ALIGNED(va, L2_PAGE_SIZE) && IS_ALIGNED(mfn, 512) && nr >= 512) {
-            l2[pt_index(va, 2)] = (mfn << PAGE_SHIFT) | flags | _PAGE_PSE;
+            *pt_walk_make(&c, xen_root(), va, 2) = (mfn << PAGE_SHIFT) | flags | _PAGE_PSE;
             step = 512;
         } else {
-            uint64_t *l1 = next_table(l2, pt_index(va, 2), flags);
-            l1[pt_index(va, 1)] = (mfn << PAGE_SHIFT) | flags;
+            *pt_walk_make(&c, xen_root(), va, 1) = (mfn << PAGE_SHIFT) | flags;
         }
         for (unsigned long i = 0; i < step; i += 512)
             invlpg(va + i * PAGE_SIZE);
@@ -168,9 +166,10 @@ static paddr_t scan_memmap(const struct boot_info *bi)
  * and guests' copies of them stay valid. */
 static void populate_xen_l4_slots(void)
 {
+    struct pt_ctx c = xen_ctx(0);
+
     for (unsigned int s = XEN_L4_FIRST_SLOT; s <= XEN_L4_LAST_SLOT; s++)
-        if (!(idle_pg_table[s] & _PAGE_PRESENT))
-            next_table(idle_pg_table, s, 0);
+        pt_walk_make(&c, xen_root(), (unsigned long)s << L4_SHIFT, 3);
 }
 
 static void init_frame_table(paddr_t top)

@@ -6,20 +6,21 @@
 #define ASM_PAGE_H
 
 #include "asm/config.h"
+#include "xen/pt_walk.h"
 #include "xen/types.h"
 
-#define _PAGE_PRESENT   (1UL << 0)
-#define _PAGE_RW        (1UL << 1)
-#define _PAGE_USER      (1UL << 2)
+#define _PAGE_PRESENT   PT_X86_P
+#define _PAGE_RW        PT_X86_RW
+#define _PAGE_USER      PT_X86_US
 #define _PAGE_PWT       (1UL << 3)
 #define _PAGE_PCD       (1UL << 4)
-#define _PAGE_ACCESSED  (1UL << 5)
-#define _PAGE_DIRTY     (1UL << 6)
-#define _PAGE_PSE       (1UL << 7)      /* L2/L3: large page */
+#define _PAGE_ACCESSED  PT_X86_A
+#define _PAGE_DIRTY     PT_X86_D
+#define _PAGE_PSE       PT_X86_PS       /* L2/L3: large page */
 #define _PAGE_PAT       (1UL << 7)      /* L1: PAT index bit */
 #define _PAGE_GLOBAL    (1UL << 8)
 #define _PAGE_AVAIL     (7UL << 9)
-#define _PAGE_NX        (1UL << 63)
+#define _PAGE_NX        PT_X86_NX
 
 #define PADDR_BITS      52
 #define PADDR_MASK      ((1UL << PADDR_BITS) - 1)

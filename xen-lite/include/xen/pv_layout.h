@@ -45,12 +45,13 @@ static inline unsigned long pv_layout_pages(const struct pv_layout *l)
 /*
  * Write the bootstrap page tables into the frames of [pt_start, pt_end):
  * every page of the region mapped writable except the tables themselves
- * (read-only, as the validator requires).  map(pfn, ctx) returns a
- * writable view of that frame; p2m gives each pfn's machine frame.
- * Returns the L4's machine frame.
+ * (read-only, as the validator requires), through the one walker.
+ * map(mfn, ctx) returns a writable view of a machine frame of the domain
+ * (it may reuse one window); p2m gives each pfn's machine frame.  Returns
+ * the L4's machine frame, 0 if the layout's table frames ran out.
  */
 unsigned long pv_build_page_tables(const struct pv_layout *l, const uint64_t *p2m,
-                                   uint64_t *(*map)(unsigned long pfn, void *ctx),
+                                   uint64_t *(*map)(unsigned long mfn, void *ctx),
                                    void *ctx);
 
 #endif

@@ -19,6 +19,7 @@
 
 #include "asm/page.h"
 #include "xen/mm.h"
+#include "xen/pt_walk.h"
 #include "xen/types.h"
 
 /* type_info: type in bits 63:61, flags below it, count in the low bits. */
@@ -126,6 +127,19 @@ static inline uint64_t *pt_map_frame(unsigned long mfn) { return mfn_to_virt(mfn
 static inline bool pt_domain_io_privileged(domid_t d) { return d == 0; }
 #endif
 bool pt_domain_may_map_foreign(domid_t d, domid_t owner);
+
+/* Walks of x86-64 tables in machine frames (PV guests', the hypervisor's). */
+static inline uint64_t *pt_map_machine(const struct pt_ctx *c, unsigned long mfn)
+{
+    uint64_t *t = pt_map_frame(mfn);
+
+    if (!t)
+        __builtin_unreachable();        /* every frame is in the direct map */
+    return t;
+}
+static const struct pt_ctx pt_ctx_machine __attribute__((unused)) = {
+    .fmt = &pt_format_x86, .map = pt_map_machine,
+};
 bool pt_preempt_check(void);                        /* time to yield? */
 void pt_page_freed(struct page_info *pg);           /* count hit zero */
 void pt_type_change_flush(struct page_info *pg);    /* before writable->PT */

@@ -119,9 +119,9 @@ static void allocate_memory(struct domain *d, unsigned long nr_pages)
     }
 }
 
-static uint64_t *map_pfn(unsigned long pfn, void *unused)
+static uint64_t *map_mfn(unsigned long mfn, void *unused)
 {
-    return mfn_to_virt(dom0_mfns[pfn]);
+    return mfn_to_virt(mfn);
 }
 
 static void write_start_info(struct domain *d, const struct pv_layout *l,
@@ -213,7 +213,7 @@ void construct_dom0(const struct boot_module *kern, const struct boot_module *in
     if (img.hypercall_page)
         write_hypercall_page(va_ptr(img.hypercall_page));
     write_start_info(d, &l, nr_pages, initrd_len, kern->cmdline);
-    start_vcpus(d, pv_build_page_tables(&l, dom0_mfns, map_pfn, NULL), &l, img.entry);
+    start_vcpus(d, pv_build_page_tables(&l, dom0_mfns, map_mfn, NULL), &l, img.entry);
     printk("Dom0 has maximum %u VCPUs\n", nr_vcpus);
     xfree(dom0_mfns);
 }

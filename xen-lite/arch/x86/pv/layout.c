@@ -10,17 +10,12 @@
 #endif
 #include "xen/libelf.h"
 #include "xen/pv_layout.h"
+#include "xen/pt_walk.h"
 
 #define PAGE            4096ULL
 #define MB4             (4ULL << 20)
-#define PTE_P           0x001ULL
-#define PTE_RW          0x002ULL
-#define PTE_US          0x004ULL
-#define PTE_A           0x020ULL
-#define PTE_D           0x040ULL
-#define PTE_ADDR        0x000ffffffffff000ULL
-#define L1_PROT         (PTE_P | PTE_RW | PTE_A | PTE_US)
-#define UPPER_PROT      (PTE_P | PTE_RW | PTE_A | PTE_D | PTE_US)
+#define L1_PROT         (PT_X86_P | PT_X86_RW | PT_X86_A | PT_X86_US)
+#define UPPER_PROT      (PT_X86_P | PT_X86_RW | PT_X86_A | PT_X86_D | PT_X86_US)
 
 static uint64_t round_up(uint64_t v, uint64_t a)
 {
@@ -65,43 +60,51 @@ void pv_layout_compute(const struct elf_image *img, size_t initrd_len,
     }
 }
 
-static unsigned int pt_slot(uint64_t va, int level)
+struct builder {
+    const uint64_t *p2m;
+    unsigned long next, end;            /* the next table frame (pfn), the limit */
+    uint64_t *(*map)(unsigned long mfn, void *ctx);
+    void *ctx;
+};
+
+static uint64_t *map_table(const struct pt_ctx *c, unsigned long mfn)
 {
-    return (va >> (12 + 9 * (level - 1))) & 511;
+    const struct builder *b = c->priv;
+
+    return b->map(mfn, b->ctx);
+}
+
+/* The next frame of [pt_start, pt_end), zeroed. */
+static unsigned long alloc_table(const struct pt_ctx *c)
+{
+    struct builder *b = c->priv;
+    unsigned long mfn;
+
+    if (b->next >= b->end)
+        return 0;                       /* the layout is too small: a bug */
+    mfn = b->p2m[b->next++];
+    memset(b->map(mfn, b->ctx), 0, PAGE);
+    return mfn;
 }
 
 unsigned long pv_build_page_tables(const struct pv_layout *l, const uint64_t *p2m,
-                                   uint64_t *(*map)(unsigned long pfn, void *ctx),
+                                   uint64_t *(*map)(unsigned long mfn, void *ctx),
                                    void *ctx)
 {
-    unsigned long next = pv_layout_pfn(l, l->pt_start), end = pv_layout_pfn(l, l->pt_end);
-    unsigned long table[5];             /* pfn of the table in use at each level */
+    struct builder b = { p2m, pv_layout_pfn(l, l->pt_start), pv_layout_pfn(l, l->pt_end),
+                         map, ctx };
+    struct pt_ctx c = { .fmt = &pt_format_x86, .map = map_table, .alloc = alloc_table,
+                        .table_flags = UPPER_PROT, .priv = &b };
+    unsigned long l4 = alloc_table(&c);
 
-    table[4] = next++;
-    memset(map(table[4], ctx), 0, PAGE);
-    /*
-     * Addresses only grow, so an entry already present at some level
-     * points at the table most recently made for the level below.
-     */
-    for (uint64_t va = l->v_start; va < l->v_end; va += PAGE) {
-        uint64_t pte;
+    for (uint64_t va = l->v_start; l4 && va < l->v_end; va += PAGE) {
+        uint64_t pte = (p2m[pv_layout_pfn(l, va)] << 12) | L1_PROT, *e;
 
-        for (int level = 4; level > 1; level--) {
-            uint64_t *e = &map(table[level], ctx)[pt_slot(va, level)];
-            if (*e & PTE_P)
-                continue;
-            if (next >= end)
-                return 0;               /* the layout is too small: a bug */
-            table[level - 1] = next++;
-            memset(map(table[level - 1], ctx), 0, PAGE);
-            /* map() may reuse one window: look the entry up again. */
-            map(table[level], ctx)[pt_slot(va, level)] =
-                (p2m[table[level - 1]] << 12) | UPPER_PROT;
-        }
-        pte = (p2m[pv_layout_pfn(l, va)] << 12) | L1_PROT;
         if (va >= l->pt_start && va < l->pt_end)
-            pte &= ~PTE_RW;             /* page tables are mapped read-only */
-        map(table[1], ctx)[pt_slot(va, 1)] = pte;
+            pte &= ~PT_X86_RW;             /* page tables are mapped read-only */
+        if (!(e = pt_walk_make(&c, l4, va, 1)))
+            return 0;
+        *e = pte;
     }
-    return p2m[table[4]];
+    return l4;
 }

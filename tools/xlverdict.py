@@ -9,8 +9,9 @@ The exit-status contract of the boot runner (tools/boot, xlboot.boot):
     124      timeout
     125      hypervisor panic (debug-exit value 0x70, or 'Panic on CPU')
     126      anything else: dom0 crashed (0x71), the page-type audit at
-             shutdown found problems (0x72), no power-off line, QEMU
-             error, triple fault...
+             shutdown found problems (0x72), the hypervisor caught a
+             state that faults in ring 0 on hardware (0x73), no
+             power-off line, QEMU error, triple fault...
 
 Under Debian's Xen 4.17 QEMU never exits by itself: the runner watches the
 log for Xen's final lines (see XEN417_END) and takes the guest's status from
@@ -35,6 +36,7 @@ EXIT_FAIL = 126
 DEBUG_EXIT_PANIC = 0x70
 DEBUG_EXIT_CRASH = 0x71
 DEBUG_EXIT_AUDIT = 0x72
+DEBUG_EXIT_HAZARD = 0x73
 DEBUG_EXIT_MAX_STATUS = 111
 
 POWEROFF_RE = re.compile(r"\(XEN\) Powering off")
@@ -167,6 +169,9 @@ def _debug_exit(v, lines):
         return EXIT_FAIL, "dom0 crashed"
     if v == DEBUG_EXIT_AUDIT:
         return EXIT_FAIL, "the page-type audit found problems"
+    if v == DEBUG_EXIT_HAZARD:
+        return EXIT_FAIL, ("the hypervisor caught states that fault in "
+                           "ring 0 on hardware ('ring-0 hazard' lines)")
     return EXIT_FAIL, f"unexpected debug-exit value {v:#x}"
 
 

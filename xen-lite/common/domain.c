@@ -175,6 +175,7 @@ struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
     d->is_privileged = privileged;
     d->create_time = NOW();
     spin_lock_init(&d->page_alloc_lock);
+    spin_lock_init(&d->domain_lock);
     page_list_init(&d->page_list);
     snprintf(d->name, sizeof(d->name), domid == 0 ? "Domain-0" : "d%u", domid);
     if (domid != DOMID_IDLE) {
@@ -284,6 +285,12 @@ static __noreturn void hardware_domain_shutdown(struct domain *d, uint8_t reason
     if (opt_audit && audit_all_domains()) {
         printk("Hardware Dom0 shut down, but the page-type audit failed\n");
         machine_halt(DEBUG_EXIT_AUDIT);
+    }
+    /* ... and with none of the faults hardware would have taken in ring 0. */
+    if (ring0_hazard_count()) {
+        printk("Hardware Dom0 shut down, but %lu ring-0 hazard(s) were caught\n",
+               ring0_hazard_count());
+        machine_halt(DEBUG_EXIT_HAZARD);
     }
     switch (reason) {
     case SHUTDOWN_poweroff:

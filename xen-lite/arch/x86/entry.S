@@ -10,6 +10,7 @@
 #include "arch_x86.h"
 #include "xen_errno.h"
 #include "xen/hypercall_asm.h"
+#include "asm/processor.h"
 
 /* Vectors for which the CPU pushes an error code (SDM vol. 3 §6.13). */
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -128,10 +129,20 @@ syscall_enter:
  * common case -- no softirq, no exception to bounce, no event to deliver --
  * is decided here; anything else goes through pv_return_to_guest, which
  * returns with interrupts off and nothing left to do.
+ *
+ * First, a non-canonical rip (a syscall or an emulated instruction in the
+ * last bytes below 2^47) is the guest's fault: it takes #GP there, as the
+ * next fetch would raise on hardware -- before any event, whose frame
+ * would otherwise carry that rip.
  */
         .globl  ret_to_guest
 ret_to_guest:
         cli
+        mov     UREGS_rip(%rsp), %rdx
+        sar     $47, %rdx                           /* canonical: 0 or -1 */
+        inc     %rdx
+        cmp     $1, %rdx
+        ja      5f
         mov     %rsp, %rax
         or      $(STACK_SIZE - 1), %rax
         sub     $(CPUINFO_sizeof - 1), %rax         /* struct cpu_info */
@@ -151,14 +162,24 @@ ret_to_guest:
         jmp     restore_guest
 1:      mov     %rsp, %rdi
         call    pv_return_to_guest
+        jmp     restore_guest
+5:      mov     %rsp, %rdi
+        call    pv_exit_noncanonical_rip            /* bounced: a handler's rip */
+        /* fall through */
 
 /*
  * sysret when it would restore exactly what iret would: a syscall frame
- * whose rcx/r11 still hold its rip/rflags, the flat 64-bit selectors and a
- * canonical rip (sysret to a non-canonical rip faults in ring 0 on Intel).
+ * whose rcx/r11 still hold its rip/rflags, the flat 64-bit selectors, a
+ * canonical rip (sysret to a non-canonical one faults in ring 0 on Intel)
+ * and no IOPL.  Everything else leaves by iretq, behind the exit guard.
  */
 restore_guest:
         mov     UREGS_rip(%rsp), %rcx
+        mov     %rcx, %rdx
+        sar     $47, %rdx
+        inc     %rdx
+        cmp     $1, %rdx
+        ja      6f
         cmp     %rcx, UREGS_rcx(%rsp)
         jne     2f
         mov     UREGS_rflags(%rsp), %r11
@@ -168,17 +189,53 @@ restore_guest:
         jne     2f
         cmpw    $FLAT_RING3_SS64, UREGS_ss(%rsp)
         jne     2f
-        mov     %rcx, %rdx
-        sar     $47, %rdx                           /* canonical: 0 or -1 */
-        inc     %rdx
-        cmp     $1, %rdx
-        ja      2f
+        testl   $(X86_EFLAGS_IOPL | X86_EFLAGS_VM), UREGS_rflags(%rsp)
+        jnz     6f
         RESTORE_ALL
         mov     UREGS_rsp - UREGS_error_code(%rsp), %rsp
         sysretq
-2:      RESTORE_ALL
+
+/*
+ * The exit guard: iretq faults in ring 0 on a non-canonical rip (checked
+ * above) and on a selector that is not one of the guest's flat ring-3
+ * ones, and the hypervisor must never hand a guest IOPL or virtual-8086
+ * mode.  Nothing may reach here in such a state (emulators do not fault
+ * on all of it, so this is where tests see it); if something does, the
+ * domain is crashed and the event counted.  A fault of iretq itself lands
+ * in pv_iret_fault.
+ */
+2:      cmpw    $FLAT_RING3_SS64, UREGS_ss(%rsp)
+        jne     6f
+        movzwl  UREGS_cs(%rsp), %edx
+        cmp     $FLAT_RING3_CS64, %edx
+        je      3f
+        cmp     $FLAT_RING3_CS32, %edx
+        jne     6f
+3:      testl   $(X86_EFLAGS_IOPL | X86_EFLAGS_VM), UREGS_rflags(%rsp)
+        jnz     6f
+        RESTORE_ALL
         add     $8, %rsp
+        .globl  iret_to_guest
+iret_to_guest:
         iretq
+        .pushsection .ex_table, "a"
+        .balign 8
+        .quad   iret_to_guest, iret_to_guest_fault
+        .popsection
+6:      mov     %rsp, %rdi
+        call    pv_exit_guard                       /* does not return */
+        ud2
+
+/*
+ * iretq faulted (only hardware gets here; the guard above should have
+ * made it impossible): the fault's frame overwrote the saved registers
+ * below rip, and rsp points at rip again.  The vCPU cannot go on.
+ */
+iret_to_guest_fault:
+        sub     $UREGS_rip, %rsp
+        mov     %rsp, %rdi
+        call    pv_iret_fault                       /* does not return */
+        ud2
 
 /* 32-bit syscall: not for 64-bit PV guests; it lands as #UD on them. */
         .globl  compat_syscall_enter

@@ -2,7 +2,12 @@
 #ifndef ASM_PROCESSOR_H
 #define ASM_PROCESSOR_H
 
+#ifdef __ASSEMBLY__
+#define _UL(x) (x)
+#else
+#define _UL(x) (x##UL)
 #include "xen/types.h"
+#endif
 
 #define X86_CR0_PE      (1UL << 0)
 #define X86_CR0_MP      (1UL << 1)
@@ -20,16 +25,16 @@
 #define X86_CR4_SMEP    (1UL << 20)
 #define CPUID7_EBX_SMEP (1U << 7)
 
-#define X86_EFLAGS_CF   (1UL << 0)
-#define X86_EFLAGS_MBS  (1UL << 1)      /* must be set */
-#define X86_EFLAGS_TF   (1UL << 8)
-#define X86_EFLAGS_IF   (1UL << 9)
-#define X86_EFLAGS_DF   (1UL << 10)
-#define X86_EFLAGS_IOPL (3UL << 12)
-#define X86_EFLAGS_NT   (1UL << 14)
-#define X86_EFLAGS_RF   (1UL << 16)
-#define X86_EFLAGS_VM   (1UL << 17)
-#define X86_EFLAGS_AC   (1UL << 18)
+#define X86_EFLAGS_CF   (_UL(1) << 0)
+#define X86_EFLAGS_MBS  (_UL(1) << 1)      /* must be set */
+#define X86_EFLAGS_TF   (_UL(1) << 8)
+#define X86_EFLAGS_IF   (_UL(1) << 9)
+#define X86_EFLAGS_DF   (_UL(1) << 10)
+#define X86_EFLAGS_IOPL (_UL(3) << 12)
+#define X86_EFLAGS_NT   (_UL(1) << 14)
+#define X86_EFLAGS_RF   (_UL(1) << 16)
+#define X86_EFLAGS_VM   (_UL(1) << 17)
+#define X86_EFLAGS_AC   (_UL(1) << 18)
 
 /* CPUID feature bits we look at (leaf, register, bit). */
 #define CPUID1_ECX_X2APIC       (1U << 21)
@@ -42,6 +47,7 @@
 #define CPUIDX1_EDX_LM          (1U << 29)
 #define CPUIDX7_EDX_INVARIANT_TSC (1U << 8)   /* leaf 0x80000007 */
 
+#ifndef __ASSEMBLY__
 struct cpuid_regs {
     uint32_t eax, ebx, ecx, edx;
 };
@@ -130,6 +136,9 @@ static inline void local_irq_restore(unsigned long f)
         local_irq_enable();
 }
 
+/* Clear CR0.TS. */
+static inline void clts(void)        { __asm__ __volatile__("clts" ::: "memory"); }
+
 static inline void invlpg(unsigned long va)
 {
     __asm__ __volatile__("invlpg (%0)" :: "r"(va) : "memory");
@@ -144,5 +153,7 @@ static inline void flush_tlb_all_local(void)
 }
 
 extern bool cpu_has_x2apic, cpu_has_nx, cpu_has_page1gb;
+
+#endif /* __ASSEMBLY__ */
 
 #endif

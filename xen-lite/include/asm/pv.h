@@ -65,6 +65,23 @@ void pv_vcpu_init_context(struct vcpu *v, unsigned long entry,
 int pv_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c);
 void pv_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *c);
 
+/* The VM assists a PV guest may turn on (vm_assist, VCPUOP_initialise). */
+#define VM_ASSIST_VALID ((1UL << VMASST_TYPE_4gb_segments) |                \
+                         (1UL << VMASST_TYPE_4gb_segments_notify) |         \
+                         (1UL << VMASST_TYPE_writable_pagetables) |         \
+                         (1UL << VMASST_TYPE_pae_extended_cr3) |            \
+                         (1UL << VMASST_TYPE_architectural_iopl) |          \
+                         (1UL << VMASST_TYPE_runstate_update_flag) |        \
+                         (1UL << VMASST_TYPE_m2p_strict))
+
+/* arch/x86/domain.c: may FXRSTOR load this image without faulting? */
+bool fpu_image_ok(const uint8_t *image);
+
+/* arch/x86/pv/exit_guard.c: a state that faults in ring 0 on hardware was
+ * caught; v's domain is crashed and the event counted. */
+void pv_ring0_hazard(struct vcpu *v, const char *what);
+unsigned long ring0_hazard_count(void);
+
 void percpu_syscall_init(unsigned int cpu);
 void pv_vcpu_release_tables(struct vcpu *v);
 

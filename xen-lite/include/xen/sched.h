@@ -43,6 +43,7 @@ struct vcpu {
     int pause_count;                    /* vcpu_pause() nesting */
     volatile bool is_running;           /* loaded on a pCPU right now */
     volatile bool context_saved;        /* false while being switched out */
+    bool is_initialised;                /* has a context (VCPUOP_initialise) */
 
     struct vcpu_info *vcpu_info;        /* in shared_info or registered */
     unsigned long vcpu_info_mfn;        /* registered page, or 0 */
@@ -87,6 +88,7 @@ struct domain {
     int controller_pause_count;         /* domctl pause (xl pause) */
     int pause_count_internal;           /* domain_pause() nesting */
     s_time_t create_time;
+    spinlock_t domain_lock;             /* vCPU contexts (VCPUOP_initialise) */
 
     /* Memory: every frame the domain owns is on page_list. */
     spinlock_t page_alloc_lock;

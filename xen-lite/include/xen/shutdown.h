@@ -14,6 +14,7 @@
 #define DEBUG_EXIT_PANIC        0x70
 #define DEBUG_EXIT_DOM0_CRASH   0x71
 #define DEBUG_EXIT_AUDIT        0x72    /* the page-type audit failed */
+#define DEBUG_EXIT_HAZARD       0x73    /* a ring-0 fault was averted */
 
 extern bool opt_noreboot;
 

@@ -213,14 +213,6 @@ long do_fpu_taskswitch(int set)
     return 0;
 }
 
-#define VM_ASSIST_VALID ((1UL << VMASST_TYPE_4gb_segments) |                \
-                         (1UL << VMASST_TYPE_4gb_segments_notify) |         \
-                         (1UL << VMASST_TYPE_writable_pagetables) |         \
-                         (1UL << VMASST_TYPE_pae_extended_cr3) |            \
-                         (1UL << VMASST_TYPE_architectural_iopl) |          \
-                         (1UL << VMASST_TYPE_runstate_update_flag) |        \
-                         (1UL << VMASST_TYPE_m2p_strict))
-
 long do_vm_assist(unsigned int cmd, unsigned int type)
 {
     struct domain *d = current->domain;

@@ -8,6 +8,7 @@
 #include "asm/page.h"
 #include "asm/processor.h"
 #include "asm/time.h"
+#include "asm/traps.h"
 #include "xen/lib.h"
 #include "xen/percpu.h"
 #include "xen/pv_flush.h"
@@ -17,6 +18,67 @@
 __noreturn void reset_stack_and_idle(struct cpu_info *ci);
 
 static uint8_t fpu_init_image[512] __aligned(16);
+
+/* MXCSR in an FXSAVE image (SDM vol. 1 §10.5.1, table 10-2). */
+#define FXSAVE_MXCSR        24
+#define FXSAVE_MXCSR_MASK   28
+/* The mask to assume when FXSAVE stores 0 there (SDM vol. 1 §11.6.6). */
+#define MXCSR_MASK_DEFAULT  0x0000ffbf
+
+static uint32_t mxcsr_mask = MXCSR_MASK_DEFAULT;
+
+static uint32_t fxsave_mxcsr(const uint8_t *image)
+{
+    uint32_t m;
+
+    memcpy(&m, image + FXSAVE_MXCSR, sizeof(m));
+    return m;
+}
+
+/* FXRSTOR raises #GP for an MXCSR with reserved bits set. */
+bool fpu_image_ok(const uint8_t *image)
+{
+    return !(fxsave_mxcsr(image) & ~mxcsr_mask);
+}
+
+static void fpu_init(void)
+{
+    uint32_t mxcsr = 0x1f80, mask;
+
+    /* A clean FPU/SSE state: FNINIT defaults, MXCSR 0x1f80. */
+    __asm__ __volatile__("fninit; ldmxcsr %1; fxsave64 %0"
+                         : "=m"(fpu_init_image) : "m"(mxcsr));
+    memcpy(&mask, fpu_init_image + FXSAVE_MXCSR_MASK, sizeof(mask));
+    mxcsr_mask = mask ? mask : MXCSR_MASK_DEFAULT;
+}
+
+/*
+ * Load v's FPU image.  It was checked when the guest handed it over; if
+ * FXRSTOR would still fault (the check above, or the CPU itself, says so),
+ * v gets a clean image and its domain is crashed once the switch is done:
+ * a fault here is in ring 0.  False in that case.
+ */
+static bool fpu_restore(struct vcpu *v)
+{
+    int bad = !fpu_image_ok(v->arch.fpu);
+
+    if (!bad)
+        __asm__ __volatile__(
+            "1: fxrstor64 %1\n"
+            "2:\n"
+            ".section .fixup.text, \"ax\"\n"
+            "3: movl $1, %0\n"
+            "   jmp 2b\n"
+            ".previous\n"
+            _ASM_EXTABLE(1b, 3b)
+            : "+r"(bad) : "m"(v->arch.fpu));
+    if (likely(!bad))
+        return true;
+    memcpy(v->arch.fpu, fpu_init_image, sizeof(fpu_init_image));
+    __asm__ __volatile__("fxrstor64 %0" :: "m"(v->arch.fpu));
+    return false;
+}
+
 
 /* ---- context switch ---- */
 
@@ -28,19 +90,26 @@ static void save_guest_state(struct vcpu *v, struct cpu_info *ci)
     __asm__ __volatile__("clts; fxsave64 %0" : "=m"(v->arch.fpu));
 }
 
-/* CR0.TS is clear here: save_guest_state and the idle vCPU leave it so. */
-static void load_guest_state(struct vcpu *v, struct cpu_info *ci)
+/*
+ * CR0.TS is clear here: save_guest_state and the idle vCPU leave it so.
+ * False if v's FPU image could not be loaded (see fpu_restore).
+ */
+static bool load_guest_state(struct vcpu *v, struct cpu_info *ci)
 {
+    bool fpu_ok;
+
     ci->guest_regs = v->arch.user_regs;
-    __asm__ __volatile__("fxrstor64 %0" :: "m"(v->arch.fpu));
+    fpu_ok = fpu_restore(v);
     v->domain->arch.ops->ctxt_switch_to(v);
     update_vcpu_system_time(v);
+    return fpu_ok;
 }
 
 __noreturn void context_switch(struct vcpu *prev, struct vcpu *next)
 {
     struct cpu_info *ci = get_cpu_info();
     unsigned int cpu = smp_processor_id();
+    bool fpu_ok = true;
 
     local_irq_disable();
     if (!is_idle_vcpu(prev))
@@ -52,9 +121,11 @@ __noreturn void context_switch(struct vcpu *prev, struct vcpu *next)
         write_cr0(read_cr0() & ~X86_CR0_TS);
     } else {
         vcpu_timers_follow(next, cpu);
-        load_guest_state(next, ci);
+        fpu_ok = load_guest_state(next, ci);
     }
     context_saved(prev);
+    if (unlikely(!fpu_ok))              /* no scheduler lock is held here */
+        ring0_hazard(next, "its FPU image would fault in FXRSTOR");
     if (is_idle_vcpu(next))
         reset_stack_and_idle(ci);
     next->domain->arch.ops->resume(next);
@@ -67,10 +138,7 @@ int arch_vcpu_create(struct vcpu *v)
     static bool fpu_image_ready;
 
     if (!fpu_image_ready) {
-        /* A clean FPU/SSE state: FNINIT defaults, MXCSR 0x1f80. */
-        uint32_t mxcsr = 0x1f80;
-        __asm__ __volatile__("fninit; ldmxcsr %1; fxsave64 %0"
-                             : "=m"(fpu_init_image) : "m"(mxcsr));
+        fpu_init();
         fpu_image_ready = true;
     }
     memcpy(v->arch.fpu, fpu_init_image, sizeof(fpu_init_image));

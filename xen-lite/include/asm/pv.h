@@ -77,11 +77,6 @@ void pv_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *c);
 /* arch/x86/domain.c: may FXRSTOR load this image without faulting? */
 bool fpu_image_ok(const uint8_t *image);
 
-/* arch/x86/pv/exit_guard.c: a state that faults in ring 0 on hardware was
- * caught; v's domain is crashed and the event counted. */
-void pv_ring0_hazard(struct vcpu *v, const char *what);
-unsigned long ring0_hazard_count(void);
-
 void percpu_syscall_init(unsigned int cpu);
 void pv_vcpu_release_tables(struct vcpu *v);
 

@@ -40,6 +40,16 @@ const char *symbol_lookup(unsigned long addr, unsigned long *off,
 void handle_trap(struct cpu_user_regs *regs);
 __attribute__((noreturn)) void reset_stack_and_resume(struct cpu_user_regs *regs);
 
+/*
+ * A state that faults in ring 0 on hardware (iretq, sysret, fxrstor) was
+ * caught before the CPU saw it: v's domain is crashed instead of the host,
+ * and the event counted (dom0's shutdown fails on any).  In
+ * arch/x86/pv/exit_guard.c.
+ */
+struct vcpu;
+void ring0_hazard(struct vcpu *v, const char *what);
+unsigned long ring0_hazard_count(void);
+
 /* Set by the PV layer: exceptions and interrupts taken in guest context. */
 extern void (*guest_trap_hook)(struct cpu_user_regs *regs, unsigned int vector);
 

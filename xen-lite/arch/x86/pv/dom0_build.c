@@ -171,6 +171,7 @@ static void start_vcpus(struct domain *d, unsigned long l4, const struct pv_layo
     if ((rc = get_page_and_type(mfn_to_page(l4), d->domain_id, PGT_l4_page_table, false)))
         panic("Could not set up DOM0: its page tables fail validation (%d)", rc);
     v0->arch.pv.guest_table = l4;
+    v0->is_initialised = true;
     pv_vcpu_init_context(v0, entry, l->stack_start + PAGE_SIZE, l->si_start);
     clear_bit(_VPF_down, &v0->pause_flags);
 }

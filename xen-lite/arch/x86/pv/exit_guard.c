@@ -27,7 +27,7 @@ unsigned long ring0_hazard_count(void)
     return __atomic_load_n(&hazards, __ATOMIC_SEQ_CST);
 }
 
-void pv_ring0_hazard(struct vcpu *v, const char *what)
+void ring0_hazard(struct vcpu *v, const char *what)
 {
     char why[160];
 
@@ -55,7 +55,7 @@ void pv_exit_guard(struct cpu_user_regs *regs)
     local_irq_enable();
     snprintf(what, sizeof(what), "return to rip %#lx cs %#x ss %#x rflags %#lx",
              (unsigned long)regs->rip, regs->cs, regs->ss, (unsigned long)regs->rflags);
-    pv_ring0_hazard(current, what);
+    ring0_hazard(current, what);
     abandon(regs);
 }
 
@@ -69,7 +69,7 @@ void pv_iret_fault(struct cpu_user_regs *regs)
     local_irq_enable();
     snprintf(what, sizeof(what), "iretq to the guest faulted (vector %u, error %#x)",
              fi->vector, fi->error_code);
-    pv_ring0_hazard(current, what);
+    ring0_hazard(current, what);
     abandon(regs);
 }
 
@@ -86,7 +86,7 @@ void pv_exit_noncanonical_rip(struct cpu_user_regs *regs)
     struct vcpu *v = current;
 
     local_irq_enable();
-    if (!v->arch.trap_bounce.flags)
+    if (!v->arch.pv.trap_bounce.flags)
         pv_inject_exception(v, TRAP_gp_fault, 0);
     pv_return_to_guest(regs);
 }

@@ -57,9 +57,10 @@ static __noreturn void pv_resume(struct vcpu *v)
     reset_stack_and_resume_guest(&get_cpu_info()->guest_regs);
 }
 
+/* Published whole, under the domain lock, by pv_vcpu_set_context. */
 static bool pv_is_initialised(const struct vcpu *v)
 {
-    return v->arch.pv.guest_table;
+    return __atomic_load_n(&v->is_initialised, __ATOMIC_ACQUIRE);
 }
 
 static long pv_initialise(struct vcpu *v, unsigned long arg)
@@ -141,21 +142,88 @@ static bool canonical(unsigned long va)
     return (long)(va << 16) >> 16 == (long)va;
 }
 
-/* VCPUOP_initialise / domctl: check everything, then take it. */
+/* Every address a context names is canonical; counts and bits are ours. */
+static int check_context(const struct vcpu_guest_context *c)
+{
+    const uint64_t addrs[] = {
+        c->user_regs.rip, c->user_regs.rsp, c->kernel_sp, c->event_callback_eip,
+        c->failsafe_callback_eip, c->syscall_callback_eip, c->fs_base,
+        c->gs_base_kernel, c->gs_base_user,
+    };
+    unsigned long l4 = xen_cr3_to_pfn(c->ctrlreg[3]), l4u = xen_cr3_to_pfn(c->ctrlreg[1]);
+
+    for (unsigned int i = 0; i < ARRAY_SIZE(addrs); i++)
+        if (!canonical(addrs[i]))
+            return -XEN_EINVAL;
+    /* The handlers, as set_trap_table checks them. */
+    for (unsigned int i = 0; i < ARRAY_SIZE(c->trap_ctxt); i++)
+        if (!canonical(c->trap_ctxt[i].address))
+            return -XEN_EINVAL;
+    if ((c->flags & VGCF_i387_valid) && !fpu_image_ok(c->fpu_ctxt))
+        return -XEN_EINVAL;
+    if (c->vm_assist & ~VM_ASSIST_VALID)
+        return -XEN_EINVAL;
+    if (c->gdt_ents || c->ldt_ents)
+        return -XEN_EINVAL;
+    if (!mfn_valid(l4) || (l4u && !mfn_valid(l4u)))
+        return -XEN_EINVAL;
+    return 0;
+}
+
+/* Take a checked context: the caller holds the domain lock. */
+static void take_context(struct vcpu *v, const struct vcpu_guest_context *c)
+{
+    struct cpu_user_regs *r = &v->arch.user_regs;
+    struct pv_vcpu *pv = &v->arch.pv;
+
+    *r = c->user_regs;
+    r->cs = FLAT_KERNEL_CS;
+    r->ss = FLAT_KERNEL_SS;
+    /* No IOPL, virtual-8086 mode or nested task for a PV guest. */
+    r->rflags = (r->rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM | X86_EFLAGS_NT |
+                               X86_EFLAGS_RF)) | X86_EFLAGS_IF | X86_EFLAGS_MBS;
+    memcpy(pv->trap_ctxt, c->trap_ctxt, sizeof(pv->trap_ctxt));
+    for (unsigned int i = 0; i < 256; i++)
+        pv->trap_ctxt[i].cs = FLAT_KERNEL_CS;
+    pv->kernel_ss = c->kernel_ss | 3;
+    pv->kernel_sp = c->kernel_sp;
+    pv->event_callback = c->event_callback_eip;
+    pv->failsafe_callback = c->failsafe_callback_eip;
+    pv->syscall_callback = c->syscall_callback_eip;
+    pv->failsafe_disables_events = c->flags & VGCF_failsafe_disables_events;
+    pv->syscall_disables_events = c->flags & VGCF_syscall_disables_events;
+    pv->fs_base = c->fs_base;
+    pv->gs_base_kernel = c->gs_base_kernel;
+    pv->gs_base_user = c->gs_base_user;
+    pv->kernel_mode = true;
+    if (c->flags & VGCF_i387_valid)
+        memcpy(v->arch.fpu, c->fpu_ctxt, sizeof(v->arch.fpu));
+    __atomic_or_fetch(&v->domain->vm_assist, c->vm_assist, __ATOMIC_SEQ_CST);
+}
+
+static void put_l4s(unsigned long l4, unsigned long l4u)
+{
+    put_page_and_type(mfn_to_page(l4));
+    if (l4u)
+        put_page_and_type(mfn_to_page(l4u));
+}
+
+/*
+ * VCPUOP_initialise / domctl: check the whole context, take the page-table
+ * references, then publish it all at once under the domain lock, so that
+ * neither VCPUOP_up nor a second initialise can see half of it.
+ */
 int pv_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
 {
     unsigned long l4 = xen_cr3_to_pfn(c->ctrlreg[3]), l4u = xen_cr3_to_pfn(c->ctrlreg[1]);
     struct domain *d = v->domain;
+    unsigned long f;
     int rc;
 
-    if (!canonical(c->user_regs.rip) || !canonical(c->user_regs.rsp) ||
-        !canonical(c->kernel_sp) || !canonical(c->event_callback_eip) ||
-        !canonical(c->failsafe_callback_eip) || !canonical(c->syscall_callback_eip) ||
-        !canonical(c->fs_base) || !canonical(c->gs_base_kernel) ||
-        !canonical(c->gs_base_user) || c->gdt_ents || c->ldt_ents)
-        return -XEN_EINVAL;
-    if (!mfn_valid(l4) || (l4u && !mfn_valid(l4u)))
-        return -XEN_EINVAL;
+    if ((rc = check_context(c)))
+        return rc;
+    if (pv_is_initialised(v))
+        return -XEN_EEXIST;
     rc = get_page_and_type(mfn_to_page(l4), d->domain_id, PGT_l4_page_table, false);
     if (rc)
         return rc;
@@ -164,28 +232,17 @@ int pv_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
         put_page_and_type(mfn_to_page(l4));
         return rc;
     }
+    f = spin_lock_irqsave(&d->domain_lock);
+    if (v->is_initialised) {
+        spin_unlock_irqrestore(&d->domain_lock, f);
+        put_l4s(l4, l4u);
+        return -XEN_EEXIST;
+    }
     v->arch.pv.guest_table = l4;
     v->arch.pv.guest_table_user = l4u;
-    v->arch.user_regs = c->user_regs;
-    v->arch.user_regs.cs = FLAT_KERNEL_CS;
-    v->arch.user_regs.ss = FLAT_KERNEL_SS;
-    v->arch.user_regs.rflags = (c->user_regs.rflags & ~X86_EFLAGS_IOPL) | X86_EFLAGS_IF |
-                               X86_EFLAGS_MBS;
-    memcpy(v->arch.pv.trap_ctxt, c->trap_ctxt, sizeof(v->arch.pv.trap_ctxt));
-    for (unsigned int i = 0; i < 256; i++)
-        v->arch.pv.trap_ctxt[i].cs = FLAT_KERNEL_CS;
-    v->arch.pv.kernel_ss = c->kernel_ss | 3;
-    v->arch.pv.kernel_sp = c->kernel_sp;
-    v->arch.pv.event_callback = c->event_callback_eip;
-    v->arch.pv.failsafe_callback = c->failsafe_callback_eip;
-    v->arch.pv.syscall_callback = c->syscall_callback_eip;
-    v->arch.pv.fs_base = c->fs_base;
-    v->arch.pv.gs_base_kernel = c->gs_base_kernel;
-    v->arch.pv.gs_base_user = c->gs_base_user;
-    v->arch.pv.kernel_mode = true;
-    if (c->flags & VGCF_i387_valid)
-        memcpy(v->arch.fpu, c->fpu_ctxt, sizeof(v->arch.fpu));
-    d->vm_assist |= c->vm_assist;
+    take_context(v, c);
+    __atomic_store_n(&v->is_initialised, true, __ATOMIC_RELEASE);
+    spin_unlock_irqrestore(&d->domain_lock, f);
     return 0;
 }
 

@@ -14,8 +14,6 @@
  */
 #include <stdarg.h>
 #include "attack.h"
-#include "sysctl.h"
-#include "xenlite.h"
 
 static unsigned int nr_refused, nr_succeeded, nr_broken;
 static const char *current_attack = "setup";
@@ -83,18 +81,6 @@ void oops(const char *fmt, ...)
     nr_broken++;
 }
 
-/* xen-lite's page-type audit: problems found, or -1 where there is none. */
-static long audit(void)
-{
-    struct xen_sysctl op;
-
-    memset(&op, 0, sizeof(op));
-    op.cmd = XEN_SYSCTL_xenlite_audit_page_types;
-    op.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    long rc = G_HYPERCALL(__HYPERVISOR_sysctl, &op, 0, 0, 0, 0);
-    return rc < 0 ? -1 : rc;
-}
-
 static bool have_audit;
 
 static void after(void)
@@ -105,7 +91,7 @@ static void after(void)
     env_release();
     if ((r = health()))
         oops("the address space is broken afterwards: %s", r);
-    if (have_audit && (n = audit()) != 0)
+    if (have_audit && (n = g_audit_page_types()) != 0)
         oops("the page-type audit found %ld problem(s)", n);
 }
 
@@ -139,7 +125,7 @@ int g_main(void)
 
     g_printf("mmu-attack: a hostile dom0 on %u vcpu(s)\n", g_nr_cpus());
     env_init();
-    have_audit = audit() >= 0;
+    have_audit = g_audit_page_types() >= 0;
     g_printf("mmu-attack: page-type audit after each attack: %s\n",
              have_audit ? "yes" : "not offered");
     if ((r = health()))

@@ -76,6 +76,11 @@ G_NORETURN void g_panic(const char *fmt, ...) G_PRINTF(1, 2);
                 #cond);                                                 \
 } while (0)
 
+/* ---- xen-lite's page-type audit (audit.c) -------------------------------- */
+/* Problems the hypervisor found, or -1 where there is no auditor (Xen) or
+ * the caller may not run it (a domU). */
+long g_audit_page_types(void);
+
 /* ---- Small helpers ------------------------------------------------------- */
 static inline void g_barrier(void)
 {

@@ -106,6 +106,10 @@ class BootOptions:
                                "LINE", flag="--bochsrc-line")
     iso: str = _opt(None, "boot this ISO as it is (the hypervisor, module "
                     "and command-line options are then ignored)", "PATH")
+    disk: str = _opt(None, "boot this raw disk image (make usb) as a USB "
+                     "stick or SATA disk instead of a CD", "usb|sata:PATH")
+    qmp: str = _opt(None, "QEMU's QMP monitor on this UNIX socket (for "
+                    "screendump, send-key; see xlmonitor.py)", "PATH")
     log: str = _opt(None, "also write the raw serial log to FILE", "FILE")
     interactive: bool = _opt(False, "serial console on this terminal, no "
                              "timeout (QEMU: Ctrl-A X quits; Bochs: Ctrl-])")
@@ -114,7 +118,14 @@ class BootOptions:
 
 
 ISO_FIELDS = ("hypervisor", "xen", "xen_cmdline", "xen_append", "dom0",
-              "dom0_cmdline", "ramdisk", "no_dom0", "run", "files", "iso")
+              "dom0_cmdline", "ramdisk", "no_dom0", "run", "files", "iso",
+              "disk")
+DISK_BUSES = {
+    "usb": ["-device", "qemu-xhci,id=xhci",
+            "-device", "usb-storage,bus=xhci.0,drive=disk0,bootindex=0"],
+    "sata": ["-device", "ahci,id=ahci0",
+             "-device", "ide-hd,bus=ahci0.0,drive=disk0,bootindex=0"],
+}
 
 
 def option_flag(f):
@@ -242,6 +253,8 @@ def choose_iso(o, tmp):
     """o.iso if given, else an ISO of exactly what the options say: make's
     ISO if it was built from the same, else one cached under
     $BUILD/iso-cache (built if needed; tmp holds a per-run ramdisk)."""
+    if o.disk:
+        return None
     if o.iso:
         if not os.path.isfile(o.iso):
             raise xliso.IsoError(f"no such ISO: {o.iso}")
@@ -252,6 +265,8 @@ def choose_iso(o, tmp):
 
 def option_error(o):
     """Why the options cannot make one run (None if they can)."""
+    if o.emulator == "bochs" and (o.disk or o.qmp):
+        return "--disk and --qmp need QEMU (not --emulator bochs)"
     if o.emulator == "bochs":
         return xlbochs.option_error(o)
     if o.ips is not None or o.bochsrc_lines:
@@ -259,10 +274,30 @@ def option_error(o):
     return None
 
 
+def parse_disk(arg):
+    """'usb:PATH' or 'sata:PATH' -> (bus, path)."""
+    bus, sep, path = arg.partition(":")
+    if not sep or bus not in DISK_BUSES or not path:
+        raise xliso.IsoError(f"--disk {arg}: expected usb:PATH or sata:PATH")
+    if not os.path.isfile(path):
+        raise xliso.IsoError(f"no such disk image: {path}")
+    return bus, path
+
+
+def boot_medium(o, iso):
+    """QEMU arguments for what the machine boots from."""
+    if not o.disk:
+        return ["-cdrom", iso, "-boot", "d"]
+    bus, path = parse_disk(o.disk)
+    return ["-drive", f"if=none,id=disk0,format=raw,file={path}"] + \
+        DISK_BUSES[bus]
+
+
 def qemu_argv(o, iso):
     argv = [QEMU, "-accel", "tcg", "-machine", o.machine,
-            "-cpu", o.cpu or QEMU_CPU, "-smp", str(o.smp), "-m", str(o.mem),
-            "-cdrom", iso, "-boot", "d", "-display", "none", "-no-reboot",
+            "-cpu", o.cpu or QEMU_CPU, "-smp", str(o.smp), "-m", str(o.mem)
+            ] + boot_medium(o, iso) + [
+            "-display", "none", "-no-reboot",
             "-net", "none", "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
     if o.firmware == "uefi":
         argv += ["-bios", OVMF]
@@ -288,6 +323,8 @@ def run(o, stream=None):
             raise xliso.IsoError(f"{tool} not found (run make deps)")
         with tempfile.TemporaryDirectory(prefix="xen-lite-run.") as tmp:
             iso = choose_iso(o, tmp)
+            if o.disk:
+                parse_disk(o.disk)
     except (xliso.IsoError, OSError) as e:
         hint = " (run make deps)" if o.hypervisor == "xen-4.17" else \
             " (run make)"
@@ -346,6 +383,8 @@ class _Emulator:
         else:
             self.argv = qemu_argv(o, iso) + ["-serial", "stdio",
                                              "-monitor", "none"]
+            if o.qmp:
+                self.argv += ["-qmp", f"unix:{o.qmp},server=on,wait=off"]
             self.proc = subprocess.Popen(
                 self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE)
@@ -437,6 +476,8 @@ def _serial_chunk(data, when, serial, logf, stream, watch, start):
         watch.line(text, start + when)
         watch.text(text, when, start + when)
     watch.text(serial.partial, when, start + when)
+    if hasattr(stream, "partial"):      # the line being written, e.g. echo
+        stream.partial(serial.partial)
 
 
 def _emit(stream, text):

@@ -28,9 +28,13 @@ DEFAULT_XEN_CMDLINE = XEN_LITE_CMDLINE
 # the list short keeps the ISO small (~4 MiB instead of ~20 MiB).
 # EFI GRUB's built-in config asks for every part_* module.
 GRUB_MODULES = ("multiboot2 normal configfile gzio serial terminal echo "
-                "test halt part_acorn part_amiga part_apple part_bsd "
+                "test halt all_video part_acorn part_amiga part_apple part_bsd "
                 "part_dfly part_dvh part_gpt part_msdos part_plan part_sun "
                 "part_sunpc")
+
+# multiboot2 asks for the framebuffer the hypervisor's header wants (for
+# the screen console under UEFI); under a BIOS, VGA text mode instead.
+GRUB_TEXT_MODE = ('if [ "$grub_platform" = pc ]; then set gfxpayload=text; fi',)
 
 # Kept in the cache directory at most; the oldest are removed first.
 CACHE_KEEP = 32
@@ -148,6 +152,8 @@ def grub_cfg(spec):
     lines = [
         "set timeout=0",
         "set default=0",
+        # Under UEFI the screen console (console=vga) needs a video mode.
+        'if [ "$grub_platform" = efi ]; then insmod all_video; fi',
         "function fail {",
         "  serial --unit=0 --speed=115200",
         "  terminal_output serial",
@@ -161,6 +167,7 @@ def grub_cfg(spec):
     for i, mod in enumerate(spec.modules, 1):
         load = f"module2 /boot/mod{i} {grub_words(mod.cmdline)}".rstrip()
         lines.append(f"  if ! {load}; then fail /boot/mod{i}; fi")
+    lines += [f"  {line}" for line in GRUB_TEXT_MODE]
     lines.append("}")
     return "\n".join(lines) + "\n"
 

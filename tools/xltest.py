@@ -73,16 +73,17 @@ class Context:
         self._log.write(f"### {verdict}\n")
         self._log.close()
 
-    def boot(self, **opts):
+    def boot(self, stream=None, **opts):
         """Boot once (xlboot.boot options); the serial log goes to the
-        scenario's log file.  The Result knows its boot number."""
+        scenario's log file (and to stream, if given).  The Result knows
+        its boot number."""
         opts.setdefault("build", self.build)
         opts.setdefault("timeout", self.timeout)
         self.boots += 1
         self._log.write(f"### boot {self.boots}: "
                         f"{xlboot.command_line(xlboot.BootOptions(**opts))}\n")
         self._log.flush()
-        res = xlboot.boot(stream=_LogStream(self._log), **opts)
+        res = xlboot.boot(stream=_LogStream(self._log, stream), **opts)
         res.number = self.boots
         self._log.write(f"### boot {self.boots}: status {res.status}"
                         f"{': ' + res.reason if res.reason else ''}"
@@ -139,14 +140,20 @@ class Context:
 
 
 class _LogStream:
-    def __init__(self, f):
-        self.f = f
+    def __init__(self, f, tee=None):
+        self.f, self.tee = f, tee
 
     def write(self, text):
         self.f.write(text)
+        if self.tee:
+            self.tee.write(text)
 
     def flush(self):
         self.f.flush()
+
+    def partial(self, text):
+        if hasattr(self.tee, "partial"):
+            self.tee.partial(text)
 
 
 def _text(where):

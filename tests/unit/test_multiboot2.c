@@ -299,6 +299,39 @@ TEST(mb2_framebuffer_decoded)
     CHECK_EQ(bi.fb.type, 1);
 }
 
+TEST(mb2_framebuffer_rgb_colour_fields_decoded)
+{
+    /* fb_tag, 2 reserved bytes already in it, then red/green/blue
+     * position and size as GRUB gives them for a 32-bit GOP mode. */
+    static const uint8_t colours[] = { 16, 8, 8, 8, 0, 8 };
+    uint8_t tag[sizeof(fb_tag) + 8] = { 0 };
+
+    memcpy(tag, fb_tag, sizeof(fb_tag));
+    memcpy(tag + sizeof(fb_tag), colours, sizeof(colours));
+    begin_with_mmap();
+    add_tag(8, tag, sizeof(fb_tag) + sizeof(colours));
+    CHECK_STR(parse_ended(), NULL);
+    const uint8_t got[] = { bi.fb.red_pos, bi.fb.red_size, bi.fb.green_pos,
+                            bi.fb.green_size, bi.fb.blue_pos, bi.fb.blue_size };
+    for (size_t i = 0; i < sizeof(colours); i++)
+        CHECK_EQ(got[i], colours[i]);
+}
+
+TEST(mb2_framebuffer_ega_text_has_no_colour_fields)
+{
+    uint32_t tag[ARRAY_SIZE(fb_tag) + 2];
+
+    memcpy(tag, fb_tag, sizeof(fb_tag));
+    tag[5] = 0x0210;                    /* 16 bpp, type 2: EGA text */
+    tag[6] = tag[7] = 0x08080808;
+    begin_with_mmap();
+    add_tag(8, tag, sizeof(tag));
+    CHECK_STR(parse_ended(), NULL);
+    CHECK_EQ(bi.fb.type, MB2_FB_TYPE_EGA_TEXT);
+    CHECK_EQ(bi.fb.red_size, 0);
+    CHECK_EQ(bi.fb.green_size, 0);
+}
+
 TEST(mb2_efi64_system_table_decoded)
 {
     begin_with_mmap();

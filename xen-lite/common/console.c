@@ -1,13 +1,14 @@
 /*
- * printk: every line goes to the serial port (when enabled) and into an
- * in-memory ring that dom0 reads later (`xl dmesg`).  Each line starts with
- * "(XEN) " as in Xen.  A message may start with a level marker
+ * printk: every line goes to the serial port and the screen (as console=
+ * says: com1, vga or both) and into an in-memory ring that dom0 reads later
+ * (`xl dmesg`).  Each line starts with "(XEN) " as in Xen.  A message may start with a level marker
  * (XENLOG_ERR ... XENLOG_DEBUG); it is printed when the level is enabled by
  * loglvl= (default: info and above).
  */
 #include "xen/console.h"
 #include "xen/lib.h"
 #include "xen/param.h"
+#include "xen/screen.h"
 #include "xen/spinlock.h"
 
 #define CONRING_SIZE    (64 * 1024)
@@ -27,6 +28,7 @@ string_param("loglvl", opt_loglvl);
 
 static int loglvl = LOG_INFO;
 static bool serial_on = true;
+static bool vga_wanted, screen_later;
 
 static int parse_level(const char *s)
 {
@@ -57,6 +59,37 @@ static bool list_has(const char *list, const char *word)
     return false;
 }
 
+/* Show what was logged before a console was set up. */
+static void replay_ring(void (*put)(char c))
+{
+    for (size_t i = conring_cons; i < conring_prod; i++)
+        put(conring[i % CONRING_SIZE]);
+}
+
+static void serial_put_line_char(char c)
+{
+    if (c == '\n')
+        serial_putc('\r');
+    serial_putc(c);
+}
+
+/* The screen and the keyboard come with console=vga. */
+static void screen_start(bool can_map)
+{
+    char desc[128];
+    unsigned long f;
+    int rc = video_init(can_map, desc, sizeof(desc));
+
+    screen_later = rc > 0;
+    if (rc)
+        return;
+    f = spin_lock_irqsave(&console_lock);
+    replay_ring(screen_putc);
+    screen_flush();
+    spin_unlock_irqrestore(&console_lock, f);
+    printk("Console: %s\n", desc);
+}
+
 /* Called once the command line has been parsed. */
 void console_init_preirq(void)
 {
@@ -69,13 +102,12 @@ void console_init_preirq(void)
     serial_on = list_has(opt_console, "com1");
     if (serial_on) {
         serial_init(&cfg);
-        /* Replay what was logged before the port was set up. */
-        for (size_t i = conring_cons; i < conring_prod; i++) {
-            char c = conring[i % CONRING_SIZE];
-            if (c == '\n')
-                serial_putc('\r');
-            serial_putc(c);
-        }
+        replay_ring(serial_put_line_char);
+    }
+    vga_wanted = list_has(opt_console, "vga");
+    if (vga_wanted) {
+        screen_start(false);
+        i8042_init();
     }
     if (lvl >= -1)
         loglvl = lvl;
@@ -83,6 +115,13 @@ void console_init_preirq(void)
         printk(XENLOG_WARNING "com1=%s: malformed, using 115200,8n1\n", opt_com1);
     if (lvl < -1)
         printk(XENLOG_WARNING "loglvl=%s: unknown level\n", opt_loglvl);
+}
+
+/* Once all RAM is mapped: a framebuffer above 4 GiB can be mapped too. */
+void console_init_postmm(void)
+{
+    if (screen_later)
+        screen_start(true);
 }
 
 bool console_loglvl_enabled(int lvl)
@@ -100,10 +139,9 @@ static void ring_put(char c)
 
 static void emit(char c)
 {
-    if (c == '\n' && serial_on)
-        serial_putc('\r');
     if (serial_on)
-        serial_putc(c);
+        serial_put_line_char(c);
+    screen_putc(c);
     ring_put(c);
 }
 
@@ -126,6 +164,7 @@ void console_puts_raw(const char *s, size_t len)
 {
     unsigned long f = spin_lock_irqsave(&console_lock);
     put_text(s, len, "(XEN) ");
+    screen_flush();
     spin_unlock_irqrestore(&console_lock, f);
 }
 
@@ -139,29 +178,38 @@ void console_puts_guest(unsigned int domid, const char *s, size_t len)
         snprintf(prefix, sizeof(prefix), "(d%u) ", domid);
     f = spin_lock_irqsave(&console_lock);
     put_text(s, len, prefix);
+    screen_flush();
     spin_unlock_irqrestore(&console_lock, f);
 }
 
-/* ---- input: characters typed on the serial line, for dom0 ---- */
+/* ---- input: typed on the serial line or the keyboard, for dom0 ---- */
 
 #define CONIN_SIZE  1024
 static char conin[CONIN_SIZE];
 static size_t conin_prod, conin_cons;
 
-/* Poll the UART; returns true if new input arrived. */
+static void conin_put(char c)
+{
+    if (conin_prod - conin_cons < CONIN_SIZE)
+        conin[conin_prod++ % CONIN_SIZE] = c;
+}
+
+/* Poll the UART and the keyboard; returns true if new input arrived. */
 bool console_poll_input(void)
 {
     unsigned long f = spin_lock_irqsave(&console_lock);
+    size_t before = conin_prod;
     bool got = false;
     int c;
 
     while ((c = serial_getc()) >= 0) {
-        if (conin_prod - conin_cons < CONIN_SIZE)
-            conin[conin_prod++ % CONIN_SIZE] = c;
+        conin_put(c);
         got = true;
     }
+    if (vga_wanted)
+        i8042_poll(conin_put);
     spin_unlock_irqrestore(&console_lock, f);
-    return got;
+    return got || conin_prod != before;
 }
 
 size_t console_read_input(char *buf, size_t len)

@@ -16,6 +16,10 @@
 #define MB2_ARCH_I386       0
 #define MB2_TAG_END         0
 #define MB2_TAG_ENTRY       3
+#define MB2_TAG_CONSOLE     4
+#define MB2_TAG_FRAMEBUFFER 5
+#define MB2_TAG_OPTIONAL    1
+#define MB2_CONSOLE_EGA     2           /* EGA text is fine with us */
 
 #define PHYS(x)             ((x) - XEN_VIRT_START)
 
@@ -45,6 +49,17 @@ mb2_header:
         .short  MB2_TAG_ENTRY, 0
         .long   12
         .long   PHYS(start)
+        /* The screen console (console=vga) draws on what it gets: EGA
+         * text under a BIOS, a linear framebuffer under UEFI, where GRUB
+         * sets a video mode only if asked. */
+        .balign 8
+        .short  MB2_TAG_CONSOLE, MB2_TAG_OPTIONAL
+        .long   12
+        .long   MB2_CONSOLE_EGA
+        .balign 8
+        .short  MB2_TAG_FRAMEBUFFER, MB2_TAG_OPTIONAL
+        .long   20
+        .long   0, 0, 0                     /* any width, height, depth */
         .balign 8
         .short  MB2_TAG_END, 0
         .long   8

@@ -103,6 +103,34 @@ static const char *parse_module(const uint8_t *p, uint32_t size,
     return NULL;
 }
 
+/* Tag layout: addr, pitch, width, height, bpp, type, 2 reserved bytes, then
+ * for RGB the position and size of red, green and blue (§3.6.12). */
+#define FB_TAG_COMMON   32
+#define FB_TAG_RGB      (FB_TAG_COMMON + 6)
+
+static const char *parse_framebuffer(const uint8_t *p, uint32_t size,
+                                     struct boot_info *bi)
+{
+    const uint8_t *rgb = p + FB_TAG_COMMON;
+
+    if (size < 30)
+        return "framebuffer tag: too short";
+    bi->have_fb = true;
+    bi->fb = (struct boot_framebuffer){
+        .addr = *(const uint64_t *)(p + 8), .pitch = *(const uint32_t *)(p + 16),
+        .width = *(const uint32_t *)(p + 20), .height = *(const uint32_t *)(p + 24),
+        .bpp = p[28], .type = p[29] };
+    if (bi->fb.type == MB2_FB_TYPE_RGB && size >= FB_TAG_RGB) {
+        bi->fb.red_pos = rgb[0];
+        bi->fb.red_size = rgb[1];
+        bi->fb.green_pos = rgb[2];
+        bi->fb.green_size = rgb[3];
+        bi->fb.blue_pos = rgb[4];
+        bi->fb.blue_size = rgb[5];
+    }
+    return NULL;
+}
+
 static const char *parse_tag(const uint8_t *p, uint32_t type, uint32_t size,
                              struct boot_info *bi, bool *efi_mmap_seen)
 {
@@ -121,14 +149,7 @@ static const char *parse_tag(const uint8_t *p, uint32_t type, uint32_t size,
         *efi_mmap_seen = true;
         return NULL;                    /* decoded after the walk */
     case MB2_TAG_FRAMEBUFFER:
-        if (size < 30)
-            return "framebuffer tag: too short";
-        bi->have_fb = true;
-        bi->fb = (struct boot_framebuffer){
-            .addr = *(const uint64_t *)(p + 8), .pitch = *(const uint32_t *)(p + 16),
-            .width = *(const uint32_t *)(p + 20), .height = *(const uint32_t *)(p + 24),
-            .bpp = p[28], .type = p[29] };
-        return NULL;
+        return parse_framebuffer(p, size, bi);
     case MB2_TAG_EFI64:
         if (size < 16)
             return "EFI64 tag: too short";

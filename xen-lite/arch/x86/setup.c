@@ -103,6 +103,7 @@ __noreturn void __start_xen(unsigned int magic, unsigned int mbi)
     parse_boot_info(magic, mbi);
     print_banner();
     mm_init(&boot_info);
+    console_init_postmm();
     trap_init();
     percpu_traps_init(0);
     load_gdt_and_tss(0);

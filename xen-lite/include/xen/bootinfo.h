@@ -27,10 +27,17 @@ struct boot_module {
     const char *cmdline;
 };
 
+/* Framebuffer types (Multiboot2 specification §3.6.12). */
+#define MB2_FB_TYPE_INDEXED     0
+#define MB2_FB_TYPE_RGB         1
+#define MB2_FB_TYPE_EGA_TEXT    2
+
 struct boot_framebuffer {
     uint64_t addr;
-    uint32_t pitch, width, height;
+    uint32_t pitch, width, height;      /* EGA text: in characters */
     uint8_t bpp, type;
+    /* RGB only: where each colour's bits are in a pixel. */
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
 };
 
 struct boot_info {

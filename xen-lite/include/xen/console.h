@@ -8,6 +8,7 @@
 enum { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
 
 void console_init_preirq(void);
+void console_init_postmm(void);
 void console_puts_raw(const char *s, size_t len);
 void console_puts_guest(unsigned int domid, const char *s, size_t len);
 bool console_poll_input(void);
@@ -20,6 +21,15 @@ void console_clear_ring(void);
 /* Take the console lock whatever state it is in (panic, fatal traps). */
 void console_force_unlock(void);
 bool console_loglvl_enabled(int lvl);
+
+/* The screen for console=vga (arch/x86/video.c): 0 when it shows the
+ * console (desc says what it is), 1 when it can only once all RAM is
+ * mapped (can_map), -1 when there is none (said why). */
+int video_init(bool can_map, char *desc, size_t len);
+
+/* PS/2 keyboard (arch/x86/i8042.c): typed bytes go to put. */
+void i8042_init(void);
+void i8042_poll(void (*put)(char c));
 
 /* Serial port (16550). */
 struct serial_cfg {

@@ -16,6 +16,7 @@
 
 struct vcpu;
 struct domain;
+struct p2m_domain;
 
 /* What a domain is: its guest type and how its memory is virtualized. */
 enum guest_type {
@@ -69,6 +70,7 @@ struct arch_domain {
     enum guest_type type;
     enum paging_mode paging;
     const struct vcpu_type_ops *ops;
+    struct p2m_domain *p2m;             /* translated domains: gfn -> mfn */
 };
 
 extern const struct vcpu_type_ops pv_vcpu_ops;

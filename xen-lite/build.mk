@@ -18,9 +18,11 @@ XEN_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
 
 ASM_OFFSETS := $(XEN_OUT)/include/asm/asm-offsets.h
 
+# Its .d names the header itself, so a change to any structure it measures
+# (struct vcpu embeds timers, struct domain locks...) regenerates it.
 $(ASM_OFFSETS): $(XEN_DIR)/asm-offsets.c $(wildcard $(XEN_DIR)/include/asm/*.h)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(XEN_CFLAGS) -S -o $@.s $<
+	$(Q)$(CC) $(XEN_CFLAGS) -MT $@ -MF $@.d -S -o $@.s $<
 	$(Q)sed -n 's/.*->\([A-Za-z_0-9]*\) \$$\{0,1\}\([-0-9]*\).*/#define \1 \2/p' $@.s > $@.tmp
 	$(Q)mv $@.tmp $@
 
@@ -53,7 +55,7 @@ $(BUILD)/xen-lite: $(XEN_OUT)/symbols.o
 	@echo "  LD      $@"
 	$(Q)$(LD) $(XEN_LDFLAGS) -T $(XEN_OUT)/xen.lds -o $@ $(XEN_OBJS) $(XEN_OUT)/symbols.o
 
--include $(XEN_OBJS:.o=.d)
+-include $(XEN_OBJS:.o=.d) $(ASM_OFFSETS).d
 
 # Flags live here: a change to this file rebuilds the hypervisor.
 $(XEN_OBJS) $(ASM_OFFSETS): $(XEN_DIR)/build.mk

@@ -344,6 +344,9 @@ int domain_kill(struct domain *d)
         return -XEN_EINVAL;
     d->state = DOMSTATE_dying;
     domain_pause(d);
+    /* Nothing of the domain's may fire once its channels and pages go. */
+    for_each_vcpu(d, v)
+        vcpu_timers_kill(v);
     evtchn_destroy(d);
     for_each_vcpu(d, v)
         d->arch.ops->relinquish(v);

@@ -33,6 +33,8 @@ static int get_free_port(struct domain *d)
 {
     unsigned int b;
 
+    if (d->state != DOMSTATE_alive)
+        return -XEN_EINVAL;             /* dying: evtchn_destroy runs */
     for (evtchn_port_t p = 1; p < d->valid_evtchns; p++)
         if (evtchn_from_port(d, p)->state == ECS_FREE)
             return p;
@@ -305,8 +307,9 @@ static void free_port(struct domain *d, evtchn_port_t port)
         peer->u.unbound_remote = d->domain_id;
         break;
     }
-    case ECS_VIRQ:
-        d->vcpu[chn->notify_vcpu_id]->virq_to_evtchn[chn->u.virq] = 0;
+    case ECS_VIRQ:                      /* a global VIRQ is vCPU 0's */
+        d->vcpu[virq_is_global(chn->u.virq) ? 0 : chn->notify_vcpu_id]
+            ->virq_to_evtchn[chn->u.virq] = 0;
         break;
     }
     chn->state = ECS_FREE;
@@ -448,13 +451,11 @@ static long evtchn_bind_vcpu(evtchn_port_t port, unsigned int vcpu_id)
         goto out;
     }
     chn = evtchn_from_port(d, port);
+    /* A global VIRQ stays in vCPU 0's table (send_guest_global_virq looks
+     * there); only the vCPU it notifies changes, as in Xen. */
     if (chn->state == ECS_UNBOUND || chn->state == ECS_INTERDOMAIN ||
         (chn->state == ECS_VIRQ && virq_is_global(chn->u.virq))) {
         chn->notify_vcpu_id = vcpu_id;
-        if (chn->state == ECS_VIRQ) {
-            d->vcpu[0]->virq_to_evtchn[chn->u.virq] = 0;
-            d->vcpu[vcpu_id]->virq_to_evtchn[chn->u.virq] = port;
-        }
     } else {
         rc = -XEN_EINVAL;
     }
@@ -483,18 +484,34 @@ static long evtchn_unmask(evtchn_port_t port)
     return 0;
 }
 
-void evtchn_destroy(struct domain *d)
+static void close_all_ports(struct domain *d)
 {
     for (evtchn_port_t p = 1; p < d->valid_evtchns; p++) {
         uint8_t st = evtchn_from_port(d, p)->state;
         if (st != ECS_FREE && st != ECS_RESERVED)
             close_port(d, p);
     }
-    for (unsigned int b = 0; b < NR_EVTCHN_BUCKETS; b++) {
-        xfree(d->evtchn[b]);
-        d->evtchn[b] = NULL;
-    }
+}
+
+/*
+ * Domain death (the domain is dying, so no port can be allocated any
+ * more): close every port, then -- under the lock every user of a bucket
+ * takes -- make all ports invalid before the buckets go, so that a peer's
+ * send or a timer racing with this finds no port rather than freed memory.
+ */
+void evtchn_destroy(struct domain *d)
+{
+    struct evtchn *buckets[NR_EVTCHN_BUCKETS];
+    unsigned long f;
+
+    close_all_ports(d);
+    f = spin_lock_irqsave(&d->event_lock);
     d->valid_evtchns = 0;
+    memcpy(buckets, d->evtchn, sizeof(buckets));
+    memset(d->evtchn, 0, sizeof(d->evtchn));
+    spin_unlock_irqrestore(&d->event_lock, f);
+    for (unsigned int b = 0; b < NR_EVTCHN_BUCKETS; b++)
+        xfree(buckets[b]);
 }
 
 /* Argument sizes per sub-op, so copying in and out is uniform. */
@@ -518,11 +535,7 @@ static long evtchn_reset(struct evtchn_reset *r)
 
     if (!d)
         return rc;
-    for (evtchn_port_t p = 1; p < d->valid_evtchns; p++) {
-        uint8_t st = evtchn_from_port(d, p)->state;
-        if (st != ECS_FREE && st != ECS_RESERVED)
-            close_port(d, p);
-    }
+    close_all_ports(d);
     put_domain(d);
     return 0;
 }

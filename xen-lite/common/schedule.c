@@ -277,9 +277,7 @@ void sched_destroy_vcpu(struct vcpu *v)
             csched_remove(sp, v->sched);
         spin_unlock_irqrestore(&sp->lock, f);
     }
-    stop_timer(&v->singleshot_timer);
-    stop_timer(&v->periodic_timer);
-    stop_timer(&v->poll_timer);
+    vcpu_timers_kill(v);
     xfree(v->sched);
     v->sched = NULL;
 }

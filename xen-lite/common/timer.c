@@ -134,6 +134,10 @@ void set_timer(struct timer *t, s_time_t expires)
 
     if (timer_is_active(t))
         timer_heap_remove(&pc->timers, t);
+    if (unlikely(t->killed)) {
+        spin_unlock_irqrestore(&timer_locks[cpu], f);
+        return;
+    }
     t->expires = expires;
     if (!timer_heap_add(&pc->timers, t))
         panic("CPU%u: timer queue full", cpu);
@@ -150,6 +154,21 @@ void stop_timer(struct timer *t)
     if (timer_is_active(t))
         timer_heap_remove(&per_cpu(cpu)->timers, t);
     spin_unlock_irqrestore(&timer_locks[cpu], f);
+}
+
+void kill_timer(struct timer *t)
+{
+    unsigned int cpu;
+    unsigned long f = lock_timer(t, &cpu);
+
+    if (timer_is_active(t))
+        timer_heap_remove(&per_cpu(cpu)->timers, t);
+    t->killed = true;
+    spin_unlock_irqrestore(&timer_locks[cpu], f);
+    /* Its callback may have been taken off a queue just before. */
+    for_each_online_cpu(c)
+        while (READ_ONCE(per_cpu(c)->timers.running) == t)
+            cpu_relax();
 }
 
 void migrate_timer(struct timer *t, unsigned int new_cpu)
@@ -175,9 +194,11 @@ static void timer_softirq(void)
 
     while ((t = timer_heap_top(&pc->timers)) && t->expires <= NOW()) {
         timer_heap_remove(&pc->timers, t);
+        WRITE_ONCE(pc->timers.running, t);
         spin_unlock_irqrestore(&timer_locks[cpu], f);
         t->fn(t->data);
         f = spin_lock_irqsave(&timer_locks[cpu]);
+        WRITE_ONCE(pc->timers.running, NULL);
     }
     reprogram(pc);
     spin_unlock_irqrestore(&timer_locks[cpu], f);

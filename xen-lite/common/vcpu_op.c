@@ -44,6 +44,14 @@ void vcpu_timers_init(struct vcpu *v)
     init_timer(&v->poll_timer, poll_timed_out, v, v->processor);
 }
 
+/* The vCPU is going: its timers never fire again (domain_kill). */
+void vcpu_timers_kill(struct vcpu *v)
+{
+    kill_timer(&v->singleshot_timer);
+    kill_timer(&v->periodic_timer);
+    kill_timer(&v->poll_timer);
+}
+
 /* Keep a vCPU's timers on the pCPU it runs on. */
 void vcpu_timers_follow(struct vcpu *v, unsigned int cpu)
 {

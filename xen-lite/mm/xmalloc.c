@@ -11,6 +11,7 @@
 
 #define XMALLOC_MAGIC   0x584d414cU     /* "XMAL" */
 #define XFREE_MAGIC     0x58465245U     /* "XFRE" */
+#define XFREE_POISON    0xdb            /* every byte of a freed object */
 #define MIN_CLASS       5               /* 32 bytes */
 #define MAX_CLASS       11              /* 2048 bytes */
 #define LARGE           0x80000000U
@@ -134,6 +135,9 @@ void xfree(void *p)
         panic("xfree(%p): %s", p, h->magic == XFREE_MAGIC ? "double free"
                                                          : "not from xmalloc");
     h->magic = XFREE_MAGIC;
+    /* A use after free then reads nonsense (non-canonical pointers)
+     * rather than what was there: it faults where it would go unseen. */
+    memset(p, XFREE_POISON, h->size);
     if (h->kind & LARGE) {
         free_xenheap_pages(h, h->kind & ~LARGE);
         return;

@@ -185,6 +185,7 @@ void vcpu_mark_down(struct vcpu *v);
 /* ---- vcpu_op.c ---- */
 void vcpu_timers_init(struct vcpu *v);
 void vcpu_timers_follow(struct vcpu *v, unsigned int cpu);
+void vcpu_timers_kill(struct vcpu *v);
 
 /* ---- schedule.c ---- */
 void scheduler_init(void);

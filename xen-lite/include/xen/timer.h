@@ -20,10 +20,12 @@ struct timer {
     void *data;
     unsigned int cpu;
     int heap_pos;                       /* -1 when not queued */
+    bool killed;                        /* kill_timer: never queued again */
 };
 
 #define TIMER_HEAP_MAX  256
 struct timer_queue {
+    struct timer *running;              /* whose callback runs right now */
     unsigned int nr;
     struct timer *heap[TIMER_HEAP_MAX];
 };
@@ -31,6 +33,9 @@ struct timer_queue {
 void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu);
 void set_timer(struct timer *t, s_time_t expires);
 void stop_timer(struct timer *t);
+/* Stop t for good: set_timer ignores it from now on, and its callback is
+ * not running anywhere when this returns (the timer's owner may go). */
+void kill_timer(struct timer *t);
 void migrate_timer(struct timer *t, unsigned int cpu);
 bool timer_is_active(const struct timer *t);
 void timer_softirq_init(void);

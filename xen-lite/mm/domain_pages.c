@@ -96,9 +96,11 @@ void pt_page_freed(struct page_info *pg)
 
     pg->tlbflush_timestamp = pt_tlbflush_clock();
     if (pg->count_info & PGC_xen_heap) {
-        /* A shared hypervisor page: it simply stops being shared. */
+        /* A shared hypervisor page whose domain let go (free_shared_page). */
         pg->owner = DOMID_XEN;
         pg->type_info = 0;
+        pg->count_info = PGC_state_inuse | PGC_xen_heap;
+        free_xenheap_pages(mfn_to_virt(page_to_mfn(pg)), 0);
         return;
     }
     if (d) {
@@ -205,14 +207,13 @@ void *alloc_shared_page(struct domain *d)
     return va;
 }
 
+/*
+ * The domain is gone, but dom0 may still map its shared page: drop the
+ * allocation reference and let the last one free it (pt_page_freed).
+ */
 void free_shared_page(struct domain *d, void *va)
 {
-    struct page_info *pg = mfn_to_page(virt_to_mfn(va));
-
-    pg->owner = DOMID_XEN;
-    pg->type_info = 0;
-    pg->count_info = PGC_state_inuse | PGC_xen_heap;
-    free_xenheap_pages(va, 0);
+    put_allocation_ref(mfn_to_page(virt_to_mfn(va)));
 }
 
 /* Drop the allocation reference of a frame the domain gives up. */

@@ -22,25 +22,47 @@
 
 #include "pv_mmu.h"
 
-int get_owners(unsigned int foreigndom, struct mmu_owners *o)
+/*
+ * The domain foreigndom names for this batch, with a reference held until
+ * put_owners (as Xen's rcu_lock_domain_by_id): a destroy on another vCPU
+ * must not free it under the batch.
+ */
+static int get_owner(domid_t id, struct domain **d)
 {
     struct domain *cd = current->domain;
-    domid_t pg = foreigndom & 0xffff, pt = (foreigndom >> 16) ? (foreigndom >> 16) - 1 : DOMID_SELF;
 
-    o->pt_d = o->pg_d = cd;
-    if (pg != DOMID_SELF && pg != cd->domain_id) {
-        if (!cd->is_privileged)
-            return -XEN_EPERM;
-        if (!(o->pg_d = domain_from_id_noref(pg)))
-            return -XEN_ESRCH;
+    *d = cd;
+    if (id == DOMID_SELF || id == cd->domain_id)
+        return 0;
+    if (!cd->is_privileged)
+        return -XEN_EPERM;
+    return (*d = get_domain_by_id(id)) ? 0 : -XEN_ESRCH;
+}
+
+void put_owners(struct mmu_owners *o)
+{
+    struct domain *cd = current->domain;
+
+    if (o->pg_d && o->pg_d != cd)
+        put_domain(o->pg_d);
+    if (o->pt_d && o->pt_d != cd)
+        put_domain(o->pt_d);
+    o->pg_d = o->pt_d = NULL;
+}
+
+int get_owners(unsigned int foreigndom, struct mmu_owners *o)
+{
+    domid_t pg = foreigndom & 0xffff, pt = (foreigndom >> 16) ? (foreigndom >> 16) - 1 : DOMID_SELF;
+    int rc;
+
+    o->pt_d = NULL;
+    if ((rc = get_owner(pg, &o->pg_d)))
+        return rc;
+    if ((rc = get_owner(pt, &o->pt_d))) {
+        o->pt_d = NULL;
+        put_owners(o);
     }
-    if (pt != DOMID_SELF && pt != cd->domain_id) {
-        if (!cd->is_privileged)
-            return -XEN_EPERM;
-        if (!(o->pt_d = domain_from_id_noref(pt)))
-            return -XEN_ESRCH;
-    }
-    return 0;
+    return rc;
 }
 
 /* Continue a batch later, keeping the running total in *pdone. */
@@ -81,14 +103,17 @@ long batch_enter(struct batch *b)
     b->done = batch_start(&b->count, b->pdone);
     if ((rc = get_owners(b->foreigndom, &b->o)))
         return rc;
-    if (pt_finish_deferred(&v->arch.pv.deferred, true) == -XEN_ERESTART)
+    if (pt_finish_deferred(&v->arch.pv.deferred, true) == -XEN_ERESTART) {
+        put_owners(&b->o);
         return batch_continuation(b->op, b->list, b->elem, 0, b->count, b->pdone,
                                   b->done, b->foreigndom);
+    }
     if (v->arch.pv.pending_rc && v->arch.pv.pending_list == b->list) {
         rc = v->arch.pv.pending_rc;
         v->arch.pv.pending_rc = 0;
         if (b->pdone)
             copy_to_guest(b->pdone, &b->done, sizeof(b->done));
+        put_owners(&b->o);
         return rc;
     }
     v->arch.pv.pending_rc = 0;
@@ -239,20 +264,18 @@ static inline int mmu_update_one(uint64_t ptr, uint64_t val, const struct mmu_ow
                         cmd == MMU_PT_UPDATE_PRESERVE_AD, &v->arch.pv.deferred);
 }
 
-long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
-                   unsigned int foreigndom)
+/* The elements of a batch whose owners batch_enter took. */
+static long mmu_update_batch(struct batch *bp)
 {
-    struct batch b = { .op = __HYPERVISOR_mmu_update, .list = ureqs,
-                       .elem = sizeof(struct mmu_update), .count = count,
-                       .pdone = pdone, .foreigndom = foreigndom };
+    struct batch b = *bp;
+    unsigned long ureqs = b.list, pdone = b.pdone;
+    unsigned int foreigndom = b.foreigndom;
     struct held_table h = { NULL };
     struct vcpu *v = current;
-    long rc = batch_enter(&b);
     bool list_ok;
     unsigned int i;
+    long rc;
 
-    if (rc != 1)
-        return rc;
     list_ok = guest_range_ok(ureqs, (unsigned long)b.count * sizeof(struct mmu_update));
     for (i = 0; i < b.count; i++) {
         unsigned long va = ureqs + (unsigned long)i * sizeof(struct mmu_update);
@@ -289,6 +312,21 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
     if (v->arch.pv.deferred.page && (rc = batch_between(&b, b.count - 1)))
         return rc;                      /* the last release left teardown */
     return batch_finish(&b);
+}
+
+long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
+                   unsigned int foreigndom)
+{
+    struct batch b = { .op = __HYPERVISOR_mmu_update, .list = ureqs,
+                       .elem = sizeof(struct mmu_update), .count = count,
+                       .pdone = pdone, .foreigndom = foreigndom };
+    long rc = batch_enter(&b);
+
+    if (rc != 1)
+        return rc;
+    rc = mmu_update_batch(&b);
+    put_owners(&b.o);
+    return rc;
 }
 
 /* ---- update_va_mapping ---- */
@@ -443,10 +481,13 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
                                       unsigned long flags, domid_t domid)
 {
     struct domain *pg_d;
+    long rc;
 
     if (!current->domain->is_privileged)
         return -XEN_EPERM;
-    if (!(pg_d = domain_from_id_noref(domid)))
+    if (!(pg_d = get_domain_by_id(domid)))  /* held: a destroy may run now */
         return -XEN_ESRCH;
-    return update_va_mapping(va, val, flags, pg_d);
+    rc = update_va_mapping(va, val, flags, pg_d);
+    put_domain(pg_d);
+    return rc;
 }

@@ -25,7 +25,10 @@ struct batch {
     struct mmu_owners o;
 };
 
+/* References on foreign owners until put_owners; batch_enter takes them
+ * and keeps them only when it returns 1 (go on). */
 int get_owners(unsigned int foreigndom, struct mmu_owners *o);
+void put_owners(struct mmu_owners *o);
 long batch_continuation(unsigned int op, unsigned long list, size_t elem,
                         unsigned int i, unsigned int count, unsigned long pdone,
                         unsigned int done, unsigned int foreigndom);

@@ -206,17 +206,15 @@ static long one_op(const struct mmuext_op *op, const struct mmu_owners *o)
     return -XEN_ENOSYS;
 }
 
-long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
-                  unsigned int foreigndom)
+/* The operations of a batch whose owners batch_enter took. */
+static long mmuext_batch(struct batch *bp)
 {
-    struct batch b = { .op = __HYPERVISOR_mmuext_op, .list = uops,
-                       .elem = sizeof(struct mmuext_op), .count = count,
-                       .pdone = pdone, .foreigndom = foreigndom };
+    struct batch b = *bp;
+    unsigned long uops = b.list, pdone = b.pdone;
+    unsigned int foreigndom = b.foreigndom;
     struct mmuext_op op;
-    long rc = batch_enter(&b);
+    long rc;
 
-    if (rc != 1)
-        return rc;
     for (unsigned int i = 0; i < b.count; i++) {
         if (copy_from_guest_obj(&op, uops + (unsigned long)i * sizeof(op)))
             return batch_fail(&b, i, -XEN_EFAULT);
@@ -230,4 +228,19 @@ long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
             return rc;
     }
     return batch_finish(&b);
+}
+
+long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
+                  unsigned int foreigndom)
+{
+    struct batch b = { .op = __HYPERVISOR_mmuext_op, .list = uops,
+                       .elem = sizeof(struct mmuext_op), .count = count,
+                       .pdone = pdone, .foreigndom = foreigndom };
+    long rc = batch_enter(&b);
+
+    if (rc != 1)
+        return rc;
+    rc = mmuext_batch(&b);
+    put_owners(&b.o);
+    return rc;
 }

@@ -31,6 +31,7 @@ VGABIOS = "/usr/share/vgabios/vgabios.bin"
 DEFAULT_CPU = "corei7_skylake_x"
 DEFAULT_IPS = 4000000       # firmware waits on emulated time: 4M boots fast
 TIME0 = 1767225600          # 2026-01-01: a fixed start keeps runs identical
+MAX_HOST_MIB = 2048         # Bochs allocates at most this much at once
 
 SERIAL = "serial.fifo"
 BOCHSRC = "bochsrc"
@@ -64,7 +65,7 @@ def bochsrc(o, iso, com1):
     """The configuration of one run (com1: COM1's mode and device)."""
     ips = o.ips or DEFAULT_IPS
     lines = [
-        f"memory: guest={o.mem}, host={o.mem}",
+        f"memory: guest={o.mem}, host={min(o.mem, MAX_HOST_MIB)}",
         f"cpu: model={o.cpu or DEFAULT_CPU}, count={o.smp}, ips={ips}, "
         "reset_on_triple_fault=0, ignore_bad_msrs=0",
         f"romimage: file={BIOS}",

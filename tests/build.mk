@@ -16,6 +16,9 @@ UNIT_SRCS_test_acpi := xen-lite/arch/x86/acpi.c
 UNIT_SRCS_test_screen := xen-lite/common/screen.c
 UNIT_SRCS_test_keymap := xen-lite/common/keymap.c
 UNIT_SRCS_test_fbcon := xen-lite/common/fbcon.c xen-lite/common/screen.c xen-lite/common/font.c
+UNIT_SRCS_test_vmx_caps := xen-lite/hvm/vmx/vmx_caps.c
+UNIT_SRCS_test_vmx_check := xen-lite/hvm/vmx/vmx_caps.c xen-lite/hvm/vmx/vmx_check.c \
+	xen-lite/hvm/vmx/vmx_check_guest.c xen-lite/hvm/vmx/vmcs_state.c xen-lite/hvm/vmx/vmcs_fields.c
 UNIT_SRCS_test_timer_heap := xen-lite/common/timer.c
 UNIT_SRCS_test_xlargs := dom0/xlargs.c dom0/xlargs_cmds.c
 UNIT_SRCS_test_xlcfg := dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlargs.c dom0/xlfmt.c

@@ -44,6 +44,17 @@ _EXIT_RE = re.compile(r"Bochs is exiting with the following message:\s*\n"
 POWER_OFF_MESSAGE = "ACPI control: soft power off"
 
 
+# Bochs's i440FX puts RAM below the PCI hole up to 3 GiB and the rest above
+# 4 GiB without remapping the hole: RAM between 3 and 4 GiB is lost.
+BELOW_HOLE_MIB = 3072
+HOLE_END_MIB = 4096
+
+
+def visible_ram_mib(mem):
+    """RAM the guest sees of a --mem MEM machine under Bochs."""
+    return min(mem, BELOW_HOLE_MIB) + max(0, mem - HOLE_END_MIB)
+
+
 def option_error(o):
     """Why o cannot run under Bochs (None if it can)."""
     unsupported = [

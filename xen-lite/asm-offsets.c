@@ -3,6 +3,7 @@
  * turns each "->NAME value" marker into "#define NAME value".
  */
 #include "asm/current.h"
+#include "asm/vmcs.h"
 #include "xen/percpu.h"
 #include "xen/sched.h"
 
@@ -31,6 +32,18 @@ void asm_offsets(void)
     OFFSET(CPUINFO_percpu, cpu_info, percpu);
     OFFSET(UREGS_rcx, cpu_user_regs, rcx);
     OFFSET(UREGS_r11, cpu_user_regs, r11);
+    DEFINE(VMCS_HOST_RSP, HOST_RSP);
+    OFFSET(UREGS_r14, cpu_user_regs, r14);
+    OFFSET(UREGS_r13, cpu_user_regs, r13);
+    OFFSET(UREGS_r12, cpu_user_regs, r12);
+    OFFSET(UREGS_rbp, cpu_user_regs, rbp);
+    OFFSET(UREGS_rbx, cpu_user_regs, rbx);
+    OFFSET(UREGS_r10, cpu_user_regs, r10);
+    OFFSET(UREGS_r9, cpu_user_regs, r9);
+    OFFSET(UREGS_r8, cpu_user_regs, r8);
+    OFFSET(UREGS_rdx, cpu_user_regs, rdx);
+    OFFSET(UREGS_rsi, cpu_user_regs, rsi);
+    OFFSET(UREGS_rdi, cpu_user_regs, rdi);
     OFFSET(PERCPU_softirq_pending, percpu, softirq_pending);
     OFFSET(VCPU_vcpu_info, vcpu, vcpu_info);
     OFFSET(VCPU_kernel_mode, vcpu, arch.pv.kernel_mode);

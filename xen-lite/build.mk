@@ -7,7 +7,8 @@ XEN_OUT   := $(BUILD)/xen-lite.d
 
 XEN_SRCS  := $(wildcard $(XEN_DIR)/arch/x86/*.c $(XEN_DIR)/arch/x86/*.S \
 	$(XEN_DIR)/mm/*.c $(XEN_DIR)/common/*.c $(XEN_DIR)/lib/*.c \
-	$(XEN_DIR)/hvm/*.c $(XEN_DIR)/hvm/*/*.c $(XEN_DIR)/arch/x86/pv/*.c)
+	$(XEN_DIR)/hvm/*.c $(XEN_DIR)/hvm/*/*.c $(XEN_DIR)/hvm/*/*.S \
+	$(XEN_DIR)/arch/x86/pv/*.c)
 XEN_OBJS  := $(patsubst $(XEN_DIR)/%,$(XEN_OUT)/%.o,$(basename $(XEN_SRCS)))
 
 XEN_CFLAGS := $(BARE_CFLAGS) -D__XEN_HYPERVISOR__ -fpie -include $(XEN_DIR)/include/xen/visibility.h -mgeneral-regs-only -mpreferred-stack-boundary=3 \

@@ -49,3 +49,52 @@ def pv_domu_through_xl(t):
     t.expect(r, r"^hello: done$")
     t.check(re.search(r"^hello +\d+ ", r.log, re.M) is None,
             "the guest is still listed after it powered off")
+
+
+VMX_CHECKS = ["vmx_every_cpu_in_vmx_operation", "vmx_vmread_vmwrite",
+              "vmx_pvh_start_enters_guest", "vmx_bad_guest_field_named",
+              "vmx_bad_control_named", "vmx_bad_host_field_named"]
+
+
+@scenario("bochs_vmx_selftest_names_failed_entry_fields")
+def vmx_selftest(t):
+    """VMX on both CPUs; a PVH start state enters the guest and exits on
+    EPT at its entry point; entries broken on purpose fail on the CPU and
+    are reported with the field the checklist names."""
+    r = t.boot(xen_append="selftest", smp=2, **BOCHS)
+    t.expect_status(r, 0)
+    t.expect(r, r"^\(XEN\) VMX: revision 0x[0-9a-f]+, EPT 4-level WB 2M 1G .*"
+                r"VPID INVVPID-single.*, unrestricted guest$")
+    t.expect(r, r"^\(XEN\) VMX: HVM guests run on EPT$")
+    for name in VMX_CHECKS:
+        t.expect(r, rf"^\(XEN\) selftest: {name}: ok$")
+    t.expect(r, r"selftest: VM entry failed: exit reason 0x80000021 \(invalid "
+                r"guest state\), exit qualification 0$")
+    t.expect(r, r"selftest: VMCS field GUEST_CR0 = 0x80000020: ")
+    t.expect(r, r"selftest: VM entry failed: VM-instruction error 7 ")
+    t.expect(r, r"selftest: VMCS field PIN_BASED_VM_EXEC_CONTROL = ")
+    t.expect(r, r"selftest: VM entry failed: VM-instruction error 8 ")
+    t.expect(r, r"selftest: VMCS field HOST_CR4 = ")
+    t.expect(r, r"\(XEN\) selftest: \d+ passed, 0 failed")
+
+
+@scenario("bochs_no_unrestricted_guest_refuses_hvm")
+def no_unrestricted_guest(t):
+    """A Nehalem (EPT, no unrestricted guest) says why HVM is refused and
+    runs PV guests as before."""
+    r = t.boot(cpu="corei5_lynnfield_750", xen_append="dom0_mem=32M",
+               dom0=f"{t.build}/guests/hello", **BOCHS)
+    t.expect_status(r, 0)
+    t.expect(r, r"^\(XEN\) VMX: .*, no unrestricted guest$")
+    t.expect(r, r"^\(XEN\) VMX: HVM guests refused: this CPU has no "
+                r"unrestricted guest$")
+    t.expect(r, r"^hello: done$")
+
+
+@scenario("bochs_vmx_without_pat_controls_is_not_used", long=True)
+def vmx_not_used_on_core2(t):
+    r = t.boot(cpu="core2_penryn_t9600", xen_append="selftest", **BOCHS)
+    t.expect_status(r, 0)
+    t.expect(r, r"^\(XEN\) VMX: not used: the CPU lacks saving IA32_PAT$")
+    t.expect_not(r, r"selftest: vmx_")
+    t.expect(r, r"\(XEN\) selftest: \d+ passed, 0 failed")

@@ -274,6 +274,7 @@ int run_selftests(const char *which)
     report("ipi", test_ipi_all_cpus());
     report("xmalloc", test_xmalloc());
     report("allocator", test_allocator());
+    vmx_selftests(report);
     printk("selftest: %d passed, %d failed\n", passed, failed);
     return failed;
 }

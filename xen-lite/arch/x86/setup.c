@@ -9,6 +9,7 @@
 #include "asm/page.h"
 #include "asm/processor.h"
 #include "asm/time.h"
+#include "asm/vmx_cpu.h"
 #include "xen/bootinfo.h"
 #include "xen/console.h"
 #include "xen/lib.h"
@@ -119,6 +120,7 @@ __noreturn void __start_xen(unsigned int magic, unsigned int mbi)
     m2p_init();
     pv_trap_init();
     percpu_syscall_init(0);
+    vmx_boot_init();
     scheduler_init();
     domain_init();
     local_irq_enable();

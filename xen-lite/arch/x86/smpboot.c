@@ -11,6 +11,7 @@
 #include "asm/page.h"
 #include "asm/processor.h"
 #include "asm/time.h"
+#include "asm/vmx_cpu.h"
 #include "xen/lib.h"
 #include "xen/mm.h"
 #include "xen/param.h"
@@ -103,6 +104,7 @@ static __noreturn void start_secondary(void)
     ap_callin = true;
     time_init_secondary();
     percpu_syscall_init(cpu);
+    vmx_cpu_up();
     pc->online = true;
     __atomic_add_fetch(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
     local_irq_enable();

@@ -73,6 +73,32 @@ static const char *version(void)
     return NULL;
 }
 
+/*
+ * The XENFEAT bits of submap 0 are Xen 4.17's for a 64-bit PV guest: no
+ * writable or auto-translated page tables (the guest did not ask for
+ * pae_extended_cr3), MMU_PT_UPDATE_PRESERVE_AD, highmem_assist,
+ * gnttab_map_avail_bits (Linux panics without it), vNUMA flags,
+ * direct_mapped, and dom0 for dom0 only.  There is no other submap.
+ */
+static const char *get_features(void)
+{
+    const uint32_t expect = (1u << XENFEAT_mmu_pt_update_preserve_ad) |
+                            (1u << XENFEAT_highmem_assist) |
+                            (1u << XENFEAT_gnttab_map_avail_bits) |
+                            (1u << XENFEAT_memory_op_vnode_supported) |
+                            (1u << XENFEAT_direct_mapped) |
+                            (g_is_dom0() ? 1u << XENFEAT_dom0 : 0);
+    struct xen_feature_info fi = { .submap_idx = 0 };
+    long rc = hc_xen_version(XENVER_get_features, &fi);
+
+    if (rc || fi.submap != expect)
+        return why("returned %ld, submap 0x%x, expected 0x%x", rc, fi.submap, expect);
+    fi.submap_idx = 1;
+    if ((rc = hc_xen_version(XENVER_get_features, &fi)) != -XEN_EINVAL)
+        return why("submap 1: returned %ld", rc);
+    return NULL;
+}
+
 static const char *bad_hypercall_number(void)
 {
     static const unsigned int numbers[] = { 11, 60, 99, 127 };
@@ -205,6 +231,7 @@ static const char *fpu_taskswitch_across_switch(void)
 }
 
 const struct check misc_checks[] = {
+    { "xen_version_features_as_xen_pv", get_features },
     { "cpuid_xen_signature", cpuid_signature },
     { "cpuid_version_leaf", cpuid_version },
     { "cpuid_hypercall_page_leaf", cpuid_hypercall_pages },

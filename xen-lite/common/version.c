@@ -14,13 +14,25 @@
 #include "xen.h"
 #include "xen_errno.h"
 
-/* XENFEAT_* bits a 64-bit PV guest may rely on here. */
+/*
+ * XENFEAT_* bits of submap 0, as Xen 4.17 reports them to a 64-bit PV
+ * guest, each backed by what it promises: memory_op takes XENMEMF_vnode
+ * (a domain without vNUMA gets no node constraint, as on Xen), pae_pgdir_above_4gb
+ * follows the pae_extended_cr3 assist, MMU_PT_UPDATE_PRESERVE_AD and
+ * MMUEXT_{CLEAR,COPY}_PAGE exist, grant mappings keep the PTE bits a
+ * guest has for its own use (gnttab_map_avail_bits), and frames are
+ * machine frames (direct_mapped: PV guests are not translated).
+ */
 static uint32_t features_submap0(const struct domain *d)
 {
-    uint32_t f = (1U << XENFEAT_pae_pgdir_above_4gb) |
+    uint32_t f = (1U << XENFEAT_memory_op_vnode_supported) |
                  (1U << XENFEAT_mmu_pt_update_preserve_ad) |
-                 (1U << XENFEAT_highmem_assist);
+                 (1U << XENFEAT_highmem_assist) |
+                 (1U << XENFEAT_gnttab_map_avail_bits) |
+                 (1U << XENFEAT_direct_mapped);
 
+    if (d->vm_assist & (1UL << VMASST_TYPE_pae_extended_cr3))
+        f |= 1U << XENFEAT_pae_pgdir_above_4gb;
     if (d->is_privileged)
         f |= 1U << XENFEAT_dom0;
     return f;
@@ -73,7 +85,9 @@ static __attribute__((noinline)) long version_info(int cmd, unsigned long arg)
         struct xen_feature_info fi;
         if (copy_from_guest_obj(&fi, arg))
             return -XEN_EFAULT;
-        fi.submap = fi.submap_idx == 0 ? features_submap0(d) : 0;
+        if (fi.submap_idx != 0)
+            return -XEN_EINVAL;         /* Xen has one submap */
+        fi.submap = features_submap0(d);
         return copy_to_guest_obj(arg, &fi) ? -XEN_EFAULT : 0;
     }
     case XENVER_pagesize:

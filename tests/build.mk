@@ -27,8 +27,12 @@ UNIT_SRCS_test_xlstate := dom0/xlstate.c dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_sy
 UNIT_SRCS_test_balloon_policy := dom0/balloon_policy.c
 UNIT_SRCS_test_pt_walk :=
 UNIT_SRCS_test_p2m := xen-lite/mm/p2m.c
-UNIT_SRCS_test_page_type := xen-lite/mm/page_type.c xen-lite/mm/audit.c tests/unit/fake_frames.c
-UNIT_SRCS_test_audit := xen-lite/mm/audit.c xen-lite/mm/page_type.c tests/unit/fake_frames.c
+UNIT_SRCS_test_page_type := xen-lite/mm/page_type.c xen-lite/mm/audit.c tests/unit/fake_frames.c \
+	xen-lite/arch/x86/pv/desc_check.c
+UNIT_SRCS_test_audit := xen-lite/mm/audit.c xen-lite/mm/page_type.c tests/unit/fake_frames.c \
+	xen-lite/arch/x86/pv/desc_check.c
+UNIT_SRCS_test_descriptors := xen-lite/arch/x86/pv/desc_check.c xen-lite/mm/page_type.c \
+	xen-lite/mm/audit.c tests/unit/fake_frames.c
 XS_CORE_SRCS := dom0/xs_map.c dom0/xs_node.c dom0/xs_store.c dom0/xs_ops.c \
 	dom0/xs_watch.c dom0/xs_conn.c dom0/xs_proto.c dom0/xs_ring.c
 UNIT_SRCS_test_xs_proto := $(XS_CORE_SRCS) tests/unit/xs_client.c

@@ -113,7 +113,8 @@ GLOBAL probe_regs_resume
         pop     %rbx
         ret
 
-/* int user_enter(uint64_t rip, uint64_t rsp, struct user_jmp *jmp):
+/* int user_enter(uint64_t rip, uint64_t rsp, struct user_jmp *jmp,
+ *                uint64_t cs, uint64_t ss):
  * save the callee-saved registers and rsp, then iret to user mode (CS
  * with RPL 3 makes the hypervisor switch to the user page tables). */
 GLOBAL user_enter
@@ -124,10 +125,10 @@ GLOBAL user_enter
         mov     %r14, 4*8(%rdx)
         mov     %r15, 5*8(%rdx)
         mov     %rsp, 6*8(%rdx)
-        push    $FLAT_USER_SS
+        push    %r8
         push    %rsi
         push    $(G_RFLAGS_IF | 2)
-        push    $FLAT_USER_CS
+        push    %rcx
         push    %rdi
         push    $0                      /* iret flags */
         jmp     IRET_STUB
@@ -166,6 +167,8 @@ GLOBAL probe_regs_rsp
         .section .text.user, "ax"
         .balign 4096
 GLOBAL user_code_page
+        mov     %cs, %edx               /* what user mode runs with */
+        mov     %ss, %ebx
         mov     $USER_MAGIC_FIRST, %eax
         syscall
 GLOBAL user_code_after_first

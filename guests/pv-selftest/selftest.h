@@ -40,6 +40,7 @@ extern const struct check event_checks[];
 extern const struct check time_checks[];
 extern const struct check misc_checks[];
 extern const struct check memory_checks[];
+extern const struct check desc_checks[];
 
 /* probes.S: tiny functions whose named instruction faults.  The fault
  * handler resumes at the matching *_resume label. */
@@ -70,7 +71,8 @@ struct user_jmp {
     uint64_t rbx, rbp, r12, r13, r14, r15, rsp;
 };
 /* Returns 1 when user_leave() is called (from the syscall handler). */
-int user_enter(uint64_t rip, uint64_t rsp, struct user_jmp *jmp);
+int user_enter(uint64_t rip, uint64_t rsp, struct user_jmp *jmp, uint64_t cs,
+               uint64_t ss);
 G_NORETURN void user_leave(struct user_jmp *jmp);
 
 /* CPUID through the forced-emulation prefix. */

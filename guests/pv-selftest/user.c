@@ -25,6 +25,7 @@ static struct user_jmp jmp;
 /* What the syscall handler saw on each call. */
 static struct seen {
     uint64_t rax, rip, cs, rsp, frame_rip_addr;
+    uint64_t user_cs, user_ss;          /* what user mode had loaded */
     unsigned int upcall_mask;
 } seen[2];
 static unsigned int nr_syscalls;
@@ -37,6 +38,8 @@ static void on_syscall(struct g_frame *f)
     s->rip = f->rip;
     s->cs = f->cs;
     s->rsp = f->rsp;
+    s->user_cs = (uint16_t)f->rdx;
+    s->user_ss = (uint16_t)f->rbx;
     s->frame_rip_addr = (uint64_t)&f->rip;
     s->upcall_mask = g_this_vcpu_info()->evtchn_upcall_mask;
     nr_syscalls++;
@@ -101,7 +104,7 @@ static void teardown(void)
     }
 }
 
-static const char *judge_first(const struct seen *s)
+static const char *judge_first(const struct seen *s, uint16_t cs, uint16_t ss)
 {
     uint64_t expect_rip = USER_CODE_VA +
                           (user_code_after_first - user_code_page);
@@ -119,10 +122,13 @@ static const char *judge_first(const struct seen *s)
                    (uint64_t)USER_RSP);
     if (s->upcall_mask != 1)
         return why("events not masked in the syscall callback");
+    if (s->user_cs != cs || s->user_ss != ss)
+        return why("user mode ran with cs 0x%lx ss 0x%lx, expected 0x%x 0x%x",
+                   s->user_cs, s->user_ss, cs, ss);
     return NULL;
 }
 
-static const char *run_user(void)
+static const char *run_user(uint16_t cs, uint16_t ss)
 {
     const char *r;
     int rc;
@@ -136,12 +142,12 @@ static const char *run_user(void)
     if ((rc = g_set_syscall_handler(on_syscall)) < 0)
         return why("callback_op(syscall) returned %d", rc);
     nr_syscalls = 0;
-    if (user_enter(USER_CODE_VA, USER_RSP, &jmp) != 1)
+    if (user_enter(USER_CODE_VA, USER_RSP, &jmp, cs, ss) != 1)
         return why("came back the wrong way");
     g_irq_enable();             /* the syscall callback masked events */
     if (nr_syscalls != 2)
         return why("%u syscalls, expected 2", nr_syscalls);
-    if ((r = judge_first(&seen[0])))
+    if ((r = judge_first(&seen[0], cs, ss)))
         return r;
     if (seen[1].rax != USER_MAGIC_SECOND)
         return why("user mode saw rax != 0x%x after the first syscall "
@@ -155,7 +161,7 @@ static const char *user_result;
 
 static const char *user_roundtrip(void)
 {
-    user_result = run_user();
+    user_result = run_user(FLAT_USER_CS, FLAT_USER_SS);
     user_ran = true;
     teardown();
     return user_result;
@@ -174,8 +180,39 @@ static const char *stack_switch_used(void)
     return NULL;
 }
 
+/*
+ * iret to user mode with selectors of the guest's own GDT, laid out as
+ * Linux's (user data 0x2b, 64-bit user code 0x33), as Linux returns to
+ * its processes.
+ */
+static const char *user_guest_gdt(void)
+{
+    const uint64_t data = 0x00cff2000000ffffull, code64 = 0x00affa000000ffffull;
+    uint64_t *gdt = g_page_alloc_mapped(), mfn;
+    const char *r;
+    long rc;
+
+    if (!gdt)
+        return why("no page");
+    gdt[5] = data;
+    gdt[6] = code64;
+    mfn = g_virt_to_mfn(gdt);
+    if (g_set_page_writable(gdt, false) || (rc = hc_set_gdt(&mfn, 7))) {
+        g_set_page_writable(gdt, true);
+        g_page_free_mapped(gdt);
+        return why("set_gdt failed");
+    }
+    r = run_user(0x33, 0x2b);
+    teardown();
+    hc_set_gdt(NULL, 0);
+    if (g_set_page_writable(gdt, true) == 0)
+        g_page_free_mapped(gdt);
+    return r;
+}
+
 const struct check user_checks[] = {
     { "user_mode_syscall_roundtrip", user_roundtrip },
     { "stack_switch_kernel_stack", stack_switch_used },
+    { "user_mode_guest_gdt_selectors", user_guest_gdt },
     { NULL, NULL },
 };

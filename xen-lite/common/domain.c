@@ -330,6 +330,7 @@ void domain_crash(struct domain *d, const char *why)
         printk(XENLOG_ERR "Domain %u (vcpu#%u) crashed: %s\n", d->domain_id,
                v->vcpu_id, why);
         show_registers(guest_cpu_user_regs());
+        show_guest_stack(guest_cpu_user_regs());
     } else {
         printk(XENLOG_ERR "Domain %u crashed: %s\n", d->domain_id, why);
     }

@@ -276,8 +276,9 @@ static unsigned int collect_vcpu_refs(struct audit_ref *refs, unsigned int max)
 
     for_each_domain(d)
         for_each_vcpu(d, v) {
-            if (n + 4 > max)
+            if (n + 4 + PV_DESC_MAX_REFS > max)
                 return n;
+            n += pv_desc_audit_refs(v, refs + n);
             if (v->arch.pv.guest_table)
                 refs[n++] = (struct audit_ref){ v->arch.pv.guest_table, 1 };
             if (v->arch.pv.guest_table_user)
@@ -297,7 +298,7 @@ long audit_all_domains(void)
     struct audit_ref *refs;
 
     for_each_domain(d) {
-        max += 4 * d->max_vcpus;
+        max += (4 + PV_DESC_MAX_REFS) * d->max_vcpus;
         if (d != current->domain)
             domain_pause(d);
         else

@@ -12,6 +12,7 @@
  * partial put carries devalidation on downwards from n.  Both directions
  * therefore share one representation, and work stops cleanly at any entry.
  */
+#include "asm/desc.h"
 #include "asm/page.h"
 #include "asm/processor.h"
 #include "xen/lib.h"
@@ -259,8 +260,10 @@ static int validate_page(struct page_info *pg, unsigned long type, bool preempti
         rc = promote_l1(pg);
     else if (level >= 2 && level <= 4)
         rc = promote_upper(pg, level, preemptible);
+    else if (type == PGT_seg_desc_page)
+        rc = pv_validate_descriptor_page(pt_map_frame(page_to_mfn(pg)));
     else
-        rc = -XEN_EINVAL;               /* segment descriptor pages: not yet */
+        rc = -XEN_EINVAL;
 
     if (rc == 0) {
         __atomic_or_fetch(&pg->type_info, PGT_validated, __ATOMIC_SEQ_CST);

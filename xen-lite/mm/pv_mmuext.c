@@ -106,12 +106,6 @@ long pv_new_guest_cr3(unsigned long mfn)
     return new_base(mfn, false);
 }
 
-/* Guest LDTs are not supported (ABI.md): only the empty one is accepted. */
-static long set_ldt(unsigned long base, unsigned int ents)
-{
-    return ents ? -XEN_EINVAL : 0;
-}
-
 static long clear_or_copy(unsigned long dst_mfn, unsigned long src_mfn, bool copy,
                           struct domain *d)
 {
@@ -194,7 +188,9 @@ static long one_op(const struct mmuext_op *op, const struct mmu_owners *o)
         __asm__ __volatile__("wbinvd" ::: "memory");
         return 0;
     case MMUEXT_SET_LDT:
-        return set_ldt(op->arg1.linear_addr, op->arg2.nr_ents);
+        if (o->pg_d != cd)
+            return -XEN_EPERM;
+        return pv_set_ldt(op->arg1.linear_addr, op->arg2.nr_ents);
     case MMUEXT_CLEAR_PAGE:
         return clear_or_copy(op->arg1.mfn, 0, false, o->pg_d);
     case MMUEXT_COPY_PAGE:

@@ -9,6 +9,7 @@
 #include "xen/bootinfo.h"
 #include "xen/lib.h"
 #include "xen/mm.h"
+#include "xen/pt_walk.h"
 #include "xen/pv_mm.h"
 #include "xen/smp.h"
 #include "xen/spinlock.h"
@@ -81,6 +82,19 @@ int map_pages_to_xen(unsigned long va, unsigned long mfn, unsigned long nr,
     }
     spin_unlock_irqrestore(&map_lock, f);
     return 0;
+}
+
+/*
+ * The L1 entry that maps va in the hypervisor's tables, for windows whose
+ * entries are rewritten often (the per-CPU GDT/LDT windows): va must have
+ * been mapped with 4 KiB pages by map_pages_to_xen.
+ */
+uint64_t *xen_l1e_ptr(unsigned long va)
+{
+    struct pt_walk w;
+
+    BUG_ON(!pt_walk(&pt_ctx_machine, virt_to_mfn(idle_pg_table), va, 1, &w) || w.level != 1);
+    return (uint64_t *)mfn_to_virt(w.table) + w.slot;
 }
 
 uint64_t pte_nx(void)

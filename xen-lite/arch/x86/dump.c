@@ -3,6 +3,7 @@
  * from the table the build links into .symbols (see xen-lite/build.mk).
  */
 #include "asm/current.h"
+#include "asm/guest_access.h"
 #include "asm/processor.h"
 #include "asm/traps.h"
 #include "xen/lib.h"
@@ -93,5 +94,26 @@ void show_stack_trace(const struct cpu_user_regs *regs)
             break;
         print_symbol("   ", frame[1]);
         fp = frame[0];
+    }
+}
+
+/*
+ * The words at a guest's stack pointer, as Xen prints them for a crashed
+ * guest: what a guest's developer needs to find the caller.  Read through
+ * the checked accessor, so an unmapped stack just ends the dump.
+ */
+void show_guest_stack(const struct cpu_user_regs *regs)
+{
+    unsigned long sp = regs->rsp;
+
+    printk("Guest stack trace from rsp=%016lx:\n", sp);
+    for (unsigned int line = 0; line < 6; line++) {
+        uint64_t w[4];
+
+        if (copy_from_guest(w, sp + line * sizeof(w), sizeof(w))) {
+            printk("   Fault while accessing guest memory.\n");
+            return;
+        }
+        printk("   %016lx %016lx %016lx %016lx\n", w[0], w[1], w[2], w[3]);
     }
 }

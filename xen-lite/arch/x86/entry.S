@@ -197,20 +197,25 @@ restore_guest:
 
 /*
  * The exit guard: iretq faults in ring 0 on a non-canonical rip (checked
- * above) and on a selector that is not one of the guest's flat ring-3
- * ones, and the hypervisor must never hand a guest IOPL or virtual-8086
+ * above) and on a selector that is neither one of the flat ring-3 ones nor
+ * a present DPL-3 segment of the right kind in the guest's own GDT or LDT
+ * (pv_exit_selectors_ok), and the hypervisor must never hand a guest IOPL or virtual-8086
  * mode.  Nothing may reach here in such a state (emulators do not fault
  * on all of it, so this is where tests see it); if something does, the
  * domain is crashed and the event counted.  A fault of iretq itself lands
  * in pv_iret_fault.
  */
 2:      cmpw    $FLAT_RING3_SS64, UREGS_ss(%rsp)
-        jne     6f
+        jne     7f
         movzwl  UREGS_cs(%rsp), %edx
         cmp     $FLAT_RING3_CS64, %edx
         je      3f
         cmp     $FLAT_RING3_CS32, %edx
-        jne     6f
+        je      3f
+7:      mov     %rsp, %rdi                  /* selectors of the guest's own tables? */
+        call    pv_exit_selectors_ok
+        test    %al, %al
+        jz      6f
 3:      testl   $(X86_EFLAGS_IOPL | X86_EFLAGS_VM), UREGS_rflags(%rsp)
         jnz     6f
         RESTORE_ALL

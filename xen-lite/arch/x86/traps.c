@@ -32,13 +32,13 @@ static const char *const exception_names[32] = {
     "VIRTUALISATION EXCEPTION", "CONTROL PROTECTION",
 };
 
-/* Flat 64-bit descriptors (SDM vol. 3 §3.4.5): DPL, code/data, long mode. */
+/* Flat descriptors (SDM vol. 3 §3.4.5): DPL, code/data type, L and D/B. */
 #define DESC(dpl, type, l_bit, db_bit) \
-    (0x000f00000000ffffULL | ((uint64_t)(type) << 40) | (1ULL << 44) | \
-     ((uint64_t)(dpl) << 45) | (1ULL << 47) | ((uint64_t)(l_bit) << 53) | \
-     ((uint64_t)(db_bit) << 54) | (1ULL << 55))
-#define TYPE_CODE_RA 0xb                /* execute/read, accessed */
-#define TYPE_DATA_WA 0x3                /* read/write, accessed */
+    (0x000f00000000ffffULL | ((uint64_t)(type) << SEG_DESC_TYPE_SHIFT) | SEG_DESC_S | \
+     ((uint64_t)(dpl) << SEG_DESC_DPL_SHIFT) | SEG_DESC_P | ((l_bit) ? SEG_DESC_L : 0) | \
+     ((db_bit) ? SEG_DESC_DB : 0) | SEG_DESC_G)
+#define TYPE_CODE_RA (SEG_TYPE_CODE | SEG_TYPE_READABLE | SEG_TYPE_ACCESSED)
+#define TYPE_DATA_WA (SEG_TYPE_WRITABLE | SEG_TYPE_ACCESSED)
 
 static void fill_gdt_page(uint64_t *g, struct tss64 *tss, unsigned int cpu)
 {
@@ -54,26 +54,47 @@ static void fill_gdt_page(uint64_t *g, struct tss64 *tss, unsigned int cpu)
     g[i++] = DESC(3, TYPE_CODE_RA, 1, 0);               /* 0xe030 */
     g[i++] = DESC(0, TYPE_CODE_RA, 0, 1);               /* 0xe038 */
     /* 0xe040: available 64-bit TSS, 16 bytes (SDM vol. 3 §7.2.3). */
-    g[i++] = (sizeof(*tss) - 1) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
+    g[i++] = (sizeof(*tss) - 1) | ((base & 0xffffff) << 16) |
+             ((uint64_t)SEG_TYPE_TSS_AVAIL << SEG_DESC_TYPE_SHIFT) | SEG_DESC_P |
              ((base >> 24 & 0xff) << 56);
     g[i++] = base >> 32;
     g[i++] = 0;                                         /* 0xe050: LDT */
     g[i++] = 0;
     /* 0xe060: a descriptor whose limit is the CPU number (lsl finds it). */
-    g[i++] = (cpu & 0xffff) | (0xf2ULL << 40);
+    g[i++] = (cpu & 0xffff) | SEG_DESC_P | SEG_DESC_DPL_MASK | SEG_DESC_S |
+             ((uint64_t)SEG_TYPE_WRITABLE << SEG_DESC_TYPE_SHIFT);
 }
 
-/* Map this CPU's 16-page GDT window: guest pages, then our page. */
+/*
+ * Map this CPU's 16-page GDT window (guest pages, then our page, then a
+ * zero page) and its 16-page LDT window (empty), and keep pointers to
+ * their L1 entries: a context switch rewrites the guest's part
+ * (arch/x86/pv/descriptors.c).
+ */
 static void map_gdt(struct percpu *pc)
 {
     unsigned long va = GDT_VIRT_START + (unsigned long)pc->cpu * GDT_PAGES * PAGE_SIZE;
+    unsigned long ldt = LDT_VIRT_START + (unsigned long)pc->cpu * LDT_PAGES * PAGE_SIZE;
 
+    _Static_assert(LDT_VIRT_START - GDT_VIRT_START >= NR_CPUS * GDT_PAGES * PAGE_SIZE,
+                   "the LDT windows follow the GDT windows");
     for (unsigned int p = 0; p < GDT_PAGES; p++) {
         void *page = p == FIRST_RESERVED_GDT_PAGE ? (void *)pc->gdt_page : zero_gdt_page;
         uint64_t flags = _PAGE_PRESENT | pte_nx() | (page == zero_gdt_page ? 0 : _PAGE_RW);
         map_pages_to_xen(va + p * PAGE_SIZE, virt_to_mfn(page), 1, flags);
     }
+    for (unsigned int p = 0; p < LDT_PAGES; p++)
+        map_pages_to_xen(ldt + p * PAGE_SIZE, virt_to_mfn(zero_gdt_page), 1,
+                         _PAGE_PRESENT | pte_nx());
     pc->gdt_va = va;
+    pc->gdt_l1e = xen_l1e_ptr(va);
+    pc->ldt_l1e = xen_l1e_ptr(ldt);
+}
+
+/* The entry of a window page that holds no guest descriptors. */
+uint64_t desc_window_empty_pte(void)
+{
+    return virt_to_maddr(zero_gdt_page) | _PAGE_PRESENT | pte_nx();
 }
 
 void load_gdt_and_tss(unsigned int cpu)

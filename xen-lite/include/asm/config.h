@@ -6,7 +6,8 @@
  * PV guest owns every other slot.  Within it we keep Xen's landmarks:
  *
  *   slot 256  0xffff800000000000  read-only machine-to-phys table (guests)
- *   slot 260  0xffff820000000000  per-CPU GDT windows
+ *   slot 260  0xffff820000000000  per-CPU GDT windows (64 KiB each), then
+ *             0xffff820000400000  per-CPU LDT windows (64 KiB each)
  *   slot 261  0xffff828000000000  read-write machine-to-phys table
  *             0xffff82c000000000  vmap area (AP stubs and the like)
  *             0xffff82d080000000  hypervisor image (text, data, bss)
@@ -33,6 +34,7 @@
 #define RO_MPT_VIRT_START       0xffff800000000000
 #define RO_MPT_VIRT_END         0xffff804000000000
 #define GDT_VIRT_START          0xffff820000000000
+#define LDT_VIRT_START          0xffff820000400000  /* after NR_CPUS GDT windows */
 #define RDWR_MPT_VIRT_START     0xffff828000000000
 #define RDWR_MPT_VIRT_END       0xffff82c000000000
 #define VMAP_VIRT_START         0xffff82c000000000

@@ -55,6 +55,37 @@
 #define PFEC_reserved_bit   (1U << 3)
 #define PFEC_insn_fetch     (1U << 4)
 
+/*
+ * Fields of an 8-byte segment descriptor, as bits of the whole quadword
+ * (SDM vol. 3 §3.4.5, §3.5; system types in table 3-2).
+ */
+#define SEG_DESC_TYPE_SHIFT 40
+#define SEG_DESC_TYPE_MASK  (0xfULL << SEG_DESC_TYPE_SHIFT)
+#define SEG_DESC_S          (1ULL << 44)    /* code or data (else system) */
+#define SEG_DESC_DPL_SHIFT  45
+#define SEG_DESC_DPL_MASK   (3ULL << SEG_DESC_DPL_SHIFT)
+#define SEG_DESC_P          (1ULL << 47)    /* present */
+#define SEG_DESC_L          (1ULL << 53)    /* 64-bit code */
+#define SEG_DESC_DB         (1ULL << 54)    /* default operation size 32 */
+#define SEG_DESC_G          (1ULL << 55)    /* limit in 4 KiB units */
+/* Type field: code/data (S set), then the system types used here. */
+#define SEG_TYPE_ACCESSED   0x1
+#define SEG_TYPE_WRITABLE   0x2             /* data */
+#define SEG_TYPE_READABLE   0x2             /* code */
+#define SEG_TYPE_CODE       0x8
+#define SEG_TYPE_LDT        0x2             /* system, 16 bytes in long mode */
+#define SEG_TYPE_TSS_AVAIL  0x9
+
+/* Selector fields (SDM vol. 3 §3.4.2). */
+#define SEL_RPL_MASK        3
+#define SEL_TI              4               /* in the LDT */
+#define SEL_INDEX_SHIFT     3
+
+/* Descriptors per 4 KiB page; an LDT has at most 8192 (64 KiB). */
+#define DESCS_PER_PAGE      512
+#define LDT_MAX_ENTRIES     8192
+#define LDT_PAGES           (LDT_MAX_ENTRIES / DESCS_PER_PAGE)
+
 #ifndef __ASSEMBLY__
 #include "xen/types.h"
 
@@ -85,7 +116,18 @@ struct idt_entry {
 #define IST_NMI 2
 #define IST_MCE 3
 
+/*
+ * A guest descriptor (GDT or LDT entry) as a 64-bit PV guest may have it
+ * (arch/x86/pv/desc_check.c, pure): true if acceptable, with its DPL raised
+ * to 3 in place -- the guest kernel runs in ring 3 -- as Xen does.
+ */
+bool pv_check_descriptor(uint64_t *desc);
+/* Every descriptor of a page that is to become a GDT/LDT page: 0 or -EINVAL. */
+int pv_validate_descriptor_page(uint64_t *descs);
+
 void percpu_traps_init(unsigned int cpu);
+/* The L1 entry of a GDT/LDT window page that holds nothing of a guest's. */
+uint64_t desc_window_empty_pte(void);
 void trap_init(void);
 void load_gdt_and_tss(unsigned int cpu);
 void set_idt_gate_dpl(unsigned int vec, unsigned int dpl);

@@ -10,6 +10,7 @@
 #ifndef ASM_PV_H
 #define ASM_PV_H
 
+#include "asm/desc.h"
 #include "asm/regs.h"
 #include "xen/pv_mm.h"
 #include "xen/types.h"
@@ -25,6 +26,15 @@ struct trap_bounce {
 #define TBF_EXCEPTION_ERRCODE   2       /* ... with an error code */
 #define TBF_INTERRUPT           8       /* mask events (the virtual IF) */
 
+/* A vCPU's own descriptor tables (arch/x86/pv/descriptors.c). */
+struct pv_desc_tables {
+    unsigned long gdt_frames[FIRST_RESERVED_GDT_PAGE];  /* descriptor-page refs; 0: none */
+    unsigned int gdt_ents;
+    unsigned int ldt_ents;
+    unsigned long ldt_base;             /* guest linear address */
+    unsigned long ldt_frames[LDT_PAGES];                /* descriptor-page refs; 0: none */
+};
+
 struct pv_vcpu {
     struct trap_info trap_ctxt[256];    /* the virtual IDT */
     unsigned long kernel_ss, kernel_sp; /* stack_switch */
@@ -36,8 +46,7 @@ struct pv_vcpu {
     unsigned long guest_table_user;     /* user L4 frame, or 0 */
 
     unsigned long fs_base, gs_base_kernel, gs_base_user;
-    unsigned long gdt_frames[16];
-    unsigned int gdt_ents;
+    struct pv_desc_tables desc;
     unsigned int iopl;                  /* virtual IOPL (physdev_op) */
     bool fpu_dirty_ts;                  /* fpu_taskswitch(1): virtual CR0.TS */
 
@@ -83,6 +92,21 @@ void pv_vcpu_release_tables(struct vcpu *v);
 /* mm/pv_mmuext.c: switch the kernel page-table base (mov to cr3). */
 long pv_new_guest_cr3(unsigned long mfn);
 void pv_load_cr3(struct vcpu *v);
+
+/* arch/x86/pv/descriptors.c */
+struct audit_ref;
+long pv_set_ldt(unsigned long base, unsigned int ents);
+void pv_desc_load(struct vcpu *v);
+int pv_desc_take_context(struct domain *d, const struct vcpu_guest_context *c,
+                         unsigned long l4, struct pv_desc_tables *t);
+void pv_desc_put(struct pv_desc_tables *t);
+void pv_desc_get_context(const struct vcpu *v, struct vcpu_guest_context *c);
+void pv_desc_release(struct vcpu *v);
+unsigned int pv_desc_audit_refs(const struct vcpu *v, struct audit_ref *refs);
+#define PV_DESC_MAX_REFS (FIRST_RESERVED_GDT_PAGE + LDT_PAGES)
+bool pv_iret_selector_ok(const struct vcpu *v, uint16_t sel, bool code);
+void pv_save_segments(struct vcpu *v);
+void pv_load_segments(const struct vcpu *v);
 
 /* arch/x86/pv/emulate.c */
 bool pv_emulate_privileged(struct cpu_user_regs *regs);

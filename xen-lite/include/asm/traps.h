@@ -34,6 +34,7 @@ void set_irq_handler(unsigned int vector, irq_handler_t fn);
 /* Print registers and a call trace for a fatal fault. */
 void show_registers(const struct cpu_user_regs *regs);
 void show_stack_trace(const struct cpu_user_regs *regs);
+void show_guest_stack(const struct cpu_user_regs *regs);
 const char *symbol_lookup(unsigned long addr, unsigned long *off,
                           unsigned long *size);
 

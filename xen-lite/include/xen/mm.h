@@ -122,6 +122,8 @@ void mm_init(const struct boot_info *bi);
 int map_pages_to_xen(unsigned long va, unsigned long mfn, unsigned long nr,
                      uint64_t flags);
 extern uint64_t idle_pg_table[];        /* the hypervisor's own L4 */
+/* The L1 entry mapping va (mapped with 4 KiB pages) in the hypervisor's tables. */
+uint64_t *xen_l1e_ptr(unsigned long va);
 /* NX for a data mapping (0 on a CPU without NX, where the bit is reserved). */
 uint64_t pte_nx(void);
 /* Once every CPU is up: text read-only, nothing else executable. */

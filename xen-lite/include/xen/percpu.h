@@ -16,6 +16,8 @@ struct percpu {
     struct tss64 tss;
     uint64_t *gdt_page;                 /* the hypervisor's descriptors */
     unsigned long gdt_va;               /* where this CPU's GDT is mapped */
+    uint64_t *gdt_l1e;                  /* its window's 16 L1 entries */
+    uint64_t *ldt_l1e;                  /* the LDT window's 16 L1 entries */
     volatile unsigned long softirq_pending;
     struct timer_queue timers;
     s_time_t lapic_timer_deadline;      /* ns of the programmed one-shot */

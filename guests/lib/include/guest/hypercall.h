@@ -62,6 +62,18 @@ static inline long hc_mmu_update(struct mmu_update *req, unsigned int count,
                        foreigndom, 0);
 }
 
+/* frames: machine frames of the GDT, one per 512 entries. */
+static inline long hc_set_gdt(const uint64_t *frames, unsigned int entries)
+{
+    return G_HYPERCALL(__HYPERVISOR_set_gdt, frames, entries, 0, 0, 0);
+}
+
+/* One 8-byte descriptor at a machine address (a GDT/LDT page or not). */
+static inline long hc_update_descriptor(uint64_t maddr, uint64_t desc)
+{
+    return G_HYPERCALL(__HYPERVISOR_update_descriptor, maddr, desc, 0, 0, 0);
+}
+
 static inline long hc_stack_switch(uint64_t ss, uint64_t sp)
 {
     return G_HYPERCALL(__HYPERVISOR_stack_switch, ss, sp, 0, 0, 0);

@@ -167,7 +167,7 @@ long do_iret(void)
     struct cpu_user_regs *regs = guest_cpu_user_regs();
     struct vcpu *v = current;
     struct iret_context ic;
-    uint16_t cs;
+    uint16_t cs, ss;
 
     _Static_assert(sizeof(ic) % 8 == 0, "iret_context is whole words");
     if (copy_words_from_guest((uint64_t *)&ic, regs->rsp, sizeof(ic) / 8)) {
@@ -176,11 +176,12 @@ long do_iret(void)
     }
     /* CS's upper bits carry the saved upcall mask in bounce frames. */
     cs = ic.cs | 3;
+    ss = ic.ss | 3;
     if (!is_canonical(ic.rip) || !is_canonical(ic.rsp) ||
-        (cs != FLAT_RING3_CS64 && cs != FLAT_RING3_CS32)) {
-        char why[96];
-        snprintf(why, sizeof(why), "bad iret frame (rip %#lx cs %#x rsp %#lx)",
-                 (unsigned long)ic.rip, cs, (unsigned long)ic.rsp);
+        !pv_iret_selector_ok(v, cs, true) || !pv_iret_selector_ok(v, ss, false)) {
+        char why[112];
+        snprintf(why, sizeof(why), "bad iret frame (rip %#lx cs %#x ss %#x rsp %#lx)",
+                 (unsigned long)ic.rip, cs, ss, (unsigned long)ic.rsp);
         domain_crash(v->domain, why);
         return 0;
     }
@@ -195,7 +196,7 @@ long do_iret(void)
     regs->cs = cs;
     regs->rflags = (ic.rflags & ~(X86_EFLAGS_IOPL | X86_EFLAGS_VM)) | X86_EFLAGS_IF;
     regs->rsp = ic.rsp;
-    regs->ss = FLAT_RING3_SS64;
+    regs->ss = ss;
     if (!(ic.flags & VGCF_in_syscall)) {
         regs->r11 = ic.r11;
         regs->rcx = ic.rcx;
@@ -228,15 +229,4 @@ long do_vm_assist(unsigned int cmd, unsigned int type)
         return 0;
     }
     return -XEN_ENOSYS;
-}
-
-/* Guest descriptor tables are not supported: the flat selectors suffice. */
-long do_set_gdt(unsigned long frames, unsigned int entries)
-{
-    return entries ? -XEN_EINVAL : 0;
-}
-
-long do_update_descriptor(uint64_t maddr, uint64_t desc)
-{
-    return -XEN_EINVAL;
 }

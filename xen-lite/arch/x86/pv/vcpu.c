@@ -28,6 +28,7 @@ static void pv_vcpu_destroy(struct vcpu *v) { }
 /* The guest's segment bases are live in the MSRs while it runs. */
 static void pv_ctxt_switch_from(struct vcpu *v)
 {
+    pv_save_segments(v);
     v->arch.pv.fs_base = rdmsr(MSR_FS_BASE);
     if (v->arch.pv.kernel_mode) {
         v->arch.pv.gs_base_kernel = rdmsr(MSR_GS_BASE);
@@ -42,8 +43,8 @@ static void pv_ctxt_switch_to(struct vcpu *v)
 {
     struct pv_vcpu *pv = &v->arch.pv;
 
-    __asm__ __volatile__("xor %%eax, %%eax; mov %%eax, %%ds; mov %%eax, %%es; "
-                         "mov %%eax, %%fs" ::: "rax");
+    pv_desc_load(v);
+    pv_load_segments(v);                /* before the bases: loads set them */
     wrmsr(MSR_FS_BASE, pv->fs_base);
     wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);
     wrmsr(MSR_SHADOW_GS_BASE, pv->kernel_mode ? pv->gs_base_user : pv->gs_base_kernel);
@@ -107,6 +108,7 @@ const struct vcpu_type_ops pv_vcpu_ops = {
 /* Drop the references a vCPU's page-table bases and vcpu_info page hold. */
 void pv_vcpu_release_tables(struct vcpu *v)
 {
+    pv_desc_release(v);
     if (v->arch.pv.deferred.page)
         pt_finish_deferred(&v->arch.pv.deferred, false);
     if (v->arch.pv.guest_table)
@@ -163,7 +165,7 @@ static int check_context(const struct vcpu_guest_context *c)
         return -XEN_EINVAL;
     if (c->vm_assist & ~VM_ASSIST_VALID)
         return -XEN_EINVAL;
-    if (c->gdt_ents || c->ldt_ents)
+    if (c->gdt_ents > FIRST_RESERVED_GDT_ENTRY || c->ldt_ents > LDT_MAX_ENTRIES)
         return -XEN_EINVAL;
     if (!mfn_valid(l4) || (l4u && !mfn_valid(l4u)))
         return -XEN_EINVAL;
@@ -217,6 +219,7 @@ int pv_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
 {
     unsigned long l4 = xen_cr3_to_pfn(c->ctrlreg[3]), l4u = xen_cr3_to_pfn(c->ctrlreg[1]);
     struct domain *d = v->domain;
+    struct pv_desc_tables desc;
     unsigned long f;
     int rc;
 
@@ -232,12 +235,18 @@ int pv_vcpu_set_context(struct vcpu *v, const struct vcpu_guest_context *c)
         put_page_and_type(mfn_to_page(l4));
         return rc;
     }
+    if ((rc = pv_desc_take_context(d, c, l4, &desc))) {
+        put_l4s(l4, l4u);
+        return rc;
+    }
     f = spin_lock_irqsave(&d->domain_lock);
     if (v->is_initialised) {
         spin_unlock_irqrestore(&d->domain_lock, f);
+        pv_desc_put(&desc);
         put_l4s(l4, l4u);
         return -XEN_EEXIST;
     }
+    v->arch.pv.desc = desc;             /* an uninitialised vCPU had none */
     v->arch.pv.guest_table = l4;
     v->arch.pv.guest_table_user = l4u;
     take_context(v, c);
@@ -265,4 +274,5 @@ void pv_vcpu_get_context(struct vcpu *v, struct vcpu_guest_context *c)
     c->fs_base = v->arch.pv.fs_base;
     c->gs_base_kernel = v->arch.pv.gs_base_kernel;
     c->gs_base_user = v->arch.pv.gs_base_user;
+    pv_desc_get_context(v, c);
 }

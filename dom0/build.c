@@ -22,9 +22,6 @@
 #include "xen/pv_layout.h"
 #include "xen_errno.h"
 
-#define SUPPORTED_FEATURES ((1u << XENFEAT_pae_pgdir_above_4gb) | \
-                            (1u << XENFEAT_mmu_pt_update_preserve_ad) | \
-                            (1u << XENFEAT_highmem_assist))
 
 struct builder {
     domid_t domid;
@@ -195,7 +192,7 @@ int build_pv_domain(struct dom_build *db, FILE *err)
     if (read_file(db->kernel, &kernel, &kernel_len, err) ||
         (db->ramdisk && read_file(db->ramdisk, &ramdisk, &db->ramdisk_len, err)))
         return -XEN_ENOENT;
-    if ((why = elf_parse(kernel, kernel_len, SUPPORTED_FEATURES, &img))) {
+    if ((why = elf_parse(kernel, kernel_len, ELF_FEATURES_SUPPORTED, &img))) {
         fprintf(err, "%s: not a PV kernel xen-lite can run: %s\n", db->kernel, why);
         return -XEN_ENOEXEC;
     }

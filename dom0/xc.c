@@ -244,6 +244,15 @@ int xc_readconsole(char *buf, uint32_t *len, bool clear)
     return rc;
 }
 
+int xc_domain_stats(domid_t domid, struct xenlite_domain_stats *out)
+{
+    struct xen_sysctl op = { .cmd = XEN_SYSCTL_xenlite_domain_stats };
+    struct xen_sysctl_xenlite_domain_stats q = { .domid = domid, .buffer = (uint64_t)out };
+
+    memcpy(op.u.pad, &q, sizeof(q));
+    return xc_sysctl(&op);
+}
+
 int xc_audit(void)
 {
     struct xen_sysctl op = { .cmd = XEN_SYSCTL_xenlite_audit_page_types };

@@ -13,6 +13,7 @@
 #include "domctl.h"
 #include "sysctl.h"
 #include "xen.h"
+#include "xenlite.h"
 
 typedef struct xen_domctl_getdomaininfo xc_dominfo_t;
 
@@ -47,6 +48,8 @@ int xc_physinfo(struct xen_sysctl_physinfo *info);
 /* Copy the hypervisor console: *len in = room, out = bytes; clear after. */
 int xc_readconsole(char *buf, uint32_t *len, bool clear);
 int xc_audit(void);                              /* problems found, or -errno */
+/* A domain's hypercall and ptwr counters (XEN_SYSCTL_xenlite_domain_stats). */
+int xc_domain_stats(domid_t domid, struct xenlite_domain_stats *out);
 uint64_t xc_free_pages(void);
 
 /* Memory of another domain: populate_physmap of pfns [0, n) (order 0 or

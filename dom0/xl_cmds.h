@@ -97,6 +97,9 @@
       "Show each domain's memory target, holding, range and ballooning state\n" \
       "  -w, --wait  rebalance now and wait (up to 30 s) until every domain\n" \
       "              not stuck holds its target") \
+    X("hypercall-stats", hypercall_stats, "<Domain>", \
+      "Show a domain's hypercalls by name (direct and in multicalls) and\n" \
+      "its emulated page-table writes, since it was created (xen-lite)") \
     /* add new commands above this line */
 
 #define XL_DECLARE(name, fn, usage, help) int main_##fn(int argc, char **argv);

@@ -38,6 +38,31 @@
 
 #ifndef __ASSEMBLY__
 
+/*
+ * sysctl(XEN_SYSCTL_xenlite_domain_stats): a domain's counters since it
+ * was created -- hypercalls by number, made directly and as multicall
+ * entries, and writes to its own page tables emulated by the writable
+ * page-table assist.  dom0 only (-XEN_EPERM); -XEN_ESRCH for no such
+ * domain.  xl hypercall-stats prints them.
+ */
+#define XEN_SYSCTL_xenlite_domain_stats  (XENLITE_OP_BASE + 1)
+#define XENLITE_STATS_HYPERCALLS         64
+
+struct xenlite_domain_stats {
+    uint64_t hypercalls[XENLITE_STATS_HYPERCALLS];
+    uint64_t multicall_entries[XENLITE_STATS_HYPERCALLS];
+    uint64_t ptwr_emulations;
+};
+_Static_assert(sizeof(struct xenlite_domain_stats) == 1032, "xenlite_domain_stats");
+
+struct xen_sysctl_xenlite_domain_stats {
+    uint16_t domid;                     /* IN */
+    uint16_t _pad[3];
+    uint64_t buffer;                    /* IN: XEN_GUEST_HANDLE(xenlite_domain_stats) */
+};
+_Static_assert(sizeof(struct xen_sysctl_xenlite_domain_stats) == 16,
+               "xen_sysctl_xenlite_domain_stats");
+
 struct sched_xenlite_exit_status {
     int32_t status;
 };

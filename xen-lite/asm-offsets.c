@@ -47,6 +47,7 @@ void asm_offsets(void)
     OFFSET(PERCPU_softirq_pending, percpu, softirq_pending);
     OFFSET(VCPU_vcpu_info, vcpu, vcpu_info);
     OFFSET(VCPU_kernel_mode, vcpu, arch.pv.kernel_mode);
+    OFFSET(VCPU_stats_hypercalls, vcpu, stats.hypercalls);
     OFFSET(CPUINFO_preempt_budget, cpu_info, preempt_budget);
     OFFSET(VCPU_trap_bounce_flags, vcpu, arch.pv.trap_bounce.flags);
     OFFSET(VCPUINFO_upcall_pending, vcpu_info, evtchn_upcall_pending);

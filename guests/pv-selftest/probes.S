@@ -32,6 +32,14 @@ GLOBAL probe_write_fault
 GLOBAL probe_write_resume
         ret
 
+/* uint8_t probe_in61(void): in $0x61, %al (the PC speaker port) */
+GLOBAL probe_in61
+        xor     %eax, %eax
+GLOBAL probe_in61_fault
+        inb     $0x61, %al
+GLOBAL probe_in61_resume
+        ret
+
 GLOBAL probe_ud
 GLOBAL probe_ud_fault
         ud2

@@ -41,12 +41,15 @@ extern const struct check time_checks[];
 extern const struct check misc_checks[];
 extern const struct check memory_checks[];
 extern const struct check desc_checks[];
+extern const struct check abi_checks[];
 
 /* probes.S: tiny functions whose named instruction faults.  The fault
  * handler resumes at the matching *_resume label. */
 uint64_t probe_read(const volatile void *va);
 void probe_write(volatile void *va);
 void probe_ud(void);
+uint8_t probe_in61(void);
+extern char probe_in61_fault[], probe_in61_resume[];
 void probe_div0(void);
 void probe_int3(void);
 void probe_noncanonical(void);

@@ -22,6 +22,7 @@
 
 /* Handlers take their own argument types; the cast goes through a neutral type. */
 #define HC(nr, fn)  [__HYPERVISOR_##nr] = (hypercall_fn_t)(void (*)(void))(fn)
+_Static_assert(NR_HYPERCALLS == XENLITE_STATS_HYPERCALLS, "a counter per hypercall");
 const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     HC(set_trap_table, do_set_trap_table),
     HC(mmu_update, do_mmu_update),
@@ -131,6 +132,7 @@ static long run_multicall(unsigned long call_list, unsigned int nr_calls)
         if (list_ok) {                  /* update_va_mapping runs: the fast loop */
             unsigned int n = pv_multicall_uvm_run(entry, nr_calls - i);
             if (n) {
+                v->stats.multicall_entries[__HYPERVISOR_update_va_mapping] += n;
                 i += n - 1;
                 hypercall_budget_reset();
                 continue;
@@ -143,6 +145,8 @@ static long run_multicall(unsigned long call_list, unsigned int nr_calls)
         if (e.op == __HYPERVISOR_multicall || e.op == __HYPERVISOR_iret) {
             e.result = -XEN_EINVAL;
         } else {
+            if (e.op < NR_HYPERCALLS)
+                v->stats.multicall_entries[e.op]++;
             mc->active = true;
             mc->preempted = false;
             mc->args = e.args;

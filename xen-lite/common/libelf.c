@@ -7,6 +7,7 @@
 #ifdef __XEN_HYPERVISOR__
 #include "xen/lib.h"
 #else
+#include <stdio.h>
 #include <string.h>
 #endif
 #include "elfnote.h"
@@ -238,8 +239,14 @@ const char *elf_parse(const void *data, size_t size, uint32_t supported_features
         return "LOADER note is not \"generic\"";
     if ((err = parse_features(img)))
         return err;
-    if (img->features_required[0] & ~supported_features)
-        return "FEATURES note requires a feature this hypervisor lacks";
+    if (img->features_required[0] & ~supported_features) {
+        unsigned int bit = __builtin_ctz(img->features_required[0] & ~supported_features);
+        snprintf(img->why, sizeof(img->why),
+                 "FEATURES note requires %s, which this hypervisor lacks",
+                 bit < sizeof(feature_names) / sizeof(feature_names[0]) && feature_names[bit]
+                 ? feature_names[bit] : "an unknown feature");
+        return img->why;
+    }
     return check_layout(img, eh.e_entry);
 }
 

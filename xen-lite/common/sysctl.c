@@ -80,6 +80,34 @@ static long readconsole(struct xen_sysctl_readconsole *rc)
     return 0;
 }
 
+/* XEN_SYSCTL_xenlite_domain_stats: the sum of a domain's vCPU counters. */
+static long domain_stats(const struct xen_sysctl *op)
+{
+    struct xen_sysctl_xenlite_domain_stats q;
+    struct xenlite_domain_stats *sum;
+    struct domain *d;
+    long rc;
+
+    memcpy(&q, op->u.pad, sizeof(q));
+    if (!(d = get_domain_by_id(q.domid)))
+        return -XEN_ESRCH;
+    if (!(sum = xzalloc(struct xenlite_domain_stats))) {
+        put_domain(d);
+        return -XEN_ENOMEM;
+    }
+    for_each_vcpu(d, v) {
+        for (unsigned int i = 0; i < XENLITE_STATS_HYPERCALLS; i++) {
+            sum->hypercalls[i] += v->stats.hypercalls[i];
+            sum->multicall_entries[i] += v->stats.multicall_entries[i];
+        }
+        sum->ptwr_emulations += v->stats.ptwr_emulations;
+    }
+    put_domain(d);
+    rc = copy_to_guest_obj(q.buffer, sum) ? -XEN_EFAULT : 0;
+    xfree(sum);
+    return rc;
+}
+
 long do_sysctl(unsigned long arg)
 {
     struct xen_sysctl op;
@@ -106,6 +134,8 @@ long do_sysctl(unsigned long arg)
         break;
     case XEN_SYSCTL_xenlite_audit_page_types:
         return audit_all_domains();
+    case XEN_SYSCTL_xenlite_domain_stats:
+        return domain_stats(&op);
     default:
         return -XEN_ENOSYS;
     }

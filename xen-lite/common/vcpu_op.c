@@ -176,6 +176,10 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, unsigned long arg)
             return -XEN_EINVAL;
         stop_timer(&v->singleshot_timer);
         return 0;
+    case VCPUOP_register_runstate_memory_area:
+        return pv_register_runstate_area(v, arg);
+    case VCPUOP_register_vcpu_time_memory_area:
+        return pv_register_time_area(v, arg);
     case VCPUOP_register_vcpu_info:
         return register_vcpu_info(v, arg);
     }

@@ -528,3 +528,30 @@ int mod_pt_entry(unsigned long table_mfn, unsigned int slot, uint64_t nval,
     }
     return 0;
 }
+
+/*
+ * The writable page-table assist's update (arch/x86/pv/ptwr.c): entry slot
+ * of L1 table_mfn goes from old to nval if it still holds old, nval being
+ * checked and referenced exactly as mod_pt_entry would.  Returns 0,
+ * -XEN_EAGAIN if the entry changed meanwhile (nothing done), or the
+ * validation error.
+ */
+int cmpxchg_l1_entry(unsigned long table_mfn, unsigned int slot, uint64_t old,
+                     uint64_t nval, domid_t owner)
+{
+    uint64_t *p = pt_map_frame(table_mfn) + slot;
+    int rc;
+
+    if (nval & _PAGE_PRESENT) {
+        if (!flags_ok(nval, 1, owner))
+            return -XEN_EINVAL;
+        if ((rc = get_page_from_l1e(nval, owner, owner)))
+            return rc;
+    }
+    if (!cas64(p, &old, adjust_guest_entry(nval, 1))) {
+        put_page_from_l1e(nval, owner);
+        return -XEN_EAGAIN;
+    }
+    put_page_from_l1e(old, owner);
+    return 0;
+}

@@ -110,6 +110,7 @@ syscall_enter:
         movq    $HYPERCALL_BUDGET, CPUINFO_preempt_budget(%r12)
         cmp     $NR_HYPERCALLS, %rax
         jae     4f
+        incq    VCPU_stats_hypercalls(%rbx, %rax, 8)     /* xl hypercall-stats */
         lea     hypercall_table(%rip), %r11
         mov     (%r11, %rax, 8), %r11
         test    %r11, %r11

@@ -299,6 +299,8 @@ void update_vcpu_system_time(struct vcpu *v)
     u->flags = tsc_unsynced ? 0 : XEN_PVCLOCK_TSC_STABLE_BIT;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     u->version++;
+    if (v->domain->arch.type == GUEST_PV)
+        pv_time_area_changed(v);        /* the guest's second copy */
 }
 
 void update_domain_wallclock(struct domain *d)

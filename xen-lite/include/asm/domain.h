@@ -71,6 +71,7 @@ struct arch_domain {
     enum paging_mode paging;
     const struct vcpu_type_ops *ops;
     struct p2m_domain *p2m;             /* translated domains: gfn -> mfn */
+    uint32_t pci_cf8;                   /* PV: PCI config address (port 0xcf8) */
 };
 
 extern const struct vcpu_type_ops pv_vcpu_ops;

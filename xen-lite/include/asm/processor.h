@@ -17,13 +17,18 @@
 #define X86_CR0_WP      (1UL << 16)
 #define X86_CR0_PG      (1UL << 31)
 
+#define X86_CR4_TSD     (1UL << 2)
+#define X86_CR4_DE      (1UL << 3)
 #define X86_CR4_PAE     (1UL << 5)
+#define X86_CR4_MCE     (1UL << 6)
 #define X86_CR4_PGE     (1UL << 7)
 #define X86_CR4_OSFXSR  (1UL << 9)
 #define X86_CR4_OSXMMEXCPT (1UL << 10)
+#define X86_CR4_FSGSBASE (1UL << 16)
 #define X86_CR4_OSXSAVE (1UL << 18)
 #define X86_CR4_SMEP    (1UL << 20)
 #define CPUID7_EBX_SMEP (1U << 7)
+#define CPUID7_EBX_FSGSBASE (1U << 0)
 
 #define X86_EFLAGS_CF   (_UL(1) << 0)
 #define X86_EFLAGS_MBS  (_UL(1) << 1)      /* must be set */

@@ -47,7 +47,13 @@ struct pv_vcpu {
 
     unsigned long fs_base, gs_base_kernel, gs_base_user;
     struct pv_desc_tables desc;
-    unsigned int iopl;                  /* virtual IOPL (physdev_op) */
+    unsigned int iopl;                  /* virtual IOPL 0-3 (PHYSDEVOP_set_iopl) */
+    unsigned long iobmp;                /* I/O bitmap (set_iobitmap), guest VA */
+    unsigned int iobmp_limit;           /* ports it covers */
+    unsigned long ctrlreg4;             /* the guest's view of CR4 */
+    unsigned long runstate_area;        /* guest VAs the hypervisor keeps */
+    unsigned long time_area;            /* current (arch/x86/pv/areas.c) */
+    bool areas_due;                     /* ... when it next enters its kernel */
     bool fpu_dirty_ts;                  /* fpu_taskswitch(1): virtual CR0.TS */
 
     struct pt_deferred deferred;        /* page-type work left to finish */
@@ -92,6 +98,26 @@ void pv_vcpu_release_tables(struct vcpu *v);
 /* mm/pv_mmuext.c: switch the kernel page-table base (mov to cr3). */
 long pv_new_guest_cr3(unsigned long mfn);
 void pv_load_cr3(struct vcpu *v);
+
+/* arch/x86/pv/areas.c */
+void pv_areas_switched(struct vcpu *v);
+void pv_time_area_changed(struct vcpu *v);
+void pv_areas_kernel_entry(struct vcpu *v);
+long pv_register_runstate_area(struct vcpu *v, unsigned long arg);
+long pv_register_time_area(struct vcpu *v, unsigned long arg);
+
+/* arch/x86/pv/io.c */
+bool pv_iopl_ok(const struct vcpu *v);
+bool pv_emulate_io(struct cpu_user_regs *regs, bool in, unsigned int port,
+                   unsigned int bytes);
+
+/* arch/x86/pv/msr.c */
+bool pv_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
+bool pv_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val);
+
+/* arch/x86/pv/emulate.c: CR4 as the guest sees it, and as the CPU runs it. */
+unsigned long pv_fixup_guest_cr4(unsigned long cr4);
+void pv_load_cr4(const struct vcpu *v);
 
 /* arch/x86/pv/descriptors.c */
 struct audit_ref;

@@ -9,8 +9,21 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include "version.h"
 
 #define ELF_MAX_LOAD    16
+
+/*
+ * The XENFEAT bits a kernel's FEATURES note may require of xen-lite, for
+ * both domain builders (the hypervisor's dom0 builder adds dom0): writable
+ * page tables are emulated (arch/x86/pv/ptwr.c), the rest are what
+ * xen_version(XENVER_get_features) reports.
+ */
+#define ELF_FEATURES_SUPPORTED ((1u << XENFEAT_writable_page_tables) |       \
+                                (1u << XENFEAT_pae_pgdir_above_4gb) |        \
+                                (1u << XENFEAT_mmu_pt_update_preserve_ad) |  \
+                                (1u << XENFEAT_highmem_assist) |             \
+                                (1u << XENFEAT_gnttab_map_avail_bits))
 
 struct elf_segment {
     uint64_t vaddr;                     /* where it goes, after the notes' offset */
@@ -36,6 +49,7 @@ struct elf_image {
     uint32_t features_required[1];      /* XENFEAT submap 0 bits ('!' names) */
     uint32_t features_supported[1];
     uint32_t notes_seen;                /* bit n: note type n was present */
+    char why[96];                       /* a message naming what is wrong */
 };
 
 /*

@@ -98,6 +98,9 @@ int put_page_and_type_preemptible(struct page_info *pg);
 int mod_pt_entry(unsigned long table_mfn, unsigned int slot, uint64_t nval,
                  unsigned int level, domid_t pt_owner, domid_t pg_owner,
                  bool preserve_ad, struct pt_deferred *defer);
+/* An L1 entry from old to nval by compare-and-exchange, checked (ptwr). */
+int cmpxchg_l1_entry(unsigned long table_mfn, unsigned int slot, uint64_t old,
+                     uint64_t nval, domid_t owner);
 /* Finish a deferred type drop; -XEN_ERESTART if preempted again. */
 int pt_finish_deferred(struct pt_deferred *defer, bool preemptible);
 

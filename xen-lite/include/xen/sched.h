@@ -14,6 +14,7 @@
 #include "memory_op.h"
 #include "vcpu.h"
 #include "xen.h"
+#include "xenlite.h"
 #include "xen_errno.h"
 
 #define MAX_VIRT_CPUS       XEN_LEGACY_MAX_VCPUS    /* vcpu_info slots */
@@ -63,6 +64,7 @@ struct vcpu {
     s_time_t runstate_time[4];
 
     struct sched_vcpu *sched;           /* the scheduler's per-vCPU data */
+    struct xenlite_domain_stats stats;  /* its hypercalls, ptwr emulations */
     struct arch_vcpu arch;              /* the guest's CPU state */
 };
 

@@ -21,6 +21,7 @@
 #include "console.h"
 #include "event_channel.h"
 #include "memory_op.h"
+#include "physdev.h"
 #include "sched_op.h"
 #include "vcpu.h"
 #include "version.h"
@@ -72,6 +73,11 @@ static inline long hc_set_gdt(const uint64_t *frames, unsigned int entries)
 static inline long hc_update_descriptor(uint64_t maddr, uint64_t desc)
 {
     return G_HYPERCALL(__HYPERVISOR_update_descriptor, maddr, desc, 0, 0, 0);
+}
+
+static inline long hc_physdev_op(unsigned int cmd, void *arg)
+{
+    return G_HYPERCALL(__HYPERVISOR_physdev_op, cmd, arg, 0, 0, 0);
 }
 
 static inline long hc_stack_switch(uint64_t ss, uint64_t sp)

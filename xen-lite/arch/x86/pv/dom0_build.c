@@ -26,9 +26,7 @@
 #include "xen.h"
 
 #define MB(x)           ((unsigned long)(x) << 20)
-#define SUPPORTED_FEATURES ((1U << XENFEAT_pae_pgdir_above_4gb) | \
-                            (1U << XENFEAT_mmu_pt_update_preserve_ad) | \
-                            (1U << XENFEAT_highmem_assist) | (1U << XENFEAT_dom0))
+#define SUPPORTED_FEATURES (ELF_FEATURES_SUPPORTED | (1U << XENFEAT_dom0))
 
 static unsigned long opt_dom0_mem;      /* bytes; 0 = all but a reserve */
 static unsigned long opt_dom0_max_vcpus;

@@ -1,12 +1,18 @@
 /*
- * Instructions a PV kernel may use although ring 3 cannot execute them:
- * control-register moves (CR3 reads and writes in Xen's cr3 format), clts,
- * the FS/GS base MSRs, and the forced-emulation prefix
- * (`ud2; .ascii "xen"; cpuid`) that shows the guest Xen's CPUID leaves.
+ * Instructions a PV kernel may use although ring 3 cannot execute them,
+ * emulated as Xen 4.17 emulates them for a PV guest: control-register
+ * moves (CR3 in Xen's cr3 format; CR4 kept per vCPU, only the bits that
+ * are the guest's to choose reaching the CPU), clts, rdmsr/wrmsr (msr.c),
+ * in/out (io.c), cli/sti (no-ops when the vCPU's I/O privilege allows
+ * them), rdtsc under CR4.TSD, wbinvd (ignored), and the forced-emulation
+ * prefix (`ud2; .ascii "xen"; cpuid`) that shows the guest its CPUID
+ * policy (cpuid_policy.c) and Xen's leaves.
  */
+#include "asm/cpuid_policy.h"
 #include "asm/guest_access.h"
 #include "asm/msr.h"
 #include "asm/processor.h"
+#include "asm/ptwr.h"
 #include "xen/hypercall.h"
 #include "xen/lib.h"
 #include "xen/sched.h"
@@ -18,6 +24,22 @@
 #define XEN_HYPERCALL_MSR       0x40000000
 
 static const uint8_t forced_prefix[] = { 0x0f, 0x0b, 'x', 'e', 'n' };
+
+/* What the host is, for the CPUID policy (read once). */
+static const struct cpuid_host *host_cpuid(void)
+{
+    static struct cpuid_host h;
+
+    if (!h.max_basic) {
+        struct cpuid_regs v = cpuid(0);
+
+        h.amd = !memcmp(&v.ebx, "Auth", 4) || !memcmp(&v.ebx, "Hygo", 4);
+        h.max_ext = cpuid(0x80000000).eax;
+        h.leaf1 = cpuid(1);
+        h.max_basic = v.eax;
+    }
+    return &h;
+}
 
 void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpu_user_regs *regs)
 {
@@ -41,17 +63,40 @@ void pv_cpuid(uint32_t leaf, uint32_t sub, struct cpu_user_regs *regs)
         if (leaf >= XEN_CPUID_BASE && leaf < XEN_CPUID_BASE + 0x10000)
             break;
         r = cpuid_count(leaf, sub);
-        if (leaf == 1) {
-            r.ecx |= CPUID1_ECX_HYPERVISOR;
-            r.ecx &= ~((1U << 3) | (1U << 5) | CPUID1_ECX_X2APIC);  /* monitor, VMX */
-        } else if (leaf == 0x80000001) {
-            r.ecx &= ~(1U << 2);        /* SVM */
-        }
+        pv_cpuid_policy(leaf, sub, host_cpuid(), &r);
     }
     regs->rax = r.eax;
     regs->rbx = r.ebx;
     regs->rcx = r.ecx;
     regs->rdx = r.edx;
+}
+
+/* ---- CR4 ---- */
+
+/* Bits a PV guest chooses (if its CPUID shows the feature) and bits it sees. */
+#define PV_CR4_GUEST_MASK       (X86_CR4_TSD | X86_CR4_DE | X86_CR4_FSGSBASE)
+#define PV_CR4_GUEST_VISIBLE    (X86_CR4_PAE | X86_CR4_MCE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT)
+
+/* A guest's CR4 write as it will read back (Xen's pv_fixup_guest_cr4). */
+unsigned long pv_fixup_guest_cr4(unsigned long cr4)
+{
+    struct cpu_user_regs r;
+    unsigned long allowed = X86_CR4_TSD | X86_CR4_DE;
+
+    pv_cpuid(7, 0, &r);
+    if (r.rbx & CPUID7_EBX_FSGSBASE)
+        allowed |= X86_CR4_FSGSBASE;
+    return (cr4 & allowed) | (read_cr4() & PV_CR4_GUEST_VISIBLE);
+}
+
+/* The CPU's CR4 for v: the hypervisor's, with the guest's own bits. */
+void pv_load_cr4(const struct vcpu *v)
+{
+    unsigned long cr4 = read_cr4();
+    unsigned long want = (cr4 & ~PV_CR4_GUEST_MASK) | (v->arch.pv.ctrlreg4 & PV_CR4_GUEST_MASK);
+
+    if (want != cr4)
+        write_cr4(want);
 }
 
 bool pv_emulate_forced(struct cpu_user_regs *regs)
@@ -67,21 +112,6 @@ bool pv_emulate_forced(struct cpu_user_regs *regs)
     return true;
 }
 
-/* The general register a ModRM rm/reg field (with REX bit) names. */
-static uint64_t *gpr(struct cpu_user_regs *regs, unsigned int n)
-{
-    switch (n) {
-    case 0: return &regs->rax;  case 1: return &regs->rcx;
-    case 2: return &regs->rdx;  case 3: return &regs->rbx;
-    case 4: return &regs->rsp;  case 5: return &regs->rbp;
-    case 6: return &regs->rsi;  case 7: return &regs->rdi;
-    case 8: return &regs->r8;   case 9: return &regs->r9;
-    case 10: return &regs->r10; case 11: return &regs->r11;
-    case 12: return &regs->r12; case 13: return &regs->r13;
-    case 14: return &regs->r14; default: return &regs->r15;
-    }
-}
-
 static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
 {
     switch (cr) {
@@ -95,7 +125,7 @@ static bool read_cr(struct vcpu *v, unsigned int cr, uint64_t *val)
         *val = xen_pfn_to_cr3(pv_guest_cr3(v));
         return true;
     case 4:
-        *val = read_cr4();
+        *val = v->arch.pv.ctrlreg4;
         return true;
     }
     return false;
@@ -110,6 +140,10 @@ static bool write_cr(struct vcpu *v, unsigned int cr, uint64_t val)
         return true;
     case 3:
         return v->arch.pv.kernel_mode && pv_new_guest_cr3(xen_cr3_to_pfn(val)) == 0;
+    case 4:
+        v->arch.pv.ctrlreg4 = pv_fixup_guest_cr4(val);
+        pv_load_cr4(v);
+        return true;
     }
     return false;
 }
@@ -119,48 +153,24 @@ static bool msr_access(struct vcpu *v, bool write, struct cpu_user_regs *regs)
     uint32_t msr = regs->rcx;
     uint64_t val = (regs->rdx << 32) | (uint32_t)regs->rax;
 
-    switch (msr) {
-    case MSR_FS_BASE:
-    case MSR_GS_BASE:
-    case MSR_SHADOW_GS_BASE:
-        if (write) {
-            if ((long)(val << 16) >> 16 != (long)val)
-                return false;
-            wrmsr(msr, val);
-            return true;
-        }
-        val = rdmsr(msr);
-        break;
-    case 0x10:                          /* TSC */
-        if (write)
-            return false;
-        val = rdtsc();
-        break;
-    default:
+    if (write)
+        return pv_wrmsr(v, msr, val);
+    if (!pv_rdmsr(v, msr, &val))
         return false;
-    }
     regs->rax = (uint32_t)val;
     regs->rdx = val >> 32;
     return true;
 }
 
-bool pv_emulate_privileged(struct cpu_user_regs *regs)
+/* Two-byte opcodes (0f xx): prefixes end at i, ModRM (if any) at i + 2. */
+static bool two_byte(struct vcpu *v, struct cpu_user_regs *regs, const uint8_t *b,
+                     unsigned int i, unsigned int rex)
 {
-    struct vcpu *v = current;
-    uint8_t b[16];
-    unsigned int i = 0, rex = 0;
-
-    if (!v->arch.pv.kernel_mode || copy_from_guest(b, regs->rip, sizeof(b)))
-        return false;
-    while (i < 4 && ((b[i] & 0xf0) == 0x40 || b[i] == 0x66 || b[i] == 0x67))
-        rex = (b[i] & 0xf0) == 0x40 ? b[i++] : (i++, rex);
-    if (b[i] != 0x0f)
-        return false;
     switch (b[i + 1]) {
     case 0x20: case 0x22: {             /* mov cr, reg / mov reg, cr */
         uint8_t modrm = b[i + 2];
         unsigned int cr = ((modrm >> 3) & 7) | ((rex & 4) << 1);
-        uint64_t *r = gpr(regs, (modrm & 7) | ((rex & 1) << 3));
+        uint64_t *r = ptwr_gpr(regs, (modrm & 7) | ((rex & 1) << 3));
         bool ok = (modrm >> 6) == 3 &&
                   (b[i + 1] == 0x20 ? read_cr(v, cr, r) : write_cr(v, cr, *r));
         if (!ok)
@@ -170,13 +180,75 @@ bool pv_emulate_privileged(struct cpu_user_regs *regs)
     }
     case 0x06:                          /* clts */
         do_fpu_taskswitch(0);
-        regs->rip += i + 2;
-        return true;
+        break;
+    case 0x09:                          /* wbinvd: nothing of ours to flush */
+        break;
     case 0x30: case 0x32:               /* wrmsr, rdmsr */
         if (!msr_access(v, b[i + 1] == 0x30, regs))
             return false;
-        regs->rip += i + 2;
-        return true;
+        break;
+    case 0x31: {                        /* rdtsc with the guest's CR4.TSD set */
+        uint64_t t = rdtsc();
+        regs->rax = (uint32_t)t;
+        regs->rdx = t >> 32;
+        break;
     }
-    return false;
+    default:
+        return false;
+    }
+    regs->rip += i + 2;
+    return true;
+}
+
+/* in/out (immediate port or dx), cli/sti: one-byte opcodes. */
+static bool one_byte(struct vcpu *v, struct cpu_user_regs *regs, const uint8_t *b,
+                     unsigned int i, bool opsize)
+{
+    uint8_t op = b[i];
+    unsigned int bytes = (op & 1) ? (opsize ? 2 : 4) : 1, len = 1, port;
+
+    switch (op) {
+    case 0xe4: case 0xe5: case 0xe6: case 0xe7:     /* in/out al/eax, imm8 */
+        port = b[i + 1];
+        len = 2;
+        break;
+    case 0xec: case 0xed: case 0xee: case 0xef:     /* in/out al/eax, dx */
+        port = regs->rdx & 0xffff;
+        break;
+    case 0xfa: case 0xfb:               /* cli, sti: no-ops allowed by IOPL */
+        if (!pv_iopl_ok(v))
+            return false;
+        regs->rip += i + 1;
+        return true;
+    default:
+        return false;
+    }
+    if (!pv_emulate_io(regs, !(op & 2), port, bytes))
+        return false;
+    regs->rip += i + len;
+    return true;
+}
+
+bool pv_emulate_privileged(struct cpu_user_regs *regs)
+{
+    struct vcpu *v = current;
+    uint8_t b[16];
+    unsigned int i = 0, rex = 0;
+    bool opsize = false;
+
+    if (copy_from_guest(b, regs->rip, sizeof(b)))
+        return false;
+    while (i < 4 && ((b[i] & 0xf0) == 0x40 || b[i] == 0x66 || b[i] == 0x67)) {
+        if ((b[i] & 0xf0) == 0x40)
+            rex = b[i];
+        else if (b[i] == 0x66)
+            opsize = true;
+        i++;
+    }
+    if (b[i] != 0x0f)
+        return one_byte(v, regs, b, i, opsize);
+    /* The rest are the kernel's alone (rdtsc only under its CR4.TSD). */
+    if (!v->arch.pv.kernel_mode)
+        return false;
+    return two_byte(v, regs, b, i, rex);
 }

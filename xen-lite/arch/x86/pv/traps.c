@@ -9,6 +9,7 @@
 #include "asm/guest_access.h"
 #include "asm/msr.h"
 #include "asm/processor.h"
+#include "asm/ptwr.h"
 #include "asm/traps.h"
 #include "xen/event.h"
 #include "xen/hypercall.h"
@@ -44,6 +45,8 @@ void pv_toggle_guest_mode(struct vcpu *v)
     v->arch.pv.kernel_mode = !v->arch.pv.kernel_mode;
     __asm__ __volatile__("swapgs" ::: "memory");
     pv_load_cr3(v);
+    if (v->arch.pv.kernel_mode && unlikely(v->arch.pv.areas_due))
+        pv_areas_kernel_entry(v);
 }
 
 void pv_inject_exception(struct vcpu *v, unsigned int vector, int error_code)
@@ -235,6 +238,8 @@ static void guest_trap(struct cpu_user_regs *regs, unsigned int vec)
     }
     switch (vec) {
     case TRAP_page_fault:
+        if (pv_ptwr_fault(regs, read_cr2()))
+            return;                     /* a write to its own L1 table, done */
         /* The guest kernel runs in ring 3; it must not see "user" faults. */
         pv_inject_page_fault(v, read_cr2(), v->arch.pv.kernel_mode
                              ? regs->error_code & ~PFEC_user_mode : regs->error_code);

@@ -20,6 +20,7 @@ __noreturn void reset_stack_and_resume_guest(struct cpu_user_regs *regs);
 static int pv_vcpu_create(struct vcpu *v)
 {
     v->arch.pv.kernel_mode = true;
+    v->arch.pv.ctrlreg4 = pv_fixup_guest_cr4(0);
     return 0;
 }
 
@@ -37,6 +38,13 @@ static void pv_ctxt_switch_from(struct vcpu *v)
         v->arch.pv.gs_base_user = rdmsr(MSR_GS_BASE);
         v->arch.pv.gs_base_kernel = rdmsr(MSR_SHADOW_GS_BASE);
     }
+    pv_areas_switched(v);               /* its runstate changed: tell it */
+}
+
+/* Bases as wrmsr takes them: TCG lets WRFSBASE store non-canonical ones. */
+static uint64_t canonical_or_0(uint64_t base)
+{
+    return (int64_t)(base << 16) >> 16 == (int64_t)base ? base : 0;
 }
 
 static void pv_ctxt_switch_to(struct vcpu *v)
@@ -45,12 +53,15 @@ static void pv_ctxt_switch_to(struct vcpu *v)
 
     pv_desc_load(v);
     pv_load_segments(v);                /* before the bases: loads set them */
-    wrmsr(MSR_FS_BASE, pv->fs_base);
-    wrmsr(MSR_GS_BASE, pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user);
-    wrmsr(MSR_SHADOW_GS_BASE, pv->kernel_mode ? pv->gs_base_user : pv->gs_base_kernel);
+    wrmsr(MSR_FS_BASE, canonical_or_0(pv->fs_base));
+    wrmsr(MSR_GS_BASE, canonical_or_0(pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user));
+    wrmsr(MSR_SHADOW_GS_BASE,
+          canonical_or_0(pv->kernel_mode ? pv->gs_base_user : pv->gs_base_kernel));
     if (pv->fpu_dirty_ts)
         write_cr0(read_cr0() | X86_CR0_TS);
+    pv_load_cr4(v);
     pv_load_cr3(v);
+    pv_areas_switched(v);
 }
 
 static __noreturn void pv_resume(struct vcpu *v)

@@ -1,0 +1,225 @@
+/*
+ * What Linux needs of the PV ABI beyond the basics: the runstate area,
+ * I/O privilege and port I/O, CR4 as the guest sees it, the CPUID policy,
+ * and writable page tables (direct writes to an L1 table through its
+ * read-only mapping, emulated by the hypervisor).
+ */
+#include "selftest.h"
+
+/* ---- runstate area ---- */
+
+static struct vcpu_runstate_info runstate __attribute__((aligned(64)));
+
+static const char *runstate_area(void)
+{
+    struct vcpu_register_runstate_memory_area a = { .addr = (uint64_t)&runstate };
+    unsigned int vcpu = g_this_cpu()->id;
+    long rc;
+
+    runstate.state = -1;
+    if ((rc = hc_vcpu_op(VCPUOP_register_runstate_memory_area, vcpu, &a)))
+        return why("register returned %ld", rc);
+    if (runstate.state != RUNSTATE_running || !runstate.state_entry_time)
+        return why("state %d entered at %lu", runstate.state,
+                   (unsigned long)runstate.state_entry_time);
+    g_sleep_ns(3000000);                /* blocked, then running again */
+    if (runstate.state != RUNSTATE_running || !runstate.time[RUNSTATE_blocked])
+        return why("after a sleep: state %d, %lu ns blocked", runstate.state,
+                   (unsigned long)runstate.time[RUNSTATE_blocked]);
+    a.addr = 0;
+    if ((rc = hc_vcpu_op(VCPUOP_register_runstate_memory_area, vcpu, &a)))
+        return why("unregister returned %ld", rc);
+    return NULL;
+}
+
+/* ---- I/O privilege ---- */
+
+static bool gp_hit;
+
+static bool on_gp(struct g_frame *f)
+{
+    if (f->rip != (uint64_t)probe_in61_fault)
+        return false;
+    gp_hit = true;
+    f->rip = (uint64_t)probe_in61_resume;
+    return true;
+}
+
+static long set_iopl(uint32_t iopl)
+{
+    struct physdev_set_iopl s = { .iopl = iopl };
+
+    return hc_physdev_op(PHYSDEVOP_set_iopl, &s);
+}
+
+static uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+
+    __asm__ volatile("inl %w1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+
+static void outl(uint32_t v, uint16_t port)
+{
+    __asm__ volatile("outl %0, %w1" :: "a"(v), "Nd"(port));
+}
+
+static const char *iopl_and_port_io(void)
+{
+    const char *r = NULL;
+    long rc;
+
+    if ((rc = set_iopl(4)) != -XEN_EINVAL)
+        return why("iopl 4: %ld", rc);
+    /* No I/O privilege: in faults as it would in ring 3 on hardware. */
+    g_set_trap_handler(G_VEC_GP, on_gp);
+    gp_hit = false;
+    probe_in61();
+    g_set_trap_handler(G_VEC_GP, NULL);
+    if (!gp_hit)
+        return why("in without I/O privilege did not fault");
+    if ((rc = set_iopl(1)))
+        return why("iopl 1: %ld", rc);
+    /* PCI configuration address: 32-bit writes read back. */
+    outl(0x80000000u, 0xcf8);
+    if (inl(0xcf8) != 0x80000000u)
+        r = why("0xcf8 read back 0x%x", inl(0xcf8));
+    outl(0, 0xcf8);
+    __asm__ volatile("cli; sti");       /* allowed with I/O privilege */
+    set_iopl(0);
+    return r;
+}
+
+/* ---- CR4 ---- */
+
+#define CR4_TSD (1ull << 2)
+#define CR4_PAE (1ull << 5)
+#define CR4_PGE (1ull << 7)
+
+static uint64_t read_cr4(void)
+{
+    uint64_t v;
+
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+static void write_cr4(uint64_t v)
+{
+    __asm__ volatile("mov %0, %%cr4" :: "r"(v) : "memory");
+}
+
+static const char *cr4_virtual(void)
+{
+    uint64_t cr4 = read_cr4(), t0, t1;
+
+    if (!(cr4 & CR4_PAE) || (cr4 & CR4_PGE))
+        return why("cr4 0x%lx: PAE should show, PGE not", (unsigned long)cr4);
+    write_cr4(cr4 | CR4_TSD | CR4_PGE);  /* TSD is the guest's; PGE is not */
+    if ((read_cr4() & (CR4_TSD | CR4_PGE)) != CR4_TSD) {
+        write_cr4(cr4);
+        return why("after setting TSD and PGE cr4 reads 0x%lx", (unsigned long)read_cr4());
+    }
+    t0 = g_rdtsc();                     /* emulated for the kernel under TSD */
+    t1 = g_rdtsc();
+    write_cr4(cr4);
+    if (t1 < t0 || read_cr4() != cr4)
+        return why("rdtsc %lu then %lu; cr4 back to 0x%lx", (unsigned long)t0,
+                   (unsigned long)t1, (unsigned long)read_cr4());
+    return NULL;
+}
+
+/* ---- CPUID ---- */
+
+static const char *cpuid_policy(void)
+{
+    /*
+     * Leaf 1 EDX: VME 1, PSE 3, MTRR 12, PGE 13, PSE36 17; 0x80000001 EDX:
+     * 1 GiB pages.  (Xen 4.17 still shows MTRR to the hardware domain.)
+     */
+    const uint32_t hidden1 = (1u << 1) | (1u << 3) | (1u << 13) | (1u << 17) |
+                             (g_is_dom0() ? 0 : 1u << 12);
+    uint32_t r[4], e[4];
+
+    xen_cpuid(1, r);
+    xen_cpuid(0x80000001, e);
+    if ((r[3] & hidden1) || (e[3] & (1u << 26)))
+        return why("leaf 1 edx 0x%x, 0x80000001 edx 0x%x", r[3], e[3]);
+    if (!(r[2] & (1u << 31)) || !(r[3] & (1u << 6)))
+        return why("no hypervisor bit or no PAE: ecx 0x%x edx 0x%x", r[2], r[3]);
+    return NULL;
+}
+
+/* ---- writable page tables ---- */
+
+static uint8_t ptwr_page[G_PAGE_SIZE] __attribute__((aligned(4096), section(".bss.page_aligned")));
+
+/* The L1 table mapping va, through its read-only mapping in the 1:1 region. */
+static volatile uint64_t *l1_of(uint64_t va)
+{
+    const uint64_t *t = (const uint64_t *)g_start_info->pt_base;
+
+    for (int level = 4; level > 1; level--) {
+        uint64_t e = t[g_pt_index(va, level)];
+        if (!(e & G_PTE_P) || (e & G_PTE_PS))
+            return NULL;
+        t = g_pfn_to_virt(g_mfn_to_pfn((e & G_PTE_ADDR) >> G_PAGE_SHIFT));
+        if (!t)
+            return NULL;
+    }
+    return (volatile uint64_t *)t;
+}
+
+static void invlpg_local(uint64_t va)
+{
+    struct mmuext_op op = { .cmd = MMUEXT_INVLPG_LOCAL, .arg1.linear_addr = va };
+
+    hc_mmuext_op(&op, 1, NULL, DOMID_SELF);
+}
+
+static const char *ptwr_writes(void)
+{
+    uint64_t va = (uint64_t)ptwr_page, *other = g_page_alloc_mapped(), orig, mine, got;
+    volatile uint64_t *l1 = l1_of(va);
+    volatile uint64_t *pte = l1 ? &l1[g_pt_index(va, 1)] : NULL;
+    const char *r = NULL;
+    long rc;
+
+    if (!pte || !other)
+        return why("no L1 table found for the test page");
+    other[0] = 0x0ddba11;
+    ptwr_page[0] = 0x11;
+    if ((rc = hc_vm_assist(VMASST_CMD_enable, VMASST_TYPE_writable_pagetables)))
+        return why("vm_assist returned %ld", rc);
+    orig = *pte;
+    mine = (g_virt_to_mfn(other) << G_PAGE_SHIFT) | G_PTE_KERNEL_RW;
+    *pte = mine;                        /* mov to a read-only L1: emulated */
+    invlpg_local(va);
+    if (*(volatile uint64_t *)va != 0x0ddba11)
+        r = why("a mov into the L1 did not remap the page (pte 0x%lx)", (unsigned long)*pte);
+    got = orig;                         /* cmpxchg that must fail: entry is mine */
+    if (!r && (__atomic_compare_exchange_n(pte, &got, orig, false, __ATOMIC_SEQ_CST,
+                                            __ATOMIC_SEQ_CST) ||
+               (got & G_PTE_ADDR) != (mine & G_PTE_ADDR)))
+        r = why("cmpxchg with a stale value: read 0x%lx", (unsigned long)got);
+    /* xchg back the original entry; the old one comes back. */
+    if ((__atomic_exchange_n(pte, orig, __ATOMIC_SEQ_CST) & G_PTE_ADDR) != (mine & G_PTE_ADDR) &&
+        !r)
+        r = why("xchg returned another entry");
+    invlpg_local(va);
+    if (!r && ptwr_page[0] != 0x11)
+        r = why("the original mapping did not come back");
+    hc_vm_assist(VMASST_CMD_disable, VMASST_TYPE_writable_pagetables);
+    g_page_free_mapped(other);
+    return r;
+}
+
+const struct check abi_checks[] = {
+    { "runstate_area_follows_switches", runstate_area },
+    { "set_iopl_and_port_io", iopl_and_port_io },
+    { "cr4_guest_bits_kept_hypervisor_bits_hidden", cr4_virtual },
+    { "cpuid_hides_what_pv_cannot_use", cpuid_policy },
+    { "writable_pagetables_mov_cmpxchg_xchg", ptwr_writes },
+    { NULL, NULL },
+};

@@ -12,7 +12,9 @@ UNIT_SRCS_test_cmdline := xen-lite/common/cmdline.c xen-lite/lib/strtoull.c
 UNIT_SRCS_test_multiboot2 := xen-lite/arch/x86/multiboot.c
 UNIT_SRCS_test_bootmem := xen-lite/mm/bootmem.c
 UNIT_SRCS_test_page_alloc := xen-lite/mm/page_alloc.c
-UNIT_SRCS_test_acpi := xen-lite/arch/x86/acpi.c
+UNIT_SRCS_test_acpi := xen-lite/arch/x86/acpi.c tests/unit/copies.c
+UNIT_SRCS_test_firmware := xen-lite/arch/x86/multiboot.c xen-lite/arch/x86/acpi.c \
+	xen-lite/arch/x86/cpu_topology.c xen-lite/mm/bootmem.c tests/unit/copies.c
 UNIT_SRCS_test_screen := xen-lite/common/screen.c
 UNIT_SRCS_test_keymap := xen-lite/common/keymap.c
 UNIT_SRCS_test_fbcon := xen-lite/common/fbcon.c xen-lite/common/screen.c xen-lite/common/font.c

@@ -10,6 +10,7 @@
 #include "asm/acpi.h"
 #include "xen/lib.h"
 
+#include "copies.h"
 #include "unit.h"
 
 #define RSDT_PA     0x1000
@@ -26,36 +27,18 @@ static struct acpi_info ai;
 
 /* ---- map and warn callbacks ---- */
 
-static void *maps[1024];
-static unsigned int nr_maps;
-static char warnings[4096];
-
 static const void *map(paddr_t pa, size_t len)
 {
-    void *p;
-
-    if (pa > sizeof(mem) || len > sizeof(mem) - pa || nr_maps == ARRAY_SIZE(maps))
+    if (pa > sizeof(mem) || len > sizeof(mem) - pa)
         return NULL;
-    p = malloc(len ? len : 1);
-    memcpy(p, mem + pa, len);
-    maps[nr_maps++] = p;
-    return p;
+    return copy_keep(mem + pa, len);
 }
 
-static void warn(const char *fmt, ...)
-{
-    size_t n = strlen(warnings);
-    va_list ap;
-
-    va_start(ap, fmt);
-    vsnprintf(warnings + n, sizeof(warnings) - n, fmt, ap);
-    va_end(ap);
-}
+#define warn warn_collect
 
 static void reset(void)
 {
-    while (nr_maps)
-        free(maps[--nr_maps]);
+    copies_free();
     memset(mem, 0, sizeof(mem));
     memset(&ai, 0xa5, sizeof(ai));
     warnings[0] = '\0';
@@ -625,12 +608,22 @@ TEST(s5_needs_name_op_package_and_small_ints)
                                        0x04, 0x00, 0x00, 0x00, 0x00 };
     static const uint8_t no_pkg[] = { 0x08, '_', 'S', '5', '_', 0x0a, 0x05,
                                       0x04, 0x00, 0x00, 0x00, 0x00 };
-    static const uint8_t word[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x06,
-                                    0x04, 0x0b, 0x05, 0x00, 0x00 };
+    static const uint8_t string[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x06,
+                                      0x04, 0x0d, 'a', 0x00, 0x00 };
 
     check_s5(no_name, sizeof(no_name), -1, -1);
     check_s5(no_pkg, sizeof(no_pkg), -1, -1);
-    check_s5(word, sizeof(word), -1, -1);
+    check_s5(string, sizeof(string), -1, -1);
+}
+
+TEST(s5_word_and_dword_prefixed_values)
+{
+    static const uint8_t aml[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x0b,
+                                   0x04, 0x0b, 0x05, 0x00, 0x0c, 0x07, 0x00,
+                                   0x00, 0x00, 0x00, 0x00 };
+
+    check_s5(aml, sizeof(aml), 5, 7);
+    check_s5(aml, 13, -1, -1);          /* the dword cut short */
 }
 
 /* ---- unusable RSDP or root table ---- */

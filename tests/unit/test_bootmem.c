@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 
+#include "xen/bootinfo.h"
 #include "xen/lib.h"
 #include "xen/mm.h"
 
@@ -329,4 +330,32 @@ TEST(bootmem_alloc_results_never_overlap)
         for (unsigned int k = 0; k < br.nr; k++)
             CHECK(br.r[k].end <= got[i] || br.r[k].start >= got[i] + 0x3000);
     }
+}
+
+/* ---- bootmem_add_map: the firmware's map ---- */
+
+TEST(bootmem_map_reserved_inside_ram_wins_in_any_order)
+{
+    static const struct memmap_entry before[] = {
+        { 0x800000, 0x100000, MEM_NVS },
+        { 0, 0x1000000, MEM_RAM },
+        { 0x2000000, 0x1000000, MEM_RAM },
+        { 0x2800000, 0x800000, 20 },            /* an unknown type */
+    };
+
+    reset();
+    CHECK_EQ(bootmem_add_map(&br, before, ARRAY_SIZE(before)), 0x2800000);
+    CHECK_STR(ranges(), "[0,0x800000) [0x900000,0x1000000) "
+                        "[0x2000000,0x2800000)");
+}
+
+TEST(bootmem_map_without_ram_is_empty)
+{
+    static const struct memmap_entry none[] = {
+        { 0xf0000, 0x10000, MEM_RESERVED }, { 0x100000, 0x1000, MEM_ACPI },
+    };
+
+    reset();
+    CHECK_EQ(bootmem_add_map(&br, none, ARRAY_SIZE(none)), 0);
+    CHECK_EQ(br.nr, 0);
 }

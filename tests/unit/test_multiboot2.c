@@ -600,15 +600,54 @@ TEST(mb2_mmap_tag_too_short_for_its_header_rejected)
     check_error(parse_ended(), "entry size");
 }
 
-TEST(mb2_too_many_mmap_entries_rejected)
+TEST(mb2_mmap_beyond_max_entries_dropped_and_counted)
 {
-    static struct ram r[MAX_MEMMAP + 1];
+    static struct ram r[MAX_MEMMAP + 3];
 
-    for (unsigned int i = 0; i <= MAX_MEMMAP; i++)
+    for (unsigned int i = 0; i < MAX_MEMMAP + 3; i++)
         r[i] = (struct ram){ (uint64_t)i << 21, 1 << 20, MEM_RAM };
     mb_begin();
-    add_mmap_sized(r, MAX_MEMMAP + 1, 24);
-    check_error(parse_ended(), "too many");
+    add_mmap_sized(r, MAX_MEMMAP + 3, 24);
+    CHECK_STR(parse_ended(), NULL);
+    CHECK_EQ(bi.nr_memmap, MAX_MEMMAP);
+    CHECK_EQ(bi.nr_memmap_dropped, 3);
+}
+
+TEST(mb2_mmap_adjacent_same_type_ranges_joined)
+{
+    static const struct ram r[] = {
+        { 0, 0x9f000, MEM_RAM }, { 0x9f000, 0x1000, MEM_RAM },
+        { 0xa0000, 0x60000, MEM_RESERVED }, { 0x100000, 0x100000, MEM_RAM },
+        { 0x200000, 0x100000, MEM_RAM }, { 0x300000, 0x1000, MEM_NVS },
+    };
+
+    static const struct ram joined[] = {
+        { 0, 0xa0000, MEM_RAM }, { 0xa0000, 0x60000, MEM_RESERVED },
+        { 0x100000, 0x200000, MEM_RAM }, { 0x300000, 0x1000, MEM_NVS },
+    };
+
+    mb_begin();
+    add_mmap_sized(r, ARRAY_SIZE(r), 24);
+    CHECK_STR(parse_ended(), NULL);
+    CHECK_EQ(bi.nr_memmap, ARRAY_SIZE(joined));
+    for (size_t i = 0; i < ARRAY_SIZE(joined); i++)
+        CHECK(bi.memmap[i].addr == joined[i].base &&
+              bi.memmap[i].len == joined[i].len &&
+              bi.memmap[i].type == joined[i].type);
+}
+
+TEST(mb2_mmap_empty_and_wrapping_ranges_skipped)
+{
+    static const struct ram r[] = {
+        { 0x100000, 0, MEM_RAM }, { ~0ULL - 0xfff, 0x2000, MEM_RAM },
+        { 0x100000, 0x100000, MEM_RAM },
+    };
+
+    mb_begin();
+    add_mmap_sized(r, ARRAY_SIZE(r), 24);
+    CHECK_STR(parse_ended(), NULL);
+    CHECK_EQ(bi.nr_memmap, 1);
+    CHECK_EQ(bi.nr_memmap_bad, 2);
 }
 
 TEST(mb2_module_end_before_start_rejected)
@@ -699,7 +738,7 @@ TEST(mb2_efi_mmap_huge_descriptor_size_harmless)
     CHECK_EQ(bi.nr_memmap, 1);
 }
 
-TEST(mb2_too_many_efi_descriptors_rejected)
+TEST(mb2_efi_descriptors_beyond_max_dropped_and_counted)
 {
     static struct efi_desc d[MAX_MEMMAP + 1];
 
@@ -707,5 +746,24 @@ TEST(mb2_too_many_efi_descriptors_rejected)
         d[i] = (struct efi_desc){ 7, (uint64_t)i << 21, 16 };
     mb_begin();
     add_efi_mmap_sized(d, MAX_MEMMAP + 1, 48);
-    check_error(parse_ended(), "too many");
+    CHECK_STR(parse_ended(), NULL);
+    CHECK_EQ(bi.nr_efi_mmap, MAX_MEMMAP + 1);
+    CHECK_EQ(bi.nr_memmap, MAX_MEMMAP);
+    CHECK_EQ(bi.nr_memmap_dropped, 1);
+}
+
+TEST(mb2_efi_adjacent_ram_descriptors_joined_and_huge_counts_refused)
+{
+    static const struct efi_desc d[] = {
+        { 3, 0x100000, 16 }, { 4, 0x110000, 16 }, { 7, 0x120000, 0xe0 },
+        { 10, 0x200000, 1 }, { 7, 0x201000, 1ULL << 60 },
+    };
+
+    mb_begin();
+    add_efi_mmap_sized(d, ARRAY_SIZE(d), 48);
+    CHECK_STR(parse_ended(), NULL);
+    CHECK_EQ(bi.nr_memmap, 2);
+    CHECK_EQ(bi.memmap[0].len, 0x100000);
+    CHECK_EQ(bi.memmap[1].type, MEM_NVS);
+    CHECK_EQ(bi.nr_memmap_bad, 1);
 }

@@ -4,6 +4,7 @@
  * boot information, the modules).  It hands out the frame table and early
  * page tables; what is left goes to the buddy allocator.  Pure logic.
  */
+#include "xen/bootinfo.h"
 #include "xen/lib.h"
 #include "xen/mm.h"
 
@@ -74,6 +75,27 @@ void bootmem_reserve(struct boot_ranges *br, paddr_t start, paddr_t end)
             i++;
         }
     }
+}
+
+/*
+ * The firmware's map: its RAM ranges, less every range of any other type
+ * (firmware that lists a reserved range inside a RAM range means it:
+ * reserved wins, whatever the order).  Returns the end of the highest RAM.
+ */
+paddr_t bootmem_add_map(struct boot_ranges *br, const struct memmap_entry *m,
+                        unsigned int n)
+{
+    paddr_t top = 0;
+
+    for (unsigned int i = 0; i < n; i++)
+        if (m[i].type == MEM_RAM)
+            bootmem_add_ram(br, m[i].addr, m[i].addr + m[i].len);
+    for (unsigned int i = 0; i < n; i++)
+        if (m[i].type != MEM_RAM)
+            bootmem_reserve(br, m[i].addr, m[i].addr + m[i].len);
+    for (unsigned int i = 0; i < br->nr; i++)
+        top = MAX(top, br->r[i].end);
+    return top;
 }
 
 paddr_t bootmem_alloc(struct boot_ranges *br, size_t size, size_t align,

@@ -138,14 +138,17 @@ void protect_xen_image(void)
            (read_cr4() & X86_CR4_SMEP) ? "on" : "not available");
 }
 
-static const char *mem_type_name(uint32_t type)
+static const char *mem_type_name(uint32_t type, char *buf, size_t len)
 {
     static const char *const names[] = {
         [MEM_RAM] = "usable", [MEM_RESERVED] = "reserved",
         [MEM_ACPI] = "ACPI data", [MEM_NVS] = "ACPI NVS",
         [MEM_UNUSABLE] = "unusable" };
 
-    return type < ARRAY_SIZE(names) && names[type] ? names[type] : "unknown";
+    if (type < ARRAY_SIZE(names) && names[type])
+        return names[type];
+    snprintf(buf, len, "type %u, reserved", type);
+    return buf;
 }
 
 static void reserve_boot_data(const struct boot_info *bi)
@@ -161,19 +164,20 @@ static void reserve_boot_data(const struct boot_info *bi)
 /* Read the RAM map; returns the end of the highest RAM range. */
 static paddr_t scan_memmap(const struct boot_info *bi)
 {
-    paddr_t top = 0;
+    char buf[24];
 
     printk("Xen-e820 RAM map:\n");
     for (unsigned int i = 0; i < bi->nr_memmap; i++) {
         const struct memmap_entry *e = &bi->memmap[i];
         printk(" [%016llx, %016llx] (%s)\n", (unsigned long long)e->addr,
-               (unsigned long long)(e->addr + e->len - 1), mem_type_name(e->type));
-        if (e->type != MEM_RAM || !e->len)
-            continue;
-        bootmem_add_ram(&boot_free, e->addr, e->addr + e->len);
-        top = MAX(top, ROUNDDOWN(e->addr + e->len, PAGE_SIZE));
+               (unsigned long long)(e->addr + e->len - 1),
+               mem_type_name(e->type, buf, sizeof(buf)));
     }
-    return top;
+    if (bi->nr_memmap_dropped || bi->nr_memmap_bad)
+        printk(XENLOG_WARNING "RAM map: %u ranges beyond the %u kept and %u "
+               "empty or wrapping ones ignored\n", bi->nr_memmap_dropped,
+               MAX_MEMMAP, bi->nr_memmap_bad);
+    return bootmem_add_map(&boot_free, bi->memmap, bi->nr_memmap);
 }
 
 /* Give every hypervisor L4 slot an L3 now, so the slots never change later

@@ -145,8 +145,9 @@ static void apic_setup_local(void)
         wrmsr(MSR_IA32_APIC_BASE, base | APIC_BASE_ENABLE);
     apic_write(APIC_TPR, 0);
     apic_write(APIC_SVR, APIC_SVR_ENABLE | SPURIOUS_VECTOR);
-    apic_write(APIC_LVT_LINT0, LVT_MASKED);
-    apic_write(APIC_LVT_LINT1, LVT_NMI);
+    /* NMIs come in on the pin the MADT names; the other pin is masked. */
+    apic_write(APIC_LVT_LINT0, acpi_nmi_lint(&acpi) == 0 ? LVT_NMI : LVT_MASKED);
+    apic_write(APIC_LVT_LINT1, acpi_nmi_lint(&acpi) == 1 ? LVT_NMI : LVT_MASKED);
     apic_write(APIC_LVT_ERROR, ERROR_APIC_VECTOR);
     apic_write(APIC_ESR, 0);
     apic_write(APIC_LVT_TIMER, LVT_MASKED | LAPIC_TIMER_VECTOR);
@@ -156,10 +157,12 @@ static void apic_setup_local(void)
 void apic_init_bsp(void)
 {
     uint64_t phys = acpi.lapic_addr ? acpi.lapic_addr : 0xfee00000;
+    const char *why;
 
     if (!(cpuid(1).edx & CPUID1_EDX_APIC))
         panic("this CPU has no local APIC");
-    x2apic = opt_x2apic && (cpuid(1).ecx & CPUID1_ECX_X2APIC);
+    x2apic = apic_choose_x2apic(cpuid(1).ecx & CPUID1_ECX_X2APIC, opt_x2apic,
+                                rdmsr(MSR_IA32_APIC_BASE), &why);
     mmio = maddr_to_virt(phys);
     pic_disable();
     ioapic_mask_all();
@@ -167,8 +170,9 @@ void apic_init_bsp(void)
     set_irq_handler(ERROR_APIC_VECTOR, error_interrupt);
     apic_setup_local();
     ready = true;
-    printk("Local APIC: %s mode, BSP APIC ID %u\n", x2apic ? "x2APIC" : "xAPIC",
-           apic_current_id());
+    printk("Local APIC: %s mode%s%s%s, BSP APIC ID %u\n",
+           x2apic ? "x2APIC" : "xAPIC", why ? " (" : "", why ? why : "",
+           why ? ")" : "", apic_current_id());
 }
 
 void apic_init_ap(void)

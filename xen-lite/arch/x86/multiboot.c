@@ -18,6 +18,7 @@
 #define MB2_TAG_EFI_MMAP        17
 
 #define MB2_INFO_MAX            (1U << 20)
+#define EFI_PAGE_SHIFT          12      /* EFI pages are 4 KiB */
 
 struct mb2_tag {
     uint32_t type, size;
@@ -42,6 +43,33 @@ static const char *tag_string(const uint8_t *p, size_t len)
     return len && memchr(p, '\0', len) ? (const char *)p : NULL;
 }
 
+/*
+ * Record one range of the firmware's map.  Firmware lists ranges by the
+ * hundred (an EFI map describes every boot-services allocation); a range
+ * that continues the one before with the same type joins it, an empty one
+ * or one that wraps past 2^64 is dropped, and when the table is full the
+ * rest are counted and dropped: less RAM, but the boot goes on.
+ */
+static void add_range(struct boot_info *bi, uint64_t addr, uint64_t len,
+                      uint32_t type)
+{
+    struct memmap_entry *last = bi->nr_memmap ? &bi->memmap[bi->nr_memmap - 1] : NULL;
+
+    if (!len || addr + len < addr) {
+        bi->nr_memmap_bad++;
+        return;
+    }
+    if (last && last->type == type && last->addr + last->len == addr) {
+        last->len += len;
+        return;
+    }
+    if (bi->nr_memmap == MAX_MEMMAP) {
+        bi->nr_memmap_dropped++;
+        return;
+    }
+    bi->memmap[bi->nr_memmap++] = (struct memmap_entry){ addr, len, type };
+}
+
 static const char *parse_mmap(const uint8_t *p, uint32_t size,
                               struct boot_info *bi)
 {
@@ -52,11 +80,8 @@ static const char *parse_mmap(const uint8_t *p, uint32_t size,
     /* size - off, not off + esize: a huge esize must not wrap around. */
     for (uint32_t off = 16; esize <= size - off; off += esize) {
         const uint8_t *e = p + off;
-        if (bi->nr_memmap == MAX_MEMMAP)
-            return "memory map tag: too many entries";
-        bi->memmap[bi->nr_memmap++] = (struct memmap_entry){
-            .addr = *(const uint64_t *)e, .len = *(const uint64_t *)(e + 8),
-            .type = *(const uint32_t *)(e + 16) };
+        add_range(bi, *(const uint64_t *)e, *(const uint64_t *)(e + 8),
+                  *(const uint32_t *)(e + 16));
     }
     return NULL;
 }
@@ -73,14 +98,12 @@ static const char *parse_efi_mmap(const uint8_t *p, uint32_t size,
     for (uint32_t off = 16; dsize <= size - off; off += dsize) {
         const uint8_t *d = p + off;
         bi->nr_efi_mmap++;
+        uint64_t pages = *(const uint64_t *)(d + 24);
         if (!convert)
             continue;
-        if (bi->nr_memmap == MAX_MEMMAP)
-            return "EFI memory map tag: too many entries";
-        bi->memmap[bi->nr_memmap++] = (struct memmap_entry){
-            .addr = *(const uint64_t *)(d + 8),
-            .len = *(const uint64_t *)(d + 24) << 12,
-            .type = efi_type_to_e820(*(const uint32_t *)d) };
+        add_range(bi, *(const uint64_t *)(d + 8),
+                  pages >> (64 - EFI_PAGE_SHIFT) ? 0 : pages << EFI_PAGE_SHIFT,
+                  efi_type_to_e820(*(const uint32_t *)d));
     }
     return NULL;
 }

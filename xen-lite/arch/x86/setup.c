@@ -84,6 +84,9 @@ static void print_banner(void)
         printk(XENLOG_WARNING "Ignoring command-line options: %s\n", bad_opts);
     if (boot_info.loader)
         printk("Bootloader: %s\n", boot_info.loader);
+    printk("Boot information: %lu bytes at %#lx\n",
+           (unsigned long)(boot_info.info_end - boot_info.info_start),
+           (unsigned long)boot_info.info_start);
     if (boot_info.have_fb)
         printk("Framebuffer: %ux%ux%u at %#lx (recorded)\n", boot_info.fb.width,
                boot_info.fb.height, boot_info.fb.bpp, (unsigned long)boot_info.fb.addr);

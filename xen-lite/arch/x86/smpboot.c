@@ -170,22 +170,34 @@ static void prepare_trampoline(void)
         EFER_LME | (cpu_has_nx ? EFER_NXE : 0);
 }
 
+/* What the MADT listed but stays offline, and why. */
+static void report_left_out(const struct cpu_choice_counts *left)
+{
+    if (left->over_max)
+        printk("%u CPUs left offline (maxcpus=%lu, at most %u)\n",
+               left->over_max, opt_maxcpus, NR_CPUS);
+    if (left->need_x2apic)
+        printk(XENLOG_WARNING "%u CPUs with APIC IDs above 254 left offline: "
+               "they need x2APIC mode\n", left->need_x2apic);
+}
+
 void smp_boot_cpus(unsigned int max)
 {
-    uint32_t bsp = apic_current_id();
-    unsigned int cpu = 1;
+    uint32_t bsp = apic_current_id(), ids[NR_CPUS];
+    struct cpu_choice_counts left;
+    unsigned int cpu = 1, n;
 
     cpu0_percpu.apic_id = bsp;
     cpu0_percpu.online = true;
     nr_cpus_online = 1;
     max = MIN(max, (unsigned int)MIN(opt_maxcpus, (unsigned long)NR_CPUS));
-    if (acpi.nr_cpus > 1 && max > 1)
+    n = smp_choose_cpus(acpi.cpu_apic_id, acpi.nr_cpus, bsp, max,
+                        apic_is_x2apic(), ids, &left);
+    if (n)
         prepare_trampoline();
-    for (unsigned int i = 0; i < acpi.nr_cpus && cpu < max; i++) {
-        if (acpi.cpu_apic_id[i] == bsp)
-            continue;
+    for (unsigned int i = 0; i < n; i++) {
         nr_cpu_ids = cpu + 1;
-        if (boot_one(cpu, acpi.cpu_apic_id[i]))
+        if (boot_one(cpu, ids[i]))
             cpu++;
     }
     nr_cpu_ids = cpu;
@@ -195,6 +207,7 @@ void smp_boot_cpus(unsigned int max)
     if (trampoline)
         free_xenheap_pages(trampoline, 0);
     printk("Brought up %u CPUs\n", nr_cpus_online);
+    report_left_out(&left);
     if (nr_cpus_online > 1)
         printk("TSC: %s\n", tsc_synchronized() ? "one clock on every CPU"
                                                  : "offsets between CPUs, corrected per CPU");

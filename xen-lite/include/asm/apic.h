@@ -48,6 +48,19 @@ void send_ipi_allbutself(unsigned int vector);
 void send_nmi(uint32_t apic_id);
 void apic_send_init_sipi(uint32_t apic_id, unsigned int trampoline_page);
 
+/* cpu_topology.c: the APIC mode (why: a note for the log, or NULL). */
+bool apic_choose_x2apic(bool cpu_has_x2apic, bool opt_x2apic,
+                        uint64_t apic_base, const char **why);
+/* The APs to start, in MADT order, at most max CPUs with the BSP; what
+ * is left out is counted. */
+struct cpu_choice_counts {
+    unsigned int over_max;              /* beyond maxcpus / NR_CPUS */
+    unsigned int need_x2apic;           /* APIC ID > 254 in xAPIC mode */
+};
+unsigned int smp_choose_cpus(const uint32_t *apic_ids, unsigned int nr,
+                             uint32_t bsp, unsigned int max, bool x2apic,
+                             uint32_t *out, struct cpu_choice_counts *c);
+
 /* LAPIC timer, one-shot, calibrated in time.c. */
 void apic_timer_calibrate_start(void);
 void apic_timer_calibrate_end(uint64_t elapsed_ns, uint32_t ticks);

@@ -14,7 +14,7 @@
 #define MEM_NVS         4
 #define MEM_UNUSABLE    5
 
-#define MAX_MEMMAP      128
+#define MAX_MEMMAP      256
 #define MAX_MODULES     8
 
 struct memmap_entry {
@@ -43,8 +43,10 @@ struct boot_framebuffer {
 struct boot_info {
     const char *cmdline;
     const char *loader;
-    unsigned int nr_memmap;
+    unsigned int nr_memmap;             /* adjacent same-type ranges joined */
     struct memmap_entry memmap[MAX_MEMMAP];
+    unsigned int nr_memmap_dropped;     /* beyond MAX_MEMMAP */
+    unsigned int nr_memmap_bad;         /* empty, or wrapping past 2^64 */
     unsigned int nr_modules;
     struct boot_module modules[MAX_MODULES];
     bool have_rsdp;

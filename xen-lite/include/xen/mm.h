@@ -77,6 +77,9 @@ struct boot_ranges {
 extern struct boot_ranges boot_free;
 void bootmem_add_ram(struct boot_ranges *br, paddr_t start, paddr_t end);
 void bootmem_reserve(struct boot_ranges *br, paddr_t start, paddr_t end);
+struct memmap_entry;
+paddr_t bootmem_add_map(struct boot_ranges *br, const struct memmap_entry *m,
+                        unsigned int n);
 /* Highest aligned block of size bytes within [0, limit); 0 on failure. */
 paddr_t bootmem_alloc(struct boot_ranges *br, size_t size, size_t align,
                       paddr_t limit);

@@ -1,0 +1,41 @@
+"""Firmware interfaces on pc and q35: power-off into ACPI S5 through the
+FADT's PM1 control block and the DSDT's \\_S5 values, reset through the
+FADT's reset register or the fallbacks, and a MADT with more CPUs than
+maxcpus allows."""
+
+from xltest import scenario
+
+S5 = r"\(XEN\) ACPI: entering S5 \(PM1a_CNT 0x604 <- 0x2000\)"
+RESET = {
+    # q35's FADT (revision 3) has a reset register; pc's (ACPI 1.0) has
+    # none, so the PCI reset control register does it.
+    "q35": [r"\(XEN\) ACPI: reset register \(I/O 0xcf9 <- 0xf\)"],
+    "pc": [r"\(XEN\) ACPI: no reset register",
+           r"\(XEN\) Reset: through the PCI reset control register "
+           r"\(I/O 0xcf9\)"],
+}
+
+
+@scenario("acpi_s5_powers_off_{machine}_with_maxcpus", machine=["pc", "q35"])
+def acpi_s5_powers_off(t, machine):
+    """Four CPUs in the MADT, maxcpus=2: two come up, two are reported
+    offline; the power-off goes through S5 (QEMU exits by itself)."""
+    r = t.boot(machine=machine, smp=4, xen_append="selftest maxcpus=2")
+    t.expect_status(r, 0)
+    t.expect(r, r"\(XEN\) ACPI: RSDP rev 0 \(BOCHS \), 4 CPUs")
+    t.expect(r, r"\(XEN\) Brought up 2 CPUs")
+    t.expect(r, r"\(XEN\) 2 CPUs left offline \(maxcpus=2")
+    t.expect(r, S5)
+    t.expect_not(r, r"Power-off failed")
+
+
+@scenario("acpi_reboot_resets_{machine}", machine=["pc", "q35"])
+def acpi_reboot_resets(t, machine):
+    """dom0's reboot resets the machine (QEMU, run with -no-reboot, exits
+    0 on a reset) through the way the firmware's tables offer."""
+    r = t.boot(machine=machine, run="reboot")
+    t.check(r.qemu_status == 0, f"QEMU exit {r.qemu_status} ({r.reason})")
+    t.expect(r, r"\(XEN\) Resetting the machine")
+    for line in RESET[machine]:
+        t.expect(r, line)
+    t.expect_not(r, r"Reset: through the keyboard controller|Powering off")

@@ -98,3 +98,16 @@ def vmx_not_used_on_core2(t):
     t.expect(r, r"^\(XEN\) VMX: not used: the CPU lacks saving IA32_PAT$")
     t.expect_not(r, r"selftest: vmx_")
     t.expect(r, r"\(XEN\) selftest: \d+ passed, 0 failed")
+
+
+@scenario("bochs_xen417_runs_pv_hello", long=True)
+def xen417_under_bochs(t):
+    """The reference hypervisor boots under the same Bochs configuration,
+    with VMX and HAP, and runs a PV dom0."""
+    r = t.boot(hypervisor="xen-4.17", dom0=f"{t.build}/guests/hello",
+               **dict(BOCHS, mem=512))
+    t.expect_status(r, 0)
+    t.expect(r, r"HVM: VMX enabled")
+    t.expect(r, r"HVM: Hardware Assisted Paging \(HAP\) detected")
+    t.expect(r, r"^hello: hypervisor version 4\.17")
+    t.expect(r, r"^hello: done$")

@@ -19,6 +19,7 @@ UNIT_SRCS_test_screen := xen-lite/common/screen.c
 UNIT_SRCS_test_keymap := xen-lite/common/keymap.c
 UNIT_SRCS_test_fbcon := xen-lite/common/fbcon.c xen-lite/common/screen.c xen-lite/common/font.c
 UNIT_SRCS_test_vmx_caps := xen-lite/hvm/vmx/vmx_caps.c
+UNIT_SRCS_test_vmx_exit := xen-lite/hvm/vmx/vmx_exit_info.c
 UNIT_SRCS_test_vmx_check := xen-lite/hvm/vmx/vmx_caps.c xen-lite/hvm/vmx/vmx_check.c \
 	xen-lite/hvm/vmx/vmx_check_guest.c xen-lite/hvm/vmx/vmcs_state.c xen-lite/hvm/vmx/vmcs_fields.c
 UNIT_SRCS_test_timer_heap := xen-lite/common/timer.c

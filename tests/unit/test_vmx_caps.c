@@ -39,7 +39,9 @@ static struct vmx_config config_of(const struct vmx_msrs *m)
 #define PROC_WANTED (PROC_HLT_EXITING | PROC_MWAIT_EXITING |                \
                      PROC_MONITOR_EXITING | PROC_RDPMC_EXITING |            \
                      PROC_MOV_DR_EXITING | PROC_IO_BITMAPS |                \
-                     PROC_MSR_BITMAPS | PROC_SECONDARY_CONTROLS)
+                     PROC_MSR_BITMAPS | PROC_SECONDARY_CONTROLS |           \
+                     PROC_CR8_LOAD_EXITING | PROC_CR8_STORE_EXITING |       \
+                     PROC_TSC_OFFSETTING)
 
 TEST(skylake_runs_hvm_on_ept_with_large_pages_and_vpid)
 {

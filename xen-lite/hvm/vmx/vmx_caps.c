@@ -36,6 +36,10 @@ static const struct vmx_control {
     { VMX_CTL_PROC,  NEED, PROC_MWAIT_EXITING,       "MWAIT exiting" },
     { VMX_CTL_PROC,  NEED, PROC_MONITOR_EXITING,     "MONITOR exiting" },
     { VMX_CTL_PROC,  NEED, PROC_RDPMC_EXITING,       "RDPMC exiting" },
+    /* Without a TPR shadow, MOV to CR8 would reach the real TPR. */
+    { VMX_CTL_PROC,  NEED, PROC_CR8_LOAD_EXITING,    "CR8-load exiting" },
+    { VMX_CTL_PROC,  NEED, PROC_CR8_STORE_EXITING,   "CR8-store exiting" },
+    { VMX_CTL_PROC,  WANT, PROC_TSC_OFFSETTING,      "TSC offsetting" },
     /* DR0-3 and DR6 are not switched by VM entry and exit. */
     { VMX_CTL_PROC,  NEED, PROC_MOV_DR_EXITING,      "MOV-DR exiting" },
     { VMX_CTL_PROC,  NEED, PROC_IO_BITMAPS,          "I/O bitmaps" },

@@ -85,9 +85,10 @@ matrix: all
 bench: all
 	$(Q)$(PYTHON) tools/bench --build $(BUILD)
 
-## clean      remove build/ (the cached newlib and Xen 4.17 survive: clean-all)
+## clean      remove build/ (the cached newlib, liblzma, Xen 4.17 and Debian packages survive: clean-all)
 clean:
-	$(Q)find $(BUILD) -mindepth 1 -maxdepth 1 ! -name newlib ! -name xen-4.17 -exec rm -rf {} + 2>/dev/null || true
+	$(Q)find $(BUILD) -mindepth 1 -maxdepth 1 ! -name newlib ! -name xen-4.17 ! -name liblzma \
+		! -name debian -exec rm -rf {} + 2>/dev/null || true
 
 clean-all:
 	rm -rf $(BUILD)

@@ -15,6 +15,7 @@
 
 #include "build.h"
 #include "consback.h"
+#include "kernel_image.h"
 #include "ramfs.h"
 #include "version.h"
 #include "xc.h"
@@ -192,6 +193,11 @@ int build_pv_domain(struct dom_build *db, FILE *err)
     if (read_file(db->kernel, &kernel, &kernel_len, err) ||
         (db->ramdisk && read_file(db->ramdisk, &ramdisk, &db->ramdisk_len, err)))
         return -XEN_ENOENT;
+    /* A bzImage carries the ELF compressed: nothing is built before it is out. */
+    if ((why = kernel_image_elf(kernel, kernel_len, &kernel, &kernel_len))) {
+        fprintf(err, "%s: %s\n", db->kernel, why);
+        return -XEN_ENOEXEC;
+    }
     if ((why = elf_parse(kernel, kernel_len, ELF_FEATURES_SUPPORTED, &img))) {
         fprintf(err, "%s: not a PV kernel xen-lite can run: %s\n", db->kernel, why);
         return -XEN_ENOEXEC;

@@ -15,6 +15,11 @@ NEWLIB_DIR     := $(BUILD)/newlib
 NEWLIB_STAMP   := $(NEWLIB_DIR)/stamp
 NEWLIB_SYSROOT := $(NEWLIB_DIR)/x86_64-elf
 
+# liblzma's decoder (bzImage kernels), built once from Debian's xz-utils
+# source (fetched by tools/debian.sh) into $(BUILD)/liblzma, kept like newlib.
+LIBLZMA_DIR   := $(BUILD)/liblzma
+LIBLZMA_STAMP := $(LIBLZMA_DIR)/stamp
+
 DOM0_OUT     := $(BUILD)/dom0
 DOM0_OBJ     := $(DOM0_OUT)/obj
 DOM0_KERNEL  := $(DOM0_OUT)/dom0
@@ -32,6 +37,7 @@ GCC_INCLUDE := $(shell $(CC) -print-file-name=include)
 DOM0_CFLAGS := $(filter-out -nostdinc -isystem $(GCC_INCLUDE) \
 	-fno-builtin-printf,$(BARE_CFLAGS)) \
 	-nostdinc -isystem $(NEWLIB_SYSROOT)/include -isystem $(GCC_INCLUDE) \
+	-isystem $(LIBLZMA_DIR)/include \
 	-fno-pie -fno-pic -mcmodel=kernel -Ihypercalls -I$(GUEST_LIBDIR)/include \
 	-iquote xen-lite/include
 
@@ -39,7 +45,7 @@ DOM0_CFLAGS := $(filter-out -nostdinc -isystem $(GCC_INCLUDE) \
 # upcall path does not save them).
 DOM0_GENERAL_REGS_ONLY := syscalls
 
-DOM0_LIBS := $(NEWLIB_SYSROOT)/lib/libc.a $(NEWLIB_SYSROOT)/lib/libm.a \
+DOM0_LIBS := $(LIBLZMA_DIR)/liblzma.a $(NEWLIB_SYSROOT)/lib/libc.a $(NEWLIB_SYSROOT)/lib/libm.a \
 	$(shell $(CC) -print-libgcc-file-name)
 
 ALL_EXTRA   += $(DOM0_KERNEL) $(DOM0_RAMDISK)
@@ -56,7 +62,11 @@ $(NEWLIB_STAMP):
 	@echo "  NEWLIB  $(NEWLIB_DIR) (once; about a minute, log: $(NEWLIB_DIR)/build.log)"
 	$(Q)tools/newlib.sh $(NEWLIB_TARBALL) $(NEWLIB_DIR)
 
-$(DOM0_OBJ)/%.o: dom0/%.c | $(NEWLIB_STAMP)
+$(LIBLZMA_STAMP): | $(NEWLIB_STAMP)
+	@echo "  LIBLZMA $(LIBLZMA_DIR) (once, from Debian's xz-utils source)"
+	$(Q)BUILD=$(BUILD) tools/liblzma.sh $(NEWLIB_SYSROOT)/include $(LIBLZMA_DIR)
+
+$(DOM0_OBJ)/%.o: dom0/%.c | $(NEWLIB_STAMP) $(LIBLZMA_STAMP)
 	@mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(DOM0_CFLAGS) $(if $(filter $(DOM0_GENERAL_REGS_ONLY),$*), \
@@ -72,7 +82,7 @@ $(DOM0_OBJ)/shared/%.o: xen-lite/arch/x86/pv/%.c | $(NEWLIB_STAMP)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(DOM0_CFLAGS) -c -o $@ $<
 
-$(DOM0_KERNEL): $(GUEST_HEAD) $(DOM0_OBJS) $(GUEST_LIB) $(NEWLIB_STAMP) \
+$(DOM0_KERNEL): $(GUEST_HEAD) $(DOM0_OBJS) $(GUEST_LIB) $(NEWLIB_STAMP) $(LIBLZMA_STAMP) \
 		$(GUEST_LIBDIR)/guest.lds
 	@echo "  LD      $@"
 	$(Q)$(LD) $(GUEST_LDFLAGS) -o $@ $(GUEST_HEAD) $(DOM0_OBJS) \

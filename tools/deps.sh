@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="qemu-system-x86 qemu-utils grub-pc-bin grub-common grub-efi-amd64-bin
-xorriso mtools ovmf bochs bochsbios vgabios bochs-term newlib-source cpio"
+xorriso mtools ovmf bochs bochsbios vgabios bochs-term newlib-source cpio
+patch"
 XEN_PKG=xen-hypervisor-4.17-amd64
 XEN_FILE=boot/xen-4.17-amd64.gz
 BUILD=${BUILD:-build}
@@ -75,6 +76,12 @@ if [ ! -s "$XEN_GZ" ]; then
 	cp "$tmp/root/$XEN_FILE" "$XEN_GZ.tmp"
 	mv "$XEN_GZ.tmp" "$XEN_GZ"
 	did="${did:+$did, }fetched Xen 4.17 into $XEN_GZ"
+fi
+
+# Sources dom0's liblzma is built from (tools/liblzma.sh), fetched once.
+if ! ls "$BUILD"/debian/xz/xz-utils_*.debian.tar.* >/dev/null 2>&1; then
+	quiet env BUILD="$BUILD" tools/debian.sh xz-source
+	did="${did:+$did, }fetched xz-utils' source"
 fi
 
 echo "deps: ${did:-all present}"

@@ -190,6 +190,8 @@ static void take_context(struct vcpu *v, const struct vcpu_guest_context *c)
     struct pv_vcpu *pv = &v->arch.pv;
 
     *r = c->user_regs;
+    /* The context's IOPL is the vCPU's virtual I/O privilege (Xen's). */
+    pv->iopl = (r->rflags & X86_EFLAGS_IOPL) >> 12;
     r->cs = FLAT_KERNEL_CS;
     r->ss = FLAT_KERNEL_SS;
     /* No IOPL, virtual-8086 mode or nested task for a PV guest. */

@@ -1,0 +1,141 @@
+"""Debian's Linux 6.1 as an unmodified PV domU: linux-image-amd64's own
+bzImage (decompressed in dom0 with liblzma) and the vmlinux inside it,
+each with a busybox initramfs, fetched once from Debian's archive
+(tools/debian.sh) and never committed.  Linux reaches its init with two
+vCPUs, its xen-balloon driver follows xl mem-set down and up again, xl
+shutdown powers it off through control/shutdown, xl reboot restarts it,
+xl destroy gives every page back, and the auditor finds nothing wrong.
+
+Linux's markers come from its /etc/rc through /dev/kmsg at an error level,
+which `quiet` still prints, and earlyprintk=xen sends them to the
+hypervisor console with a (dN) prefix.  The boots use q35: GRUB reads the
+kernel and initramfs from the ISO under TCG several times faster there
+than on pc."""
+
+import os
+import re
+import tempfile
+
+import xldebian
+from xltest import scenario
+
+INITTAB = """::sysinit:/etc/rc
+hvc0::respawn:/bin/sh
+::shutdown:/bin/sh -c 'echo "<3>linux-init: going down" > /dev/kmsg'
+"""
+
+RC = """#!/bin/busybox sh
+/bin/busybox mkdir -p /sbin /usr/bin /usr/sbin
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+say() { echo "<3>linux-init: $*" > /dev/kmsg; }
+say "cpus $(grep -c ^processor /proc/cpuinfo)"
+say "up"
+kb=/sys/devices/system/xen_memory/xen_memory0/info/current_kb
+( last=; while :; do c=$(cat $kb); [ "$c" != "$last" ] && say "current_kb $c"; last=$c; sleep 1; done ) &
+"""
+
+CMDLINE = "console=hvc0 earlyprintk=xen keep_bootcon quiet"
+
+
+def materials(t, kernel):
+    """Ramdisk files: the kernel at /boot/linux, the initramfs, the cfg."""
+    try:
+        image = xldebian.bzimage(t.build) if kernel == "bzimage" \
+            else xldebian.vmlinux(t.build)
+        initrd = xldebian.initramfs(t.build, {"/etc/rc": RC, "/etc/inittab": INITTAB})
+    except xldebian.DebianError as e:
+        t.fail(str(e))
+    tmp = tempfile.mkdtemp(prefix="xen-lite-linux.")
+    cfg = os.path.join(tmp, "linux.cfg")
+    with open(cfg, "w") as f:
+        f.write('name = "linux"\ntype = "pv"\nkernel = "/boot/linux"\n'
+                'ramdisk = "/boot/linux-initrd"\nmemory = 256\nmaxmem = 256\n'
+                'memory_min = 64\nvcpus = 2\n'
+                f'extra = "{CMDLINE}"\non_poweroff = "destroy"\n'
+                'on_reboot = "restart"\non_crash = "destroy"\n')
+    return [f"{image}:/boot/linux", f"{initrd}:/boot/linux-initrd",
+            f"{cfg}:/etc/xen/linux.cfg"]
+
+
+def boot(t, kernel, script, timeout, extra=()):
+    r = t.boot(files=materials(t, kernel) + list(extra), run=script, smp=2, mem=1024,
+               machine="q35", timeout=timeout)
+    t.expect_status(r, 0)
+    t.expect(r, r"^\(XEN\) audit: \d+ frames, \d+ page tables checked, 0 problems$")
+    t.expect_not(r, r"\(d\d+\) .*(Kernel panic|BUG:|Oops|WARNING: CPU)")
+    return r
+
+
+def free_mib(t, r, marker):
+    m = t.expect(r, rf"^@@{marker}\n(?:.*\n)*?free_memory +: (\d+)$")
+    return int(m.group(1))
+
+
+def list_mem(t, r, marker):
+    m = t.expect(r, rf"^@@{marker}\n(?:.*\n)*?linux +\d+ +(\d+) +2 ")
+    return int(m.group(1))
+
+
+@scenario("linux_bzimage_smp2_balloons_and_powers_off")
+def linux_bzimage(t):
+    script = ("echo @@before; xl info; time xl create /etc/xen/linux.cfg; sleep 20; "
+              "xl mem-set linux 128m; sleep 8; echo @@small; xl list linux; "
+              "xl balloon-status; xl mem-set linux 256m; sleep 8; echo @@big; "
+              "xl list linux; echo @@stats; xl hypercall-stats linux; "
+              "xl shutdown -w linux; echo @@after; xl list; xl info")
+    r = boot(t, "bzimage", script, timeout=150)
+    t.expect(r, r"^\(d1\) .*linux-init: cpus 2$")
+    t.expect(r, r"^\(d1\) .*linux-init: current_kb 131072$")
+    sizes = [int(m.group(1)) for m in t.expect_all(r, r"^\(d1\) .*linux-init: current_kb (\d+)$")]
+    t.check(sizes[-1] > 200 * 1024, f"memory did not come back: {sizes}")
+    t.check(list_mem(t, r, "small") == 128, "xl list does not show 128 MiB")
+    t.check(list_mem(t, r, "big") == 256, "xl list does not show 256 MiB")
+    t.expect(r, r"^linux +\d+ +128 +128 .* ok ")
+    t.expect(r, r"^\(d1\) .*linux-init: going down$")
+    t.expect(r, r"^\(XEN\) Domain 1 shut down \(reason 0\)")
+    t.check(free_mib(t, r, "after") == free_mib(t, r, "before"),
+            "free memory is not back to what it was before the guest")
+    m = t.expect(r, r"^real\t0m(\d+\.\d+)s$")
+    t.note(f"xl create of the bzImage (decompressed in dom0): {float(m.group(1)):.1f} s")
+    for name in ("mmu_update", "mmuext_op", "update_va_mapping", "multicall"):
+        t.expect(r, rf"^{name} +\d+ +\d+$")
+    m = t.expect(r, r"^writable page-table writes emulated: (\d+)$")
+    t.check(int(m.group(1)) > 0, "no page-table write was emulated")
+
+
+def corrupt_bzimage(t):
+    """Debian's bzImage with bytes of its XZ payload overwritten, and an
+    xl.cfg that names it."""
+    with open(xldebian.bzimage(t.build), "rb") as f:
+        data = bytearray(f.read())
+    start = data.find(xldebian.XZ_MAGIC)
+    data[start + 4096:start + 4160] = b"\x55" * 64
+    tmp = tempfile.mkdtemp(prefix="xen-lite-linux.")
+    bad, cfg = os.path.join(tmp, "bad-vmlinuz"), os.path.join(tmp, "bad.cfg")
+    with open(bad, "wb") as f:
+        f.write(data)
+    with open(cfg, "w") as f:
+        f.write('name = "bad"\nkernel = "/boot/bad-vmlinuz"\nmemory = 128\n')
+    return [f"{bad}:/boot/bad-vmlinuz", f"{cfg}:/etc/xen/bad.cfg"]
+
+
+@scenario("linux_vmlinux_reboots_and_is_destroyed_corrupt_bzimage_refused")
+def linux_vmlinux(t):
+    script = ("echo @@before; xl info; -xl create /etc/xen/bad.cfg; echo @@bad; xl list; "
+              "xl create /etc/xen/linux.cfg; sleep 15; "
+              "xl reboot linux; sleep 20; echo @@rebooted; xl list; "
+              "xl destroy linux; echo @@after; xl list; xl info")
+    r = boot(t, "vmlinux", script, timeout=120, extra=corrupt_bzimage(t))
+    t.expect(r, r"^/boot/bad-vmlinuz: bzImage payload: corrupt XZ data$")
+    t.expect_not(r, r"^bad +\d+ ")
+    # The refused kernel took domain id 1 and gave it back.
+    t.expect_count(r, r"^\(d\d+\) .*linux-init: up$", 2)
+    t.expect(r, r"^\(d2\) .*linux-init: going down$")
+    t.expect(r, r"^\(XEN\) Domain 2 shut down \(reason 1\)$")
+    t.expect(r, r"^\(d3\) .*linux-init: cpus 2$")
+    t.expect(r, r"^\(XEN\) Domain 3 destroyed$")
+    t.check(free_mib(t, r, "after") == free_mib(t, r, "before"),
+            "free memory is not back to what it was before the guest")

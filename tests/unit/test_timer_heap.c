@@ -10,6 +10,13 @@
 
 static struct timer_queue q;
 static struct timer t[TIMER_HEAP_MAX + 16];
+static struct timer *grown[2 * TIMER_HEAP_MAX];
+
+/* The heap's slots: base[] until the queue grew into an array. */
+static struct timer **slot(void)
+{
+    return q.cap ? q.heap : q.base;
+}
 
 static void reset(void)
 {
@@ -27,11 +34,11 @@ static bool add(struct timer *tm, s_time_t expires)
 /* Every slot knows its position and no child expires before its parent. */
 static void check_heap(void)
 {
-    CHECK(q.nr <= TIMER_HEAP_MAX);
+    CHECK(q.nr <= (q.cap ? q.cap : TIMER_HEAP_MAX));
     for (unsigned int i = 0; i < q.nr; i++) {
-        CHECK_EQ(q.heap[i]->heap_pos, i);
+        CHECK_EQ(slot()[i]->heap_pos, i);
         if (i)
-            CHECK(q.heap[(i - 1) / 2]->expires <= q.heap[i]->expires);
+            CHECK(slot()[(i - 1) / 2]->expires <= slot()[i]->expires);
     }
 }
 
@@ -109,7 +116,7 @@ TEST(timer_heap_remove_last_slot)
     reset();
     for (int i = 0; i < 7; i++)
         add(&t[i], i * 10);
-    CHECK(q.heap[6] == &t[6]);
+    CHECK(slot()[6] == &t[6]);
     timer_heap_remove(&q, &t[6]);
     CHECK_EQ(q.nr, 6);
     CHECK_EQ(t[6].heap_pos, -1);
@@ -150,10 +157,10 @@ TEST(timer_heap_remove_inner_node_may_sift_up)
     reset();
     for (unsigned int i = 0; i < ARRAY_SIZE(times); i++)
         add(&t[i], times[i]);
-    CHECK(q.heap[3] == &t[3]);
+    CHECK(slot()[3] == &t[3]);
     timer_heap_remove(&q, &t[3]);
     check_heap();
-    CHECK(q.heap[1] == &t[6]);
+    CHECK(slot()[1] == &t[6]);
     check_drains_sorted(6);
 }
 
@@ -188,6 +195,23 @@ TEST(timer_heap_full_queue_refuses_more)
     CHECK(add(&t[TIMER_HEAP_MAX], -1));
     CHECK(timer_heap_top(&q) == &t[TIMER_HEAP_MAX]);
     check_drains_sorted(TIMER_HEAP_MAX);
+}
+
+TEST(timer_heap_grows_into_a_larger_array_and_keeps_its_order)
+{
+    reset();
+    for (int i = 0; i < TIMER_HEAP_MAX; i++)
+        CHECK(add(&t[i], (i * 7919) % 1000));
+    CHECK(!add(&t[TIMER_HEAP_MAX], -1));
+    /* From base[] into an array of twice the size: nothing to free. */
+    CHECK(timer_heap_resize(&q, grown, ARRAY_SIZE(grown)) == NULL);
+    CHECK_EQ(q.cap, ARRAY_SIZE(grown));
+    check_heap();
+    for (int i = TIMER_HEAP_MAX; i < (int)ARRAY_SIZE(t); i++)
+        CHECK(add(&t[i], -i));
+    check_heap();
+    CHECK(timer_heap_top(&q) == &t[ARRAY_SIZE(t) - 1]);
+    check_drains_sorted(ARRAY_SIZE(t));
 }
 
 /* ---- random sequences against a reference ---- */

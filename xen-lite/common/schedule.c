@@ -277,7 +277,7 @@ void sched_destroy_vcpu(struct vcpu *v)
             csched_remove(sp, v->sched);
         spin_unlock_irqrestore(&sp->lock, f);
     }
-    vcpu_timers_kill(v);
+    vcpu_timers_destroy(v);
     xfree(v->sched);
     v->sched = NULL;
 }

@@ -8,26 +8,40 @@
 #include "asm/processor.h"
 #include "asm/traps.h"
 #include "xen/lib.h"
+#include "xen/mm.h"
 #include "xen/percpu.h"
 #include "xen/softirq.h"
 #include "xen/spinlock.h"
 #include "xen/timer.h"
+#include "xen_errno.h"
 
 /* ---- the heap (pure) ---- */
 
+static struct timer **slots(struct timer_queue *q)
+{
+    return q->cap ? q->heap : q->base;
+}
+
+static unsigned int capacity(const struct timer_queue *q)
+{
+    return q->cap ? q->cap : TIMER_HEAP_MAX;
+}
+
 static void heap_swap(struct timer_queue *q, unsigned int a, unsigned int b)
 {
-    struct timer *t = q->heap[a];
+    struct timer **h = slots(q), *t = h[a];
 
-    q->heap[a] = q->heap[b];
-    q->heap[b] = t;
-    q->heap[a]->heap_pos = a;
-    q->heap[b]->heap_pos = b;
+    h[a] = h[b];
+    h[b] = t;
+    h[a]->heap_pos = a;
+    h[b]->heap_pos = b;
 }
 
 static void sift_up(struct timer_queue *q, unsigned int i)
 {
-    while (i && q->heap[(i - 1) / 2]->expires > q->heap[i]->expires) {
+    struct timer **h = slots(q);
+
+    while (i && h[(i - 1) / 2]->expires > h[i]->expires) {
         heap_swap(q, i, (i - 1) / 2);
         i = (i - 1) / 2;
     }
@@ -35,11 +49,13 @@ static void sift_up(struct timer_queue *q, unsigned int i)
 
 static void sift_down(struct timer_queue *q, unsigned int i)
 {
+    struct timer **h = slots(q);
+
     for (;;) {
         unsigned int l = 2 * i + 1, r = l + 1, m = i;
-        if (l < q->nr && q->heap[l]->expires < q->heap[m]->expires)
+        if (l < q->nr && h[l]->expires < h[m]->expires)
             m = l;
-        if (r < q->nr && q->heap[r]->expires < q->heap[m]->expires)
+        if (r < q->nr && h[r]->expires < h[m]->expires)
             m = r;
         if (m == i)
             return;
@@ -50,9 +66,9 @@ static void sift_down(struct timer_queue *q, unsigned int i)
 
 bool timer_heap_add(struct timer_queue *q, struct timer *t)
 {
-    if (q->nr == TIMER_HEAP_MAX)
+    if (q->nr == capacity(q))
         return false;
-    q->heap[q->nr] = t;
+    slots(q)[q->nr] = t;
     t->heap_pos = q->nr++;
     sift_up(q, t->heap_pos);
     return true;
@@ -61,19 +77,31 @@ bool timer_heap_add(struct timer_queue *q, struct timer *t)
 void timer_heap_remove(struct timer_queue *q, struct timer *t)
 {
     unsigned int i = t->heap_pos;
+    struct timer **h = slots(q);
 
     t->heap_pos = -1;
     if (i == --q->nr)
         return;
-    q->heap[i] = q->heap[q->nr];
-    q->heap[i]->heap_pos = i;
+    h[i] = h[q->nr];
+    h[i]->heap_pos = i;
     sift_down(q, i);
     sift_up(q, i);
 }
 
 struct timer *timer_heap_top(const struct timer_queue *q)
 {
-    return q->nr ? q->heap[0] : NULL;
+    return q->nr ? (q->cap ? q->heap : q->base)[0] : NULL;
+}
+
+struct timer **timer_heap_resize(struct timer_queue *q, struct timer **heap,
+                                 unsigned int cap)
+{
+    struct timer **old = q->cap ? q->heap : NULL;
+
+    memcpy(heap, slots(q), q->nr * sizeof(*heap));
+    q->heap = heap;
+    q->cap = cap;
+    return old;
 }
 
 #ifndef UNIT_TEST
@@ -139,8 +167,9 @@ void set_timer(struct timer *t, s_time_t expires)
         return;
     }
     t->expires = expires;
-    if (!timer_heap_add(&pc->timers, t))
-        panic("CPU%u: timer queue full", cpu);
+    /* Never full: timer_reserve counted every timer that can be queued. */
+    if (unlikely(!timer_heap_add(&pc->timers, t)))
+        BUG();
     if (expires < pc->lapic_timer_deadline)
         kick(cpu);
     spin_unlock_irqrestore(&timer_locks[cpu], f);
@@ -183,6 +212,64 @@ void migrate_timer(struct timer *t, unsigned int new_cpu)
     spin_unlock_irqrestore(&timer_locks[cpu], f);
     if (active)
         set_timer(t, t->expires);
+}
+
+/*
+ * Timers that may be queued at once: the hypervisor's own (a few per CPU,
+ * each on its CPU's queue) plus every vCPU's three, which may all follow
+ * their vCPUs onto one CPU.
+ */
+#define STATIC_TIMERS_PER_CPU   16
+static DEFINE_SPINLOCK(reserve_lock);
+static unsigned int reserved;
+
+static unsigned int queue_cap_needed(void)
+{
+    return STATIC_TIMERS_PER_CPU + reserved;
+}
+
+/* Grow cpu's queue to hold cap timers.  Reserve lock held. */
+static int grow_queue(unsigned int cpu, unsigned int cap)
+{
+    struct timer **heap, **old;
+    struct percpu *pc = per_cpu(cpu);
+    unsigned long f;
+
+    if (cap <= capacity(&pc->timers))
+        return 0;
+    cap = MAX(cap, 2 * capacity(&pc->timers));
+    if (!(heap = xmalloc_bytes(cap * sizeof(*heap))))
+        return -XEN_ENOMEM;
+    f = spin_lock_irqsave(&timer_locks[cpu]);
+    old = timer_heap_resize(&pc->timers, heap, cap);
+    spin_unlock_irqrestore(&timer_locks[cpu], f);
+    xfree(old);
+    return 0;
+}
+
+int timer_reserve(int n)
+{
+    unsigned long f = spin_lock_irqsave(&reserve_lock);
+    int rc = 0;
+
+    if (n > 0)
+        for_each_online_cpu(c)
+            if ((rc = grow_queue(c, queue_cap_needed() + n)))
+                break;
+    if (!rc)
+        reserved += n;
+    spin_unlock_irqrestore(&reserve_lock, f);
+    return rc;
+}
+
+/* A CPU coming up gets a queue as large as the others'. */
+int timer_cpu_init(unsigned int cpu)
+{
+    unsigned long f = spin_lock_irqsave(&reserve_lock);
+    int rc = grow_queue(cpu, queue_cap_needed());
+
+    spin_unlock_irqrestore(&reserve_lock, f);
+    return rc;
 }
 
 static void timer_softirq(void)

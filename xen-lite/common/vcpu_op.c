@@ -37,19 +37,38 @@ static void poll_timed_out(void *data)
     vcpu_kick(data);
 }
 
-void vcpu_timers_init(struct vcpu *v)
+/* Its three timers, counted in every CPU's queue first (timer_reserve). */
+int vcpu_timers_init(struct vcpu *v)
 {
+    int rc = timer_reserve(3);
+
+    if (rc)
+        return rc;
     init_timer(&v->singleshot_timer, singleshot_fired, v, v->processor);
     init_timer(&v->periodic_timer, periodic_fired, v, v->processor);
     init_timer(&v->poll_timer, poll_timed_out, v, v->processor);
+    v->timers_ready = true;
+    return 0;
 }
 
 /* The vCPU is going: its timers never fire again (domain_kill). */
 void vcpu_timers_kill(struct vcpu *v)
 {
+    if (!v->timers_ready)
+        return;
     kill_timer(&v->singleshot_timer);
     kill_timer(&v->periodic_timer);
     kill_timer(&v->poll_timer);
+}
+
+/* ... and when it is freed, they are no longer counted. */
+void vcpu_timers_destroy(struct vcpu *v)
+{
+    if (!v->timers_ready)
+        return;
+    vcpu_timers_kill(v);
+    timer_reserve(-3);
+    v->timers_ready = false;
 }
 
 /* Keep a vCPU's timers on the pCPU it runs on. */

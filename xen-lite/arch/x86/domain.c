@@ -136,13 +136,15 @@ __noreturn void context_switch(struct vcpu *prev, struct vcpu *next)
 int arch_vcpu_create(struct vcpu *v)
 {
     static bool fpu_image_ready;
+    int rc;
 
     if (!fpu_image_ready) {
         fpu_init();
         fpu_image_ready = true;
     }
     memcpy(v->arch.fpu, fpu_init_image, sizeof(fpu_init_image));
-    vcpu_timers_init(v);
+    if ((rc = vcpu_timers_init(v)))
+        return rc;
     if (is_idle_vcpu(v))
         return 0;
     return v->domain->arch.ops->vcpu_create(v);

@@ -105,6 +105,8 @@ static __noreturn void start_secondary(void)
     time_init_secondary();
     percpu_syscall_init(cpu);
     vmx_cpu_up();
+    if (timer_cpu_init(cpu))
+        panic("CPU%u: no memory for its timer queue", cpu);
     pc->online = true;
     __atomic_add_fetch(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
     local_irq_enable();

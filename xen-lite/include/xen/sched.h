@@ -19,6 +19,7 @@
 
 #define MAX_VIRT_CPUS       XEN_LEGACY_MAX_VCPUS    /* vcpu_info slots */
 #define DOMAIN_NAME_MAX     64
+#define DOMAIN_CONSOLE_LINE 200         /* a domU's console_io line buffer */
 #define EVTCHNS_PER_BUCKET  64
 #define NR_EVTCHN_BUCKETS   (NR_EVENT_CHANNELS / EVTCHNS_PER_BUCKET)
 
@@ -55,6 +56,7 @@ struct vcpu {
     s_time_t periodic_period;
     s_time_t periodic_last;
     struct timer poll_timer;            /* SCHEDOP_poll timeout */
+    bool timers_ready;                  /* initialised and counted */
     uint32_t poll_ports[8];             /* ports polled, if few */
     unsigned int poll_nr;
 
@@ -91,6 +93,13 @@ struct domain {
     int pause_count_internal;           /* domain_pause() nesting */
     s_time_t create_time;
     spinlock_t domain_lock;             /* vCPU contexts (VCPUOP_initialise) */
+
+    /* console_io output of a domU, rate-limited (common/console_io.c). */
+    s_time_t console_stamp;             /* when the budget was last filled */
+    uint32_t console_budget;            /* bytes it may write now */
+    uint64_t console_dropped;           /* bytes dropped, not yet reported */
+    unsigned int console_len;           /* bytes in console_line */
+    char console_line[DOMAIN_CONSOLE_LINE];    /* a line being written */
 
     /* Memory: every frame the domain owns is on page_list. */
     spinlock_t page_alloc_lock;
@@ -185,9 +194,10 @@ bool domain_is_paused(const struct domain *d);
 void vcpu_mark_down(struct vcpu *v);
 
 /* ---- vcpu_op.c ---- */
-void vcpu_timers_init(struct vcpu *v);
+int vcpu_timers_init(struct vcpu *v);
 void vcpu_timers_follow(struct vcpu *v, unsigned int cpu);
 void vcpu_timers_kill(struct vcpu *v);
+void vcpu_timers_destroy(struct vcpu *v);
 
 /* ---- schedule.c ---- */
 void scheduler_init(void);

@@ -23,11 +23,19 @@ struct timer {
     bool killed;                        /* kill_timer: never queued again */
 };
 
+/*
+ * A CPU's queue starts with room for TIMER_HEAP_MAX timers in base[] (a
+ * zeroed queue is a valid empty one) and grows into a heap array of cap
+ * entries as vCPUs are created (timer_reserve), so that set_timer always
+ * finds room: every timer that can be queued at once was counted first.
+ */
 #define TIMER_HEAP_MAX  256
 struct timer_queue {
     struct timer *running;              /* whose callback runs right now */
     unsigned int nr;
-    struct timer *heap[TIMER_HEAP_MAX];
+    unsigned int cap;                   /* 0: base[] is the heap */
+    struct timer **heap;
+    struct timer *base[TIMER_HEAP_MAX];
 };
 
 void init_timer(struct timer *t, void (*fn)(void *), void *data, unsigned int cpu);
@@ -40,8 +48,19 @@ void migrate_timer(struct timer *t, unsigned int cpu);
 bool timer_is_active(const struct timer *t);
 void timer_softirq_init(void);
 
+/*
+ * Count n more (or, negative, fewer) timers that may be queued at once;
+ * every CPU's queue grows to hold them all.  0 or -XEN_ENOMEM.
+ */
+int timer_reserve(int n);
+int timer_cpu_init(unsigned int cpu);       /* a CPU comes up */
+
 /* Pure heap operations (unit-tested): */
 bool timer_heap_add(struct timer_queue *q, struct timer *t);
+/* Move q's timers into heap[cap] (cap >= q->nr); returns the array they
+ * were in if it was an allocated one (to be freed), else NULL. */
+struct timer **timer_heap_resize(struct timer_queue *q, struct timer **heap,
+                                 unsigned int cap);
 void timer_heap_remove(struct timer_queue *q, struct timer *t);
 struct timer *timer_heap_top(const struct timer_queue *q);
 

@@ -275,6 +275,7 @@ int run_selftests(const char *which)
     report("xmalloc", test_xmalloc());
     report("allocator", test_allocator());
     vmx_selftests(report);
+    guard_selftests(report);
     printk("selftest: %d passed, %d failed\n", passed, failed);
     return failed;
 }

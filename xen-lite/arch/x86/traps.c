@@ -206,12 +206,34 @@ static __noreturn void fatal_trap(struct cpu_user_regs *regs, unsigned int vec)
           regs->error_code);
 }
 
+/*
+ * An NMI that arrived while the hypervisor ran (a watchdog, a platform
+ * error, a stray IPI): nothing here asked for it, so it is counted, never
+ * fatal.  It runs on its own IST stack, and may have interrupted anything
+ * -- the console lock's holder too: it does not print.
+ */
+static unsigned long nmis_in_hypervisor[NR_CPUS];
+
+unsigned long hypervisor_nmi_count(unsigned int cpu)
+{
+    return READ_ONCE(nmis_in_hypervisor[cpu]);
+}
+
+static void hypervisor_nmi(const struct cpu_user_regs *regs)
+{
+    nmis_in_hypervisor[smp_processor_id()]++;
+}
+
 static void do_exception(struct cpu_user_regs *regs, unsigned int vec)
 {
     unsigned long fixup;
 
     if (vec == TRAP_nmi && machine_halting()) {
         machine_halt_this_cpu();
+    }
+    if (vec == TRAP_nmi && regs_ring(regs) == 0) {
+        hypervisor_nmi(regs);
+        return;
     }
     if (regs_ring(regs) == 3 && guest_trap_hook) {
         guest_trap_hook(regs, vec);

@@ -39,6 +39,8 @@ const char *symbol_lookup(unsigned long addr, unsigned long *off,
                           unsigned long *size);
 
 void handle_trap(struct cpu_user_regs *regs);
+/* NMIs taken while the hypervisor ran on cpu (ignored, not fatal). */
+unsigned long hypervisor_nmi_count(unsigned int cpu);
 __attribute__((noreturn)) void reset_stack_and_resume(struct cpu_user_regs *regs);
 
 /*

@@ -8,5 +8,7 @@ int run_selftests(const char *which);
 /* Back ends' own checks, reporting each by name (NULL problem: passed). */
 typedef void selftest_report_fn(const char *name, const char *problem);
 void vmx_selftests(selftest_report_fn *report);
+/* The hypervisor's own guards (common/selftest_guards.c). */
+void guard_selftests(selftest_report_fn *report);
 
 #endif

@@ -58,5 +58,14 @@ void percpu_syscall_init(unsigned int cpu)
     wrmsr(MSR_CSTAR, (unsigned long)compat_syscall_enter);
     wrmsr(MSR_SFMASK, X86_EFLAGS_VM | X86_EFLAGS_RF | X86_EFLAGS_NT | X86_EFLAGS_DF |
                       X86_EFLAGS_IF | X86_EFLAGS_TF | X86_EFLAGS_AC);
+    /*
+     * No sysenter into ring 0: with a null SYSENTER_CS it raises #GP(0) in
+     * the guest on Intel (SDM vol. 2B, SYSENTER); AMD has #UD in long mode.
+     * Firmware may have left anything here, an entry point and a stack
+     * included.
+     */
+    wrmsr(MSR_IA32_SYSENTER_CS, 0);
+    wrmsr(MSR_IA32_SYSENTER_ESP, 0);
+    wrmsr(MSR_IA32_SYSENTER_EIP, 0);
 }
 

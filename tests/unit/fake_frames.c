@@ -85,6 +85,10 @@ void pt_type_change_flush(struct page_info *pg)
     fake.flushes++;
 }
 
+void pt_table_demoting(struct page_info *pg, unsigned int level)
+{
+}
+
 uint64_t fake_xen_l4e(unsigned int slot)
 {
     return 0x7e0000000000UL + ((uint64_t)slot << PAGE_SHIFT) + 0x63;

@@ -11,6 +11,7 @@
  */
 #include "asm/page.h"
 #include "asm/processor.h"
+#include "asm/traps.h"
 #include "xen/audit.h"
 #include "xen/lib.h"
 #include "xen/m2p.h"
@@ -66,6 +67,17 @@ static void flush_stale(const struct domain *d, uint32_t stamp)
 void pt_type_change_flush(struct page_info *pg)
 {
     flush_stale(get_domain_of_page(pg), pg->tlbflush_timestamp);
+}
+
+/*
+ * A table loses its last type reference.  An L4 that this CPU still runs
+ * on would be walked by the hardware while the guest may write it: that
+ * must never be (new_base loads the new table first).
+ */
+void pt_table_demoting(struct page_info *pg, unsigned int level)
+{
+    if (level == 4 && read_cr3() >> PAGE_SHIFT == page_to_mfn(pg))
+        ring0_hazard(current, "the L4 in CR3 lost its last type reference");
 }
 
 bool pt_domain_may_map_foreign(domid_t d, domid_t owner)

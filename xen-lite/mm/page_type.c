@@ -327,6 +327,7 @@ static int put_final_table(struct page_info *pg, uint64_t x, bool preemptible)
 
     if (!(x & PGT_partial))
         pg->nr_validated_ptes = PAGETABLE_ENTRIES;
+    pt_table_demoting(pg, level);
     if (level == 1)
         demote_l1(pg);
     else

@@ -93,8 +93,13 @@ static long new_base(unsigned long mfn, bool user)
         }
     }
     *slot = mfn;
+    /* CR3 leaves the old table before its reference goes: dropping the
+     * last one devalidates it, and the guest may then write it. */
+    if (v->arch.pv.kernel_mode != user)
+        pv_load_cr3(v);
     if (old && put_page_and_type_preemptible(mfn_to_page(old)) == -XEN_ERESTART)
         v->arch.pv.deferred = (struct pt_deferred){ mfn_to_page(old), true };
+    return 0;
 load:
     if (v->arch.pv.kernel_mode != user)
         pv_load_cr3(v);

@@ -146,6 +146,7 @@ static const struct pt_ctx pt_ctx_machine __attribute__((unused)) = {
 bool pt_preempt_check(void);                        /* time to yield? */
 void pt_page_freed(struct page_info *pg);           /* count hit zero */
 void pt_type_change_flush(struct page_info *pg);    /* before writable->PT */
+void pt_table_demoting(struct page_info *pg, unsigned int level); /* last type ref */
 void pt_fill_xen_l4_slots(uint64_t *l4);
 uint32_t pt_tlbflush_clock(void);
 

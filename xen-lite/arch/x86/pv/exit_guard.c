@@ -33,7 +33,7 @@ void ring0_hazard(struct vcpu *v, const char *what)
 
     __atomic_add_fetch(&hazards, 1, __ATOMIC_SEQ_CST);
     snprintf(why, sizeof(why), "ring-0 hazard: %s", what);
-    printk(XENLOG_ERR "d%uv%u: %s (a fault in the hypervisor on hardware)\n",
+    printk(XENLOG_ERR "d%uv%u: %s: crashing the domain, not the host\n",
            v->domain->domain_id, v->vcpu_id, why);
     domain_crash(v->domain, why);
 }

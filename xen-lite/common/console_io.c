@@ -32,6 +32,96 @@ void console_start_input_poll(void)
     set_timer(&input_timer, NOW() + INPUT_POLL_PERIOD);
 }
 
+/*
+ * A domU may not flood the console, which is written with interrupts off,
+ * nor drive the terminal: its bytes come at a bounded rate (a burst, then
+ * GUEST_RATE per second, as Xen limits guest messages) and only printable
+ * ASCII, newlines and tabs reach the console.  dom0's go as they are.
+ */
+#define GUEST_BURST         (16 * 1024)
+#define GUEST_RATE          (4 * 1024)
+
+/* How many of n bytes d may print now; the rest are counted as dropped. */
+static size_t guest_allowance(struct domain *d, size_t n)
+{
+    unsigned long f = spin_lock_irqsave(&d->domain_lock);
+    s_time_t now = NOW();
+    uint64_t refill = (uint64_t)(now - d->console_stamp) * GUEST_RATE / SECONDS(1);
+    uint64_t dropped = 0;
+    bool starts = false;
+
+    if (refill) {
+        d->console_budget = MIN((uint64_t)GUEST_BURST, d->console_budget + refill);
+        d->console_stamp = now;
+    }
+    if (n > d->console_budget) {
+        starts = !d->console_dropped;
+        d->console_dropped += n - d->console_budget;
+        n = d->console_budget;
+    } else if (n && d->console_dropped) {
+        dropped = d->console_dropped;
+        d->console_dropped = 0;
+    }
+    d->console_budget -= n;
+    spin_unlock_irqrestore(&d->domain_lock, f);
+    if (starts)
+        printk(XENLOG_WARNING "d%u: console output over its rate limit: dropping\n",
+               d->domain_id);
+    if (dropped)
+        printk(XENLOG_WARNING "d%u: %lu bytes of console output dropped (rate limit)\n",
+               d->domain_id, (unsigned long)dropped);
+    return n;
+}
+
+/* Printable ASCII, newlines and tabs; carriage returns go (the console
+ * adds its own); any other byte becomes a dot.  The new length. */
+static size_t sanitize(char *buf, size_t n)
+{
+    size_t out = 0;
+
+    for (size_t i = 0; i < n; i++) {
+        char c = buf[i];
+        if (c == '\r')
+            continue;
+        buf[out++] = (c >= 0x20 && c <= 0x7e) || c == '\n' || c == '\t' ? c : '.';
+    }
+    return out;
+}
+
+/*
+ * A domU's output is printed a whole line at a time (as Xen's pbuf), so
+ * that its partial lines never run into others' on the console; a line
+ * longer than the buffer is broken.
+ */
+static void guest_output(struct domain *d, char *buf, size_t n)
+{
+    char line[DOMAIN_CONSOLE_LINE + 1];
+
+    if (d->domain_id == 0) {
+        console_puts_guest(0, buf, n);
+        return;
+    }
+    n = sanitize(buf, guest_allowance(d, n));
+    for (size_t i = 0; i < n; ) {
+        unsigned long f = spin_lock_irqsave(&d->domain_lock);
+        size_t out = 0;
+
+        while (i < n && !out) {
+            char c = buf[i++];
+            d->console_line[d->console_len++] = c;
+            if (c == '\n' || d->console_len == DOMAIN_CONSOLE_LINE) {
+                memcpy(line, d->console_line, out = d->console_len);
+                d->console_len = 0;
+            }
+        }
+        spin_unlock_irqrestore(&d->domain_lock, f);
+        if (out && line[out - 1] != '\n')
+            line[out++] = '\n';
+        if (out)
+            console_puts_guest(d->domain_id, line, out);
+    }
+}
+
 static long console_write(int count, unsigned long buffer)
 {
     char buf[CHUNK];
@@ -40,7 +130,7 @@ static long console_write(int count, unsigned long buffer)
         int n = MIN(count, CHUNK);
         if (copy_from_guest(buf, buffer, n))
             return -XEN_EFAULT;
-        console_puts_guest(current->domain->domain_id, buf, n);
+        guest_output(current->domain, buf, n);
         buffer += n;
         count -= n;
         if (count && hypercall_preempt_check())

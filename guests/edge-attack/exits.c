@@ -137,6 +137,24 @@ static void forced_emulation_before_end(struct outcome *o)
         refused(o, "emulated (max leaf 0x%x), then #GP at the hlt", (uint32_t)eax);
 }
 
+/* sysenter from the guest kernel: it must fault in the guest (#GP with a
+ * null SYSENTER_CS on Intel, #UD on AMD), never enter ring 0. */
+static void sysenter_from_guest(struct outcome *o)
+{
+    static const uint8_t code[] = { 0x0f, 0x34 };               /* sysenter */
+    uint64_t at = at_end(o, code, sizeof(code));
+    struct fault f;
+
+    if (!at)
+        return;
+    run_edge(at, 0, 0, &f);
+    if (!f.hit || (f.vector != G_VEC_GP && f.vector != G_VEC_UD) || f.rip != at)
+        succeeded(o, "sysenter: %s at 0x%lx", f.hit ? g_trap_name(f.vector) : "no fault",
+                  f.rip);
+    else
+        refused(o, "%s at the sysenter", g_trap_name(f.vector));
+}
+
 /* fpu_taskswitch(1) sets the virtual CR0.TS; the hypervisor must save and
  * restore the FPU across a switch of vCPUs all the same (FXSAVE and
  * FXRSTOR raise #NM in ring 0 while CR0.TS is set). */
@@ -168,6 +186,7 @@ const struct attack exit_attacks[] = {
     { "block_in_last_bytes_below_2_47_with_event_pending", block_at_end_with_event },
     { "forced_emulation_in_last_bytes_below_2_47", forced_emulation_at_end },
     { "forced_emulation_just_before_2_47", forced_emulation_before_end },
+    { "sysenter_from_guest_kernel", sysenter_from_guest },
     { "fpu_taskswitch_then_yield", fpu_taskswitch_then_yield },
     { NULL, NULL },
 };

@@ -69,7 +69,9 @@ int xs_queue(struct xs_conn *c, const struct xsd_sockmsg *hdr,
 {
     struct xs_out *o;
 
-    if (event && c->out_bytes > XS_OUT_EVENT_LIMIT) {
+    /* A domU that does not read its events loses the newest; dom0's are
+     * never dropped (its toolstack acts on them, and it always reads). */
+    if (event && !c->priv && c->out_bytes > XS_OUT_EVENT_LIMIT) {
         c->events_dropped++;
         return 0;
     }

@@ -56,6 +56,7 @@ struct xs_watch {
 struct xs_txn_ent {
     uint64_t seen;              /* 0: absent */
     bool dirty;
+    bool fired, fired_recurse;  /* an event for it is in the journal */
     struct xs_node *node;
 };
 
@@ -64,7 +65,8 @@ struct xs_txn {
     uint32_t id;
     struct xs_map ents;         /* path -> struct xs_txn_ent */
     int32_t gained;             /* nodes its domain gained in it */
-    size_t bytes;               /* memory its records hold */
+    size_t bytes;               /* memory its records and events hold */
+    bool over_quota;            /* an event did not fit: commit fails */
     struct xs_event *events, **events_tail;
 };
 
@@ -162,9 +164,11 @@ int xs_view_set(const struct xs_view *v, const char *path, struct xs_node *n);
 uint32_t xs_view_owned(const struct xs_view *v);
 /* Room for n more nodes in v's transaction (true outside one). */
 bool xs_view_room(const struct xs_view *v, size_t n);
-/* Tell watchers about a change now, or at commit inside a transaction
- * (an event that cannot be recorded for lack of memory is lost). */
-void xs_view_fire(const struct xs_view *v, const char *path,
+/* Tell watchers about a change now, or at commit inside a transaction:
+ * its journal holds one event per path (and kind), counted in the
+ * transaction's bytes.  0, or -XS_EQUOTA / -XEN_ENOMEM when a journal
+ * entry does not fit (the transaction then fails at commit). */
+int xs_view_fire(const struct xs_view *v, const char *path,
                  const struct xs_node *n, bool recurse);
 
 struct xs_txn *xs_txn_find(struct xs_conn *c, uint32_t id);

@@ -77,12 +77,12 @@ int xs_op_can_watch(const struct xs_view *v, const char *path)
     return xs_can(v->c, n->perms, n->nperms, XS_PERM_READ) ? 0 : -XEN_EACCES;
 }
 
-static void fire_at(const struct xs_view *v, const char *path)
+static int fire_at(const struct xs_view *v, const char *path)
 {
     const struct xs_node *n;
+    int rc = xs_view_get(v, path, &n);
 
-    if (xs_view_get(v, path, &n) == 0 && n)
-        xs_view_fire(v, path, n, false);
+    return rc ? rc : n ? xs_view_fire(v, path, n, false) : 0;
 }
 
 /* ---- Creating ---- */
@@ -188,9 +188,7 @@ int xs_op_write(const struct xs_view *v, const char *path, const char *value,
         return -XEN_ENOMEM;
     else
         rc = xs_view_set(v, path, m);
-    if (!rc)
-        fire_at(v, path);
-    return rc;
+    return rc ? rc : fire_at(v, path);
 }
 
 int xs_op_mkdir(const struct xs_view *v, const char *path)
@@ -203,9 +201,7 @@ int xs_op_mkdir(const struct xs_view *v, const char *path)
     if (n)
         return xs_can(v->c, n->perms, n->nperms, XS_PERM_WRITE) ? 0
                                                                 : -XEN_EACCES;
-    if (!(rc = create(v, path, "", 0)))
-        fire_at(v, path);
-    return rc;
+    return (rc = create(v, path, "", 0)) ? rc : fire_at(v, path);
 }
 
 /* ---- Removing ---- */
@@ -288,7 +284,7 @@ static int remove_tree(const struct xs_view *v, const char *path,
         list_free(&l);
         return rc ? rc : -XEN_ENOMEM;
     }
-    xs_view_fire(v, path, n, true);
+    rc = xs_view_fire(v, path, n, true);
     for (size_t i = 0; !rc && i < l.n; i++) {
         if (!(rc = xs_view_get(v, l.paths[i], &n)) && n)
             rc = xs_view_set(v, l.paths[i], NULL);
@@ -341,9 +337,7 @@ int xs_op_set_perms(const struct xs_view *v, const char *path,
         return -XEN_EPERM;              /* only dom0 gives a node away */
     if (!(m = xs_node_with_perms(n, perms, nperms)))
         return -XEN_ENOMEM;
-    if (!(rc = xs_view_set(v, path, m)))
-        fire_at(v, path);
-    return rc;
+    return (rc = xs_view_set(v, path, m)) ? rc : fire_at(v, path);
 }
 
 /* ---- A dead domain's nodes ---- */

@@ -204,18 +204,30 @@ bool xs_view_room(const struct xs_view *v, size_t n)
     return !v->t || v->c->priv || v->t->ents.count + n <= XS_QUOTA_TXN_NODES;
 }
 
-void xs_view_fire(const struct xs_view *v, const char *path,
-                  const struct xs_node *n, bool recurse)
+int xs_view_fire(const struct xs_view *v, const char *path,
+                 const struct xs_node *n, bool recurse)
 {
     size_t plen = n->nperms * sizeof(struct xs_perm);
+    size_t bytes = sizeof(struct xs_event) + strlen(path) + 1 + plen;
+    struct xs_txn_ent *e;
     struct xs_event *ev;
+    bool *fired;
+    int err = 0;
 
     if (!v->t) {
         xs_watch_fire(v->c->s, path, n->perms, n->nperms, recurse);
-        return;
+        return 0;
     }
-    if (!(ev = malloc(sizeof(*ev) + strlen(path) + 1 + plen)))
-        return;
+    /* Rewriting one path a thousand times needs one event at commit. */
+    if (!(e = txn_ent(v, path, &err)))
+        return err;
+    fired = recurse ? &e->fired_recurse : &e->fired;
+    if (*fired)
+        return 0;
+    if (!txn_room(v, bytes) || !(ev = malloc(bytes))) {
+        v->t->over_quota = true;
+        return txn_room(v, bytes) ? -XEN_ENOMEM : -XS_EQUOTA;
+    }
     ev->next = NULL;
     ev->recurse = recurse;
     ev->nperms = n->nperms;
@@ -225,6 +237,9 @@ void xs_view_fire(const struct xs_view *v, const char *path,
     strcpy(ev->path, path);
     *v->t->events_tail = ev;
     v->t->events_tail = &ev->next;
+    v->t->bytes += bytes;
+    *fired = true;
+    return 0;
 }
 
 /* ---- Transactions ---- */
@@ -342,7 +357,9 @@ int xs_txn_end(struct xs_conn *c, struct xs_txn *t, bool commit)
 {
     int rc = 0;
 
-    if (commit && !(rc = txn_check(c, t)))
+    if (commit && t->over_quota)
+        rc = -XS_EQUOTA;
+    else if (commit && !(rc = txn_check(c, t)))
         rc = txn_apply(c, t);
     txn_free(c, t);
     return rc;

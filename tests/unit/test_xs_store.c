@@ -227,6 +227,78 @@ TEST(transaction_quotas)
     CHECK_XS(xs_call(c1, XS_READ, tx, 1, "data"), "!EQUOTA");
 }
 
+/* Watch events a transaction keeps until it commits. */
+static unsigned int journal_len(struct xs_conn *c, uint32_t tx)
+{
+    unsigned int n = 0;
+
+    for (struct xs_event *ev = xs_txn_find(c, tx)->events; ev; ev = ev->next)
+        n++;
+    return n;
+}
+
+TEST(transaction_rewriting_one_path_journals_one_event)
+{
+    const char *path = "data/a/rather/long/path/that/one/transaction/rewrites";
+    char value[16];
+    uint32_t tx;
+    size_t bytes;
+
+    xs_setup();
+    CHECK_XS(xs_watch_(c0, "/local/domain/1/data", "w"), "OK");
+    xs_events(c0);
+    tx = xs_tx_start(c1);
+    CHECK_XS(xs_wr_tx(c1, tx, path, "first"), "OK");
+    bytes = xs_txn_find(c1, tx)->bytes;
+    for (int i = 0; i < 100000; i++) {
+        snprintf(value, sizeof(value), "%d", i);
+        CHECK_XS(xs_wr_tx(c1, tx, path, value), "OK");
+    }
+    /* The journal was an unbounded list, outside the byte quota. */
+    CHECK(journal_len(c1, tx) <= 9);            /* the path and its parents */
+    CHECK(xs_txn_find(c1, tx)->bytes < bytes + 64);
+    CHECK_XS(xs_tx_end(c1, tx, true), "OK");
+    CHECK_XS(xs_rd(c1, path), "99999");
+    CHECK(strstr(xs_events(c0), "/local/domain/1/data/a/rather/long/path/that/one/"
+                                "transaction/rewrites|w"));
+}
+
+TEST(transaction_journal_counts_in_the_byte_quota)
+{
+    uint32_t tx;
+    size_t before;
+
+    xs_setup();
+    tx = xs_tx_start(c1);
+    CHECK_XS(xs_mk(c1, "data/x"), "OK");        /* outside: no journal */
+    before = xs_txn_find(c1, tx)->bytes;
+    CHECK_XS(xs_wr_tx(c1, tx, "data/x", "1"), "OK");
+    CHECK_EQ(journal_len(c1, tx), 1);
+    /* The node's record, its new value and the event's path. */
+    CHECK(xs_txn_find(c1, tx)->bytes >= before + strlen("/local/domain/1/data/x") +
+                                        sizeof(struct xs_event));
+    CHECK_XS(xs_tx_end(c1, tx, false), "OK");
+}
+
+TEST(dom0_never_loses_watch_events_a_domu_does)
+{
+    char value[16];
+
+    xs_setup();
+    CHECK_XS(xs_wr(c1, "data/shared", "0"), "OK");
+    CHECK_XS(xs_chmod(c1, "data/shared", "n1", "r2"), "OK");
+    CHECK_XS(xs_watch_(c0, "/local/domain/1/data", "w0"), "OK");
+    CHECK_XS(xs_watch_(c2, "/local/domain/1/data/shared", "w2"), "OK");
+    /* Neither reads while domain 1 writes on. */
+    for (int i = 0; i < 5000; i++) {
+        snprintf(value, sizeof(value), "%d", i);
+        CHECK_XS(xs_wr(c1, "data/shared", value), "OK");
+    }
+    CHECK_EQ(c0->events_dropped, 0);
+    CHECK(c2->events_dropped > 0);
+    CHECK(c2->out_bytes <= XS_OUT_EVENT_LIMIT + XENSTORE_PAYLOAD_MAX);
+}
+
 TEST(transaction_byte_quota)
 {
     char big[XS_QUOTA_VALUE + 1], path[32];

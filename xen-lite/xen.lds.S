@@ -41,6 +41,13 @@ SECTIONS
         *(.ex_table)
         __stop_ex_table = .;
         . = ALIGN(8);
+        __start_smap_stac = .;
+        *(.smap_stac)
+        __stop_smap_stac = .;
+        __start_smap_clac = .;
+        *(.smap_clac)
+        __stop_smap_clac = .;
+        . = ALIGN(8);
         __symbols_start = .;
         *(.symbols)
         __symbols_end = .;

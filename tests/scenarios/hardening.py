@@ -132,3 +132,25 @@ def edge_attack_as_dom0(t):
     refused = check_attacks(t, r, "as dom0", CORE + DOM0_CORE)
     t.expect_not(r, HAZARD)
     t.note(f"{refused} attacks refused")
+
+
+SMAP_CPU = "qemu64,+smap,+smep"
+
+
+@scenario("smap_on_guest_accessors_work_and_plain_access_faults")
+def smap_guards_guest_memory(t):
+    """On a CPU with SMAP the hypervisor runs with CR4.SMAP: its self-test
+    sees a plain read of a user page fault and the guest accessors work,
+    and a PV guest (pv-selftest as dom0) runs all its checks."""
+    r = t.boot(cpu=SMAP_CPU, smp=2, xen_append="selftest", timeout=120)
+    t.expect_status(r, 0)
+    t.expect(r, r"^\(XEN\) SMAP on: \d+ guest-access windows$")
+    t.expect(r, r"^\(XEN\) selftest: smap: ok$")
+    t.expect_not(r, r"selftest: smap: the CPU has none")
+    t.expect(r, r"^\(XEN\) selftest: \d+ passed, 0 failed$")
+    r = t.boot(cpu=SMAP_CPU, smp=2, timeout=120,
+               dom0=os.path.join(t.build, "guests", "pv-selftest"))
+    t.expect_status(r, 0)
+    t.expect(r, r"^\(XEN\) SMAP on")
+    m = t.expect(r, r"^pv-selftest: (\d+) passed, 0 failed$")
+    t.note(f"pv-selftest under SMAP: {m.group(1)} checks passed")

@@ -11,6 +11,7 @@
 #include "xen_errno.h"
 #include "xen/hypercall_asm.h"
 #include "asm/processor.h"
+#include "asm/smap.h"
 
 /* Vectors for which the CPU pushes an error code (SDM vol. 3 §6.13). */
 #define HAS_ERRCODE(v) ((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
@@ -68,6 +69,7 @@ vector_stubs:
 
 common_entry:
         cld
+        ASM_CLAC                            /* AC survives exception delivery */
         SAVE_ALL
         mov     %rsp, %rdi
         call    handle_trap

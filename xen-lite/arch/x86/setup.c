@@ -2,6 +2,7 @@
  * __start_xen: the boot sequence, from the Multiboot2 hand-over to the first
  * domain (or the self-tests).
  */
+#include "asm/smap.h"
 #include "asm/acpi.h"
 #include "asm/apic.h"
 #include "asm/current.h"
@@ -104,6 +105,7 @@ __noreturn void __start_xen(unsigned int magic, unsigned int mbi)
 {
     smp_prepare_boot_cpu();
     detect_cpu_features();
+    smap_init();
     parse_boot_info(magic, mbi);
     print_banner();
     mm_init(&boot_info);

@@ -4,6 +4,7 @@
  * real-mode trampoline, one at a time.  The AP loads its descriptor tables,
  * enables its LAPIC, takes its time stamp and goes idle.
  */
+#include "asm/smap.h"
 #include "asm/acpi.h"
 #include "asm/apic.h"
 #include "asm/current.h"
@@ -51,6 +52,7 @@ static void cpu_init_common(void)
     write_cr4(read_cr4() | X86_CR4_PGE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT |
               (smep ? X86_CR4_SMEP : 0));
     write_cr0((read_cr0() | X86_CR0_MP | X86_CR0_NE | X86_CR0_WP) & ~X86_CR0_EM);
+    smap_cpu_init();                    /* the boot CPU's comes with smap_init */
 }
 
 void smp_prepare_boot_cpu(void)

@@ -17,12 +17,14 @@ static unsigned long copy_guarded(void *dst, const void *src, unsigned long n)
     unsigned long q = n / 8, r = n % 8;
 
     __asm__ __volatile__(
+        ASM_STAC
         "1: rep movsq\n"
         "   mov %[r], %%rcx\n"
         "2: rep movsb\n"
         "   jmp 4f\n"
         "3: lea (%[r], %%rcx, 8), %%rcx\n"
         "4:\n"
+        ASM_CLAC
         _ASM_EXTABLE(1b, 3b)
         _ASM_EXTABLE(2b, 4b)
         : "+D"(dst), "+S"(src), "+c"(q) : [r] "r"(r) : "memory");
@@ -48,8 +50,10 @@ unsigned long raw_clear_guest(unsigned long dst, unsigned long len)
     if (!guest_range_ok(dst, len))
         return len;
     __asm__ __volatile__(
+        ASM_STAC
         "1: rep stosb\n"
         "2:\n"
+        ASM_CLAC
         _ASM_EXTABLE(1b, 2b)
         : "+D"(dst), "+c"(len) : "a"(0) : "memory");
     return len;

@@ -9,6 +9,7 @@
 #define ASM_GUEST_ACCESS_H
 
 #include "asm/config.h"
+#include "asm/smap.h"
 #include "asm/traps.h"
 #include "xen/types.h"
 #include "xen_errno.h"
@@ -54,10 +55,12 @@ static inline int load_guest_u64(uint64_t *val, unsigned long va)
     int rc = 0;
 
     __asm__ __volatile__(
+        ASM_STAC
         "1: movq (%[va]), %[v]\n"
         "   jmp 3f\n"
         "2: movl %[efault], %[rc]\n"
         "3:\n"
+        ASM_CLAC
         _ASM_EXTABLE(1b, 2b)
         : [v] "=r"(*val), [rc] "+r"(rc)
         : [va] "r"(va), [efault] "i"(-XEN_EFAULT) : "memory");
@@ -69,10 +72,12 @@ static inline int store_guest_u64(unsigned long va, uint64_t val)
     int rc = 0;
 
     __asm__ __volatile__(
+        ASM_STAC
         "1: movq %[v], (%[va])\n"
         "   jmp 3f\n"
         "2: movl %[efault], %[rc]\n"
         "3:\n"
+        ASM_CLAC
         _ASM_EXTABLE(1b, 2b)
         : [rc] "+r"(rc)
         : [v] "r"(val), [va] "r"(va), [efault] "i"(-XEN_EFAULT) : "memory");
@@ -84,10 +89,12 @@ static inline int load_guest_u32(uint32_t *val, unsigned long va)
     int rc = 0;
 
     __asm__ __volatile__(
+        ASM_STAC
         "1: movl (%[va]), %[v]\n"
         "   jmp 3f\n"
         "2: movl %[efault], %[rc]\n"
         "3:\n"
+        ASM_CLAC
         _ASM_EXTABLE(1b, 2b)
         : [v] "=r"(*val), [rc] "+r"(rc)
         : [va] "r"(va), [efault] "i"(-XEN_EFAULT) : "memory");
@@ -101,8 +108,10 @@ static inline int load_guest_u32(uint32_t *val, unsigned long va)
 static inline int copy_words_guarded(void *dst, const void *src, unsigned long n)
 {
     __asm__ __volatile__(
+        ASM_STAC
         "1: rep movsq\n"
         "2:\n"
+        ASM_CLAC
         _ASM_EXTABLE(1b, 2b)
         : "+D"(dst), "+S"(src), "+c"(n) :: "memory");
     return n ? -XEN_EFAULT : 0;

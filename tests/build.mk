@@ -23,6 +23,7 @@ UNIT_SRCS_test_vmx_exit := xen-lite/hvm/vmx/vmx_exit_info.c
 UNIT_SRCS_test_vmx_check := xen-lite/hvm/vmx/vmx_caps.c xen-lite/hvm/vmx/vmx_check.c \
 	xen-lite/hvm/vmx/vmx_check_guest.c xen-lite/hvm/vmx/vmcs_state.c xen-lite/hvm/vmx/vmcs_fields.c
 UNIT_SRCS_test_timer_heap := xen-lite/common/timer.c
+UNIT_SRCS_test_nospec :=
 UNIT_SRCS_test_xlargs := dom0/xlargs.c dom0/xlargs_cmds.c
 UNIT_SRCS_test_xlcfg := dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlargs.c dom0/xlfmt.c
 UNIT_SRCS_test_xlfmt := dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlargs.c

@@ -30,7 +30,9 @@ static struct domain **domain_table;    /* [DOMID_FIRST_RESERVED] */
 
 struct domain *domain_from_id_noref(domid_t domid)
 {
-    return domid < DOMID_FIRST_RESERVED ? READ_ONCE(domain_table[domid]) : NULL;
+    return domid < DOMID_FIRST_RESERVED
+           ? READ_ONCE(domain_table[array_index_nospec(domid, DOMID_FIRST_RESERVED)])
+           : NULL;
 }
 
 struct domain *get_domain_of_page(const struct page_info *pg)

@@ -102,7 +102,7 @@ static long vcpu_context(struct domain *d, struct xen_domctl *op, bool set)
     struct vcpu *v;
     long rc = 0;
 
-    if (vc->vcpu >= d->max_vcpus || !(v = d->vcpu[vc->vcpu]))
+    if (!(v = domain_vcpu(d, vc->vcpu)))
         return -XEN_ESRCH;
     if (set && (d == current->domain || !domain_is_paused(d)))
         return -XEN_EBUSY;              /* the vCPU must not be running */

@@ -17,7 +17,7 @@ long domctl_vcpuinfo(struct domain *d, struct xen_domctl_getvcpuinfo *vi)
 {
     struct vcpu *v;
 
-    if (vi->vcpu >= d->max_vcpus || !(v = d->vcpu[vi->vcpu]))
+    if (!(v = domain_vcpu(d, vi->vcpu)))
         return -XEN_ESRCH;
     vi->online = !test_bit(_VPF_down, &v->pause_flags);
     vi->blocked = test_bit(_VPF_blocked, &v->pause_flags);
@@ -58,7 +58,7 @@ long domctl_affinity(struct domain *d, struct xen_domctl_vcpuaffinity *a, bool s
     uint64_t mask;
     int rc;
 
-    if (a->vcpu >= d->max_vcpus || !(v = d->vcpu[a->vcpu]))
+    if (!(v = domain_vcpu(d, a->vcpu)))
         return -XEN_ESRCH;
     if (!set)
         return bitmap_out(&a->cpumap_hard, v->affinity) ?:

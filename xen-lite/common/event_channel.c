@@ -12,8 +12,10 @@
 #include "xen/sched.h"
 #include "xen_errno.h"
 
+/* After port_is_valid: a guest-chosen port, bounded under speculation. */
 static struct evtchn *evtchn_from_port(struct domain *d, evtchn_port_t port)
 {
+    port = array_index_nospec(port, d->valid_evtchns);
     return &d->evtchn[port / EVTCHNS_PER_BUCKET][port % EVTCHNS_PER_BUCKET];
 }
 
@@ -252,9 +254,10 @@ static long evtchn_bind_virq(struct evtchn_bind_virq *b)
 
     if (b->virq >= NR_VIRQS)
         return -XEN_EINVAL;
+    b->virq = array_index_nospec(b->virq, NR_VIRQS);
     if (virq_is_global(b->virq) && b->vcpu != 0)
         return -XEN_EINVAL;
-    if (b->vcpu >= d->max_vcpus || !(v = d->vcpu[b->vcpu]))
+    if (!(v = domain_vcpu(d, b->vcpu)))
         return -XEN_ENOENT;
     f = spin_lock_irqsave(&d->event_lock);
     if (v->virq_to_evtchn[b->virq]) {
@@ -280,7 +283,7 @@ static long evtchn_bind_ipi(struct evtchn_bind_ipi *b)
     unsigned long f;
     int port;
 
-    if (b->vcpu >= d->max_vcpus || !d->vcpu[b->vcpu])
+    if (!domain_vcpu(d, b->vcpu))
         return -XEN_ENOENT;
     f = spin_lock_irqsave(&d->event_lock);
     port = get_free_port(d);
@@ -443,7 +446,7 @@ static long evtchn_bind_vcpu(evtchn_port_t port, unsigned int vcpu_id)
     unsigned long f;
     long rc = 0;
 
-    if (vcpu_id >= d->max_vcpus || !d->vcpu[vcpu_id])
+    if (!domain_vcpu(d, vcpu_id))
         return -XEN_ENOENT;
     f = spin_lock_irqsave(&d->event_lock);
     if (!port_is_valid(d, port)) {
@@ -576,7 +579,10 @@ long do_event_channel_op(int cmd, unsigned long arg)
             return -XEN_EFAULT;
         return evtchn_send(port);
     }
-    if (cmd < 0 || (size_t)cmd >= ARRAY_SIZE(op_size) || !op_size[cmd])
+    if (cmd < 0 || (size_t)cmd >= ARRAY_SIZE(op_size))
+        return -XEN_ENOSYS;
+    cmd = array_index_nospec(cmd, ARRAY_SIZE(op_size));
+    if (!op_size[cmd])
         return -XEN_ENOSYS;
     size = op_size[cmd];
     has_out = cmd == EVTCHNOP_alloc_unbound || cmd == EVTCHNOP_bind_interdomain ||

@@ -12,6 +12,7 @@
 #include "xen/hypercall.h"
 #include "xen/preempt.h"
 #include "xen/lib.h"
+#include "xen/nospec.h"
 #include "xen/percpu.h"
 #include "xen/pv_flush.h"
 #include "xen/pv_mm.h"
@@ -63,7 +64,10 @@ static struct mc_state mc_state[NR_CPUS];
 
 static long call(unsigned long nr, const unsigned long a[6])
 {
-    if (nr >= NR_HYPERCALLS || !hypercall_table[nr])
+    if (nr >= NR_HYPERCALLS)
+        return -XEN_ENOSYS;
+    nr = array_index_nospec(nr, NR_HYPERCALLS);
+    if (!hypercall_table[nr])
         return -XEN_ENOSYS;
     return hypercall_table[nr](a[0], a[1], a[2], a[3], a[4], a[5]);
 }

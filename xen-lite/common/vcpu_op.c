@@ -164,7 +164,7 @@ long do_vcpu_op(int cmd, unsigned int vcpuid, unsigned long arg)
     struct domain *d = current->domain;
     struct vcpu *v;
 
-    if (vcpuid >= d->max_vcpus || !(v = d->vcpu[vcpuid]))
+    if (!(v = domain_vcpu(d, vcpuid)))
         return -XEN_ENOENT;
     switch (cmd) {
     case VCPUOP_initialise:

@@ -37,12 +37,12 @@ void m2p_init(void)
 void set_gpfn_from_mfn(unsigned long mfn, unsigned long pfn)
 {
     if (mfn < max_page)
-        m2p_rw[mfn] = pfn;
+        m2p_rw[array_index_nospec(mfn, max_page)] = pfn;
 }
 
 unsigned long get_gpfn_from_mfn(unsigned long mfn)
 {
-    return mfn < max_page ? m2p_rw[mfn] : INVALID_M2P_ENTRY;
+    return mfn < max_page ? m2p_rw[array_index_nospec(mfn, max_page)] : INVALID_M2P_ENTRY;
 }
 
 unsigned long m2p_frame_mfn(unsigned int i)

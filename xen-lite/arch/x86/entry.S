@@ -112,6 +112,8 @@ syscall_enter:
         movq    $HYPERCALL_BUDGET, CPUINFO_preempt_budget(%r12)
         cmp     $NR_HYPERCALLS, %rax
         jae     4f
+        sbb     %r11, %r11                  /* ~0 here: the number stays bounded */
+        and     %r11, %rax                  /* under a mispredicted jae too */
         incq    VCPU_stats_hypercalls(%rbx, %rax, 8)     /* xl hypercall-stats */
         lea     hypercall_table(%rip), %r11
         mov     (%r11, %rax, 8), %r11

@@ -6,6 +6,7 @@
 #define XEN_MM_H
 
 #include "asm/config.h"
+#include "xen/nospec.h"
 #include "xen/types.h"
 
 struct boot_info;
@@ -52,7 +53,12 @@ extern unsigned long max_page;          /* frames [0, max_page) have entries */
 extern unsigned long total_pages;       /* RAM frames */
 
 static inline bool mfn_valid(unsigned long mfn) { return mfn < max_page; }
-static inline struct page_info *mfn_to_page(unsigned long mfn) { return frame_table + mfn; }
+/* Guest-chosen frame numbers index the frame table: bounded under
+ * speculation too (xen/nospec.h), after mfn_valid said yes. */
+static inline struct page_info *mfn_to_page(unsigned long mfn)
+{
+    return frame_table + array_index_nospec(mfn, max_page);
+}
 static inline unsigned long page_to_mfn(const struct page_info *pg) { return pg - frame_table; }
 
 void page_list_init(struct page_list *l);

@@ -8,6 +8,7 @@
 #include "asm/current.h"
 #include "asm/domain.h"
 #include "xen/mm.h"
+#include "xen/nospec.h"
 #include "xen/spinlock.h"
 #include "xen/timer.h"
 #include "xen/types.h"
@@ -136,6 +137,12 @@ extern struct domain *idle_domain;
 #define for_each_vcpu(d, v)                                             \
     for (unsigned int _i = 0; _i < (d)->max_vcpus; _i++)               \
         for (struct vcpu *v = (d)->vcpu[_i]; v; v = NULL)
+
+/* d's vCPU id, or NULL; a guest-chosen id is bounded under speculation. */
+static inline struct vcpu *domain_vcpu(const struct domain *d, unsigned int id)
+{
+    return id < d->max_vcpus ? d->vcpu[array_index_nospec(id, d->max_vcpus)] : NULL;
+}
 
 static inline bool is_idle_vcpu(const struct vcpu *v)
 {

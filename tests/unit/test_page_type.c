@@ -289,6 +289,50 @@ TEST(io_frames_stop_at_the_physical_address_width)
     AUDIT_CLEAN();
 }
 
+/* ---- L1TF: a not-present entry must not point at RAM ---- */
+
+/* A not-present entry holding a frame's address, as a guest might leave it. */
+#define STALE(mfn)  ((uint64_t)(mfn) << PAGE_SHIFT | _PAGE_RW)
+
+TEST(l1tf_not_present_entry_pointing_at_ram_refused)
+{
+    setup();
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1)), l1 = child(l2, 0);
+    unsigned long f = fake_alloc(D1);
+    fake_snap_take(&pre);
+    CHECK_EQ(mod(l1, 3, STALE(f), 1, D1), -XEN_EINVAL);
+    CHECK_EQ(mod(l2, 3, STALE(f), 2, D1), -XEN_EINVAL);
+    SAME_AS(pre);
+    AUDIT_CLEAN();
+}
+
+TEST(l1tf_safe_not_present_entries_accepted)
+{
+    setup();
+    unsigned long l2 = fake_pinned_tree(D1, 2, FAN(1, 1)), l1 = child(l2, 0);
+    uint64_t mask = ((1ULL << paddr_bits) - 1) & ~0xfffULL;
+    uint64_t inverted = ~STALE(5) & mask;       /* Linux's inverted PTE */
+    CHECK_EQ(mod(l1, 3, 0x2, 1, D1), 0);        /* flags only, no address */
+    CHECK_EQ(mod(l1, 4, inverted, 1, D1), 0);
+    CHECK_EQ(mod(l1, 5, 3ULL << (paddr_bits - 2), 1, D1), 0);
+    CHECK_EQ(fake_mem(l1)[4], inverted);
+    AUDIT_CLEAN();
+}
+
+TEST(l1tf_unsafe_entry_fails_table_validation_at_every_level)
+{
+    setup();
+    unsigned long l1 = fake_table(D1, 1), l2 = fake_table(D1, 2);
+    unsigned long f = fake_alloc(D1);
+    fake_mem(l1)[7] = STALE(f);
+    fake_mem(l2)[7] = STALE(f);
+    fake_snap_take(&pre);
+    CHECK_EQ(fake_pin(l1, 1), -XEN_EINVAL);
+    CHECK_EQ(fake_pin(l2, 2), -XEN_EINVAL);
+    SAME_AS(pre);
+    AUDIT_CLEAN();
+}
+
 TEST(table_children_must_belong_to_table_owner)
 {
     setup();

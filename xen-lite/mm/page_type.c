@@ -39,6 +39,22 @@ void get_page_light(struct page_info *pg)
 /* ---- entries ---- */
 
 
+/*
+ * L1TF (Intel's "L1 Terminal Fault", Xen's XSA-273): on a not-present entry
+ * some CPUs still read the L1 data cache at the address it holds, so an
+ * entry a guest can write must not point a not-present address at RAM.
+ * As Xen's PV rule: zero address bits, or an address at or above 3/4 of
+ * the physical address space (where RAM never is; Linux's inverted
+ * not-present PTEs land there), are safe; anything else is refused.
+ */
+static bool l1tf_unsafe(uint64_t e)
+{
+    uint64_t mask = ((1UL << paddr_bits) - 1) & PTE_ADDR_MASK;
+    uint64_t safe = 3UL << (paddr_bits - 2);
+
+    return !(e & _PAGE_PRESENT) && (e & mask) && (e & mask) < safe;
+}
+
 static bool is_io_frame(unsigned long mfn)
 {
     return !mfn_valid(mfn) || mfn_to_page(mfn)->owner == DOMID_IO_;
@@ -167,8 +183,11 @@ static int promote_l1(struct page_info *pg)
     unsigned int i;
 
     for (i = 0; i < PAGETABLE_ENTRIES; i++) {
-        if (!(t[i] & _PAGE_PRESENT))
+        if (!(t[i] & _PAGE_PRESENT)) {
+            if (l1tf_unsafe(t[i]) && (rc = -XEN_EINVAL))
+                break;
             continue;
+        }
         if ((rc = get_page_from_l1e(t[i], d, d)))
             break;
         t[i] = adjust_guest_entry(t[i], 1);
@@ -196,8 +215,13 @@ static int promote_upper(struct page_info *pg, unsigned int level, bool preempti
             save_progress(pg, i, false);
             return -XEN_ERESTART;
         }
-        if (!(t[i] & _PAGE_PRESENT))
+        if (!(t[i] & _PAGE_PRESENT)) {
+            if (l1tf_unsafe(t[i])) {
+                save_progress(pg, i, false);
+                return -XEN_EINVAL;
+            }
             continue;
+        }
         rc = get_child(t[i], level, d, partial, preemptible, &left_partial);
         if (rc) {
             save_progress(pg, i, left_partial);
@@ -496,6 +520,8 @@ int mod_pt_entry(unsigned long table_mfn, unsigned int slot, uint64_t nval,
 
     if (level == 4 && !is_guest_l4_slot(slot))
         return -XEN_EINVAL;
+    if (l1tf_unsafe(nval))
+        return -XEN_EINVAL;
     if (nval & _PAGE_PRESENT) {
         if (!flags_ok(nval, level, pt_owner))
             return -XEN_EINVAL;
@@ -543,6 +569,8 @@ int cmpxchg_l1_entry(unsigned long table_mfn, unsigned int slot, uint64_t old,
     uint64_t *p = pt_map_frame(table_mfn) + slot;
     int rc;
 
+    if (l1tf_unsafe(nval))
+        return -XEN_EINVAL;
     if (nval & _PAGE_PRESENT) {
         if (!flags_ok(nval, 1, owner))
             return -XEN_EINVAL;

@@ -41,7 +41,8 @@ include xen-lite/build.mk
 -include dom0/build.mk
 include tests/build.mk
 
-.PHONY: all iso deps run test test-bochs unit scenarios matrix bench clean help
+.PHONY: all iso deps run test test-bochs unit scenarios matrix bench install \
+	uninstall usb clean help
 
 ## all        build the hypervisor, guests, dom0 and the boot ISO (default)
 all: $(BUILD)/xen-lite $(BUILD)/xen-lite.iso $(ALL_EXTRA)
@@ -84,6 +85,55 @@ matrix: all
 ## bench      benchmarks against Xen 4.17 in the same emulator
 bench: all
 	$(Q)$(PYTHON) tools/bench --build $(BUILD)
+
+# Installation (GNU conventions: DESTDIR stages, PREFIX places the
+# documentation).  GRUB reads /etc/grub.d and the boot files from /boot
+# whatever PREFIX is, so those two have their own variables.
+VERSION    := $(shell sed -n 's/^\#define XEN_LITE_VERSION "\(.*\)"/\1/p' \
+	xen-lite/include/xen/setup.h)
+PREFIX     ?= /usr/local
+BOOTDIR    ?= /boot
+SYSCONFDIR ?= /etc
+DOCDIR     ?= $(PREFIX)/share/doc/xen-lite
+GRUB_D     := tools/grub.d/20_xen-lite.in
+INSTALLED  := xen-lite-$(VERSION) dom0-$(VERSION) dom0-$(VERSION).cpio
+
+# $(call install_into,ROOT): the hypervisor and dom0 (without debugging
+# sections) and dom0's ramdisk in BOOTDIR/xen-lite, the GRUB script, the
+# README.
+define install_into
+	$(Q)install -d $(1)$(BOOTDIR)/xen-lite $(1)$(SYSCONFDIR)/grub.d $(1)$(DOCDIR)
+	$(Q)strip --strip-debug -o $(1)$(BOOTDIR)/xen-lite/xen-lite-$(VERSION) $(BUILD)/xen-lite
+	$(Q)strip --strip-debug -o $(1)$(BOOTDIR)/xen-lite/dom0-$(VERSION) $(BUILD)/dom0/dom0
+	$(Q)chmod 644 $(1)$(BOOTDIR)/xen-lite/xen-lite-$(VERSION) $(1)$(BOOTDIR)/xen-lite/dom0-$(VERSION)
+	$(Q)install -m 644 $(BUILD)/dom0/ramdisk.cpio $(1)$(BOOTDIR)/xen-lite/dom0-$(VERSION).cpio
+	$(Q)sed 's|@BOOTDIR@|$(BOOTDIR)|g' $(GRUB_D) > $(1)$(SYSCONFDIR)/grub.d/20_xen-lite
+	$(Q)chmod 755 $(1)$(SYSCONFDIR)/grub.d/20_xen-lite
+	$(Q)install -m 644 README.md $(1)$(DOCDIR)/README.md
+endef
+
+## install    install into DESTDIR (PREFIX, BOOTDIR, SYSCONFDIR); then update-grub
+install: all
+	@echo "  INSTALL $(DESTDIR)$(BOOTDIR)/xen-lite, $(DESTDIR)$(SYSCONFDIR)/grub.d/20_xen-lite"
+	$(call install_into,$(DESTDIR))
+
+## uninstall  remove what make install put there
+uninstall:
+	$(Q)rm -f $(addprefix $(DESTDIR)$(BOOTDIR)/xen-lite/,$(INSTALLED)) \
+		$(DESTDIR)$(SYSCONFDIR)/grub.d/20_xen-lite $(DESTDIR)$(DOCDIR)/README.md
+	$(Q)rmdir $(DESTDIR)$(BOOTDIR)/xen-lite $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+
+## usb        build/xen-lite-usb.img: boots BIOS and UEFI from a USB stick or disk
+usb: $(BUILD)/xen-lite-usb.img
+
+USB_ROOT := $(BUILD)/usb-root
+
+$(BUILD)/xen-lite-usb.img: $(BUILD)/xen-lite $(ISO_MODULES) $(GRUB_D) README.md \
+		tools/mkusb tools/xliso.py
+	@echo "  USB     $@"
+	$(Q)rm -rf $(USB_ROOT)
+	$(call install_into,$(USB_ROOT))
+	$(Q)$(PYTHON) tools/mkusb --root $(USB_ROOT) -o $@
 
 ## clean      remove build/ (the cached newlib, liblzma, Xen 4.17 and Debian packages survive: clean-all)
 clean:

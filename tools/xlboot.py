@@ -289,7 +289,9 @@ def boot_medium(o, iso):
     if not o.disk:
         return ["-cdrom", iso, "-boot", "d"]
     bus, path = parse_disk(o.disk)
-    return ["-drive", f"if=none,id=disk0,format=raw,file={path}"] + \
+    # snapshot: the run's writes go to a scratch overlay, so the image is
+    # never changed and parallel runs can share it.
+    return ["-drive", f"if=none,id=disk0,format=raw,snapshot=on,file={path}"] + \
         DISK_BUSES[bus]
 
 

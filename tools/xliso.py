@@ -211,7 +211,7 @@ def build_iso(spec, out):
         with open(os.path.join(root, "boot", "grub", "grub.cfg"), "w") as f:
             f.write(grub_cfg(spec))
         part = os.path.join(tmp, "out.iso")
-        _grub_mkrescue(root, part)
+        grub_mkrescue(root, part)
         with open(part, "rb") as f:
             _write_atomic(out, f.read())
     _write_atomic(_key_file(out), (key + "\n").encode())
@@ -241,11 +241,13 @@ def _write_atomic(path, data):
     os.replace(tmp, path)
 
 
-def _grub_mkrescue(root, out):
+def grub_mkrescue(root, out, modules=GRUB_MODULES):
+    """A hybrid BIOS/UEFI image of the tree root (with its boot/grub/
+    grub.cfg), holding only the GRUB modules named."""
     if shutil.which("grub-mkrescue") is None:
         raise IsoError("grub-mkrescue not found (run make deps)")
     cmd = ["grub-mkrescue", "-o", out, "--locales=", "--fonts=",
-           "--themes=", f"--install-modules={GRUB_MODULES}", root]
+           "--themes=", f"--install-modules={modules}", root]
     proc = subprocess.run(cmd, stdout=subprocess.PIPE,
                           stderr=subprocess.STDOUT, text=True)
     if proc.returncode != 0 or not os.path.isfile(out):

@@ -163,7 +163,14 @@ class LiveBoot:
     def __enter__(self):
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
-        self.qmp = Qmp(self.socket)
+        try:
+            self.qmp = Qmp(self.socket)
+        except (MonitorError, OSError):
+            # QEMU did not start or ended at once: the boot says why.
+            self._thread.join()
+            self._remove_dir()
+            why = self.result.reason if self.result else "no boot result"
+            raise MonitorError(f"no QMP connection: {why}")
         return self
 
     def _run(self):
@@ -179,10 +186,13 @@ class LiveBoot:
                 pass
             self._thread.join(timeout)
         self.qmp.close()
+        self._remove_dir()
+        return False
+
+    def _remove_dir(self):
         for name in os.listdir(self._dir):
             os.remove(os.path.join(self._dir, name))
         os.rmdir(self._dir)
-        return False
 
     def running(self):
         return self._thread.is_alive()
@@ -221,6 +231,18 @@ class LiveBoot:
     def _serial_echoed(self, typed):
         with self._lines.cond:
             return self._lines.current.endswith(typed)
+
+    def wait_text(self, regex, timeout=60.0):
+        """Until the serial output matches regex in a line or in the one
+        being written (a menu drawn with cursor moves has no line ends)."""
+        pattern, deadline = re.compile(regex), time.monotonic() + timeout
+        with self._lines.cond:
+            while not (pattern.search(self._lines.current) or any(
+                    pattern.search(line) for line in self._lines.lines)):
+                left = deadline - time.monotonic()
+                if left <= 0 or not self.running():
+                    raise TimeoutError(f"no serial output matches /{regex}/")
+                self._lines.cond.wait(min(left, 0.2))
 
     @property
     def lines(self):

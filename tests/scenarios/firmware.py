@@ -3,6 +3,8 @@ FADT's PM1 control block and the DSDT's \\_S5 values, reset through the
 FADT's reset register or the fallbacks, and a MADT with more CPUs than
 maxcpus allows."""
 
+import os
+
 from xltest import scenario
 
 S5 = r"\(XEN\) ACPI: entering S5 \(PM1a_CNT 0x604 <- 0x2000\)"
@@ -20,7 +22,8 @@ RESET = {
 def acpi_s5_powers_off(t, machine):
     """Four CPUs in the MADT, maxcpus=2: two come up, two are reported
     offline; the power-off goes through S5 (QEMU exits by itself)."""
-    r = t.boot(machine=machine, smp=4, xen_append="selftest maxcpus=2")
+    r = t.boot(machine=machine, smp=4, xen_append="maxcpus=2",
+               dom0=os.path.join(t.build, "guests", "hello"))
     t.expect_status(r, 0)
     t.expect(r, r"\(XEN\) ACPI: RSDP rev 0 \(BOCHS \), 4 CPUs")
     t.expect(r, r"\(XEN\) Brought up 2 CPUs")

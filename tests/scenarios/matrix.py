@@ -47,7 +47,7 @@ def matrix_hung_cell_reported_with_last_lines(t):
     """A cell that hangs is cut at its timeout and reported, in both
     reports, with its last serial lines; a skipped cell says why."""
     def hanging_boot(**opts):
-        opts.update(run=f"echo {HANG_MARK}; sleep 600", timeout=8)
+        opts.update(run=f"echo {HANG_MARK}; sleep 600", timeout=6)
         return t.boot(**opts)
 
     out_dir = os.path.join(t.build, "test-logs", "matrix-hung")

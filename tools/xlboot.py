@@ -97,6 +97,9 @@ class BootOptions:
     until: str = _opt(None, "end the run as soon as the serial output matches "
                       "REGEX, also within a line (e.g. a prompt); the run "
                       "then counts as a success", "REGEX")
+    grub_cmds: list = _opt([], "GRUB command run before the hypervisor is "
+                           "loaded, e.g. 'wrmsr 0x1b 0xfee00d00' (repeatable)",
+                           "CMD", flag="--grub-cmd")
     qemu_args: list = _opt([], "extra QEMU argument (repeatable; write "
                            "--qemu-arg=-option for one starting with -)", "ARG",
                            flag="--qemu-arg")
@@ -119,7 +122,7 @@ class BootOptions:
 
 ISO_FIELDS = ("hypervisor", "xen", "xen_cmdline", "xen_append", "dom0",
               "dom0_cmdline", "ramdisk", "no_dom0", "run", "files", "iso",
-              "disk")
+              "disk", "grub_cmds")
 DISK_BUSES = {
     "usb": ["-device", "qemu-xhci,id=xhci",
             "-device", "usb-storage,bus=xhci.0,drive=disk0,bootindex=0"],
@@ -195,7 +198,7 @@ def iso_spec(o, tmp):
         cmdline = o.xen_cmdline or XEN_LITE_CMDLINE
     if o.xen_append:
         cmdline = f"{cmdline} {o.xen_append}"
-    return xliso.IsoSpec(xen, cmdline, dom0_modules(o, tmp))
+    return xliso.IsoSpec(xen, cmdline, dom0_modules(o, tmp), o.grub_cmds)
 
 
 def dom0_modules(o, tmp):

@@ -28,7 +28,7 @@ DEFAULT_XEN_CMDLINE = XEN_LITE_CMDLINE
 # the list short keeps the ISO small (~4 MiB instead of ~20 MiB).
 # EFI GRUB's built-in config asks for every part_* module.
 GRUB_MODULES = ("multiboot2 normal configfile gzio serial terminal echo "
-                "test halt all_video part_acorn part_amiga part_apple part_bsd "
+                "test halt all_video wrmsr part_acorn part_amiga part_apple part_bsd "
                 "part_dfly part_dvh part_gpt part_msdos part_plan part_sun "
                 "part_sunpc")
 
@@ -52,10 +52,13 @@ class Module:
 
 @dataclass
 class IsoSpec:
-    """What goes into an ISO: the hypervisor, its command line, modules."""
+    """What goes into an ISO: the hypervisor, its command line, modules,
+    and GRUB commands run before the hypervisor is loaded (to leave the
+    machine as some firmware would, e.g. 'wrmsr 0x1b 0xfee00d00')."""
     xen: str
     xen_cmdline: str = DEFAULT_XEN_CMDLINE
     modules: list = field(default_factory=list)
+    grub_cmds: list = field(default_factory=list)
 
     def iso_files(self):
         """(path inside the ISO, host path) for every file to copy."""
@@ -162,6 +165,7 @@ def grub_cfg(spec):
         "}",
         'menuentry "xen-lite" {',
     ]
+    lines += [f"  {cmd}" for cmd in spec.grub_cmds]
     load = f"multiboot2 /boot/xen {grub_words(spec.xen_cmdline)}"
     lines.append(f"  if ! {load}; then fail /boot/xen; fi")
     for i, mod in enumerate(spec.modules, 1):

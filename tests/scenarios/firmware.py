@@ -1,7 +1,8 @@
 """Firmware interfaces on pc and q35: power-off into ACPI S5 through the
 FADT's PM1 control block and the DSDT's \\_S5 values, reset through the
-FADT's reset register or the fallbacks, and a MADT with more CPUs than
-maxcpus allows."""
+FADT's reset register or the fallbacks, a MADT with more CPUs than maxcpus
+allows, and a local APIC that firmware left in x2APIC mode (under Bochs,
+whose CPUs have x2APIC; QEMU's TCG has none)."""
 
 import os
 
@@ -42,3 +43,23 @@ def acpi_reboot_resets(t, machine):
     for line in RESET[machine]:
         t.expect(r, line)
     t.expect_not(r, r"Reset: through the keyboard controller|Powering off")
+
+
+# IA32_APIC_BASE (MSR 0x1b): the default base, BSP, enabled, x2APIC mode,
+# as firmware leaves it on machines with APIC IDs above 254.
+X2APIC_ON = "wrmsr 0x1b 0xfee00d00"
+
+
+@scenario("bochs_x2apic_left_on_by_firmware_stays_on", long=True)
+def x2apic_left_on_by_firmware(t):
+    """GRUB turns x2APIC mode on before the hypervisor starts; asked for
+    xAPIC mode (x2apic=0), the hypervisor keeps x2APIC mode, the only way
+    back being through a disabled APIC, and its timer, IPIs and the other
+    CPU work (the self-test)."""
+    r = t.boot(emulator="bochs", smp=2, grub_cmds=[X2APIC_ON],
+               xen_append="x2apic=0 selftest", timeout=300)
+    t.expect_status(r, 0)
+    t.expect(r, r"\(XEN\) Local APIC: x2APIC mode \(left on by firmware; "
+             r"x2apic=0 ignored\)")
+    t.expect(r, r"\(XEN\) Brought up 2 CPUs")
+    t.expect(r, r"\(XEN\) selftest: \d+ passed, 0 failed")

@@ -1,7 +1,7 @@
 /*
- * The balloon manager (see balloon.h): per-domain ranges, sampling,
- * targets in xenstore, room for new domains, xl mem-set / mem-max /
- * balloon-status.  The arithmetic is balloon_policy.c's.
+ * The balloon manager (see balloon.h): the domains it follows, sampling,
+ * targets in xenstore, rebalancing, and room for new domains.  The xl
+ * commands are balloon_cmd.c's, the arithmetic balloon_policy.c's.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -9,51 +9,44 @@
 #include <guest/pt.h>
 #include <guest/time.h>
 
-#include "balloon.h"
-#include "balloon_policy.h"
+#include "balloon_int.h"
 #include "dom.h"
 #include "xc.h"
 #include "xsd.h"
 #include "xen_errno.h"
 
-#define PAGES_PER_MIB 256u
-#define KIB_PER_PAGE  4u
 #define WAIT_STEP_NS  (10ull * 1000 * 1000)
 
-struct bm_dom {
-    bool used;
-    domid_t domid;
-    uint64_t static_max;                /* pages (maxmem, xl mem-max) */
-    uint64_t cfg_min, cfg_max;          /* memory_min, memory_dynamic_max */
-    uint64_t pinned;                    /* xl mem-set's target; 0: none */
-    uint64_t target, actual, free;      /* free: BP_NO_FREE if unknown */
-    enum bp_state state;
-    struct bp_watch watch;
+struct bm_dom bm_doms[DOM_MAX];
+struct bm_policy bm_policy = {
+    .reserve = BALLOON_RESERVE_MIB * PAGES_PER_MIB,
+    .headroom = BALLOON_HEADROOM_MIB * PAGES_PER_MIB,
 };
-
-static struct bm_dom doms[DOM_MAX];
-static uint64_t reserve = BALLOON_RESERVE_MIB * PAGES_PER_MIB;
-static bool shift_idle;
-static uint64_t headroom = BALLOON_HEADROOM_MIB * PAGES_PER_MIB;
 static uint64_t next_round_ns;
+static uint64_t dom0_next_ns;           /* dom0's own driver: 0 = idle */
 static bool hold;                       /* making room: raise nobody */
 
-static struct bm_dom *find(domid_t domid)
+struct bm_dom *bm_find(domid_t domid)
 {
     for (unsigned int i = 0; i < DOM_MAX; i++)
-        if (doms[i].used && doms[i].domid == domid)
-            return &doms[i];
+        if (bm_doms[i].used && bm_doms[i].domid == domid)
+            return &bm_doms[i];
     return NULL;
 }
 
-static uint64_t mib(uint64_t pages)
+bool bm_managed(const struct bm_dom *d)
 {
-    return pages / PAGES_PER_MIB;
+    return !d->admin && (d->ranged || (bm_policy.manage_all && d->domid));
+}
+
+void bm_kick(void)
+{
+    next_round_ns = 0;
 }
 
 /* ---- xenstore ----------------------------------------------------------- */
 
-static void write_node(domid_t domid, const char *key, uint64_t pages)
+void bm_write_node(domid_t domid, const char *key, uint64_t pages)
 {
     char path[64];
 
@@ -74,23 +67,49 @@ static uint64_t read_free(domid_t domid)
     return *end ? BP_NO_FREE : kb / KIB_PER_PAGE;
 }
 
-static void set_target(struct bm_dom *d, uint64_t pages)
+void bm_set_target(struct bm_dom *d, uint64_t pages)
 {
     if (pages == d->target)
         return;
     d->target = pages;
-    write_node(d->domid, "target", pages);
+    bm_write_node(d->domid, "target", pages);
+    if (d->domid == 0 && balloon_dom0_target(pages) == 0)
+        dom0_next_ns = 1;               /* dom0 moves it from now on */
 }
 
 /* ---- Domains ------------------------------------------------------------ */
 
-void balloon_add(domid_t domid, const struct xlcfg *cfg)
+static struct bm_dom *new_entry(domid_t domid)
 {
-    struct bm_dom *d = find(domid);
+    struct bm_dom *d = bm_find(domid);
 
     for (unsigned int i = 0; !d && i < DOM_MAX; i++)
-        if (!doms[i].used)
-            d = &doms[i];
+        if (!bm_doms[i].used)
+            d = &bm_doms[i];
+    return d;
+}
+
+void balloon_manager_init(void)
+{
+    struct bm_dom *d = new_entry(0);
+    struct balloon_dom0 r;
+    uint64_t floor = BALLOON_DOM0_MIN_MIB * PAGES_PER_MIB;
+
+    balloon_dom0_range(&r);
+    *d = (struct bm_dom){
+        .used = true, .domid = 0, .static_max = r.booted,
+        .cfg_min = r.min > floor ? r.min : floor, .cfg_max = r.max,
+        .ranged = r.ranged, .target = r.booted, .actual = r.booted,
+        .free = BP_NO_FREE,
+    };
+    bm_write_node(0, "static-max", r.booted);
+    bm_write_node(0, "target", r.booted);
+}
+
+void balloon_add(domid_t domid, const struct xlcfg *cfg)
+{
+    struct bm_dom *d = new_entry(domid);
+
     if (!d || !cfg)
         return;
     *d = (struct bm_dom){
@@ -98,59 +117,61 @@ void balloon_add(domid_t domid, const struct xlcfg *cfg)
         .static_max = cfg->maxmem_mb * PAGES_PER_MIB,
         .cfg_min = cfg->memory_min_mb * PAGES_PER_MIB,
         .cfg_max = cfg->memory_dynamic_max_mb * PAGES_PER_MIB,
+        .ranged = cfg->dynamic_range,
         .target = cfg->memory_mb * PAGES_PER_MIB,
         .actual = cfg->memory_mb * PAGES_PER_MIB, .free = BP_NO_FREE,
     };
-    next_round_ns = 0;                  /* rebalance at the next chance */
+    bm_kick();
 }
 
 void balloon_remove(domid_t domid)
 {
-    struct bm_dom *d = find(domid);
+    struct bm_dom *d = bm_find(domid);
 
-    if (d)
+    if (d && domid)
         d->used = false;
-    next_round_ns = 0;
+    bm_kick();
 }
 
-/* Refresh what d holds; false if the domain has gone. */
-static bool sample(struct bm_dom *d)
+bool bm_sample(struct bm_dom *d)
 {
     xc_dominfo_t info;
 
     if (xc_domain_info(d->domid, &info) || info.domain != d->domid ||
         (info.flags & XEN_DOMINF_dying)) {
-        d->used = false;
-        return false;
+        d->used = d->domid == 0;
+        return d->used;
     }
     d->actual = info.tot_pages;
-    d->free = read_free(d->domid);
+    d->free = d->domid ? read_free(d->domid) : BP_NO_FREE;
     return true;
 }
 
-/* The policy's view of d: a pinned target is a range of one value. */
+/* The policy's view of d: the range it may be moved in, or its target
+ * alone for a domain the manager leaves as it is. */
 static struct bp_dom policy_view(const struct bm_dom *d)
 {
+    bool managed = bm_managed(d);
     struct bp_dom p = {
         .domid = d->domid, .static_max = d->static_max,
-        .dyn_min = d->pinned ? d->pinned : d->cfg_min,
-        .dyn_max = d->pinned ? d->pinned : d->cfg_max,
+        .dyn_min = managed ? d->cfg_min : d->target,
+        .dyn_max = managed ? d->cfg_max : d->target,
         .target = d->target, .actual = d->actual, .free = d->free,
         .excluded = d->state != BP_OK,
     };
     return p;
 }
 
-/* The managed domains, sampled, into v[] (their entries into ds[]). */
+/* The domains, sampled, into v[] (their entries into ds[]). */
 static size_t gather(struct bp_dom *v, struct bm_dom **ds, bool watch)
 {
     uint64_t now = g_now_ns();
     size_t n = 0;
 
     for (unsigned int i = 0; i < DOM_MAX; i++) {
-        struct bm_dom *d = &doms[i];
+        struct bm_dom *d = &bm_doms[i];
 
-        if (!d->used || !sample(d))
+        if (!d->used || !bm_sample(d))
             continue;
         if (watch)
             d->state = bp_watch_sample(&d->watch, &bp_default_timeouts, now,
@@ -164,42 +185,55 @@ static size_t gather(struct bp_dom *v, struct bm_dom **ds, bool watch)
 static struct bp_dom view[DOM_MAX];
 static struct bm_dom *owner[DOM_MAX];
 
-static void rebalance(void)
+void bm_rebalance(void)
 {
-    struct bp_params p = { .reserve = reserve, .shift_idle = shift_idle,
-                           .headroom = headroom };
+    struct bp_params p = { .reserve = bm_policy.reserve,
+                           .shift_idle = bm_policy.shift_idle,
+                           .headroom = bm_policy.headroom };
     size_t n = gather(view, owner, true);
 
-    if (!n)
-        return;
     p.host_free = xc_free_pages();
-    if (bp_compute(view, n, &p, NULL))
+    if (!n || bp_compute(view, n, &p, NULL))
         return;
     for (size_t i = 0; i < n; i++) {
         uint64_t t = view[i].new_target;
 
+        if (!bm_managed(owner[i]))
+            continue;                   /* its target is someone's word */
         if (hold && t > owner[i]->target)
             t = owner[i]->target;
-        set_target(owner[i], t);
+        bm_set_target(owner[i], t);
     }
+}
+
+/* Anything to follow: a domain besides dom0, or dom0 under the policy. */
+static bool following(void)
+{
+    for (unsigned int i = 0; i < DOM_MAX; i++)
+        if (bm_doms[i].used && (bm_doms[i].domid || bm_managed(&bm_doms[i])))
+            return true;
+    return false;
 }
 
 uint64_t balloon_due(void)
 {
-    for (unsigned int i = 0; i < DOM_MAX; i++)
-        if (doms[i].used)
-            return next_round_ns ? next_round_ns : 1;
-    return 0;
+    uint64_t round = !following() ? 0 : next_round_ns ? next_round_ns : 1;
+
+    if (dom0_next_ns && (!round || dom0_next_ns < round))
+        return dom0_next_ns;
+    return round;
 }
 
 void balloon_background(void)
 {
     uint64_t now = g_now_ns();
 
-    if (now < next_round_ns)
+    if (dom0_next_ns && now >= dom0_next_ns)
+        dom0_next_ns = balloon_dom0_work();
+    if (now < next_round_ns || !following())
         return;
     next_round_ns = now + BALLOON_PERIOD_NS;
-    rebalance();
+    bm_rebalance();
 }
 
 /* ---- Room for a new domain ---------------------------------------------- */
@@ -209,10 +243,26 @@ static uint64_t plan(uint64_t free, uint64_t pages, size_t *n)
     uint64_t missing;
 
     *n = gather(view, owner, false);
-    missing = bp_plan_reclaim(view, *n, free, reserve, pages);
+    missing = bp_plan_reclaim(view, *n, free, bm_policy.reserve, pages);
     if (missing)                        /* enough for the domain alone? */
         missing = bp_plan_reclaim(view, *n, free, 0, pages);
     return missing;
+}
+
+static void say_missing(uint64_t pages, uint64_t free, uint64_t missing,
+                        const char *name, FILE *err)
+{
+    uint64_t can = pages - free - missing;
+
+    fprintf(err, "not enough memory for domain \"%s\": memory = %llu MiB, "
+            "the host has %llu MiB free", name,
+            (unsigned long long)bp_pages_to_mib_up(pages),
+            (unsigned long long)bm_mib(free));
+    if (can)
+        fprintf(err, " and the other domains can give back %llu MiB",
+                (unsigned long long)bm_mib(can));
+    fprintf(err, " (%llu MiB missing)\n",
+            (unsigned long long)bp_pages_to_mib_up(missing));
 }
 
 int balloon_make_room(uint64_t pages, const char *name, FILE *err)
@@ -224,24 +274,15 @@ int balloon_make_room(uint64_t pages, const char *name, FILE *err)
         return 0;
     hold = true;
     if ((missing = plan(free, pages, &n))) {
-        uint64_t can = pages - free - missing;
-
-        fprintf(err, "not enough memory for domain \"%s\": memory = %llu MiB, "
-                "the host has %llu MiB free", name,
-                (unsigned long long)bp_pages_to_mib_up(pages),
-                (unsigned long long)mib(free));
-        if (can)
-            fprintf(err, " and the other domains can give back %llu MiB",
-                    (unsigned long long)mib(can));
-        fprintf(err, " (%llu MiB missing)\n",
-                (unsigned long long)bp_pages_to_mib_up(missing));
+        say_missing(pages, free, missing, name, err);
         hold = false;
         return -1;
     }
     fprintf(err, "asking other domains to give back %llu MiB for \"%s\"\n",
             (unsigned long long)bp_pages_to_mib_up(pages - free), name);
     for (size_t i = 0; i < n; i++)
-        set_target(owner[i], view[i].new_target);
+        if (bm_managed(owner[i]))
+            bm_set_target(owner[i], view[i].new_target);
     deadline = g_now_ns() + BALLOON_RECLAIM_NS;
     while ((free = xc_free_pages()) < pages && g_now_ns() < deadline)
         dom0_idle(g_now_ns() + WAIT_STEP_NS);
@@ -252,192 +293,12 @@ int balloon_make_room(uint64_t pages, const char *name, FILE *err)
             (unsigned long long)(BALLOON_RECLAIM_NS / 1000000000ull),
             (unsigned long long)bp_pages_to_mib_up(pages - free));
     hold = false;
-    next_round_ns = 0;
+    bm_kick();
     return -1;
 }
 
 void balloon_room_done(void)
 {
     hold = false;
-    next_round_ns = 0;
-}
-
-/* ---- xl mem-set / mem-max ------------------------------------------------ */
-
-static struct bm_dom *managed(domid_t domid, const char *cmd, FILE *err)
-{
-    struct bm_dom *d = find(domid);
-
-    if (!d)
-        fprintf(err, "xl %s: domain %u is not ballooned by dom0\n", cmd,
-                domid);
-    return d;
-}
-
-/* Would pinning d at pages leave the others room?  Pages missing if not. */
-static uint64_t pin_missing(struct bm_dom *d, uint64_t pages)
-{
-    uint64_t old = d->pinned, missing = 0;
-    struct bp_params p = { .reserve = reserve };
-    struct bp_summary s;
-    size_t n;
-
-    d->pinned = pages;
-    n = gather(view, owner, false);
-    p.host_free = xc_free_pages();
-    if (bp_compute(view, n, &p, &s) == 0)
-        missing = s.missing;
-    d->pinned = old;
-    return missing;
-}
-
-int balloon_mem_set(domid_t domid, uint64_t kb, FILE *err)
-{
-    struct bm_dom *d = managed(domid, "mem-set", err);
-    uint64_t pages = kb / KIB_PER_PAGE, missing;
-
-    if (!d)
-        return -1;
-    if (pages < d->cfg_min) {
-        fprintf(err, "xl mem-set: %llu MiB is below the domain's memory_min "
-                "(%llu MiB)\n", (unsigned long long)mib(pages),
-                (unsigned long long)mib(d->cfg_min));
-        return -1;
-    }
-    if (pages > d->static_max) {
-        fprintf(err, "xl mem-set: %llu MiB is above the domain's maxmem "
-                "(%llu MiB)\n", (unsigned long long)bp_pages_to_mib_up(pages),
-                (unsigned long long)mib(d->static_max));
-        return -1;
-    }
-    if (pages > d->actual && (missing = pin_missing(d, pages))) {
-        fprintf(err, "xl mem-set: not enough free memory for %llu MiB "
-                "(%llu MiB missing)\n", (unsigned long long)mib(pages),
-                (unsigned long long)bp_pages_to_mib_up(missing));
-        return -1;
-    }
-    d->pinned = pages;
-    next_round_ns = 0;
-    rebalance();
-    return 0;
-}
-
-int balloon_mem_max(domid_t domid, uint64_t kb, FILE *err)
-{
-    struct bm_dom *d = managed(domid, "mem-max", err);
-    uint64_t pages = kb / KIB_PER_PAGE;
-    int rc;
-
-    if (!d)
-        return -1;
-    if (pages < d->cfg_min) {
-        fprintf(err, "xl mem-max: %llu MiB is below the domain's memory_min "
-                "(%llu MiB)\n", (unsigned long long)mib(pages),
-                (unsigned long long)mib(d->cfg_min));
-        return -1;
-    }
-    if ((rc = xc_domain_max_mem(domid, kb))) {
-        fprintf(err, "xl mem-max: cannot set the limit: %s\n",
-                g_errno_name(rc) ? g_errno_name(rc) : "error");
-        return -1;
-    }
-    d->static_max = pages;
-    if (d->pinned > pages)
-        d->pinned = pages;
-    write_node(domid, "static-max", pages);
-    next_round_ns = 0;
-    rebalance();
-    return 0;
-}
-
-/* ---- xl balloon-policy --------------------------------------------------- */
-
-int balloon_policy(const uint64_t *reserve_kb, const bool *shift,
-                   const uint64_t *headroom_kb, FILE *out, FILE *err)
-{
-    struct xen_sysctl_physinfo pi;
-
-    if (reserve_kb && !xc_physinfo(&pi) &&
-        *reserve_kb / KIB_PER_PAGE > pi.total_pages) {
-        fprintf(err, "xl balloon-policy: a reserve of %llu MiB is more than "
-                "the host has (%llu MiB)\n",
-                (unsigned long long)(*reserve_kb / 1024),
-                (unsigned long long)mib(pi.total_pages));
-        return -1;
-    }
-    if (reserve_kb)
-        reserve = *reserve_kb / KIB_PER_PAGE;
-    if (shift)
-        shift_idle = *shift;
-    if (headroom_kb)
-        headroom = *headroom_kb / KIB_PER_PAGE;
-    next_round_ns = 0;
-    fprintf(out, "reserve: %llu MiB\nshift idle memory: %s (headroom %llu "
-            "MiB)\n", (unsigned long long)mib(reserve),
-            shift_idle ? "on" : "off", (unsigned long long)mib(headroom));
-    return 0;
-}
-
-/* ---- xl balloon-status --------------------------------------------------- */
-
-/* Every domain still followed holds its target, within the tolerance. */
-static bool converged(void)
-{
-    size_t n = gather(view, owner, false);
-
-    for (size_t i = 0; i < n; i++) {
-        const struct bm_dom *d = owner[i];
-        uint64_t gap = d->actual > d->target ? d->actual - d->target
-                                             : d->target - d->actual;
-
-        if (d->state == BP_OK && gap > bp_default_timeouts.tolerance)
-            return false;
-    }
-    return true;
-}
-
-int64_t balloon_wait(uint64_t timeout_ns)
-{
-    uint64_t start = g_now_ns(), deadline = start + timeout_ns;
-
-    next_round_ns = 0;
-    rebalance();
-    next_round_ns = start + BALLOON_PERIOD_NS;
-    while (!converged()) {
-        if (g_now_ns() >= deadline)
-            return -1;
-        dom0_idle(g_now_ns() + WAIT_STEP_NS);
-    }
-    return (int64_t)(g_now_ns() - start);
-}
-
-void balloon_print_status(FILE *out)
-{
-    size_t n = gather(view, owner, false), excluded = 0;
-
-    fprintf(out, "%-32s %5s %8s %8s %8s %8s %8s  %-13s %s\n", "Name", "ID",
-            "Target", "Actual", "Dyn-min", "Dyn-max", "Maxmem", "State",
-            "Set by");
-    for (size_t i = 0; i < n; i++) {
-        const struct bm_dom *d = owner[i];
-        const struct dom *dd = dom_find(d->domid);
-        struct bp_dom cfg = view[i];
-        uint64_t lo, hi;
-
-        cfg.dyn_min = d->cfg_min;       /* the configured range, pinned or not */
-        cfg.dyn_max = d->cfg_max;
-        bp_range(&cfg, &lo, &hi);
-        excluded += d->state != BP_OK;
-        fprintf(out, "%-32s %5u %8llu %8llu %8llu %8llu %8llu  %-13s %s\n",
-                dd ? dd->name : "?", d->domid,
-                (unsigned long long)mib(d->target),
-                (unsigned long long)mib(d->actual),
-                (unsigned long long)mib(lo), (unsigned long long)mib(hi),
-                (unsigned long long)mib(d->static_max),
-                bp_state_name(d->state), d->pinned ? "mem-set" : "policy");
-    }
-    fprintf(out, "Host free memory: %llu MiB (reserve %llu MiB); %zu of %zu "
-            "domain(s) excluded as stuck or uncooperative\n",
-            (unsigned long long)mib(xc_free_pages()),
-            (unsigned long long)mib(reserve), excluded, n);
+    bm_kick();
 }

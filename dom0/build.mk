@@ -29,7 +29,7 @@ DOM0_SRCS := $(wildcard dom0/*.c)
 DOM0_OBJS := $(patsubst dom0/%.c,$(DOM0_OBJ)/%.o,$(DOM0_SRCS))
 # One copy of the ELF/notes checks and of the start-of-day layout, shared
 # with the hypervisor's dom0 builder.
-DOM0_SHARED := libelf layout
+DOM0_SHARED := libelf layout dom0_mem
 DOM0_OBJS += $(patsubst %,$(DOM0_OBJ)/shared/%.o,$(DOM0_SHARED))
 
 # newlib's headers first, then the compiler's own (stddef.h, stdarg.h).

@@ -97,3 +97,14 @@ const char *xl_errname(int rc)
 {
     return xc_strerror(rc);
 }
+
+const char *xl_scheduler_name(int sched_id)
+{
+    switch (sched_id) {
+    case XEN_SCHEDULER_CREDIT: return "credit";
+    case XEN_SCHEDULER_CREDIT2: return "credit2";
+    case XEN_SCHEDULER_RTDS: return "rtds";
+    case XEN_SCHEDULER_NULL: return "null";
+    default: return "unknown";
+    }
+}

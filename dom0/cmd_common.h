@@ -57,6 +57,9 @@ xc_dominfo_t *xl_list_domains(unsigned int *n);
  * exist." (S the argument that named it). */
 bool xl_domain_info(domid_t domid, const char *s, xc_dominfo_t *info);
 
+/* libxl's name of a XEN_SCHEDULER_* ("credit"), "unknown" for others. */
+const char *xl_scheduler_name(int sched_id);
+
 /* A hypervisor error as text ("ESRCH"). */
 const char *xl_errname(int rc);
 

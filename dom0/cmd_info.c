@@ -75,21 +75,6 @@ static void build_id(char *hex, size_t size)
         snprintf(hex + 2 * i, 3, "%02x", id.buf[i]);
 }
 
-static const char *scheduler_name(void)
-{
-    struct xen_sysctl op = { .cmd = XEN_SYSCTL_sched_id };
-
-    if (xc_sysctl(&op))
-        return "unknown";
-    switch (op.u.sched_id.sched_id) {
-    case XEN_SCHEDULER_CREDIT: return "credit";
-    case XEN_SCHEDULER_CREDIT2: return "credit2";
-    case XEN_SCHEDULER_RTDS: return "rtds";
-    case XEN_SCHEDULER_NULL: return "null";
-    default: return "unknown";
-    }
-}
-
 static void host_facts(struct xl_info *i, const struct xen_sysctl_physinfo *pi,
                        struct info_text *t)
 {
@@ -131,7 +116,7 @@ static void xen_facts(struct xl_info *i, struct info_text *t)
     build_id(t->build_id, sizeof(t->build_id));
     i->xen_extra = t->extra;
     i->xen_caps = t->caps;
-    i->xen_scheduler = scheduler_name();
+    i->xen_scheduler = xl_scheduler_name(xc_sched_id());
     i->xen_pagesize = (unsigned long)hc_xen_version(XENVER_pagesize, NULL);
     i->virt_start = pp.virt_start;
     i->xen_changeset = t->changeset;

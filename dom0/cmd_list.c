@@ -1,12 +1,16 @@
 /*
- * Looking at domains: xl list, xl uptime and xl top.
+ * Looking at domains: xl list, xl vm-list, xl uptime and xl top.
  *
- *   xl list [-v] [DOM ...]
+ *   xl list [-l] [-v] [DOM ...]
+ *   xl vm-list
  *   xl uptime [-s] [DOM ...]
  *   xl top [-b] [-i N] [-d SECONDS]
  *
  * Every figure comes from the hypervisor (getdomaininfo); names, and the
- * time each domain was created, from dom0's table of domains.
+ * time each domain was created, from dom0's table of domains.  list -l
+ * prints the configurations of the domains dom0 built as JSON, with what
+ * has changed since (name, memory, vCPUs online, credit), as xl does;
+ * Domain-0 has no stored configuration and is left out, as in xl.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +24,9 @@
 #include "cmd_common.h"
 #include "xl_cmds.h"
 #include "xlfmt.h"
+#include "xljson.h"
 #include "xlstate.h"
+#include "xsd.h"
 
 /* A domain argument: a number is an id as it stands (as in xl, the
  * hypervisor then says whether it exists); a name must be one dom0 knows. */
@@ -58,21 +64,111 @@ out:
     return rows;
 }
 
+/* A KiB figure from the domain's memory/ in xenstore, or dflt. */
+static uint64_t store_kib(domid_t domid, const char *key, uint64_t dflt)
+{
+    char buf[32], *end;
+    unsigned long long v;
+
+    if (xsd_domain_read(domid, key, buf, sizeof(buf)) <= 0)
+        return dflt;
+    v = strtoull(buf, &end, 10);
+    return *end ? dflt : v;
+}
+
+/* The vCPUs of the domain that are up, as a bitmap. */
+static uint64_t online_vcpus(domid_t domid, unsigned int max_vcpus)
+{
+    uint64_t map = 0;
+
+    for (unsigned int v = 0; v < max_vcpus && v < 64; v++) {
+        struct xen_domctl_getvcpuinfo vi;
+
+        if (!xc_vcpu_info(domid, v, &vi) && vi.online)
+            map |= 1ull << v;
+    }
+    return map;
+}
+
+/* One domain of xl list -l (nothing for one without a configuration). */
+static void long_entry(struct xljson *j, const struct xl_dominfo *row)
+{
+    const struct dom *d = dom_find((domid_t)row->domid);
+    struct xljson_live live;
+    unsigned int weight = 0, cap = 0;
+
+    if (!d || !d->cfg)
+        return;
+    xc_sched_credit_get((domid_t)row->domid, &weight, &cap);
+    live = (struct xljson_live){
+        .domid = row->domid, .name = d->name, .uuid = row->uuid,
+        .max_memkb = store_kib((domid_t)row->domid, "memory/static-max",
+                               d->cfg->maxmem_mb * 1024),
+        .target_memkb = store_kib((domid_t)row->domid, "memory/target",
+                                  d->cfg->memory_mb * 1024),
+        .online_vcpus = online_vcpus((domid_t)row->domid, row->max_vcpus),
+        .weight = weight, .cap = cap,
+    };
+    xljson_domain(j, d->cfg, &live);
+}
+
+static void list_long(const struct xl_dominfo *rows, unsigned int n)
+{
+    struct xljson j;
+
+    xljson_init(&j, stdout);
+    xljson_array_open(&j);
+    for (unsigned int i = 0; i < n; i++)
+        long_entry(&j, &rows[i]);
+    xljson_array_close(&j);
+    putchar('\n');                      /* xl puts() what yajl made */
+}
+
 int main_list(int argc, char **argv)
 {
     static const struct xl_longopt longopts[] = {
-        { "verbose", false, 'v' }, { NULL, false, 0 },
+        { "long", false, 'l' }, { "verbose", false, 'v' },
+        { NULL, false, 0 },
     };
     struct xl_dominfo *rows;
     struct xl_opts o;
     unsigned int n;
-    int rc = xl_scan(argc, argv, "v", longopts, 0, &o);
+    int rc = xl_scan(argc, argv, "lv", longopts, 0, &o);
 
     if (rc >= 0)
         return rc;
+    if (o.nargs > 1)
+        return xl_help_status(argv[0], 1);
     if (!(rows = gather(o.args, o.nargs, &n)))
         return 1;
-    xlfmt_list(stdout, rows, n, o.seen['v']);
+    if (o.seen['l'])
+        list_long(rows, n);
+    else
+        xlfmt_list(stdout, rows, n, o.seen['v']);
+    free(rows);
+    return 0;
+}
+
+/* ---- xl vm-list ---- */
+
+int main_vm_list(int argc, char **argv)
+{
+    struct xl_dominfo *rows;
+    struct xl_opts o;
+    unsigned int n;
+    int rc = xl_scan(argc, argv, "", NULL, 0, &o);
+
+    if (rc >= 0)
+        return rc;
+    if (!(rows = gather(NULL, 0, &n)))
+        return 1;
+    printf("UUID                                  ID    name\n");
+    /* Domain-0 too: libxl_list_vm leaves out only stub domains, whatever
+     * xl's help says. */
+    for (unsigned int i = 0; i < n; i++) {
+        xlfmt_uuid(stdout, rows[i].uuid);
+        printf("  %u    %-30s\n", rows[i].domid, rows[i].name);
+    }
     free(rows);
     return 0;
 }

@@ -1,99 +1,131 @@
 /*
  * Memory of domains, through the balloon manager (balloon.h).
  *
- *   xl mem-set DOM SIZE      the domain's target (memory/target)
+ *   xl mem-set DOM SIZE|auto the domain's target (memory/target); auto
+ *                            hands it back to the balloon manager
  *   xl mem-max DOM SIZE      its limit (XEN_DOMCTL_max_mem, maxmem)
- *   xl balloon-policy [-r SIZE] [-s on|off] [-H SIZE]
+ *   xl balloon-policy [-r SIZE] [-s on|off] [-H SIZE] [-a on|off]
  *                            the host reserve, shifting idle memory to busy
- *                            guests, the free memory a guest keeps for that
- *   xl balloon-status [-w]   targets, holdings, ranges, states, free memory;
- *                            -w first waits (up to 30 s) until every domain
- *                            followed holds its target
+ *                            guests, the free memory a guest keeps for that,
+ *                            whether every domain is managed
+ *   xl balloon-status [-w] [-t SECONDS]
+ *                            targets, holdings, ranges, states, free memory;
+ *                            -w first waits (30 s, or SECONDS) until every
+ *                            domain holds its target, and fails naming those
+ *                            that do not
  *
  * SIZE is xl's: a number with an optional unit t, g, m, k or b (MiB when
- * there is none).  mem-set below the domain's memory_min or above its
- * maxmem is refused, as is more than the host can give; mem-max below
- * memory_min is refused.  Domain-0 is not ballooned by dom0.
+ * there is none).  As in xl, mem-set takes any target up to maxmem (the
+ * guest's balloon driver does what it can) and mem-max any limit not
+ * below the target; Domain-0 is ballooned like the others.
  */
 #include <stdio.h>
 #include <string.h>
+
+#include <guest/time.h>
 
 #include "balloon.h"
 #include "cmd_common.h"
 #include "xl_cmds.h"
 
+#define WAIT_S 30
+
 static int mem_cmd(int argc, char **argv,
-                   int (*set)(domid_t domid, uint64_t kb, FILE *err))
+                   int (*set)(domid_t domid, uint64_t kb, FILE *err),
+                   const char *what)
 {
     struct xl_opts o;
-    uint64_t kb;
+    uint64_t kb = BALLOON_AUTO;
     int domid, rc = xl_scan(argc, argv, "", NULL, 2, &o);
 
     if (rc >= 0)
         return rc;
-    if ((domid = xl_domain_arg(o.args[0], argv[0])) < 0 ||
+    if ((domid = xl_domain_arg(o.args[0], NULL)) < 0)
+        return 1;
+    if ((set != balloon_mem_set || strcmp(o.args[1], "auto")) &&
         xl_parse_mem_kb(o.args[1], &kb, stderr))
         return 1;
-    return set((domid_t)domid, kb, stderr) ? 1 : 0;
+    if (set((domid_t)domid, kb, stderr)) {
+        fprintf(stderr, "cannot set domid %d %s memory to : %s\n", domid,
+                what, o.args[1]);
+        return 1;
+    }
+    return 0;
 }
 
 int main_mem_set(int argc, char **argv)
 {
-    return mem_cmd(argc, argv, balloon_mem_set);
+    return mem_cmd(argc, argv, balloon_mem_set, "dynamic max");
 }
 
 int main_mem_max(int argc, char **argv)
 {
-    return mem_cmd(argc, argv, balloon_mem_max);
+    return mem_cmd(argc, argv, balloon_mem_max, "static max");
+}
+
+/* An on|off option; false after a message. */
+static bool on_off(const struct xl_opts *o, char opt, bool *val)
+{
+    const char *s = o->arg[(int)opt];
+
+    if (!o->seen[(int)opt])
+        return true;
+    if (strcmp(s, "on") && strcmp(s, "off")) {
+        fprintf(stderr, "xl balloon-policy: -%c takes on or off, not '%s'\n",
+                opt, s);
+        return false;
+    }
+    *val = !strcmp(s, "on");
+    return true;
 }
 
 int main_balloon_policy(int argc, char **argv)
 {
     static const struct xl_longopt longopts[] = {
         { "reserve", true, 'r' }, { "shift-idle", true, 's' },
-        { "headroom", true, 'H' }, { NULL, false, 0 } };
+        { "headroom", true, 'H' }, { "all", true, 'a' },
+        { NULL, false, 0 } };
     uint64_t reserve, headroom;
-    bool shift;
+    bool shift, all;
+    struct balloon_settings s = { 0 };
     struct xl_opts o;
-    int rc = xl_scan(argc, argv, "r:s:H:", longopts, 0, &o);
+    int rc = xl_scan(argc, argv, "r:s:H:a:", longopts, 0, &o);
 
     if (rc >= 0)
         return rc;
     if ((o.seen['r'] && xl_parse_mem_kb(o.arg['r'], &reserve, stderr)) ||
-        (o.seen['H'] && xl_parse_mem_kb(o.arg['H'], &headroom, stderr)))
+        (o.seen['H'] && xl_parse_mem_kb(o.arg['H'], &headroom, stderr)) ||
+        !on_off(&o, 's', &shift) || !on_off(&o, 'a', &all))
         return 1;
-    if (o.seen['s'] && strcmp(o.arg['s'], "on") && strcmp(o.arg['s'], "off")) {
-        fprintf(stderr, "xl balloon-policy: -s takes on or off, not '%s'\n",
-                o.arg['s']);
-        return 1;
-    }
-    shift = o.seen['s'] && !strcmp(o.arg['s'], "on");
-    return balloon_policy(o.seen['r'] ? &reserve : NULL,
-                          o.seen['s'] ? &shift : NULL,
-                          o.seen['H'] ? &headroom : NULL, stdout, stderr)
-               ? 1 : 0;
+    s.reserve_kb = o.seen['r'] ? &reserve : NULL;
+    s.shift = o.seen['s'] ? &shift : NULL;
+    s.headroom_kb = o.seen['H'] ? &headroom : NULL;
+    s.manage_all = o.seen['a'] ? &all : NULL;
+    return balloon_policy(&s, stdout, stderr) ? 1 : 0;
 }
-
-#define WAIT_NS (30ull * 1000 * 1000 * 1000)
 
 int main_balloon_status(int argc, char **argv)
 {
-    static const struct xl_longopt longopts[] = { { "wait", false, 'w' },
-                                                  { NULL, false, 0 } };
+    static const struct xl_longopt longopts[] = {
+        { "wait", false, 'w' }, { "timeout", true, 't' }, { NULL, false, 0 } };
+    unsigned long timeout = WAIT_S;
     struct xl_opts o;
-    int64_t took = 0;
-    int rc = xl_scan(argc, argv, "w", longopts, 0, &o);
+    uint64_t took = 0;
+    int rc = xl_scan(argc, argv, "wt:", longopts, 0, &o);
 
     if (rc >= 0)
         return rc;
-    if (o.seen['w'])
-        took = balloon_wait(WAIT_NS);
-    balloon_print_status(stdout);
-    if (o.seen['w'] && took < 0) {
-        printf("Targets not reached after %llu s\n",
-               (unsigned long long)(WAIT_NS / 1000000000ull));
+    if (o.seen['t'] && (xl_parse_ulong(o.arg['t'], 86400, &timeout) ||
+                        !timeout)) {
+        fprintf(stderr, "xl balloon-status: invalid timeout: %s\n",
+                o.arg['t']);
         return 1;
     }
+    if (o.seen['w'])
+        rc = balloon_wait(timeout * G_NS_PER_SEC, &took, stderr);
+    balloon_print_status(stdout);
+    if (o.seen['w'] && rc)
+        return 1;
     if (o.seen['w'])
         printf("Targets reached in %.3f s\n", (double)took / 1e9);
     return 0;

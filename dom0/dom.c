@@ -42,6 +42,7 @@ void dom_init(void)
     doms[nr_doms++] = &dom0_entry;
     if (xsd_init() < 0)
         printf("dom0: no memory for xenstored\n");
+    balloon_manager_init();
     /* Domain UUIDs come from rand(): seed it so they differ between boots. */
     g_wallclock(&sec, &nsec);
     srand((unsigned int)(g_rdtsc() ^ (g_rdtsc() >> 32) ^ sec ^ nsec));
@@ -65,15 +66,17 @@ struct dom *dom_find_name(const char *name)
 
 int dom_lookup(const char *id, FILE *err)
 {
-    char *end;
-    unsigned long n = strtoul(id, &end, 10);
+    bool digits = *id && strspn(id, "0123456789") == strlen(id);
+    unsigned long n = digits ? strtoul(id, NULL, 10) : 0;
     struct dom *d;
 
-    if (*id && !*end && n < DOMID_FIRST_RESERVED && dom_find((domid_t)n))
+    /* As in xl, all digits is always a domain id, never a name. */
+    if (digits && n < DOMID_FIRST_RESERVED && dom_find((domid_t)n))
         return (int)n;
-    if ((d = dom_find_name(id)))
+    if (!digits && (d = dom_find_name(id)))
         return d->domid;
-    fprintf(err, "%s is an invalid domain identifier (rc=-6)\n", id);
+    if (err)
+        fprintf(err, "%s is an invalid domain identifier (rc=-6)\n", id);
     return -1;
 }
 
@@ -89,8 +92,9 @@ int dom_rename(domid_t domid, const char *name, FILE *err)
         fprintf(err, "Domain with name \"%s\" already exists.\n", name);
         return -1;
     }
-    if (strlen(name) >= sizeof(d->name)) {
-        fprintf(err, "domain name too long\n");
+    if (xlcfg_name_problem(name)) {
+        fprintf(err, "Domain name \"%s\" %s\n", name,
+                xlcfg_name_problem(name));
         return -1;
     }
     strcpy(d->name, name);
@@ -154,21 +158,31 @@ static void forget(struct dom *d)
     free(d);
 }
 
-static void set_affinities(domid_t domid, const struct xlcfg *cfg)
+/* cpus=, cpus_soft=, cpu_weight= and cap=: checked before the domain was
+ * built (xl create), so nothing here can fail for want of a CPU. */
+static void set_scheduling(domid_t domid, const struct xlcfg *cfg)
 {
     struct xen_sysctl_physinfo pi;
+    unsigned int weight, cap;
 
-    if (!cfg->cpus || xc_physinfo(&pi))
-        return;
-    for (unsigned int v = 0; v < cfg->maxvcpus; v++) {
-        struct xl_cpumap map;
-        if (!xlcfg_vcpu_affinity(cfg, v, pi.nr_cpus, &map, stderr))
-            xc_vcpu_set_affinity(domid, v, map.bits[0]);
-    }
+    if ((cfg->cpus || cfg->cpus_soft) && !xc_physinfo(&pi))
+        for (unsigned int v = 0; v < cfg->maxvcpus; v++) {
+            struct xl_cpumap hard, soft;
+            bool h = xlcfg_vcpu_affinity(cfg, v, pi.nr_cpus, &hard, NULL) == 1;
+            bool s = xlcfg_vcpu_soft_affinity(cfg, v, pi.nr_cpus, &soft,
+                                              NULL) == 1;
+
+            if (h || s)
+                xc_vcpu_set_affinity(domid, v, h ? &hard.bits[0] : NULL,
+                                     s ? &soft.bits[0] : NULL);
+        }
+    if ((cfg->cpu_weight || xlcfg_find(cfg, "cap")) &&
+        !xc_sched_credit_get(domid, &weight, &cap))
+        xc_sched_credit_set(domid, cfg->cpu_weight ? cfg->cpu_weight : weight,
+                            xlcfg_find(cfg, "cap") ? cfg->cap : cap);
 }
 
-/* A random (version 4) UUID as the domain's handle. */
-static void new_uuid(uint8_t u[16])
+void dom_new_uuid(uint8_t u[16])
 {
     for (unsigned int i = 0; i < 16; i++)
         u[i] = (uint8_t)rand();
@@ -184,7 +198,10 @@ static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *
 
     if (balloon_make_room(cfg->memory_mb * 256, cfg->name, err))
         return -1;
-    new_uuid(handle);
+    if (cfg->has_uuid)
+        memcpy(handle, cfg->uuid, sizeof(handle));
+    else
+        dom_new_uuid(handle);
     if ((rc = xc_domain_create(cfg->maxvcpus, handle, domid))) {
         fprintf(err, "cannot create domain: %s\n", xc_strerror(rc));
         return -1;
@@ -192,7 +209,8 @@ static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *
     *db = (struct dom_build){ .domid = *domid, .kernel = cfg->kernel,
                               .ramdisk = cfg->ramdisk, .cmdline = cfg->cmdline,
                               .nr_pages = cfg->memory_mb * 256 };
-    if ((rc = xc_domain_max_mem(*domid, cfg->maxmem_mb * 1024)) ||
+    if ((rc = xc_domain_max_mem(*domid, cfg->maxmem_mb * 1024 +
+                                        BALLOON_MAXMEM_SLACK_KB)) ||
         (rc = xc_domain_set_memmap_limit(*domid, cfg->maxmem_mb * 1024)) ||
         (rc = build_pv_domain(db, err))) {
         if (rc != -XEN_ENOENT && rc != -XEN_ENOEXEC && rc != -XEN_ENOMEM)
@@ -216,6 +234,8 @@ static void add_to_store(const struct dom *d, const struct dom_build *db,
     };
     int rc = xsd_domain_add(&x);
 
+    if (rc == 0)
+        rc = xsd_vcpu_availability(d->domid, d->cfg->maxvcpus, d->cfg->vcpus);
     if (rc < 0)
         fprintf(err, "domain %u has no xenstore connection: %s\n", d->domid,
                 xsd_strerror(rc));
@@ -249,7 +269,7 @@ int dom_create(struct xlcfg *cfg, bool paused, domid_t *domid, FILE *err)
     add_to_store(d, &db, err);
     balloon_add(*domid, cfg);
     doms[nr_doms++] = d;
-    set_affinities(*domid, cfg);
+    set_scheduling(*domid, cfg);
     if (!paused)
         xc_domain_unpause(*domid);
     return 0;

@@ -13,7 +13,7 @@
 #include "xen.h"
 #include "xlcfg.h"
 
-#define DOM_NAME_MAX    64
+#define DOM_NAME_MAX    (XLCFG_NAME_MAX + 1)
 #define DOM_MAX         256
 
 struct dom_console;
@@ -39,6 +39,8 @@ struct dom *dom_find_name(const char *name);
 /* A domain id from "3" or a name; -1 if none (message in xl's style). */
 int dom_lookup(const char *id, FILE *err);
 int dom_rename(domid_t domid, const char *name, FILE *err);
+/* A random (version 4) UUID, as a new domain's handle. */
+void dom_new_uuid(uint8_t u[16]);
 /* Every known domain, in id order: calls fn for each. */
 void dom_for_each(void (*fn)(struct dom *d, void *ctx), void *ctx);
 

@@ -161,29 +161,38 @@ int xc_vcpu_info(domid_t domid, uint32_t vcpu, struct xen_domctl_getvcpuinfo *in
     return rc;
 }
 
-static int vcpu_affinity(uint32_t cmd, domid_t domid, uint32_t vcpu, uint64_t *map)
+static int vcpu_affinity(uint32_t cmd, domid_t domid, uint32_t vcpu,
+                         uint32_t flags, uint64_t *hard, uint64_t *soft)
 {
     struct xen_domctl op = { .cmd = cmd, .domain = domid };
-    uint64_t soft = 0;
 
     op.u.vcpuaffinity.vcpu = vcpu;
-    op.u.vcpuaffinity.flags = XEN_VCPUAFFINITY_HARD;
-    op.u.vcpuaffinity.cpumap_hard.bitmap = (uint64_t)map;
+    op.u.vcpuaffinity.flags = flags;
+    op.u.vcpuaffinity.cpumap_hard.bitmap = (uint64_t)hard;
     op.u.vcpuaffinity.cpumap_hard.nr_bits = 64;
-    op.u.vcpuaffinity.cpumap_soft.bitmap = (uint64_t)&soft;
+    op.u.vcpuaffinity.cpumap_soft.bitmap = (uint64_t)soft;
     op.u.vcpuaffinity.cpumap_soft.nr_bits = 64;
     return xc_domctl(&op);
 }
 
-int xc_vcpu_set_affinity(domid_t domid, uint32_t vcpu, uint64_t cpumap)
+int xc_vcpu_set_affinity(domid_t domid, uint32_t vcpu, const uint64_t *hard,
+                         const uint64_t *soft)
 {
-    return vcpu_affinity(XEN_DOMCTL_setvcpuaffinity, domid, vcpu, &cpumap);
+    uint64_t h = hard ? *hard : 0, s = soft ? *soft : 0;
+    uint32_t flags = (hard ? XEN_VCPUAFFINITY_HARD : 0) |
+                     (soft ? XEN_VCPUAFFINITY_SOFT : 0);
+
+    return vcpu_affinity(XEN_DOMCTL_setvcpuaffinity, domid, vcpu, flags, &h,
+                         &s);
 }
 
-int xc_vcpu_get_affinity(domid_t domid, uint32_t vcpu, uint64_t *cpumap)
+int xc_vcpu_get_affinity(domid_t domid, uint32_t vcpu, uint64_t *hard,
+                         uint64_t *soft)
 {
-    *cpumap = 0;
-    return vcpu_affinity(XEN_DOMCTL_getvcpuaffinity, domid, vcpu, cpumap);
+    *hard = *soft = 0;
+    return vcpu_affinity(XEN_DOMCTL_getvcpuaffinity, domid, vcpu,
+                         XEN_VCPUAFFINITY_HARD | XEN_VCPUAFFINITY_SOFT, hard,
+                         soft);
 }
 
 static int sched_credit(domid_t domid, uint32_t cmd, unsigned int *weight,
@@ -212,6 +221,30 @@ int xc_sched_credit_get(domid_t domid, unsigned int *weight, unsigned int *cap)
 int xc_sched_credit_set(domid_t domid, unsigned int weight, unsigned int cap)
 {
     return sched_credit(domid, XEN_DOMCTL_SCHEDOP_putinfo, &weight, &cap);
+}
+
+int xc_sched_pool_params(uint32_t sched_id, uint32_t cmd, void *params,
+                         size_t size)
+{
+    struct xen_sysctl op = { .cmd = XEN_SYSCTL_scheduler_op };
+    int rc;
+
+    op.u.scheduler_op.cpupool_id = 0;
+    op.u.scheduler_op.sched_id = sched_id;
+    op.u.scheduler_op.cmd = cmd;
+    memcpy(&op.u.scheduler_op.u, params, size);
+    rc = xc_sysctl(&op);
+    if (rc == 0)
+        memcpy(params, &op.u.scheduler_op.u, size);
+    return rc;
+}
+
+int xc_sched_id(void)
+{
+    struct xen_sysctl op = { .cmd = XEN_SYSCTL_sched_id };
+    int rc = xc_sysctl(&op);
+
+    return rc ? rc : (int)op.u.sched_id.sched_id;
 }
 
 int xc_physinfo(struct xen_sysctl_physinfo *info)

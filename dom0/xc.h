@@ -8,6 +8,7 @@
 #define DOM0_XC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "domctl.h"
@@ -38,10 +39,20 @@ int xc_domain_set_memmap_limit(domid_t domid, uint64_t max_kb);
 int xc_domain_hypercall_init(domid_t domid, uint64_t mfn);
 int xc_vcpu_setcontext(domid_t domid, uint32_t vcpu, struct vcpu_guest_context *ctx);
 int xc_vcpu_info(domid_t domid, uint32_t vcpu, struct xen_domctl_getvcpuinfo *info);
-int xc_vcpu_set_affinity(domid_t domid, uint32_t vcpu, uint64_t cpumap);
-int xc_vcpu_get_affinity(domid_t domid, uint32_t vcpu, uint64_t *cpumap);
+/* Hard and soft affinity of the first 64 CPUs; NULL leaves one as it is. */
+int xc_vcpu_set_affinity(domid_t domid, uint32_t vcpu, const uint64_t *hard,
+                         const uint64_t *soft);
+int xc_vcpu_get_affinity(domid_t domid, uint32_t vcpu, uint64_t *hard,
+                         uint64_t *soft);
 int xc_sched_credit_get(domid_t domid, unsigned int *weight, unsigned int *cap);
 int xc_sched_credit_set(domid_t domid, unsigned int weight, unsigned int cap);
+
+/* Pool-0's scheduler (XEN_SCHEDULER_*, or -errno), and its parameters:
+ * params (size bytes, xen_sysctl_credit_schedule for credit) in and out
+ * of XEN_SYSCTL_SCHEDOP_getinfo / putinfo for scheduler sched_id. */
+int xc_sched_id(void);
+int xc_sched_pool_params(uint32_t sched_id, uint32_t cmd, void *params,
+                         size_t size);
 
 /* The machine. */
 int xc_physinfo(struct xen_sysctl_physinfo *info);

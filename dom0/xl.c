@@ -1,6 +1,10 @@
 /*
  * The xl dispatcher: global options, the command table, `xl help` and
  * `xl --version`.  The commands themselves live in dom0/cmd_<area>.c.
+ *
+ * As in Xen 4.17's xl: a command may be abbreviated to any prefix that
+ * names only it; -N is refused by commands that cannot dry-run; help goes
+ * to standard output.
  */
 #include <stdio.h>
 #include <string.h>
@@ -8,69 +12,76 @@
 #include <guest/guest.h>
 
 #include "xl.h"
+#include "xl_cmds.h"
 
 int xl_verbose, xl_dry_run, xl_force;
 
-#include "xl_cmds.h"
-
-#define XL_ENTRY(name, fn, usage, help) { name, main_##fn, usage, help },
+#define XL_ENTRY(name, fn, flags, usage, help) \
+    { name, main_##fn, flags, usage, help },
 
 static const struct xl_cmd xl_cmds[] = {
     XL_COMMANDS(XL_ENTRY)
 };
 
+#define NAME_COLUMN 19          /* xl help's first column */
+
 /* ========================================================================== */
 
 const struct xl_cmd *xl_find_cmd(const char *name)
 {
-    size_t i;
+    const struct xl_cmd *found = NULL;
+    size_t len = strlen(name), matches = 0;
 
-    for (i = 0; i < G_ARRAY_SIZE(xl_cmds); i++)
-        if (strcmp(xl_cmds[i].name, name) == 0)
-            return &xl_cmds[i];
-    return NULL;
+    for (size_t i = 0; i < G_ARRAY_SIZE(xl_cmds); i++) {
+        if (strncmp(name, xl_cmds[i].name, len))
+            continue;
+        if (len == strlen(xl_cmds[i].name))
+            return &xl_cmds[i];         /* exact, even if a prefix of more */
+        found = &xl_cmds[i];
+        matches++;
+    }
+    return matches == 1 ? found : NULL;
 }
 
 static void list_commands(void)
 {
-    size_t i;
-
-    printf("Usage xl [-vfN] <subcommand> [args]\n\n");
+    printf("Usage xl [-vfNtT] <subcommand> [args]\n\n");
     printf("xl full list of subcommands:\n\n");
-    for (i = 0; i < G_ARRAY_SIZE(xl_cmds); i++) {
+    for (size_t i = 0; i < G_ARRAY_SIZE(xl_cmds); i++) {
         const char *help = xl_cmds[i].help;
-        int len = (int)strcspn(help, "\n");
 
-        printf(" %-19s %.*s\n", xl_cmds[i].name, len, help);
+        printf(" %-*s ", NAME_COLUMN, xl_cmds[i].name);
+        if (strlen(xl_cmds[i].name) > NAME_COLUMN)
+            printf("\n %-*s ", NAME_COLUMN, "");
+        printf("%.*s\n", (int)strcspn(help, "\n"), help);
     }
-    printf("\n");
 }
 
-static void command_help(const struct xl_cmd *cmd)
+void xl_command_help(const struct xl_cmd *cmd)
 {
     const char *help = cmd->help;
     int len = (int)strcspn(help, "\n");
 
-    printf("Usage: xl [-v] %s %s\n\n%.*s.\n", cmd->name, cmd->usage, len,
+    printf("Usage: xl [-vtT%s%s] %s %s\n\n%.*s.\n\n",
+           cmd->flags & XL_MODIFIES ? "f" : "",
+           cmd->flags & XL_DRYRUN ? "N" : "", cmd->name, cmd->usage, len,
            help);
     if (help[len])
-        printf("\n%s\n", help + len + 1);
+        printf("Options:\n\n%s\n", help + len + 1);
 }
 
 int main_help(int argc, char **argv)
 {
     const struct xl_cmd *cmd;
 
-    if (argc < 2) {
+    if (argc < 2 || !strcmp(argv[1], "help")) {
         list_commands();
         return 0;
     }
-    cmd = xl_find_cmd(argv[1]);
-    if (!cmd) {
-        fprintf(stderr, "command '%s' not implemented\n", argv[1]);
-        return 1;
-    }
-    command_help(cmd);
+    if ((cmd = xl_find_cmd(argv[1])))
+        xl_command_help(cmd);
+    else
+        printf("command \"%s\" not implemented\n", argv[1]);
     return 0;
 }
 
@@ -90,16 +101,15 @@ int main_version(int argc, char **argv)
     return 0;
 }
 
-/* Global options before the command; index of the command, or -1. */
+/* Global options before the command (xl's "+vftTN"); index of the
+ * command, or -1 after a message. */
 static int global_options(int argc, char **argv)
 {
     int i;
 
     for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] &&
-                strcmp(argv[i], "--version") != 0; i++) {
-        const char *o;
-
-        for (o = argv[i] + 1; *o; o++) {
+                argv[i][1] != '-'; i++) {
+        for (const char *o = argv[i] + 1; *o; o++) {
             if (*o == 'v')
                 xl_verbose++;
             else if (*o == 'N')
@@ -107,11 +117,13 @@ static int global_options(int argc, char **argv)
             else if (*o == 'f')
                 xl_force = 1;
             else if (*o != 't' && *o != 'T') {
-                fprintf(stderr, "xl: invalid option -- '%c'\n", *o);
+                fprintf(stderr, "unknown global option\n");
                 return -1;
             }
         }
     }
+    if (i < argc && !strcmp(argv[i], "--"))
+        i++;
     return i;
 }
 
@@ -122,14 +134,22 @@ int xl_main(int argc, char **argv)
 
     xl_verbose = xl_dry_run = xl_force = 0;
     first = global_options(argc, argv);
-    if (first < 0 || first == argc) {
+    if (first < 0)
+        return 1;
+    if (first == argc) {
         list_commands();
         return 1;
     }
+    if (!strcmp(argv[first], "help"))
+        return main_help(argc - first, argv + first);
     cmd = xl_find_cmd(argv[first]);
     if (!cmd) {
         fprintf(stderr, "command not implemented\n"
                 "Run 'xl help' for the list of commands.\n");
+        return 1;
+    }
+    if (xl_dry_run && !(cmd->flags & XL_DRYRUN)) {
+        fprintf(stderr, "command does not implement -N (dryrun) option\n");
         return 1;
     }
     return cmd->main(argc - first, argv + first);

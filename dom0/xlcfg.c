@@ -14,11 +14,14 @@
 #include "xlcfg.h"
 #include "xlcfg_int.h"
 
-#define MAX_MIB        (ULONG_MAX >> 10)     /* KiB must fit too */
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* ---- the keys xen-lite knows ---- */
 
-enum rule_kind { R_STRING, R_MIB, R_COUNT, R_BOOL, R_TYPE, R_ACTION, R_CPUS };
+enum rule_kind {
+    R_STRING, R_MIB, R_COUNT, R_BOOL, R_TYPE, R_ACTION, R_CPUS, R_UUID,
+    R_BUILDER,
+};
 
 struct rule {
     const char *key;
@@ -39,6 +42,9 @@ static const struct rule rules[] = {
     { "vcpus", R_COUNT, F(vcpus) },
     { "maxvcpus", R_COUNT, F(maxvcpus) },
     { "cpus", R_CPUS, F(cpus) },
+    { "cpus_soft", R_CPUS, F(cpus_soft) },
+    { "uuid", R_UUID, NO_FIELD },
+    { "builder", R_BUILDER, NO_FIELD },
     { "kernel", R_STRING, F(kernel) },
     { "ramdisk", R_STRING, F(ramdisk) },
     { "cmdline", R_STRING, F(cmdline) },
@@ -48,15 +54,18 @@ static const struct rule rules[] = {
     { "on_reboot", R_ACTION, F(on_reboot) },
     { "on_crash", R_ACTION, F(on_crash) },
     { "hap", R_BOOL, F(hap) },
+    { "cpu_weight", R_COUNT, F(cpu_weight) },
+    { "cap", R_COUNT, F(cap) },
 };
 
 static const char *const type_names[] = { "pv", "pvh", "hvm" };
+/* builder= (xl's spelling of type= before Xen 4.10): "generic" is pv. */
+static const char *const builder_names[] = { "generic", "hvm" };
+static const enum xlcfg_type builder_types[] = { XLCFG_PV, XLCFG_HVM };
 static const char *const action_names[] = {
     "destroy", "restart", "rename-restart", "preserve",
     "coredump-destroy", "coredump-restart", "soft-reset",
 };
-
-#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct rule *rule_for(const char *key)
 {
@@ -69,6 +78,11 @@ static const struct rule *rule_for(const char *key)
 bool xlcfg_key_known(const char *key)
 {
     return rule_for(key) != NULL;
+}
+
+const char *xlcfg_rule_key(size_t i)
+{
+    return i < ARRAY_LEN(rules) ? rules[i].key : NULL;
 }
 
 /* ---- reading the known keys ---- */
@@ -144,6 +158,38 @@ static bool cpus_ok(const struct xlcfg_setting *s, FILE *err)
     return true;
 }
 
+/* A UUID as xl takes one: 32 hex digits, dashes between the groups
+ * 8-4-4-4-12. */
+static bool uuid_of(const char *str, uint8_t u[16])
+{
+    static const char shape[] = "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx";
+    unsigned int n = 0;
+
+    if (strlen(str) != sizeof(shape) - 1)
+        return false;
+    for (const char *p = str, *q = shape; *q; p++, q++) {
+        if (*q == '-') {
+            if (*p != '-')
+                return false;
+            continue;
+        }
+        if (!isxdigit((unsigned char)*p))
+            return false;
+        u[n / 2] = (uint8_t)((n % 2 ? u[n / 2] << 4 : 0) |
+                             (isdigit((unsigned char)*p) ? *p - '0'
+                                                        : (*p | 0x20) - 'a' + 10));
+        n++;
+    }
+    return true;
+}
+
+static bool apply_choice(const struct xlcfg_setting *s, const char *const *names,
+                         size_t n, int *val, FILE *err)
+{
+    return choice_of(s->value.str, names, n, val) ||
+           bad_choice(s, names, n, err);
+}
+
 /* Sets the field of r from s; false after a message. */
 static bool apply_rule(struct xlcfg *cfg, const struct rule *r,
                        const struct xlcfg_setting *s, FILE *err)
@@ -164,8 +210,15 @@ static bool apply_rule(struct xlcfg *cfg, const struct rule *r,
             *(const char **)field = v->str;
         return true;
     case R_MIB:
-        if (!read_number(s, MAX_MIB, "a number of MiB", &n, err))
+        if (!read_number(s, ULONG_MAX, "a number of MiB", &n, err))
             return false;
+        if (n > XLCFG_MAX_MIB) {
+            xlcfg_report(err, s->source, s->line, "%s = %s MiB does not fit: "
+                         "at most %llu MiB (the x86-64 physical address "
+                         "space)", s->key, v->str,
+                         (unsigned long long)XLCFG_MAX_MIB);
+            return false;
+        }
         *(unsigned long *)field = n;
         return true;
     case R_COUNT:
@@ -179,19 +232,50 @@ static bool apply_rule(struct xlcfg *cfg, const struct rule *r,
         *(bool *)field = n != 0;
         return true;
     case R_TYPE:
-        if (!choice_of(v->str, type_names, ARRAY_LEN(type_names), &c))
-            return bad_choice(s, type_names, ARRAY_LEN(type_names), err);
+        if (!apply_choice(s, type_names, ARRAY_LEN(type_names), &c, err))
+            return false;
         *(enum xlcfg_type *)field = (enum xlcfg_type)c;
         return true;
     case R_ACTION:
-        if (!choice_of(v->str, action_names, ARRAY_LEN(action_names), &c))
-            return bad_choice(s, action_names, ARRAY_LEN(action_names), err);
+        if (!apply_choice(s, action_names, ARRAY_LEN(action_names), &c, err))
+            return false;
         *(enum xlcfg_action *)field = (enum xlcfg_action)c;
         return true;
+    case R_BUILDER:
+        return apply_choice(s, builder_names, ARRAY_LEN(builder_names), &c,
+                            err);
+    case R_UUID:
+        if ((cfg->has_uuid = uuid_of(v->str, cfg->uuid)))
+            return true;
+        xlcfg_report(err, s->source, s->line, "uuid must look like "
+                     "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (hex), got \"%s\"",
+                     v->str);
+        return false;
     default:
         *(const struct xlcfg_value **)field = v;
         return cpus_ok(s, err);
     }
+}
+
+/* builder= says what type= says (xl's deprecated spelling): the type,
+ * unless type= says otherwise.  False after a message. */
+static bool apply_builder(struct xlcfg *cfg, FILE *err)
+{
+    const struct xlcfg_setting *b = xlcfg_find(cfg, "builder");
+    const struct xlcfg_setting *t = xlcfg_find(cfg, "type");
+    int c;
+
+    if (!b || !choice_of(b->value.str, builder_names, ARRAY_LEN(builder_names),
+                         &c))
+        return true;
+    if (t && cfg->type != builder_types[c]) {
+        xlcfg_report(err, b->source, b->line, "builder = \"%s\" contradicts "
+                     "type = \"%s\" (%s:%d)", b->value.str,
+                     xlcfg_type_name(cfg->type), t->source, t->line);
+        return false;
+    }
+    cfg->type = builder_types[c];
+    return true;
 }
 
 static const char *string_of(const struct xlcfg *cfg, const char *key)
@@ -227,7 +311,8 @@ static void set_defaults(struct xlcfg *cfg)
     free(cfg->cmdline_buf);
     cfg->cmdline_buf = NULL;
     cfg->name = cfg->kernel = cfg->ramdisk = cfg->cmdline = NULL;
-    cfg->cpus = NULL;
+    cfg->cpus = cfg->cpus_soft = NULL;
+    cfg->has_uuid = false;
     cfg->type = XLCFG_PV;
     cfg->memory_mb = 32;
     cfg->vcpus = 1;
@@ -235,6 +320,7 @@ static void set_defaults(struct xlcfg *cfg)
     cfg->on_reboot = XLCFG_RESTART;
     cfg->on_crash = XLCFG_DESTROY;
     cfg->hap = true;
+    cfg->cpu_weight = cfg->cap = 0;
 }
 
 /* The known keys from the last setting of each, then derived defaults. */
@@ -249,6 +335,10 @@ static int interpret(struct xlcfg *cfg, FILE *err)
         if (s->known && xlcfg_find(cfg, s->key) == s &&
             !apply_rule(cfg, rule_for(s->key), s, err))
             rc = -EINVAL;
+    if (!apply_builder(cfg, err))
+        rc = -EINVAL;
+    cfg->dynamic_range = xlcfg_find(cfg, "memory_min") ||
+                         xlcfg_find(cfg, "memory_dynamic_max");
     if (!xlcfg_find(cfg, "maxmem"))
         cfg->maxmem_mb = cfg->memory_mb;
     if (!xlcfg_find(cfg, "memory_min"))
@@ -304,21 +394,63 @@ static int check_memory(const struct xlcfg *cfg, FILE *err)
     return errors;
 }
 
-int xlcfg_check(const struct xlcfg *cfg, FILE *err)
+/* A name every xl command can use: xl takes an all-digit argument for a
+ * domain id, and the hypervisor's names are 63 characters at most. */
+static int check_name(const struct xlcfg *cfg, FILE *err)
+{
+    if (!cfg->name || !*cfg->name) {
+        if (err)
+            fprintf(err, "Domain name must be specified.\n");
+        return 1;
+    }
+    if (xlcfg_name_problem(cfg->name)) {
+        xlcfg_report(err, at(cfg, "name"), "name \"%.80s%s\" %s",
+                     cfg->name, strlen(cfg->name) > 80 ? "..." : "",
+                     xlcfg_name_problem(cfg->name));
+        return 1;
+    }
+    return 0;
+}
+
+static int check_type(const struct xlcfg *cfg, FILE *err)
+{
+    const char *key = xlcfg_find(cfg, "type") ? "type" : "builder";
+
+    if (cfg->type == XLCFG_HVM)
+        xlcfg_report(err, at(cfg, key), "type 'hvm' is not supported by "
+                     "xen-lite: hardware-virtualized guests run as type = "
+                     "\"pvh\"");
+    else if (cfg->type != XLCFG_PV)
+        xlcfg_report(err, at(cfg, key), "type '%s' is not supported yet",
+                     xlcfg_type_name(cfg->type));
+    return cfg->type != XLCFG_PV;
+}
+
+static int check_vcpus(const struct xlcfg *cfg, FILE *err)
 {
     int errors = 0;
 
-    if ((!cfg->name || !*cfg->name) && ++errors && err)
-        fprintf(err, "Domain name must be specified.\n");
-    if (cfg->type != XLCFG_PV && ++errors)
-        xlcfg_report(err, at(cfg, "type"), "type '%s' is not supported yet",
-               xlcfg_type_name(cfg->type));
-    errors += check_memory(cfg, err);
     if (cfg->vcpus == 0 && ++errors)
         xlcfg_report(err, at(cfg, "vcpus"), "vcpus must be at least 1");
     if (cfg->maxvcpus < cfg->vcpus && ++errors)
         xlcfg_report(err, at(cfg, "maxvcpus"), "maxvcpus (%u) must not be less "
                "than vcpus (%u)", cfg->maxvcpus, cfg->vcpus);
+    else if (cfg->maxvcpus > XLCFG_MAX_VCPUS && ++errors)
+        xlcfg_report(err, at(cfg, xlcfg_find(cfg, "maxvcpus") ? "maxvcpus"
+                                                             : "vcpus"),
+                     "%s = %u: a domain has at most %u vCPUs",
+                     xlcfg_find(cfg, "maxvcpus") ? "maxvcpus" : "vcpus",
+                     cfg->maxvcpus, XLCFG_MAX_VCPUS);
+    return errors;
+}
+
+int xlcfg_check(const struct xlcfg *cfg, FILE *err)
+{
+    int errors = check_name(cfg, err);
+
+    errors += check_type(cfg, err);
+    errors += check_memory(cfg, err);
+    errors += check_vcpus(cfg, err);
     if (cfg->type == XLCFG_PV && !cfg->kernel && ++errors)
         xlcfg_report(err, at_source(cfg, "kernel"), 0,
                "kernel must be specified for a PV guest");
@@ -327,6 +459,15 @@ int xlcfg_check(const struct xlcfg *cfg, FILE *err)
         xlcfg_report(err, at(cfg, "cmdline"), "warning: ignoring root= and extra= "
                "in favour of cmdline=");
     return errors ? -EINVAL : 0;
+}
+
+const char *xlcfg_name_problem(const char *name)
+{
+    if (strspn(name, "0123456789") == strlen(name))
+        return "is all digits: xl takes such an argument for a domain id";
+    if (strlen(name) > XLCFG_NAME_MAX)
+        return "is too long: at most 63 characters";
+    return NULL;
 }
 
 /* ---- public ---- */
@@ -414,17 +555,28 @@ int xlcfg_apply_overrides(struct xlcfg *cfg, int n, char *const *kv,
     return rc;
 }
 
-int xlcfg_vcpu_affinity(const struct xlcfg *cfg, unsigned int vcpu,
-                        unsigned int nr_cpus, struct xl_cpumap *map,
-                        FILE *err)
+static int vcpu_map(const struct xlcfg_value *v, unsigned int vcpu,
+                    unsigned int nr_cpus, struct xl_cpumap *map, FILE *err)
 {
-    const struct xlcfg_value *v = cfg->cpus;
-
     if (!v || (v->kind == XLCFG_LIST && vcpu >= v->nitems))
         return 0;
     if (v->kind == XLCFG_LIST)
         v = &v->items[vcpu];
     return xl_parse_cpulist(v->str, nr_cpus, map, err) ? XL_EXIT_FAILURE : 1;
+}
+
+int xlcfg_vcpu_affinity(const struct xlcfg *cfg, unsigned int vcpu,
+                        unsigned int nr_cpus, struct xl_cpumap *map,
+                        FILE *err)
+{
+    return vcpu_map(cfg->cpus, vcpu, nr_cpus, map, err);
+}
+
+int xlcfg_vcpu_soft_affinity(const struct xlcfg *cfg, unsigned int vcpu,
+                             unsigned int nr_cpus, struct xl_cpumap *map,
+                             FILE *err)
+{
+    return vcpu_map(cfg->cpus_soft, vcpu, nr_cpus, map, err);
 }
 
 const char *xlcfg_type_name(enum xlcfg_type type)

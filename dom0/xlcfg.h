@@ -34,6 +34,11 @@
  *     FILE:LINE: can't use += with a number
  *     FILE:LINE: can't add a list to a string or a string to a list
  *     FILE:LINE: unknown key 'KEY'                       (a warning only)
+ *     FILE:LINE: unknown key 'KEY' (did you mean 'KNOWN'?)          (ditto)
+ *     FILE:LINE: 'KEY' is not supported by xen-lite (ignored)        (ditto)
+ *     FILE:LINE: KEY = N MiB does not fit: at most 4294967296 MiB (...)
+ *     FILE:LINE: uuid must look like xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (hex), got "VALUE"
+ *     FILE:LINE: builder = "hvm" contradicts type = "pv" (FILE:LINE)
  *     FILE:LINE: memory must be a number of MiB, got "VALUE"
  *     FILE:LINE: vcpus must be a number, got "VALUE"
  *     FILE:LINE: hap must be a number (0 or 1), got "VALUE"
@@ -47,11 +52,15 @@
  * xlcfg_check adds:
  *
  *     Domain name must be specified.
- *     FILE:LINE: type 'hvm' is not supported yet
+ *     FILE:LINE: name "123" is all digits: xl takes such an argument for a domain id
+ *     FILE:LINE: name "..." is too long: at most 63 characters
+ *     FILE:LINE: type 'hvm' is not supported by xen-lite: hardware-virtualized guests run as type = "pvh"
+ *     FILE:LINE: type 'pvh' is not supported yet
  *     FILE:LINE: memory must be greater than 0
  *     FILE:LINE: maxmem (A MiB) must not be less than memory (B MiB)
  *     FILE:LINE: vcpus must be at least 1
  *     FILE:LINE: maxvcpus (A) must not be less than vcpus (B)
+ *     FILE:LINE: vcpus = 33: a domain has at most 32 vCPUs
  *     FILE:LINE: memory_min (A MiB) must not be more than memory (B MiB)
  *     FILE:LINE: memory_dynamic_max (A MiB) must be between memory (B MiB) and maxmem (C MiB)
  *     FILE: kernel must be specified for a PV guest
@@ -62,11 +71,17 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "xlargs.h"
 
 enum xlcfg_type { XLCFG_PV, XLCFG_PVH, XLCFG_HVM };
+
+/* Limits of the values a configuration may give. */
+#define XLCFG_NAME_MAX  63              /* the hypervisor's names */
+#define XLCFG_MAX_VCPUS 32              /* XEN_LEGACY_MAX_VCPUS */
+#define XLCFG_MAX_MIB   (1ull << 32)    /* 4 PiB: x86-64's 52-bit space */
 
 /* on_poweroff / on_reboot / on_crash, in xl's order. */
 enum xlcfg_action {
@@ -109,6 +124,12 @@ struct xlcfg {
     unsigned int vcpus;                 /* default 1 */
     unsigned int maxvcpus;              /* default vcpus */
     const struct xlcfg_value *cpus;     /* NULL, a string, or a list */
+    const struct xlcfg_value *cpus_soft;/* soft affinity, the same way */
+    bool dynamic_range;                 /* memory_min or _dynamic_max given:
+                                           the balloon manager moves it */
+    bool has_uuid;                      /* uuid= given: */
+    uint8_t uuid[16];                   /* ... the domain's handle */
+    unsigned int cpu_weight, cap;       /* credit; 0: the scheduler's */
     const char *kernel, *ramdisk;
     const char *cmdline;                /* cmdline=, else root=/extra= */
     enum xlcfg_action on_poweroff;      /* default destroy */
@@ -149,6 +170,10 @@ int xlcfg_apply_overrides(struct xlcfg *cfg, int n, char *const *kv,
 /* Whether the configuration can be built: 0 or -EINVAL. */
 int xlcfg_check(const struct xlcfg *cfg, FILE *err);
 
+/* Why name cannot be a domain's name ("is all digits: ...", "is too
+ * long: ..."), or NULL if it can. */
+const char *xlcfg_name_problem(const char *name);
+
 /* The last setting of key, or NULL. */
 const struct xlcfg_setting *xlcfg_find(const struct xlcfg *cfg,
                                        const char *key);
@@ -161,6 +186,11 @@ const struct xlcfg_setting *xlcfg_find(const struct xlcfg *cfg,
 int xlcfg_vcpu_affinity(const struct xlcfg *cfg, unsigned int vcpu,
                         unsigned int nr_cpus, struct xl_cpumap *map,
                         FILE *err);
+
+/* The same for cpus_soft=. */
+int xlcfg_vcpu_soft_affinity(const struct xlcfg *cfg, unsigned int vcpu,
+                             unsigned int nr_cpus, struct xl_cpumap *map,
+                             FILE *err);
 
 const char *xlcfg_type_name(enum xlcfg_type type);
 const char *xlcfg_action_name(enum xlcfg_action action);

@@ -34,5 +34,13 @@ void xlcfg_value_free(struct xlcfg_value *v);
 
 /* Whether key is one xen-lite reads (others are warned about). */
 bool xlcfg_key_known(const char *key);
+/* The i-th key xen-lite reads, or NULL past the last. */
+const char *xlcfg_rule_key(size_t i);
+
+/* The warning for a key xen-lite does not read (xlcfg_keys.c):
+ * "'vif' is not supported by xen-lite (ignored)" for a key of Xen's xl,
+ * else "unknown key 'memroy' (did you mean 'memory'?)". */
+void xlcfg_report_key(FILE *err, const char *source, int line,
+                      const char *key);
 
 #endif /* DOM0_XLCFG_INT_H */

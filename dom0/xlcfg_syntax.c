@@ -426,8 +426,7 @@ static bool store(struct parser *ps, struct token *key, bool append,
                                    .source = ps->source, .line = key->line,
                                    .known = xlcfg_key_known(key->text) };
     if (!set->known)
-        xlcfg_report(ps->err, ps->source, key->line, "unknown key '%s'",
-                     key->text);
+        xlcfg_report_key(ps->err, ps->source, key->line, key->text);
     return true;
 }
 

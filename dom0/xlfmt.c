@@ -38,7 +38,7 @@ static char reason_letter(const struct xl_dominfo *d)
     return reason < sizeof(letters) - 1 ? letters[reason] : '?';
 }
 
-static void print_uuid(FILE *f, const uint8_t u[16])
+void xlfmt_uuid(FILE *f, const uint8_t u[16])
 {
     for (int i = 0; i < 16; i++)
         fprintf(f, "%s%02x", i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "",
@@ -64,7 +64,7 @@ void xlfmt_list(FILE *f, const struct xl_dominfo *doms, size_t n,
         print_secs(f, 8, d->cpu_time_ns);
         if (verbose) {
             fputc(' ', f);
-            print_uuid(f, d->uuid);
+            xlfmt_uuid(f, d->uuid);
             if (d->shutdown)
                 fprintf(f, " %8x", d->shutdown_reason);
             else

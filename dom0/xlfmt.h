@@ -99,6 +99,9 @@ struct xl_credit_dom {
 void xlfmt_list(FILE *f, const struct xl_dominfo *doms, size_t n,
                 bool verbose);
 
+/* A UUID as xl prints one: "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx". */
+void xlfmt_uuid(FILE *f, const uint8_t u[16]);
+
 /* xl vcpu-list: the header and one line per vCPU; nr_cpus host CPUs. */
 void xlfmt_vcpu_list(FILE *f, const struct xl_vcpuinfo *vcpus, size_t n,
                      unsigned int nr_cpus);

@@ -455,6 +455,18 @@ int xsd_domain_read(domid_t domid, const char *key, char *buf, size_t size)
     return rc ? rc : xsd_read(path, buf, size);
 }
 
+int xsd_vcpu_availability(domid_t domid, unsigned int max, unsigned int n)
+{
+    char key[32];
+    int rc = 0;
+
+    for (unsigned int i = 0; i < max && rc >= 0; i++) {
+        snprintf(key, sizeof(key), "cpu/%u/availability", i);
+        rc = xsd_domain_write(domid, key, i < n ? "online" : "offline");
+    }
+    return rc < 0 ? rc : 0;
+}
+
 int xsd_shutdown_request(domid_t domid, const char *what)
 {
     char key[32], v[8];

@@ -38,6 +38,9 @@ void xsd_domain_remove(domid_t domid);
 /* Write or read /local/domain/<domid>/<key> (e.g. "memory/target"). */
 int xsd_domain_write(domid_t domid, const char *key, const char *value);
 int xsd_domain_read(domid_t domid, const char *key, char *buf, size_t size);
+/* cpu/<i>/availability of vCPUs 0..max-1, as xl writes them: the first
+ * n "online", the others "offline".  0 or -XEN_E*. */
+int xsd_vcpu_availability(domid_t domid, unsigned int max, unsigned int n);
 /* Ask a domain to shut down through control/shutdown, as xl does: what
  * is "poweroff" or "reboot".  1 if written, 0 if the domain does not
  * listen there (no control/feature-<what>; nothing written), or -XEN_E*. */

@@ -123,6 +123,48 @@ _Static_assert(sizeof(struct xen_sysctl_getdomaininfolist) == 24,
 _Static_assert(offsetof(struct xen_sysctl_getdomaininfolist, buffer) == 8,
                "xen_sysctl_getdomaininfolist.buffer");
 
+/*
+ * XEN_SYSCTL_scheduler_op: a cpupool's scheduler parameters (xl
+ * sched-credit -s).  sched_id must be the pool's scheduler, else
+ * -XEN_EINVAL.  Credit's limits are Xen's.
+ */
+#define XEN_SYSCTL_SCHEDOP_putinfo  0
+#define XEN_SYSCTL_SCHEDOP_getinfo  1
+
+#define XEN_SYSCTL_SCHED_RATELIMIT_MAX    500000    /* us; 0 turns it off */
+#define XEN_SYSCTL_SCHED_RATELIMIT_MIN    100
+#define XEN_SYSCTL_CSCHED_TSLICE_MAX      1000      /* ms */
+#define XEN_SYSCTL_CSCHED_TSLICE_MIN      1
+#define XEN_SYSCTL_CSCHED_MGR_DLY_MAX_US  (100 * 1000)
+
+struct xen_sysctl_credit_schedule {
+    uint32_t tslice_ms;
+    uint32_t ratelimit_us;
+    uint32_t vcpu_migr_delay_us;    /* cache-hot: not stolen sooner */
+};
+_Static_assert(sizeof(struct xen_sysctl_credit_schedule) == 12,
+               "xen_sysctl_credit_schedule");
+
+struct xen_sysctl_credit2_schedule {
+    uint32_t ratelimit_us;
+};
+
+struct xen_sysctl_scheduler_op {
+    uint32_t cpupool_id;            /* IN: 0, the only pool */
+    uint32_t sched_id;              /* IN: XEN_SCHEDULER_* */
+    uint32_t cmd;                   /* IN: XEN_SYSCTL_SCHEDOP_* */
+    uint32_t _pad;
+    union {
+        uint64_t arinc653_schedule; /* a handle: sizes the union as Xen's */
+        struct xen_sysctl_credit_schedule sched_credit;
+        struct xen_sysctl_credit2_schedule sched_credit2;
+    } u;
+};
+_Static_assert(sizeof(struct xen_sysctl_scheduler_op) == 32,
+               "xen_sysctl_scheduler_op");
+_Static_assert(offsetof(struct xen_sysctl_scheduler_op, u) == 16,
+               "xen_sysctl_scheduler_op.u");
+
 struct xen_sysctl {
     uint32_t cmd;                   /* XEN_SYSCTL_* */
     uint32_t interface_version;     /* XEN_SYSCTL_INTERFACE_VERSION */
@@ -131,6 +173,7 @@ struct xen_sysctl {
         struct xen_sysctl_physinfo          physinfo;
         struct xen_sysctl_sched_id          sched_id;
         struct xen_sysctl_getdomaininfolist getdomaininfolist;
+        struct xen_sysctl_scheduler_op      scheduler_op;
         uint8_t pad[128];
     } u;
 };

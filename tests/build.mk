@@ -25,9 +25,9 @@ UNIT_SRCS_test_vmx_check := xen-lite/hvm/vmx/vmx_caps.c xen-lite/hvm/vmx/vmx_che
 UNIT_SRCS_test_timer_heap := xen-lite/common/timer.c
 UNIT_SRCS_test_nospec :=
 UNIT_SRCS_test_xlargs := dom0/xlargs.c dom0/xlargs_cmds.c
-UNIT_SRCS_test_xlcfg := dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlargs.c dom0/xlfmt.c
-UNIT_SRCS_test_xlfmt := dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlargs.c
-UNIT_SRCS_test_xlstate := dom0/xlstate.c dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlargs.c
+UNIT_SRCS_test_xlcfg := dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c dom0/xlfmt.c
+UNIT_SRCS_test_xlfmt := dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c
+UNIT_SRCS_test_xlstate := dom0/xlstate.c dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c
 UNIT_SRCS_test_balloon_policy := dom0/balloon_policy.c
 UNIT_SRCS_test_pt_walk :=
 UNIT_SRCS_test_p2m := xen-lite/mm/p2m.c
@@ -39,6 +39,8 @@ UNIT_SRCS_test_ptwr_insn := xen-lite/arch/x86/pv/ptwr_insn.c
 UNIT_SRCS_test_cpuid_policy := xen-lite/arch/x86/pv/cpuid_policy.c
 UNIT_SRCS_test_descriptors := xen-lite/arch/x86/pv/desc_check.c xen-lite/mm/page_type.c \
 	xen-lite/mm/audit.c tests/unit/fake_frames.c
+UNIT_SRCS_test_xljson := dom0/xljson.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c
+UNIT_SRCS_test_dom0_mem := xen-lite/common/dom0_mem.c
 XS_CORE_SRCS := dom0/xs_map.c dom0/xs_node.c dom0/xs_store.c dom0/xs_ops.c \
 	dom0/xs_watch.c dom0/xs_conn.c dom0/xs_proto.c dom0/xs_ring.c
 UNIT_SRCS_test_xs_proto := $(XS_CORE_SRCS) tests/unit/xs_client.c

@@ -14,7 +14,7 @@ XEN_OBJS  := $(patsubst $(XEN_DIR)/%,$(XEN_OUT)/%.o,$(basename $(XEN_SRCS)))
 XEN_CFLAGS := $(BARE_CFLAGS) -D__XEN_HYPERVISOR__ -fpie -include $(XEN_DIR)/include/xen/visibility.h -mgeneral-regs-only -mpreferred-stack-boundary=3 \
 	-I$(XEN_DIR)/include -Ihypercalls -I$(XEN_OUT)/include
 XEN_AFLAGS := -D__ASSEMBLY__ -I$(XEN_DIR)/include -Ihypercalls -I$(XEN_OUT)/include -MMD -MP
-XEN_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack \
+XEN_LDFLAGS := -nostdlib -static -z max-page-size=0x1000 -z noexecstack --build-id=sha1 \
 	--no-warn-rwx-segments
 
 ASM_OFFSETS := $(XEN_OUT)/include/asm/asm-offsets.h

@@ -40,6 +40,10 @@ SECTIONS
         __start_ex_table = .;
         *(.ex_table)
         __stop_ex_table = .;
+        . = ALIGN(4);
+        __note_gnu_build_id_start = .;  /* ld --build-id: xl info's build_id */
+        *(.note.gnu.build-id)
+        __note_gnu_build_id_end = .;
         . = ALIGN(8);
         __start_smap_stac = .;
         *(.smap_stac)

@@ -157,13 +157,12 @@ static void balloon_step(unsigned int step, uint64_t target)
                  "read zero\n", step, ok, fresh);
 }
 
-/* A domU may grow to its maximum reservation; dom0's is often unlimited,
+/* A domU may grow to its maximum (maxmem); dom0's is often unlimited,
  * so it keeps to what it was given unless limit= says otherwise. */
 static uint64_t physmap_limit(void)
 {
-    domid_t self = DOMID_SELF;
-    long max = hc_memory_op(XENMEM_maximum_reservation, &self);
-    uint64_t limit = max > 0 && !g_is_dom0() ? (uint64_t)max : g_nr_pages();
+    uint64_t max = balloon_max_pages();
+    uint64_t limit = !g_is_dom0() ? max : g_nr_pages();
 
     if (opt.limit_pages)
         limit = opt.limit_pages;

@@ -321,13 +321,41 @@ bool balloon_scrubs(void)
     return b.scrub;
 }
 
-/* Pages the guest may hold: its PFN space and the hypervisor's limit. */
-static uint64_t find_limit(void)
+/* The top of RAM in the memory map the toolstack set (pages), or 0. */
+static uint64_t memory_map_top(void)
+{
+    struct xen_e820_entry e[8];
+    struct xen_memory_map map = { .nr_entries = 8,
+                                  .buffer = xen_guest_handle(e) };
+    uint64_t top = 0;
+
+    b.st.hypercalls++;
+    b.st.memory_ops++;
+    if (hc_memory_op(XENMEM_memory_map, &map))
+        return 0;
+    for (unsigned int i = 0; i < map.nr_entries && i < 8; i++)
+        if (e[i].type == E820_RAM && e[i].addr + e[i].size > top << G_PAGE_SHIFT)
+            top = (e[i].addr + e[i].size) >> G_PAGE_SHIFT;
+    return top;
+}
+
+uint64_t balloon_max_pages(void)
 {
     long max = max_reservation();
-    uint64_t pfns_ok = g_max_pfn();
+    uint64_t top = memory_map_top();
+    uint64_t limit = max > 0 ? (uint64_t)max : UINT64_MAX;
 
-    return max > 0 && (uint64_t)max < pfns_ok ? (uint64_t)max : pfns_ok;
+    /* The toolstack's maxmem: the hypervisor's limit is a little above
+     * it (Xen's libxl adds 1 MiB of slack). */
+    return top && top < limit ? top : limit;
+}
+
+/* Pages the guest may hold: its PFN space and its maximum. */
+static uint64_t find_limit(void)
+{
+    uint64_t max = balloon_max_pages(), pfns_ok = g_max_pfn();
+
+    return max < pfns_ok ? max : pfns_ok;
 }
 
 int balloon_init(uint64_t max_pfn)

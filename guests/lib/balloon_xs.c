@@ -29,10 +29,8 @@ static void on_target(const char *path, const char *token, void *data)
  * mapping: build the physmap if the hypervisor would let it grow. */
 static void prepare_growth(void)
 {
-    domid_t self = DOMID_SELF;
-    long max = hc_memory_op(XENMEM_maximum_reservation, &self);
-    uint64_t limit = max > 0 && (uint64_t)max < G_MAX_PFNS ? (uint64_t)max
-                                                           : G_MAX_PFNS;
+    uint64_t max = balloon_max_pages();
+    uint64_t limit = max < G_MAX_PFNS ? max : G_MAX_PFNS;
     int rc;
 
     if (g_physmap_pfns() || g_is_dom0() || limit <= g_nr_pages())

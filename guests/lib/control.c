@@ -8,6 +8,7 @@
 #include <guest/balloon.h>
 #include <guest/control.h>
 #include <guest/guest.h>
+#include <guest/vcpu_hotplug.h>
 #include <guest/xs.h>
 
 #define SHUTDOWN_NODE "control/shutdown"
@@ -78,6 +79,7 @@ void g_idle(uint64_t deadline_ns)
 {
     bool serving = g_control_init() == 0;
     bool ballooning = serving && balloon_follow_start() == 0;
+    bool hotplug = serving && g_vcpu_hotplug_start() == 0;
 
     for (;;) {
         uint64_t wake = deadline_ns, next;
@@ -88,6 +90,8 @@ void g_idle(uint64_t deadline_ns)
             shutdown_changed = false;
             check_shutdown();
         }
+        if (hotplug)
+            g_vcpu_hotplug_poll();
         if (ballooning && (next = balloon_follow_poll()) &&
             (!wake || next < wake))
             wake = next;
@@ -97,6 +101,7 @@ void g_idle(uint64_t deadline_ns)
             g_singleshot_set(wake, 0);
         g_irq_disable();
         if (!shutdown_changed && !(serving && xs_pending()) &&
+            !(hotplug && g_vcpu_hotplug_pending()) &&
             !(wake && g_now_ns() >= wake))
             g_block();
         g_irq_enable();

@@ -88,13 +88,16 @@ int g_cpu_up(unsigned int id)
     c = &g_cpus[id];
     if (c->online)
         return 0;
-    rc = prepare_cpu(id);
-    if (rc < 0)
-        return rc;
-    fill_context(&boot_ctxt, c);
-    rc = (int)hc_vcpu_op(VCPUOP_initialise, id, &boot_ctxt);
-    if (rc < 0)
-        return rc;
+    if (!c->started) {
+        rc = prepare_cpu(id);
+        if (rc < 0)
+            return rc;
+        fill_context(&boot_ctxt, c);
+        rc = (int)hc_vcpu_op(VCPUOP_initialise, id, &boot_ctxt);
+        if (rc < 0)
+            return rc;
+        c->started = true;
+    }
     rc = (int)hc_vcpu_op(VCPUOP_up, id, NULL);
     if (rc < 0)
         return rc;
@@ -133,6 +136,42 @@ void g_ap_start(unsigned int id)
     g_periodic_stop();
     c->online = true;
     idle_loop(c);
+}
+
+/* Runs on the vCPU going down; returns once it is up again. */
+static void go_down(void *arg)
+{
+    struct g_cpu *c = g_this_cpu();
+
+    c->online = false;
+    hc_vcpu_op(VCPUOP_down, c->id, NULL);
+    c->online = true;
+}
+
+int g_cpu_down(unsigned int id)
+{
+    uint64_t deadline = g_now_ns() + 5 * G_NS_PER_SEC;
+    int rc;
+
+    if (id == 0 || id >= G_MAX_CPUS || !g_cpus[id].online)
+        return id && id < G_MAX_CPUS ? 0 : -XEN_EINVAL;
+    if ((rc = g_cpu_call(id, go_down, NULL)) < 0)
+        return rc;
+    while (hc_vcpu_op(VCPUOP_is_up, id, NULL) > 0 && g_now_ns() < deadline)
+        hc_sched_op(SCHEDOP_yield, NULL);
+    return hc_vcpu_op(VCPUOP_is_up, id, NULL) > 0 ? -XEN_ETIMEDOUT : 0;
+}
+
+int g_vcpu_set_online(unsigned int id, bool online)
+{
+    int rc = online ? g_cpu_up(id) : g_cpu_down(id);
+
+    if (rc < 0)
+        g_printf("vcpu-hotplug: cannot bring vcpu%u %s (%d)\n", id,
+                 online ? "up" : "down", rc);
+    else
+        g_printf("vcpu-hotplug: vcpu%u %s\n", id, online ? "up" : "down");
+    return rc;
 }
 
 int g_cpu_call(unsigned int id, g_cpu_fn_t fn, void *arg)

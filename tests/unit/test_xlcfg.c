@@ -102,8 +102,10 @@ TEST(example_pv_linux_guest)
 
     CHECK_EQ(parse_file(&cfg, "pvlinux.cfg", err), 0);
     CHECK_EQ(xlcfg_check(&cfg, err), 0);
-    CHECK_STR(said(err), "pvlinux.cfg:26: unknown key 'vif'\n"
-                         "pvlinux.cfg:27: unknown key 'disk'\n");
+    CHECK_STR(said(err), "pvlinux.cfg:26: 'vif' is not supported by "
+                         "xen-lite (ignored)\n"
+                         "pvlinux.cfg:27: 'disk' is not supported by "
+                         "xen-lite (ignored)\n");
     CHECK_STR(cfg.name, "example.pvlinux");
     CHECK_EQ(cfg.type, XLCFG_PV);
     CHECK_STR(cfg.kernel, "/boot/vmlinuz");
@@ -200,7 +202,9 @@ TEST(example_hvm_parses_but_is_not_supported_yet)
     CHECK_EQ(cfg.type, XLCFG_HVM);
     CHECK_EQ(cfg.memory_mb, 512);
     CHECK_EQ(xlcfg_check(&cfg, err), -EINVAL);
-    CHECK_STR(said(err), "hvm.cfg:3: type 'hvm' is not supported yet\n");
+    CHECK_STR(said(err), "hvm.cfg:3: type 'hvm' is not supported by "
+                         "xen-lite: hardware-virtualized guests run as type "
+                         "= \"pvh\"\n");
     xlcfg_free(&cfg);
 }
 
@@ -501,12 +505,174 @@ TEST(unknown_keys_warn_and_parsing_goes_on)
 
     CHECK_EQ(parse_text(&cfg, "name = 'a'\nvif = [ 'bridge=xenbr0' ]\n"
                               "Memory = 5\nmemory = 80\n", err), 0);
-    CHECK_STR(said(err), "t.cfg:2: unknown key 'vif'\n"
-                         "t.cfg:3: unknown key 'Memory'\n");
+    CHECK_STR(said(err), "t.cfg:2: 'vif' is not supported by xen-lite "
+                         "(ignored)\n"
+                         "t.cfg:3: unknown key 'Memory' (did you mean "
+                         "'memory'?)\n");
     CHECK_EQ(cfg.memory_mb, 80);
     CHECK_EQ(cfg.nsettings, 4);
     CHECK(cfg.settings[0].known && !cfg.settings[1].known);
     xlcfg_free(&cfg);
+}
+
+TEST(typos_get_the_nearest_key_and_xl_keys_are_not_supported)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "memroy = 64\nmaxmen = 128\nvcpu = 2\n"
+                              "kernle = 'k'\ntsc_mode = 'native'\n"
+                              "nestedhvm = 1\nbootloader = 'pygrub'\n"
+                              "frobnicate = 1\nx = 1\n", err), 0);
+    CHECK_STR(said(err),
+              "t.cfg:1: unknown key 'memroy' (did you mean 'memory'?)\n"
+              "t.cfg:2: unknown key 'maxmen' (did you mean 'maxmem'?)\n"
+              "t.cfg:3: unknown key 'vcpu' (did you mean 'vcpus'?)\n"
+              "t.cfg:4: unknown key 'kernle' (did you mean 'kernel'?)\n"
+              "t.cfg:5: 'tsc_mode' is not supported by xen-lite (ignored)\n"
+              "t.cfg:6: 'nestedhvm' is not supported by xen-lite (ignored)\n"
+              "t.cfg:7: 'bootloader' is not supported by xen-lite "
+              "(ignored)\n"
+              "t.cfg:8: unknown key 'frobnicate'\n"
+              "t.cfg:9: unknown key 'x'\n");
+    xlcfg_free(&cfg);
+}
+
+TEST(builder_is_xls_old_spelling_of_type)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "name = 'a'\nkernel = 'k'\nbuilder = 'hvm'\n",
+                        err), 0);
+    CHECK_EQ(cfg.type, XLCFG_HVM);
+    CHECK_EQ(xlcfg_check(&cfg, err), -EINVAL);
+    CHECK_STR(said(err), "t.cfg:3: type 'hvm' is not supported by xen-lite: "
+                         "hardware-virtualized guests run as type = "
+                         "\"pvh\"\n");
+    xlcfg_free(&cfg);
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, "name = 'a'\nkernel = 'k'\n"
+                              "builder = 'generic'\n", err), 0);
+    CHECK_EQ(cfg.type, XLCFG_PV);
+    CHECK_EQ(xlcfg_check(&cfg, err), 0);
+    CHECK_STR(said(err), "");
+    xlcfg_free(&cfg);
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, "type = 'pv'\nbuilder = 'hvm'\n", err),
+             -EINVAL);
+    CHECK_STR(said(err), "t.cfg:2: builder = \"hvm\" contradicts type = "
+                         "\"pv\" (t.cfg:1)\n");
+    xlcfg_free(&cfg);
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, "builder = 'linux'\n", err), -EINVAL);
+    CHECK_STR(said(err), "t.cfg:1: unknown value 'linux' for builder "
+                         "(generic, hvm)\n");
+    xlcfg_free(&cfg);
+}
+
+TEST(uuid_is_read_or_refused)
+{
+    static const uint8_t want[16] = {
+        0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
+        0xfe, 0xdc, 0xba, 0x98, 0x76, 0x54, 0x32, 0x10,
+    };
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "uuid = '01234567-89AB-cdef-fedc-ba9876543210'\n",
+                        err), 0);
+    CHECK(cfg.has_uuid);
+    CHECK(!memcmp(cfg.uuid, want, sizeof(want)));
+    CHECK_STR(said(err), "");
+    xlcfg_free(&cfg);
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, "uuid = '01234567-89ab-cdef-fedc-ba987654321'\n",
+                        err), -EINVAL);
+    CHECK(!cfg.has_uuid);
+    CHECK_STR(said(err), "t.cfg:1: uuid must look like xxxxxxxx-xxxx-xxxx-"
+                         "xxxx-xxxxxxxxxxxx (hex), got "
+                         "\"01234567-89ab-cdef-fedc-ba987654321\"\n");
+    xlcfg_free(&cfg);
+}
+
+TEST(values_that_do_not_fit_are_refused_with_key_and_line)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "name = 'a'\nmemory = 18014398509481983\n",
+                        err), -EINVAL);
+    CHECK_STR(said(err), "t.cfg:2: memory = 18014398509481983 MiB does not "
+                         "fit: at most 4294967296 MiB (the x86-64 physical "
+                         "address space)\n");
+    xlcfg_free(&cfg);
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, "maxmem = 99999999999999999999\n", err),
+             -EINVAL);
+    CHECK_STR(said(err), "t.cfg:1: maxmem must be a number of MiB, got "
+                         "\"99999999999999999999\"\n");
+    xlcfg_free(&cfg);
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, "name = 'a'\nkernel = 'k'\nvcpus = 33\n", err),
+             0);
+    CHECK_EQ(xlcfg_check(&cfg, err), -EINVAL);
+    CHECK_STR(said(err), "t.cfg:3: vcpus = 33: a domain has at most 32 "
+                         "vCPUs\n");
+    xlcfg_free(&cfg);
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, "name = 'a'\nkernel = 'k'\nvcpus = 2\n"
+                              "maxvcpus = 40\n", err), 0);
+    CHECK_EQ(xlcfg_check(&cfg, err), -EINVAL);
+    CHECK_STR(said(err), "t.cfg:4: maxvcpus = 40: a domain has at most 32 "
+                         "vCPUs\n");
+    xlcfg_free(&cfg);
+}
+
+TEST(names_xl_could_not_use_are_refused)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+    char text[160];
+
+    CHECK_EQ(parse_text(&cfg, "name = '123'\nkernel = 'k'\n", err), 0);
+    CHECK_EQ(xlcfg_check(&cfg, err), -EINVAL);
+    CHECK_STR(said(err), "t.cfg:1: name \"123\" is all digits: xl takes "
+                         "such an argument for a domain id\n");
+    xlcfg_free(&cfg);
+    snprintf(text, sizeof(text), "name = '%064d'\nkernel = 'k'\n", 7);
+    text[8] = 'x';                      /* not all digits: 64 characters */
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, text, err), 0);
+    CHECK_EQ(xlcfg_check(&cfg, err), -EINVAL);
+    CHECK(strstr(said(err), "is too long: at most 63 characters\n"));
+    xlcfg_free(&cfg);
+    text[8 + 63] = '\'';                 /* 63 characters: fine */
+    strcpy(text + 8 + 64, "\nkernel = 'k'\n");
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, text, err), 0);
+    CHECK_EQ(xlcfg_check(&cfg, err), 0);
+    CHECK_STR(said(err), "");
+    xlcfg_free(&cfg);
+    CHECK(xlcfg_name_problem("web1") == NULL);
+    CHECK(xlcfg_name_problem("1web") == NULL);
+}
+
+TEST(dynamic_range_is_noted_only_when_given)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "memory = 256\nmaxmem = 512\n", err), 0);
+    CHECK(!cfg.dynamic_range);
+    CHECK_EQ(cfg.memory_min_mb, 256);
+    CHECK_EQ(cfg.memory_dynamic_max_mb, 512);
+    xlcfg_free(&cfg);
+    CHECK_EQ(parse_text(&cfg, "memory = 256\nmaxmem = 512\nmemory_min = 64\n",
+                        err), 0);
+    CHECK(cfg.dynamic_range);
+    xlcfg_free(&cfg);
+    CHECK_STR(said(err), "");
 }
 
 TEST(cmdline_wins_over_root_and_extra_with_a_warning)

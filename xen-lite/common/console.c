@@ -17,7 +17,6 @@ static char conring[CONRING_SIZE];
 static size_t conring_prod;             /* total bytes ever written */
 static size_t conring_cons;             /* oldest byte still readable (xl dmesg -c) */
 static DEFINE_SPINLOCK(console_lock);
-static bool at_line_start = true;
 
 static char opt_console[32] = "com1";
 static char opt_com1[64] = "";
@@ -137,38 +136,63 @@ static void ring_put(char c)
         conring_cons = conring_prod - CONRING_SIZE;
 }
 
-static void emit(char c)
+/*
+ * Output a character to the serial line and the screen and, unless it is
+ * dom0's, to the ring (xl dmesg): as in Xen, the ring holds the
+ * hypervisor's messages and other guests' console_io, not dom0's own
+ * console (which may be an interactive session).  Each side keeps its
+ * own line start.
+ */
+static bool visible_line_start = true, ring_line_start = true;
+
+static void emit(char c, bool to_ring)
 {
     if (serial_on)
         serial_put_line_char(c);
     screen_putc(c);
-    ring_put(c);
+    if (to_ring)
+        ring_put(c);
+}
+
+/* The prefix of a new line, where each output is at one. */
+static void emit_prefix(const char *prefix, bool to_ring)
+{
+    for (const char *p = prefix; *p; p++) {
+        if (visible_line_start)
+            emit(*p, false);
+        if (to_ring && ring_line_start)
+            ring_put(*p);
+    }
 }
 
 /* Output text, inserting prefix at each line start. */
-static void put_text(const char *s, size_t len, const char *prefix)
+static void put_text(const char *s, size_t len, const char *prefix,
+                     bool to_ring)
 {
     for (size_t i = 0; i < len; i++) {
-        if (at_line_start) {
-            for (const char *p = prefix; *p; p++)
-                emit(*p);
-            at_line_start = false;
+        emit_prefix(prefix, to_ring);
+        visible_line_start = false;
+        if (to_ring)
+            ring_line_start = false;
+        emit(s[i], to_ring);
+        if (s[i] == '\n') {
+            visible_line_start = true;
+            if (to_ring)
+                ring_line_start = true;
         }
-        emit(s[i]);
-        if (s[i] == '\n')
-            at_line_start = true;
     }
 }
 
 void console_puts_raw(const char *s, size_t len)
 {
     unsigned long f = spin_lock_irqsave(&console_lock);
-    put_text(s, len, "(XEN) ");
+    put_text(s, len, "(XEN) ", true);
     screen_flush();
     spin_unlock_irqrestore(&console_lock, f);
 }
 
-/* A guest's console_io output: dom0's as it is, others' marked "(dN) ". */
+/* A guest's console_io output: dom0's as it is and on the serial line
+ * only, others' marked "(dN) " and kept in the ring too. */
 void console_puts_guest(unsigned int domid, const char *s, size_t len)
 {
     char prefix[16] = "";
@@ -177,7 +201,7 @@ void console_puts_guest(unsigned int domid, const char *s, size_t len)
     if (domid)
         snprintf(prefix, sizeof(prefix), "(d%u) ", domid);
     f = spin_lock_irqsave(&console_lock);
-    put_text(s, len, prefix);
+    put_text(s, len, prefix, domid != 0);
     screen_flush();
     spin_unlock_irqrestore(&console_lock, f);
 }

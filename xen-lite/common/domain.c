@@ -143,7 +143,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id)
     v->domain = d;
     v->context_saved = true;
     v->pause_flags = is_idle_domain(d) ? 0 : VPF_down;
-    v->affinity = ~0ULL;
+    v->affinity = v->soft_affinity = ~0ULL;
     if (d->shared_info)
         v->vcpu_info = &d->shared_info->vcpu_info[vcpu_id];
     if (sched_init_vcpu(v, is_idle_domain(d) ? vcpu_id : vcpu_id % nr_cpus_online) ||
@@ -356,7 +356,7 @@ int domain_kill(struct domain *d)
     domain_relinquish_memory(d);
     d->state = DOMSTATE_dead;
     domlist_remove(d);
-    printk(XENLOG_INFO "Domain %u destroyed\n", d->domain_id);
+    printk(XENLOG_DEBUG "Domain %u destroyed\n", d->domain_id);
     send_guest_global_virq(dom0, VIRQ_DOM_EXC);
     put_domain(d);
     return 0;

@@ -91,7 +91,7 @@ static long createdomain(struct xen_domctl *op)
             return -XEN_ENOMEM;
         }
     op->domain = domid;
-    printk(XENLOG_INFO "Domain %u created (%u vCPUs)\n", domid, c->max_vcpus);
+    printk(XENLOG_DEBUG "Domain %u created (%u vCPUs)\n", domid, c->max_vcpus);
     return 0;
 }
 

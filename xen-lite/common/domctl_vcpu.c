@@ -55,19 +55,30 @@ static int bitmap_out(const struct xenctl_bitmap *b, uint64_t mask)
 long domctl_affinity(struct domain *d, struct xen_domctl_vcpuaffinity *a, bool set)
 {
     struct vcpu *v;
-    uint64_t mask;
+    uint64_t hard = 0, soft = 0;
     int rc;
 
     if (!(v = domain_vcpu(d, a->vcpu)))
         return -XEN_ESRCH;
     if (!set)
         return bitmap_out(&a->cpumap_hard, v->affinity) ?:
-               bitmap_out(&a->cpumap_soft, cpu_online_mask());
-    if (!(a->flags & XEN_VCPUAFFINITY_HARD))
-        return 0;                       /* soft affinity: accepted, not used */
-    if ((rc = bitmap_in(&a->cpumap_hard, &mask)))
+               bitmap_out(&a->cpumap_soft, v->soft_affinity &
+                                           cpu_online_mask());
+    /* Read both before changing either. */
+    if ((a->flags & XEN_VCPUAFFINITY_HARD) &&
+        (rc = bitmap_in(&a->cpumap_hard, &hard)))
         return rc;
-    return vcpu_set_affinity(v, mask);
+    if ((a->flags & XEN_VCPUAFFINITY_SOFT) &&
+        (rc = bitmap_in(&a->cpumap_soft, &soft)))
+        return rc;
+    if ((a->flags & XEN_VCPUAFFINITY_SOFT) && !(soft & cpu_online_mask()))
+        return -XEN_EINVAL;
+    if ((a->flags & XEN_VCPUAFFINITY_HARD) &&
+        (rc = vcpu_set_affinity(v, hard)))
+        return rc;
+    if (a->flags & XEN_VCPUAFFINITY_SOFT)
+        v->soft_affinity = soft;        /* a preference: see sched_cpu_for */
+    return 0;
 }
 
 long domctl_sched(struct domain *d, struct xen_domctl_scheduler_op *s)

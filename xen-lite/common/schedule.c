@@ -182,18 +182,30 @@ int vcpu_set_affinity(struct vcpu *v, uint64_t mask)
     return 0;
 }
 
-/* Pick the pCPU for a waking vCPU: its last one unless an idle one fits. */
+/* An idle pCPU of mask with nothing queued, or -1. */
+static int idle_cpu_in(uint64_t mask)
+{
+    for_each_online_cpu(c)
+        if ((mask & (1ULL << c)) && sched_pcpus[c].curr &&
+            is_idle_vcpu(sched_pcpus[c].curr) && !sched_pcpus[c].nr_runnable)
+            return (int)c;
+    return -1;
+}
+
+/* Pick the pCPU for a waking vCPU: its last one unless an idle one fits,
+ * an idle one of its soft affinity first. */
 unsigned int sched_cpu_for(struct vcpu *v)
 {
     unsigned int cur = v->processor;
+    uint64_t soft = v->affinity & v->soft_affinity;
+    int idle;
 
-    if ((v->affinity & (1ULL << cur)) && per_cpu(cur) && per_cpu(cur)->online &&
+    if ((soft & (1ULL << cur)) && per_cpu(cur) && per_cpu(cur)->online &&
         sched_pcpus[cur].curr && is_idle_vcpu(sched_pcpus[cur].curr))
         return cur;
-    for_each_online_cpu(c)
-        if ((v->affinity & (1ULL << c)) && sched_pcpus[c].curr &&
-            is_idle_vcpu(sched_pcpus[c].curr) && !sched_pcpus[c].nr_runnable)
-            return c;
+    if ((idle = idle_cpu_in(soft)) >= 0 ||
+        (idle = idle_cpu_in(v->affinity)) >= 0)
+        return (unsigned int)idle;
     if ((v->affinity & (1ULL << cur)) && per_cpu(cur) && per_cpu(cur)->online)
         return cur;
     for_each_online_cpu(c)
@@ -205,6 +217,17 @@ unsigned int sched_cpu_for(struct vcpu *v)
 static void slice_expired(void *data)
 {
     raise_softirq(SCHEDULE_SOFTIRQ);
+}
+
+/* Keep prev running a little longer: it has run less than the pool's
+ * rate limit since it was switched in, and may go on running here. */
+static bool rate_limited(struct vcpu *prev, unsigned int cpu, s_time_t ran)
+{
+    return csched_params.ratelimit_us &&
+           ran < MICROSECS(csched_params.ratelimit_us) &&
+           vcpu_runnable(prev) && !prev->sched->yielding &&
+           !prev->sched->on_runq && csched_may_run(prev->sched) &&
+           (prev->affinity & (1ULL << cpu));
 }
 
 static void schedule(void)
@@ -220,14 +243,22 @@ static void schedule(void)
         return;                         /* this pCPU has not started scheduling */
     f = spin_lock_irqsave(&sp->lock);
     if (!is_idle_vcpu(prev)) {
+        s_time_t ran = now - prev->sched->run_start;
+
         csched_burn(prev->sched, now);
+        if (rate_limited(prev, cpu, ran)) {
+            set_timer(&sp->slice_timer,
+                      now + MICROSECS(csched_params.ratelimit_us) - ran);
+            spin_unlock_irqrestore(&sp->lock, f);
+            return;
+        }
         if (vcpu_runnable(prev) && !prev->sched->on_runq)
             csched_insert(sp, prev->sched);
     }
     nsv = csched_pick(cpu, sp);
     next = nsv ? nsv->v : sp->idle;
     if (!is_idle_vcpu(next))
-        set_timer(&sp->slice_timer, now + MILLISECS(CREDIT_TSLICE_MS));
+        set_timer(&sp->slice_timer, now + MILLISECS(csched_params.tslice_ms));
     if (next == prev) {
         spin_unlock_irqrestore(&sp->lock, f);
         return;
@@ -237,12 +268,14 @@ static void schedule(void)
     next->context_saved = false;
     next->is_running = true;
     next->processor = cpu;
-    next->sched->start = now;
+    next->sched->start = next->sched->run_start = now;
     vcpu_runstate_change(next, RUNSTATE_running, now);
-    if (!is_idle_vcpu(prev))
+    if (!is_idle_vcpu(prev)) {
+        prev->sched->last_ran = now;
         vcpu_runstate_change(prev, vcpu_runnable(prev) ? RUNSTATE_runnable :
                              test_bit(_VPF_blocked, &prev->pause_flags) ?
                              RUNSTATE_blocked : RUNSTATE_offline, now);
+    }
     sp->curr = next;
     spin_unlock(&sp->lock);
     context_switch(prev, next);         /* interrupts stay off; never returns */

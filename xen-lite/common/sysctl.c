@@ -12,6 +12,7 @@
 #include "xen/lib.h"
 #include "xen/percpu.h"
 #include "xen/sched.h"
+#include "xen/sched_if.h"
 #include "xen/timer.h"
 #include "sysctl.h"
 #include "xenlite.h"
@@ -125,6 +126,9 @@ long do_sysctl(unsigned long arg)
         break;
     case XEN_SYSCTL_sched_id:
         op.u.sched_id.sched_id = XEN_SCHEDULER_CREDIT;
+        break;
+    case XEN_SYSCTL_scheduler_op:
+        rc = csched_sysctl(&op.u.scheduler_op);
         break;
     case XEN_SYSCTL_getdomaininfolist:
         rc = domaininfolist(&op.u.getdomaininfolist);

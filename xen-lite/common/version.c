@@ -49,6 +49,38 @@ static long copy_string(unsigned long arg, const char *s, size_t size)
 
 static long version_info(int cmd, unsigned long arg);
 
+/* The linker's build id (ld --build-id): an ELF note whose descriptor
+ * follows its header and the name "GNU\0" (xen.lds.S places it). */
+extern const char __note_gnu_build_id_start[], __note_gnu_build_id_end[];
+
+struct elf_note {
+    uint32_t namesz, descsz, type;
+};
+
+#define NT_GNU_BUILD_ID 3
+
+static long build_id(unsigned long arg)
+{
+    const struct elf_note *n = (const void *)__note_gnu_build_id_start;
+    const char *desc = (const char *)(n + 1) + ((n->namesz + 3) & ~3u);
+    uint32_t len;
+
+    if ((size_t)(__note_gnu_build_id_end - __note_gnu_build_id_start) <
+            sizeof(*n) || n->type != NT_GNU_BUILD_ID)
+        return -XEN_ENODATA;
+    if (!arg)
+        return n->descsz;
+    if (copy_from_guest(&len, arg, sizeof(len)))
+        return -XEN_EFAULT;
+    if (!len)
+        return -XEN_EINVAL;
+    if (len < n->descsz)
+        return -XEN_ENOBUFS;
+    if (copy_to_guest(arg + sizeof(len), desc, n->descsz))
+        return -XEN_EFAULT;
+    return n->descsz;
+}
+
 /* The commonest call of all (a guest's "null" hypercall): kept short. */
 long do_xen_version(int cmd, unsigned long arg)
 {
@@ -94,6 +126,8 @@ static __attribute__((noinline)) long version_info(int cmd, unsigned long arg)
         return PAGE_SIZE;
     case XENVER_guest_handle:
         return copy_to_guest(arg, d->handle, sizeof(d->handle)) ? -XEN_EFAULT : 0;
+    case XENVER_build_id:               /* dom0's only, as in Xen's XSM */
+        return d->is_privileged ? build_id(arg) : -XEN_EPERM;
     case XENVER_commandline:
         if (!d->is_privileged)
             return -XEN_EPERM;

@@ -41,6 +41,7 @@ struct vcpu {
     struct domain *domain;
     unsigned int processor;             /* pCPU it runs on or is queued for */
     uint64_t affinity;                  /* pCPUs it may run on (bit mask) */
+    uint64_t soft_affinity;             /* ... and would rather run on */
 
     volatile unsigned long pause_flags; /* VPF_* */
     int pause_count;                    /* vcpu_pause() nesting */

@@ -26,7 +26,9 @@ struct sched_vcpu {
     int credit;
     bool active;                        /* ran or wanted to since accounting */
     bool yielding;
-    s_time_t start;                     /* when it last started running */
+    s_time_t start;                     /* when its running was last counted */
+    s_time_t run_start;                 /* when it was last switched in */
+    s_time_t last_ran;                  /* when it was last switched out */
     s_time_t cpu_time;                  /* total time run */
 };
 
@@ -44,11 +46,20 @@ struct sched_pcpu {
     unsigned int nr_runnable;
 };
 
-#define CREDIT_TSLICE_MS    30
-#define CREDIT_TICK_MS      10
 #define CREDITS_PER_MS      10
-#define CREDIT_MAX          (CREDITS_PER_MS * CREDIT_TSLICE_MS)
-#define RATELIMIT_US        1000
+/* The pool's parameters at boot, as Xen's credit1. */
+#define CREDIT_TSLICE_MS    30
+#define CREDIT_RATELIMIT_US 1000
+
+/* The pool's parameters now (xl sched-credit -s). */
+struct csched_params {
+    unsigned int tslice_ms;             /* slice and accounting period */
+    unsigned int ratelimit_us;          /* least run before preemption */
+    unsigned int migr_delay_us;         /* cache-hot: not stolen sooner */
+};
+extern struct csched_params csched_params;
+struct xen_sysctl_scheduler_op;
+long csched_sysctl(struct xen_sysctl_scheduler_op *op);
 
 /* Policy (sched_credit.c); run-queue locks held where noted. */
 void csched_insert(struct sched_pcpu *sp, struct sched_vcpu *sv);  /* locked */

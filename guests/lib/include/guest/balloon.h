@@ -63,6 +63,11 @@ enum balloon_state {
  * physmap and the maximum reservation allow).  0 or -XEN_E*. */
 int balloon_init(uint64_t max_pfn);
 
+/* The most pages the guest may hold: the hypervisor's maximum
+ * reservation, or the top of the RAM in the memory map the toolstack set
+ * if that is lower (xl's maxmem). */
+uint64_t balloon_max_pages(void);
+
 /* Scrub frames before giving them back: on by default unless the
  * hypervisor is xen-lite (which zeroes them before reuse). */
 void balloon_set_scrub(bool on);

@@ -23,6 +23,7 @@ struct g_cpu {
     struct g_cpu *self;             /* at %gs:0 */
     unsigned int id;
     volatile bool online;
+    bool started;                   /* VCPUOP_initialise done */
     struct vcpu_info *vi;           /* in shared_info */
     uint64_t stack_top;
     /* events.c */
@@ -59,8 +60,16 @@ static inline struct vcpu_info *g_this_vcpu_info(void)
 
 /* vCPUs the domain has (VCPUOP_is_up answers for ids that exist). */
 unsigned int g_nr_cpus(void);
-/* Start vCPU id (> 0) and wait until it runs its idle loop; 0 or -XEN_E*. */
+/* Start vCPU id (> 0) -- or bring it back up after g_cpu_down -- and
+ * wait until it runs its idle loop; 0 or -XEN_E*. */
 int g_cpu_up(unsigned int id);
+/* Take vCPU id (> 0) down: it stops itself with VCPUOP_down from its idle
+ * loop (as a PV kernel offlines a CPU) and resumes there when brought up
+ * again.  Returns once the hypervisor has it down; 0 or -XEN_E*. */
+int g_cpu_down(unsigned int id);
+/* g_cpu_up or g_cpu_down, saying what became of the vCPU on the console
+ * ("vcpu-hotplug: vcpu1 down"). */
+int g_vcpu_set_online(unsigned int id, bool online);
 /* Run fn(arg) on an online vCPU (from its idle loop) and return at once;
  * g_cpu_wait waits until that work has finished. */
 int g_cpu_call(unsigned int id, g_cpu_fn_t fn, void *arg);

@@ -10,6 +10,7 @@
 #include "asm/page.h"
 #include "asm/time.h"
 #include "xen/bootinfo.h"
+#include "xen/dom0_mem.h"
 #include "xen/domctl_int.h"
 #include "xen/event.h"
 #include "xen/lib.h"
@@ -28,33 +29,12 @@
 #define MB(x)           ((unsigned long)(x) << 20)
 #define SUPPORTED_FEATURES (ELF_FEATURES_SUPPORTED | (1U << XENFEAT_dom0))
 
-static unsigned long opt_dom0_mem;      /* bytes; 0 = all but a reserve */
+static struct dom0_mem opt_dom0_mem;   /* 0s: all but a reserve, no limit */
 static unsigned long opt_dom0_max_vcpus;
 
-/* Xen's syntax: dom0_mem=[min:<size>,][max:<size>,][<size>]; bare = KiB. */
 static int parse_dom0_mem(const char *s)
 {
-    while (s && *s) {
-        const char *end;
-        unsigned long long v;
-        bool max = !strncmp(s, "max:", 4), min = !strncmp(s, "min:", 4);
-
-        s += (max || min) ? 4 : 0;
-        v = simple_strtoull(s, &end, 0);
-        if (end == s)
-            return -1;
-        if (*end == 'k' || *end == 'K') v <<= 10, end++;
-        else if (*end == 'm' || *end == 'M') v <<= 20, end++;
-        else if (*end == 'g' || *end == 'G') v <<= 30, end++;
-        else if (*end == 't' || *end == 'T') v <<= 40, end++;
-        else v <<= 10;
-        if (!min)
-            opt_dom0_mem = v;
-        if (*end && *end != ',')
-            return -1;
-        s = *end ? end + 1 : end;
-    }
-    return 0;
+    return dom0_mem_parse(s, &opt_dom0_mem);
 }
 custom_param("dom0_mem", parse_dom0_mem);
 integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
@@ -85,19 +65,29 @@ static int put_bytes(uint64_t va, const void *src, size_t len, void *unused)
     return 0;
 }
 
+/* dom0_mem=<size> (or all memory but a reserve), clamped to its min:
+ * and max: as Xen clamps it, and never more than the host has. */
 static unsigned long default_dom0_pages(void)
 {
     unsigned long avail = heap_free_pages();
     unsigned long reserve = MIN(avail / 16, MB(128) >> PAGE_SHIFT);
+    unsigned long pages = opt_dom0_mem.amount
+                              ? opt_dom0_mem.amount >> PAGE_SHIFT
+                              : avail - reserve;
 
-    if (opt_dom0_mem)
-        return MIN(opt_dom0_mem >> PAGE_SHIFT, avail - MIN(avail, 256UL));
-    return avail - reserve;
+    if (opt_dom0_mem.min)
+        pages = MAX(pages, opt_dom0_mem.min >> PAGE_SHIFT);
+    if (opt_dom0_mem.max)
+        pages = MIN(pages, opt_dom0_mem.max >> PAGE_SHIFT);
+    return MIN(pages, avail - MIN(avail, 256UL));
 }
 
 static void allocate_memory(struct domain *d, unsigned long nr_pages)
 {
-    d->max_pages = UINT32_MAX;          /* dom0 may grow, as on Xen */
+    /* dom0 may grow, as on Xen: up to dom0_mem's max: if it has one. */
+    d->max_pages = opt_dom0_mem.max ? MIN(opt_dom0_mem.max >> PAGE_SHIFT,
+                                          (uint64_t)UINT32_MAX)
+                                    : UINT32_MAX;
     dom0_mfns = xmalloc_bytes(nr_pages * sizeof(unsigned long));
     if (!dom0_mfns)
         panic("Could not set up DOM0: no memory for its frame list");

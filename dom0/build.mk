@@ -94,7 +94,7 @@ DOM0_ROOTFS_FILES := $(shell find dom0/rootfs -type f 2>/dev/null)
 
 $(DOM0_RAMDISK): $(DOM0_ROOTFS_FILES) $(GUEST_BINS) dom0/build.mk
 	@echo "  CPIO    $@"
-	$(Q)rm -rf $@.root && mkdir -p $@.root/boot
+	$(Q)rm -rf $@.root && mkdir -p $@.root/boot $@.root/tmp
 	$(Q)cp -R dom0/rootfs/. $@.root/
 	$(Q)for g in $(GUEST_BINS); do strip --strip-debug -o $@.root/boot/$$(basename $$g) $$g; done
 	$(Q)cd $@.root && find . -mindepth 1 | LC_ALL=C sort | \

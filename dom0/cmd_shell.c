@@ -12,6 +12,7 @@
 #include "ramfs.h"
 #include "dom.h"
 #include "shell.h"
+#include "tmpfs.h"
 #include "xl.h"
 #include "xsd.h"
 
@@ -123,10 +124,52 @@ static int ls_dir(const char *path, bool lng)
     return 0;
 }
 
+static int by_string(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* /tmp's files, in name order. */
+static int ls_tmp(bool lng)
+{
+    const char *names[TMPFS_FILES];
+    size_t n = 0;
+    char path[RAMFS_PATH_MAX];
+    long size;
+
+    while (n < TMPFS_FILES && (names[n] = tmpfs_name((unsigned int)n)))
+        n++;
+    qsort(names, n, sizeof(names[0]), by_string);
+    for (size_t i = 0; i < n; i++) {
+        snprintf(path, sizeof(path), TMPFS_DIR "/%s", names[i]);
+        if (tmpfs_stat(path, &size) == 0)
+            ls_entry(names[i], &(struct ramfs_node){
+                         .mode = S_IFREG | 0644, .size = (size_t)size }, lng);
+    }
+    return 0;
+}
+
 static int ls_path(const char *path, bool lng, bool heading)
 {
+    char norm[RAMFS_PATH_MAX];
     struct ramfs_node node;
-    int rc = ramfs_lookup(path, &node);
+    long size;
+    int rc = ramfs_normalize(path, norm, sizeof(norm));
+
+    if (rc == 0 && tmpfs_owns(norm)) {
+        if ((rc = tmpfs_stat(norm, &size)) == 0 && size < 0) {
+            if (heading)
+                printf("%s:\n", path);
+            return ls_tmp(lng);
+        }
+        if (rc == 0) {
+            ls_entry(path, &(struct ramfs_node){ .mode = S_IFREG | 0644,
+                                                 .size = (size_t)size }, lng);
+            return 0;
+        }
+    } else if (rc == 0) {
+        rc = ramfs_lookup(norm, &node);
+    }
 
     if (rc < 0) {
         fprintf(stderr, "ls: cannot access '%s': %s\n", path, strerror(-rc));
@@ -162,19 +205,28 @@ static int cmd_ls(int argc, char **argv)
 
 /* ---- cat ---------------------------------------------------------------- */
 
+static int cat_stream(FILE *f);
+
 static int cat_file(const char *path)
 {
-    char buf[512];
-    size_t n;
     FILE *f = fopen(path, "r");
 
     if (!f) {
         fprintf(stderr, "cat: %s: %s\n", path, strerror(errno));
         return 1;
     }
+    cat_stream(f);
+    fclose(f);
+    return 0;
+}
+
+static int cat_stream(FILE *f)
+{
+    char buf[512];
+    size_t n;
+
     while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
         fwrite(buf, 1, n, stdout);
-    fclose(f);
     return 0;
 }
 
@@ -182,11 +234,28 @@ static int cmd_cat(int argc, char **argv)
 {
     int i, status = 0;
 
+    if (argc < 2 && shell_stdin())
+        return cat_stream(shell_stdin());
     if (argc < 2)
         return usage(argv[0]);
     for (i = 1; i < argc; i++)
         if (cat_file(argv[i]) != 0)
             status = 1;
+    return status;
+}
+
+static int cmd_rm(int argc, char **argv)
+{
+    int status = 0;
+
+    if (argc < 2)
+        return usage(argv[0]);
+    for (int i = 1; i < argc; i++)
+        if (remove(argv[i]) != 0) {
+            fprintf(stderr, "rm: cannot remove '%s': %s\n", argv[i],
+                    strerror(errno));
+            status = 1;
+        }
     return status;
 }
 
@@ -266,8 +335,14 @@ static int cmd_xl(int argc, char **argv)
 const struct shell_cmd shell_cmds[] = {
     { "help", cmd_help, "", "list the commands" },
     { "ls", cmd_ls, "[-l] [path...]", "list a directory of the ramdisk" },
-    { "cat", cmd_cat, "file...", "print files" },
+    { "cat", cmd_cat, "[file...]", "print files (or what is piped in)" },
     { "echo", cmd_echo, "[-n] [word...]", "print the words" },
+    { "grep", cmd_grep, "[-vicqnEF] pattern [file...]",
+      "print the lines that match" },
+    { "head", cmd_head, "[-n N] [file...]", "print the first lines" },
+    { "tail", cmd_tail, "[-n N] [file...]", "print the last lines" },
+    { "wc", cmd_wc, "[-lwc] [file...]", "count lines, words and bytes" },
+    { "rm", cmd_rm, "file...", "remove files of /tmp" },
     { "sleep", cmd_sleep, "seconds", "wait (fractions allowed)" },
     { "time", cmd_time, "command [args]",
       "run a command, then print its wall time" },

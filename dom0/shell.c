@@ -1,10 +1,7 @@
 /*
- * The shell: splitting a line into words, running a command, the line
- * editor of the interactive prompt, and scripts.
- *
- * Words are separated by blanks; '...' keeps everything literally,
- * "..." keeps blanks (a backslash escapes " and \ inside), and a backslash
- * outside quotes escapes the next character.
+ * The shell: running a built-in command, the line editor of the
+ * interactive prompt, and scripts.  A line's words, pipes, redirections,
+ * && and || are shell_line.c's.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -23,67 +20,7 @@
 #define KEY_ESCAPE    0x1b
 #define KEY_DELETE    0x7f
 
-/* ---- Words and commands ------------------------------------------------- */
-
-/* Copy one quoted or plain word from *sp to *op; false if a quote is not
- * closed. */
-static bool copy_word(char **sp, char **op)
-{
-    char *s = *sp, *out = *op;
-
-    while (*s && !isblank((unsigned char)*s)) {
-        char q = *s;
-
-        if (q == '\'' || q == '"') {
-            for (s++; *s && *s != q; )
-                if (q == '"' && *s == '\\' && (s[1] == '"' || s[1] == '\\'))
-                    s++, *out++ = *s++;
-                else
-                    *out++ = *s++;
-            if (!*s)
-                return false;
-            s++;
-        } else if (q == '\\' && s[1]) {
-            s++;
-            *out++ = *s++;
-        } else {
-            *out++ = *s++;
-        }
-    }
-    *sp = s;
-    *op = out;
-    return true;
-}
-
-/* Split s in place into argv (NULL-terminated); argc, or -1 after an
- * error message. */
-static int split_words(char *s, char **argv, int max)
-{
-    int argc = 0;
-
-    for (;;) {
-        char *out;
-
-        while (isblank((unsigned char)*s))
-            s++;
-        if (!*s)
-            break;
-        if (argc == max - 1) {
-            fprintf(stderr, "shell: more than %d words\n", max - 1);
-            return -1;
-        }
-        argv[argc++] = out = s;
-        if (!copy_word(&s, &out)) {
-            fprintf(stderr, "shell: unterminated quote\n");
-            return -1;
-        }
-        if (*s)
-            s++;
-        *out = '\0';
-    }
-    argv[argc] = NULL;
-    return argc;
-}
+/* ---- Commands ---------------------------------------------------------- */
 
 static const struct shell_cmd *find_cmd(const char *name)
 {
@@ -109,24 +46,6 @@ int shell_run_argv(int argc, char **argv)
     fflush(stdout);
     fflush(stderr);
     return status;
-}
-
-int shell_run_line(const char *line)
-{
-    char buf[SHELL_LINE_MAX];
-    char *argv[SHELL_ARGS_MAX];
-    int argc;
-
-    if (strlen(line) >= sizeof(buf)) {
-        fprintf(stderr, "shell: line longer than %d characters\n",
-                SHELL_LINE_MAX - 1);
-        return SHELL_STATUS_USAGE;
-    }
-    strcpy(buf, line);
-    argc = split_words(buf, argv, SHELL_ARGS_MAX);
-    if (argc <= 0)
-        return argc < 0 ? SHELL_STATUS_USAGE : 0;
-    return shell_run_argv(argc, argv);
 }
 
 /* ---- The line editor ---------------------------------------------------- */

@@ -10,6 +10,7 @@
 #define DOM0_SHELL_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #define SHELL_PROMPT        "xen-lite# "
 #define SHELL_LINE_MAX      1024
@@ -24,13 +25,23 @@ struct shell_cmd {
     const char *help;           /* one line */
 };
 
+/* Text builtins for pipes and files (cmd_text.c). */
+int cmd_grep(int argc, char **argv);
+int cmd_head(int argc, char **argv);
+int cmd_tail(int argc, char **argv);
+int cmd_wc(int argc, char **argv);
+
 /* The built-in commands (cmd_shell.c). */
 extern const struct shell_cmd shell_cmds[];
 extern const size_t shell_nr_cmds;
 
-/* Split and run one command line; returns its status (0 for an empty
- * line). */
+/* Split and run one command line (pipes, > and >>, ;, && and ||, $?:
+ * shell_line.c); returns its status (0 for an empty line). */
 int shell_run_line(const char *line);
+/* The status of the last command line run ($?). */
+int shell_last_status(void);
+/* What was piped into the command now running, or NULL (not piped). */
+FILE *shell_stdin(void);
 /* Run one command already split into words (argv[argc] is NULL). */
 int shell_run_argv(int argc, char **argv);
 

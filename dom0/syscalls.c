@@ -5,7 +5,8 @@
  *
  * fds 0-2 are the console: output goes through console_io(CONSOLEIO_write)
  * and input comes from console_io(CONSOLEIO_read), sleeping on
- * VIRQ_CONSOLE between keystrokes.  Other fds are ramdisk files, read-only.
+ * VIRQ_CONSOLE between keystrokes.  Other fds are ramdisk files, read-only,
+ * or files of /tmp (tmpfs.c), read-write.
  *
  * This file is compiled with -mgeneral-regs-only: console_event runs from
  * the event upcall, whose entry path does not save SSE registers.
@@ -26,13 +27,16 @@
 #include "dom.h"
 #include "ramfs.h"
 #include "shell.h"
+#include "tmpfs.h"
 
 #define NR_FDS        32
 #define FIRST_FILE_FD 3
 
 struct open_file {
     bool used;
-    struct ramfs_node node;
+    struct ramfs_node node;             /* a ramdisk file */
+    int tmp;                            /* or a /tmp file: its index, or -1 */
+    bool append, writable;
     size_t pos;
 };
 
@@ -235,12 +239,41 @@ static struct open_file *file_of(int fd)
     return &files[fd];
 }
 
+static int new_fd(const struct open_file *f)
+{
+    for (int fd = FIRST_FILE_FD; fd < NR_FDS; fd++) {
+        if (!files[fd].used) {
+            files[fd] = *f;
+            files[fd].used = true;
+            return fd;
+        }
+    }
+    return errno = EMFILE, -1;
+}
+
+/* A file of /tmp, the one writable place. */
+static int open_tmp(const char *path, int flags)
+{
+    int acc = flags & O_ACCMODE;
+    int i = tmpfs_open(path, flags & O_CREAT, (flags & O_TRUNC) && acc);
+
+    if (i < 0)
+        return errno = -i, -1;
+    return new_fd(&(struct open_file){ .tmp = i, .append = flags & O_APPEND,
+                                       .writable = acc != O_RDONLY });
+}
+
 int open(const char *path, int flags, ...)
 {
+    char norm[RAMFS_PATH_MAX];
     struct ramfs_node node;
-    int rc = ramfs_lookup(path, &node), fd;
+    int rc = ramfs_normalize(path, norm, sizeof(norm));
 
     if (rc < 0)
+        return errno = -rc, -1;
+    if (tmpfs_owns(norm))
+        return open_tmp(norm, flags);
+    if ((rc = ramfs_lookup(norm, &node)) < 0)
         return errno = -rc, -1;
     if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
         return errno = EROFS, -1;
@@ -248,13 +281,19 @@ int open(const char *path, int flags, ...)
         return errno = EISDIR, -1;
     if (!S_ISREG(node.mode))
         return errno = ELOOP, -1;       /* links are not followed */
-    for (fd = FIRST_FILE_FD; fd < NR_FDS; fd++) {
-        if (!files[fd].used) {
-            files[fd] = (struct open_file){ .used = true, .node = node };
-            return fd;
-        }
-    }
-    return errno = EMFILE, -1;
+    return new_fd(&(struct open_file){ .node = node, .tmp = -1 });
+}
+
+int unlink(const char *path)
+{
+    char norm[RAMFS_PATH_MAX];
+    int rc = ramfs_normalize(path, norm, sizeof(norm));
+
+    if (rc == 0)
+        rc = tmpfs_owns(norm) ? tmpfs_unlink(norm)
+                              : ramfs_lookup(norm, &(struct ramfs_node){ 0 })
+                                    ? -ENOENT : -EROFS;
+    return rc < 0 ? (errno = -rc, -1) : 0;
 }
 
 int close(int fd)
@@ -282,6 +321,12 @@ _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
     f = file_of(fd);
     if (!f)
         return -1;
+    if (f->tmp >= 0) {
+        ssize_t got = tmpfs_read(f->tmp, f->pos, buf, len);
+
+        f->pos += (size_t)got;
+        return (_READ_WRITE_RETURN_TYPE)got;
+    }
     n = f->pos < f->node.size ? f->node.size - f->pos : 0;
     n = n < len ? n : len;
     memcpy(buf, f->node.data + f->pos, n);
@@ -291,13 +336,22 @@ _READ_WRITE_RETURN_TYPE read(int fd, void *buf, size_t len)
 
 _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
 {
+    struct open_file *f;
+    ssize_t n;
+
     if (fd == STDOUT_FILENO || fd == STDERR_FILENO) {
         g_console_write(buf, len);
         return (_READ_WRITE_RETURN_TYPE)len;
     }
-    if (fd == STDIN_FILENO || file_of(fd))
-        errno = EBADF;
-    return -1;
+    f = fd == STDIN_FILENO ? NULL : file_of(fd);
+    if (!f || f->tmp < 0 || !f->writable)
+        return errno = EBADF, -1;
+    if (f->append)
+        f->pos = tmpfs_size(f->tmp);
+    if ((n = tmpfs_write(f->tmp, f->pos, buf, len)) < 0)
+        return errno = (int)-n, -1;
+    f->pos += (size_t)n;
+    return (_READ_WRITE_RETURN_TYPE)n;
 }
 
 off_t lseek(int fd, off_t off, int whence)
@@ -315,7 +369,7 @@ off_t lseek(int fd, off_t off, int whence)
     else if (whence == SEEK_CUR)
         base = (off_t)f->pos;
     else if (whence == SEEK_END)
-        base = (off_t)f->node.size;
+        base = (off_t)(f->tmp >= 0 ? tmpfs_size(f->tmp) : f->node.size);
     else
         return errno = EINVAL, -1;
     if (off < -base)
@@ -349,15 +403,27 @@ int fstat(int fd, struct stat *st)
     f = file_of(fd);
     if (!f)
         return -1;
-    stat_node(&f->node, st);
+    if (f->tmp >= 0)
+        stat_node(&(struct ramfs_node){ .mode = S_IFREG | 0644,
+                                        .size = tmpfs_size(f->tmp) }, st);
+    else
+        stat_node(&f->node, st);
     return 0;
 }
 
 int stat(const char *path, struct stat *st)
 {
+    char norm[RAMFS_PATH_MAX];
     struct ramfs_node node;
-    int rc = ramfs_lookup(path, &node);
+    long size;
+    int rc = ramfs_normalize(path, norm, sizeof(norm));
 
+    if (rc == 0 && tmpfs_owns(norm) && (rc = tmpfs_stat(norm, &size)) == 0)
+        node = (struct ramfs_node){
+            .mode = size < 0 ? S_IFDIR | 01777 : S_IFREG | 0644,
+            .size = size < 0 ? 0 : (size_t)size };
+    else if (rc == 0)
+        rc = ramfs_lookup(norm, &node);
     if (rc < 0)
         return errno = -rc, -1;
     stat_node(&node, st);

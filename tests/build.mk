@@ -41,6 +41,7 @@ UNIT_SRCS_test_descriptors := xen-lite/arch/x86/pv/desc_check.c xen-lite/mm/page
 	xen-lite/mm/audit.c tests/unit/fake_frames.c
 UNIT_SRCS_test_xljson := dom0/xljson.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c
 UNIT_SRCS_test_dom0_mem := xen-lite/common/dom0_mem.c
+UNIT_SRCS_test_textmatch := dom0/textmatch.c
 XS_CORE_SRCS := dom0/xs_map.c dom0/xs_node.c dom0/xs_store.c dom0/xs_ops.c \
 	dom0/xs_watch.c dom0/xs_conn.c dom0/xs_proto.c dom0/xs_ring.c
 UNIT_SRCS_test_xs_proto := $(XS_CORE_SRCS) tests/unit/xs_client.c

@@ -356,7 +356,13 @@ const struct shell_cmd shell_cmds[] = {
     { "xenstore-write", cmd_xenstore_write, "path value...",
       "write xenstore values" },
     { "xenstore-rm", cmd_xenstore_rm, "path...", "remove xenstore nodes" },
-    { "xenstore-chmod", cmd_xenstore_chmod, "path perm...",
-      "set a node's permissions (n/r/w/b<domid>, owner first)" },
+    { "xenstore-chmod", cmd_xenstore_chmod, "[-r] [-u] path perm...",
+      "set permissions (n/r/w/b<domid>, owner first; -r below too)" },
+    { "xenstore-list", cmd_xenstore_list, "[-p] path...",
+      "list the children of nodes" },
+    { "xenstore-exists", cmd_xenstore_exists, "path...",
+      "status 0 if the nodes exist" },
+    { "xenstore-watch", cmd_xenstore_watch, "[-n N] path...",
+      "print the paths of watch events (N of them; else until a key)" },
 };
 const size_t shell_nr_cmds = G_ARRAY_SIZE(shell_cmds);

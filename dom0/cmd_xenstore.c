@@ -8,7 +8,16 @@
  *   xenstore-read path...             each value on a line
  *   xenstore-write path value...      pairs
  *   xenstore-rm path...               nodes and what is below them
- *   xenstore-chmod path perm...       permissions: n/r/w/b<domid>, owner first
+ *   xenstore-chmod [-r] [-u] path perm...
+ *                                     permissions: n/r/w/b<domid>, owner
+ *                                     first; -r also below path, -u also
+ *                                     every node above it
+ *   xenstore-list [-p] path...        the names of path's children (-p:
+ *                                     with the path before each)
+ *   xenstore-exists path...           status 0 if every path exists
+ *   xenstore-watch [-n N] path...     the path of each event, N of them (the
+ *                                     first comes at once); without -n until
+ *                                     a key is pressed
  *
  * Non-printable bytes of values are shown as \ooo and '\' as "\\".
  * Status 0, 1 if an operation failed, 2 for a usage error.
@@ -18,6 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <guest/guest.h>
+
+#include "dom.h"
 #include "shell.h"
 #include "xen_errno.h"
 #include "xsd.h"
@@ -185,16 +197,145 @@ int cmd_xenstore_rm(int argc, char **argv)
     return status;
 }
 
-int cmd_xenstore_chmod(int argc, char **argv)
+/* Set path's permissions, and with recurse those of every node below. */
+static int chmod_tree(char *path, char **perms, int n, bool recurse)
 {
-    int rc;
+    char *names, *child;
+    int rc = xsd_set_perms(path, perms, n), count;
 
-    if (argc < 3)
-        return usage("xenstore-chmod path perm...");
-    if ((rc = xsd_set_perms(argv[1], argv + 2, argc - 2)) < 0) {
+    if (rc < 0) {
         fprintf(stderr, "xenstore-chmod: could not set permissions of %s "
-                "(%s)\n", argv[1], xsd_strerror(rc));
+                "(%s)\n", path, xsd_strerror(rc));
         return 1;
     }
+    if (!recurse)
+        return 0;
+    rc = 0;
+    names = malloc(XENSTORE_PAYLOAD_MAX + 1);
+    child = malloc(XENSTORE_ABS_PATH_MAX + 1);
+    count = names && child ? xsd_directory(path, names,
+                                           XENSTORE_PAYLOAD_MAX + 1) : -1;
+    for (const char *name = names; count > 0 && !rc; count--,
+         name += strlen(name) + 1) {
+        snprintf(child, XENSTORE_ABS_PATH_MAX + 1, "%s/%s",
+                 strcmp(path, "/") ? path : "", name);
+        rc = chmod_tree(child, perms, n, true);
+    }
+    free(child);
+    free(names);
+    return rc;
+}
+
+int cmd_xenstore_chmod(int argc, char **argv)
+{
+    bool recurse = false, upto = false;
+    char path[XENSTORE_ABS_PATH_MAX + 1];
+    int i = 1, rc;
+
+    for (; i < argc && argv[i][0] == '-'; i++)
+        for (const char *o = argv[i] + 1; *o; o++) {
+            if (*o == 'r')
+                recurse = true;
+            else if (*o == 'u')
+                upto = true;
+            else
+                return usage("xenstore-chmod [-r] [-u] path perm...");
+        }
+    if (argc - i < 2 || strlen(argv[i]) >= sizeof(path))
+        return usage("xenstore-chmod [-r] [-u] path perm...");
+    strcpy(path, argv[i]);
+    if ((rc = chmod_tree(path, argv + i + 1, argc - i - 1, recurse)))
+        return rc;
+    /* -u: the same on every node above, as xenstore-chmod does. */
+    for (char *slash; upto && (slash = strrchr(path, '/')) && slash > path;) {
+        *slash = '\0';
+        if ((rc = chmod_tree(path, argv + i + 1, argc - i - 1, false)))
+            return rc;
+    }
     return 0;
+}
+
+int cmd_xenstore_list(int argc, char **argv)
+{
+    char *names = malloc(XENSTORE_PAYLOAD_MAX + 1);
+    bool prefix = argc > 1 && !strcmp(argv[1], "-p");
+    int status = 0;
+
+    if (argc < 2 + prefix) {
+        free(names);
+        return usage("xenstore-list [-p] path...");
+    }
+    for (int i = 1 + prefix; names && i < argc; i++) {
+        int n = xsd_directory(argv[i], names, XENSTORE_PAYLOAD_MAX + 1);
+
+        if (n < 0) {
+            fprintf(stderr, "xenstore-list: could not list path %s (%s)\n",
+                    argv[i], xsd_strerror(n));
+            status = 1;
+            continue;
+        }
+        for (const char *name = names; n--; name += strlen(name) + 1)
+            printf("%s%s%s\n", prefix ? argv[i] : "", prefix ? "/" : "", name);
+    }
+    free(names);
+    return names ? status : 1;
+}
+
+int cmd_xenstore_exists(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage("xenstore-exists path...");
+    for (int i = 1; i < argc; i++)
+        if (xsd_read(argv[i], NULL, 0) < 0)
+            return 1;
+    return 0;
+}
+
+/* ---- xenstore-watch ---- */
+
+static unsigned long watch_events, watch_want;
+
+static void on_watch(const char *path, const char *token, void *data)
+{
+    if (watch_want && watch_events >= watch_want)
+        return;                         /* the rest of a batch: not asked */
+    printf("%s\n", path);
+    fflush(stdout);
+    watch_events++;
+}
+
+static bool key_pressed(void)
+{
+    char c;
+
+    return hc_console_io(CONSOLEIO_read, 1, &c) > 0;
+}
+
+int cmd_xenstore_watch(int argc, char **argv)
+{
+    unsigned long want = 0;
+    int i = 1, rc = 0, watched = 0;
+    char token[24];
+
+    if (i + 1 < argc && !strcmp(argv[i], "-n")) {
+        want = strtoul(argv[i + 1], NULL, 10);
+        i += 2;
+    }
+    if (i >= argc)
+        return usage("xenstore-watch [-n N] path...");
+    watch_events = 0;
+    watch_want = want;
+    for (int k = i; k < argc && !rc; k++, watched++) {
+        snprintf(token, sizeof(token), "shell-watch-%d", k);
+        if ((rc = xsd_watch(argv[k], token, on_watch, NULL)) < 0)
+            fprintf(stderr, "xenstore-watch: Unable to add watch on %s (%s)"
+                    "\n", argv[k], xsd_strerror(rc));
+    }
+    while (!rc && (!want || watch_events < want) && !(!want && key_pressed()))
+        dom0_idle_any();
+    for (int k = i; k < i + watched; k++) {
+        snprintf(token, sizeof(token), "shell-watch-%d", k);
+        xsd_unwatch(argv[k], token);
+    }
+    return rc ? 1 : 0;
 }

@@ -80,5 +80,8 @@ int cmd_xenstore_read(int argc, char **argv);
 int cmd_xenstore_write(int argc, char **argv);
 int cmd_xenstore_rm(int argc, char **argv);
 int cmd_xenstore_chmod(int argc, char **argv);
+int cmd_xenstore_list(int argc, char **argv);
+int cmd_xenstore_exists(int argc, char **argv);
+int cmd_xenstore_watch(int argc, char **argv);
 
 #endif /* DOM0_XSD_H */

@@ -494,6 +494,12 @@ def _emit(stream, text):
 def _result(o, argv, serial, messages, status, wall, timed_out, end_line):
     """messages: what the emulator printed itself (QEMU's stderr, Bochs's
     stdout)."""
+    if (o.interactive and o.emulator != "bochs" and status == 0 and
+            not verdict.PANIC_RE.search(serial.text) and
+            not verdict.POWEROFF_RE.search(serial.text)):
+        # Ctrl-A X: the person at the console quit QEMU, a normal end.
+        return Result(verdict.EXIT_OK, "", serial.text, wall, serial.lines,
+                      bytes(serial.raw), status, argv)
     if timed_out:
         last = next((t for _, t in reversed(serial.lines) if t.strip()), "")
         code = verdict.EXIT_TIMEOUT

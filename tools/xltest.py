@@ -19,6 +19,8 @@ import importlib.util
 import itertools
 import os
 import re
+import select
+import subprocess
 import sys
 import time
 import traceback
@@ -90,6 +92,38 @@ class Context:
                         f" ({res.wall:.1f} s)\n")
         self._log.flush()
         return res
+
+    def boot_typed(self, keys, wait_for="xen-lite# ", args=()):
+        """`tools/boot --interactive` (what make run does) with a pipe for
+        a terminal: once the output shows wait_for, type keys (bytes).
+        Returns (exit status, everything it printed, as text)."""
+        boot = os.path.join(os.path.dirname(os.path.abspath(__file__)), "boot")
+        argv = [sys.executable, boot, "--interactive", "--build", self.build,
+                *args]
+        self.boots += 1
+        self._log.write(f"### boot {self.boots}: {' '.join(argv[1:])} "
+                        f"(typing {keys!r} at {wait_for!r})\n")
+        p = subprocess.Popen(argv, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        out, deadline = b"", time.monotonic() + self.timeout
+        while wait_for.encode() not in out and time.monotonic() < deadline:
+            if select.select([p.stdout], [], [], 0.5)[0]:
+                chunk = os.read(p.stdout.fileno(), 65536)
+                if not chunk:
+                    break
+                out += chunk
+        if wait_for.encode() in out:
+            p.stdin.write(keys)
+            p.stdin.flush()
+        try:
+            rest, _ = p.communicate(timeout=max(1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            p.kill()
+            rest, _ = p.communicate()
+        text = (out + rest).decode("utf-8", errors="replace").replace("\r", "")
+        self._log.write(text)
+        self._log.write(f"### boot {self.boots}: status {p.returncode}\n")
+        return p.returncode, text
 
     def note(self, text):
         """A line shown under the scenario's PASS/FAIL line."""

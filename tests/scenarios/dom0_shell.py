@@ -122,6 +122,19 @@ def time_prints_wall_time(t):
            f"{echo.group(2)} s")
 
 
+@scenario("dom0_make_run_ends_normally_on_ctrl_a_x")
+def make_run_quit(t):
+    """make run boots with tools/boot --interactive; quitting QEMU with
+    Ctrl-A X at the prompt, as the README says, is a normal end (status
+    0), not a failure."""
+    status, out = t.boot_typed(b"\x01x")
+    t.expect(out, r"xen-lite# ")
+    t.expect(out, r"QEMU: Terminated")
+    t.expect_not(out, r"^boot: (?!serial console)")
+    t.check(status == 0, f"tools/boot --interactive ended with {status} "
+            f"after Ctrl-A X")
+
+
 # ---- A malformed ramdisk -------------------------------------------------
 
 def newc_entry(name, data=b"", mode=0o100644, namesize=None, filesize=None):

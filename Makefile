@@ -60,7 +60,7 @@ deps:
 
 ## run        install deps, build, and boot xen-lite in QEMU on this terminal
 run: deps all
-	$(Q)$(PYTHON) tools/boot --interactive $(RUN_ARGS)
+	$(Q)$(PYTHON) tools/boot --interactive --mem 1024 $(RUN_ARGS)
 
 ## test       everything CI runs: unit tests and boot scenarios, one summary
 test: all

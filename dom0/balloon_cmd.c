@@ -154,7 +154,7 @@ static const char *state_of(const struct bm_dom *d, uint64_t host_free)
 {
     if (!reached(d) && d->target > d->actual &&
         host_free < d->target - d->actual && d->state == BP_OK)
-        return "host short";
+        return "host-short";
     return bp_state_name(d->state);
 }
 

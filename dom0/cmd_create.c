@@ -49,10 +49,8 @@ static int check_affinities(const struct xlcfg *cfg)
     if (xc_physinfo(&pi))
         return 0;                       /* the builder will say */
     for (unsigned int v = 0; v < cfg->maxvcpus; v++)
-        if (xlcfg_vcpu_affinity(cfg, v, pi.nr_cpus, &map, stderr) ==
-                XL_EXIT_FAILURE ||
-            xlcfg_vcpu_soft_affinity(cfg, v, pi.nr_cpus, &map, stderr) ==
-                XL_EXIT_FAILURE)
+        if (xlcfg_vcpu_affinity(cfg, v, pi.nr_cpus, &map, stderr) < 0 ||
+            xlcfg_vcpu_soft_affinity(cfg, v, pi.nr_cpus, &map, stderr) < 0)
             return 1;
     return 0;
 }
@@ -127,5 +125,9 @@ int main_destroy(int argc, char **argv)
                 "domain and toolstack.\n\n");
         return 1;
     }
-    return dom_destroy((domid_t)domid, stderr) ? 1 : 0;
+    if (dom_destroy((domid_t)domid, stderr)) {
+        fprintf(stderr, "destroy failed (rc=%d)\n", -EXIT_FAIL);
+        return 1;
+    }
+    return 0;
 }

@@ -281,7 +281,8 @@ int dom_destroy(domid_t domid, FILE *err)
     int rc;
 
     if (domid == 0) {
-        fprintf(err, "cannot destroy Domain-0\n");
+        fprintf(err, "xl: Domain-0 is the hardware domain and the toolstack "
+                "here: it cannot be destroyed\n");
         return -1;
     }
     if (d)

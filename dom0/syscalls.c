@@ -273,10 +273,10 @@ int open(const char *path, int flags, ...)
         return errno = -rc, -1;
     if (tmpfs_owns(norm))
         return open_tmp(norm, flags);
+    if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
+        return errno = EROFS, -1;       /* only /tmp is writable */
     if ((rc = ramfs_lookup(norm, &node)) < 0)
         return errno = -rc, -1;
-    if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
-        return errno = EROFS, -1;
     if (S_ISDIR(node.mode))
         return errno = EISDIR, -1;
     if (!S_ISREG(node.mode))

@@ -562,7 +562,7 @@ static int vcpu_map(const struct xlcfg_value *v, unsigned int vcpu,
         return 0;
     if (v->kind == XLCFG_LIST)
         v = &v->items[vcpu];
-    return xl_parse_cpulist(v->str, nr_cpus, map, err) ? XL_EXIT_FAILURE : 1;
+    return xl_parse_cpulist(v->str, nr_cpus, map, err) ? -1 : 1;
 }
 
 int xlcfg_vcpu_affinity(const struct xlcfg *cfg, unsigned int vcpu,

@@ -180,8 +180,9 @@ const struct xlcfg_setting *xlcfg_find(const struct xlcfg *cfg,
 
 /*
  * vCPU vcpu's hard affinity from cpus=: 1 and map filled when cpus= pins
- * it, 0 when it may run anywhere, or XL_EXIT_FAILURE.  A string applies
- * to every vCPU, a list's item N to vCPU N (xl's rules).
+ * it, 0 when it may run anywhere, or -1 after a message (a CPU the host
+ * does not have).  A string applies to every vCPU, a list's item N to
+ * vCPU N (xl's rules).
  */
 int xlcfg_vcpu_affinity(const struct xlcfg *cfg, unsigned int vcpu,
                         unsigned int nr_cpus, struct xl_cpumap *map,

@@ -12,97 +12,15 @@ step printed, so a check looks at the right `xl list`."""
 import os
 import re
 import struct
-import tempfile
+import sys
 
 from xltest import scenario
 
-PROMPT = "xen-lite# "
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _xlscript import (Files, boot, list_row, listed,  # noqa: E402
+                       section, steps)
+
 FREE = r"^free_memory\s+: (\d+)$"
-
-
-def section(t, r, step):
-    """The output of script step `step` (after `echo @@step`, up to the
-    next step or the script's end), without the echoed commands.  (Not
-    for xl dmesg: the hypervisor's ring repeats the markers.)"""
-    m = t.expect(r, rf"^@@{re.escape(step)}$")
-    rest = r.log[m.end():]
-    end = re.search(r"^((xen-lite# echo )?@@|exit status \d+$)", rest, re.M)
-    text = rest[:end.start()] if end else rest
-    return "\n".join(line for line in text.split("\n")
-                     if not line.startswith(PROMPT)).strip("\n")
-
-
-LIST_HEADER = "Name                                        ID   Mem VCPUs\tState\tTime(s)"
-LIST_ROW = re.compile(r"^(\S+) +(\d+) +(\d+) +(\d+) +([-rbpscdS?]{6}) +\d+\.\d$")
-
-
-def listed(t, text):
-    """The names in the last `xl list` of text, in order."""
-    at = text.rfind(LIST_HEADER)
-    t.check(at >= 0, f"no xl list header in:\n{text}")
-    names = []
-    for line in text[at:].split("\n")[1:]:
-        m = LIST_ROW.match(line)
-        if not m:
-            break
-        names.append(m.group(1))
-    return names
-
-
-def list_row(t, text, name):
-    """(id, mem, vcpus, state) of name's `xl list` row in text."""
-    m = t.expect(text, rf"^{re.escape(name)} +(\d+) +(\d+) +(\d+) +"
-                       r"([-rbpscdS?]{6}) +\d+\.\d$")
-    return int(m.group(1)), int(m.group(2)), int(m.group(3)), m.group(4)
-
-
-def steps(*parts):
-    """A --run script from (step, commands) pairs and plain commands."""
-    out = []
-    for p in parts:
-        if isinstance(p, tuple):
-            out.append(f"echo @@{p[0]}")
-            out.extend(p[1])
-        else:
-            out.append(p)
-    return "; ".join(out)
-
-
-class Files:
-    """Host files for one boot's ramdisk, in a temporary directory."""
-
-    def __init__(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.specs = []
-
-    def add(self, path, data):
-        host = os.path.join(self.tmp.name, os.path.basename(path))
-        mode = "wb" if isinstance(data, bytes) else "w"
-        with open(host, mode) as f:
-            f.write(data)
-        self.specs.append(f"{host}:{path}")
-        return path
-
-    def cfg(self, name, kernel="/boot/hello", **keys):
-        lines = [f'name = "{name}"', f'kernel = "{kernel}"']
-        for k, v in keys.items():
-            lines.append(f'{k} = {v!r}'.replace("'", '"')
-                         if isinstance(v, str) else f"{k} = {v}")
-        return self.add(f"/etc/xen/{name}.cfg", "\n".join(lines) + "\n")
-
-    def close(self):
-        self.tmp.cleanup()
-
-
-def boot(t, files, script, status=0, **opts):
-    opts.setdefault("smp", 2)
-    try:
-        r = t.boot(run=script, files=files.specs, **opts)
-    finally:
-        files.close()
-    t.expect_status(r, status)
-    t.expect(r, rf"^exit status {status}$")
-    return r
 
 
 # ---- xl info -----------------------------------------------------------
@@ -422,8 +340,11 @@ def create_destroy_cycles(t):
 # ---- Domain-0 and bad input --------------------------------------------
 
 DOM0_REFUSALS = {
-    "destroy_0": ("xl destroy 0", r"^cannot destroy Domain-0$"),
-    "destroy_name": ("xl destroy Domain-0", r"^cannot destroy Domain-0$"),
+    # xl's words: -f is needed, and even then dom0 is the toolstack here.
+    "destroy_0": ("xl destroy 0", r"^Not destroying domain 0; use -f to "
+                                  r"force\.$"),
+    "destroy_name": ("xl destroy Domain-0", r"^Not destroying domain 0; use "
+                                            r"-f to force\.$"),
     "pause": ("xl pause 0", r"^xl: cannot pause Domain-0$"),
     "unpause": ("xl unpause Domain-0", r"^xl: cannot unpause Domain-0$"),
     "shutdown": ("xl shutdown 0", r"^xl: cannot shutdown Domain-0$"),
@@ -441,30 +362,35 @@ def dom0_refuses(t, case):
     t.expect(r, r"^\(XEN\) Powering off")
 
 
+# Each: the file, xl's message, and xl's exit status -- 1 for a
+# configuration xl cannot use, 3 (libxl's ERROR_FAIL) when the file cannot
+# be read or the domain cannot be built (xl_vmcontrol.c, create_domain).
 BAD_CONFIGS = {
     "missing_kernel": ('name = "nokernel"\nkernel = "/boot/no-such"\n'
-                       "memory = 32\n", r"^/boot/no-such: no such file$"),
+                       "memory = 32\n", r"^/boot/no-such: no such file$", 3),
     "bad_syntax": ('name = "syntax"\nkernel = "/boot/hello"\nmemory = = 32\n',
                    r"^/etc/xen/bad\.cfg:3: expected a value after "
-                   r"'memory =', got '='$"),
+                   r"'memory =', got '='$", 1),
     "memory_beyond_host": ('name = "huge"\nkernel = "/boot/hello"\n'
                            "memory = 4096\n",
                            r'^not enough memory for domain "huge": memory = '
                            r"4096 MiB, the host has \d+ MiB free "
-                           r"\(\d+ MiB missing\)$"),
+                           r"\(\d+ MiB missing\)$", 3),
     "type_hvm": ('name = "hvm"\ntype = "hvm"\nkernel = "/boot/hello"\n',
-                 r"^/etc/xen/bad\.cfg:2: type 'hvm' is not supported yet$"),
+                 r"^/etc/xen/bad\.cfg:2: type 'hvm' is not supported by "
+                 r'xen-lite: hardware-virtualized guests run as type = "pvh"$',
+                 1),
     "unknown_type": ('name = "odd"\ntype = "lxc"\nkernel = "/boot/hello"\n',
                      r"^/etc/xen/bad\.cfg:2: unknown value 'lxc' for type "
-                     r"\(pv, pvh, hvm\)$"),
+                     r"\(pv, pvh, hvm\)$", 1),
     "missing_file": (None, r"^Failed to read config file: /etc/xen/bad\.cfg: "
-                           r"No such file or directory$"),
+                           r"No such file or directory$", 3),
 }
 
 
 @scenario("xl_bad_config_creates_nothing_{case}", case=list(BAD_CONFIGS))
 def bad_config_creates_nothing(t, case):
-    text, message = BAD_CONFIGS[case]
+    text, message, status = BAD_CONFIGS[case]
     files = Files()
     if text is not None:
         files.add("/etc/xen/bad.cfg", text)
@@ -472,7 +398,7 @@ def bad_config_creates_nothing(t, case):
                    ("first", ["-xl create /etc/xen/bad.cfg"]),
                    ("after", ["xl list", "xl info free_memory"]),
                    ("again", ["xl create /etc/xen/bad.cfg"]))
-    r = boot(t, files, script, status=1, smp=1)
+    r = boot(t, files, script, status=status, smp=1)
     t.expect(section(t, r, "first"), message)
     after = section(t, r, "after")
     t.check(listed(t, after) == ["Domain-0"],
@@ -480,7 +406,9 @@ def bad_config_creates_nothing(t, case):
     free0 = section(t, r, "free0")
     t.check(after.split("\n")[-1] == free0,
             f"free memory {free0} MiB before, {after.split()[-1]} after")
-    t.expect(r, r"^run: /run/script:\d+: status 1, stopping$")
+    t.expect(r, rf"^run: /run/script:\d+: status {status}, stopping$")
+    if case == "missing_file":          # xl reads the file before parsing
+        t.expect_not(section(t, r, "first"), r"^Parsing config from")
 
 
 @scenario("xl_unknown_domain_and_command_are_errors")
@@ -540,7 +468,7 @@ def other_commands(t):
     for cmd in ("create", "destroy", "list", "info", "uptime", "dmesg",
                 "vcpu-list", "vcpu-pin", "sched-credit", "top", "domid",
                 "domname", "rename", "shutdown", "reboot", "pause",
-                "unpause", "console", "help"):
+                "unpause", "console"):
         t.expect(help_text, rf"^ {re.escape(cmd)} +\S")
 
 

@@ -174,6 +174,21 @@ TEST(example_every_key)
     xlcfg_free(&cfg);
 }
 
+TEST(cpus_beyond_the_host_fail_apart_from_pinning)
+{
+    struct xlcfg cfg;
+    struct xl_cpumap map;
+    FILE *err;
+
+    parse_good(&cfg, "cpus-docs.cfg");
+    err = sink();
+    /* 1 means pinned; a CPU the host lacks is -1, after xl's message. */
+    CHECK_EQ(xlcfg_vcpu_affinity(&cfg, 0, 8, &map, err), 1);
+    CHECK_EQ(xlcfg_vcpu_affinity(&cfg, 0, 2, &map, err), -1);
+    CHECK_STR(said(err), "Invalid pcpu range: 0-3.\n");
+    xlcfg_free(&cfg);
+}
+
 TEST(example_cpu_list_for_every_vcpu)
 {
     struct xlcfg cfg;

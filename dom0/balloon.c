@@ -72,6 +72,8 @@ void bm_set_target(struct bm_dom *d, uint64_t pages)
     if (pages == d->target)
         return;
     d->target = pages;
+    if (d->domid == 0)
+        bm_write_node(0, "static-max", d->static_max);
     bm_write_node(d->domid, "target", pages);
     if (d->domid == 0 && balloon_dom0_target(pages) == 0)
         dom0_next_ns = 1;               /* dom0 moves it from now on */
@@ -102,8 +104,8 @@ void balloon_manager_init(void)
         .ranged = r.ranged, .target = r.booted, .actual = r.booted,
         .free = BP_NO_FREE,
     };
-    bm_write_node(0, "static-max", r.booted);
-    bm_write_node(0, "target", r.booted);
+    /* Its memory/ nodes appear with its first target, as libxl writes
+     * them on dom0's first mem-set. */
 }
 
 void balloon_add(domid_t domid, const struct xlcfg *cfg)

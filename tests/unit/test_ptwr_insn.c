@@ -1,7 +1,7 @@
 /*
- * The writable page-table assist's instruction decoder and executor
- * (arch/x86/pv/ptwr_insn.c), on the encodings Linux uses on its PTEs and
- * on what must be refused.
+ * The page-table write decoder and executor (arch/x86/ptwr_insn.c), on
+ * the encodings Linux uses on its PTEs, the string and double-width forms
+ * shadow paging also meets, and on what must be refused.
  */
 #include "asm/ptwr.h"
 #include "xen_errno.h"
@@ -195,12 +195,71 @@ TEST(other_instructions_refused)
 
     CHECK_EQ(DECODE(&in, 0x48, 0x8b, 0x07), -XEN_EINVAL);   /* a load */
     CHECK_EQ(DECODE(&in, 0x48, 0x89, 0xc7), -XEN_EINVAL);   /* register to register */
-    CHECK_EQ(DECODE(&in, 0xf3, 0x48, 0xab), -XEN_EINVAL);   /* rep stosq */
+    CHECK_EQ(DECODE(&in, 0xf3, 0x48, 0x89, 0x07), -XEN_EINVAL);  /* rep on a mov */
     CHECK_EQ(DECODE(&in, 0x48, 0x01, 0x07), -XEN_EINVAL);   /* add */
-    CHECK_EQ(DECODE(&in, 0x0f, 0xc7, 0x0f), -XEN_EINVAL);   /* cmpxchg8b */
+    CHECK_EQ(DECODE(&in, 0x0f, 0xc7, 0xc8), -XEN_EINVAL);   /* cmpxchg8b, register form */
+    CHECK_EQ(DECODE(&in, 0x0f, 0xc7, 0x07), -XEN_EINVAL);   /* /0 of 0f c7 */
     CHECK_EQ(DECODE(&in, 0x80, 0x07, 0x01), -XEN_EINVAL);   /* addb $1 (/0 of 0x80) */
     CHECK_EQ(DECODE(&in, 0x48, 0x89), -XEN_EINVAL);         /* cut short */
     CHECK_EQ(DECODE(&in, 0x48, 0x89, 0x87, 0x00, 0x10), -XEN_EINVAL);  /* disp32 cut */
     CHECK_EQ(DECODE(&in, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
                     0x66, 0x66, 0x66, 0x66, 0x89, 0x07), -XEN_EINVAL);  /* over 15 bytes */
+}
+
+TEST(stos_stores_the_accumulator_at_rdi)
+{
+    struct ptwr_insn in;
+    struct cpu_user_regs r = regs();
+    uint64_t val;
+
+    CHECK_EQ(DECODE(&in, 0xf3, 0x48, 0xab), 0);            /* rep stosq */
+    CHECK_EQ(in.op, PTWR_STOS);
+    CHECK(in.rep);
+    CHECK_EQ(in.size, 8);
+    CHECK_EQ(in.len, 3);
+    CHECK_EQ(ptwr_operand_address(&in, &r, 0, 0), ENTRY);
+    r.rax = 0x1122334455667788ull;
+    CHECK(ptwr_execute(&in, &r, 0, &val));
+    CHECK_EQ(val, 0x1122334455667788ull);
+    CHECK_EQ(DECODE(&in, 0xab), 0);                        /* stosl */
+    CHECK(!in.rep);
+    CHECK_EQ(in.size, 4);
+    CHECK(ptwr_execute(&in, &r, 0, &val));
+    CHECK_EQ(val, 0x55667788);
+    CHECK_EQ(DECODE(&in, 0x67, 0xaa), 0);                  /* stosb, edi */
+    CHECK_EQ(in.size, 1);
+    CHECK(in.addr32);
+}
+
+TEST(cmpxchg8b_and_16b_swap_pairs)
+{
+    struct ptwr_insn in;
+    struct cpu_user_regs r = regs();
+    uint64_t old[2] = { 0x0000000200000001ull, 0 }, val[2];
+
+    CHECK_EQ(DECODE(&in, 0xf0, 0x0f, 0xc7, 0x0f), 0);      /* lock cmpxchg8b (%rdi) */
+    CHECK_EQ(in.op, PTWR_CMPXCHG_DBL);
+    CHECK_EQ(in.size, 8);
+    CHECK_EQ(in.len, 4);
+    r.rax = 1, r.rdx = 2, r.rbx = 3, r.rcx = 4;
+    CHECK(ptwr_execute_wide(&in, &r, old, val));
+    CHECK_EQ(val[0], 0x0000000400000003ull);
+    CHECK(r.rflags & PTWR_FLAG_ZF);
+    old[0] = 0x0000000600000005ull;
+    CHECK(!ptwr_execute_wide(&in, &r, old, val));
+    CHECK_EQ(r.rax, 5);
+    CHECK_EQ(r.rdx, 6);
+    CHECK(!(r.rflags & PTWR_FLAG_ZF));
+    CHECK_EQ(DECODE(&in, 0xf0, 0x49, 0x0f, 0xc7, 0x4d, 0x00), 0);  /* cmpxchg16b 0(%r13) */
+    CHECK_EQ(in.size, 16);
+    CHECK_EQ(in.len, 6);
+    r = regs();
+    r.rax = 10, r.rdx = 20, r.rbx = 30, r.rcx = 40;
+    old[0] = 10, old[1] = 20;
+    CHECK(ptwr_execute_wide(&in, &r, old, val));
+    CHECK_EQ(val[0], 30);
+    CHECK_EQ(val[1], 40);
+    old[1] = 21;
+    CHECK(!ptwr_execute_wide(&in, &r, old, val));
+    CHECK_EQ(r.rdx, 21);
 }

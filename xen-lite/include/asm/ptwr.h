@@ -1,9 +1,11 @@
 /*
- * Writable page tables ("ptwr"): the instructions a PV kernel uses to
- * write its own L1 page-table entries directly, decoded and performed on
- * a copy of the entry (arch/x86/pv/ptwr_insn.c, pure, tested on the host),
- * and the fault handler that validates and applies the result
- * (arch/x86/pv/ptwr.c).
+ * Page-table writes ("ptwr"): the instructions a kernel uses to write its
+ * own page-table entries, decoded and performed on a copy of the entry
+ * (arch/x86/ptwr_insn.c, pure, tested on the host).  Two users: a PV
+ * kernel writing its L1 tables directly (writable page tables: the fault
+ * handler in arch/x86/pv/ptwr.c validates and applies the result), and
+ * an HVM guest writing tables that shadow paging keeps read-only
+ * (hvm/shadow/emulate.c), which also meets REP STOS and CMPXCHG8B/16B.
  */
 #ifndef ASM_PTWR_H
 #define ASM_PTWR_H
@@ -23,6 +25,8 @@
 
 enum ptwr_op {
     PTWR_MOV, PTWR_XCHG, PTWR_CMPXCHG, PTWR_AND, PTWR_OR, PTWR_BTS, PTWR_BTR,
+    PTWR_STOS,                          /* stores rAX at [rDI]; rep: rCX times */
+    PTWR_CMPXCHG_DBL,                   /* cmpxchg8b (size 8), cmpxchg16b (16) */
 };
 
 enum ptwr_seg { PTWR_SEG_NONE, PTWR_SEG_FS, PTWR_SEG_GS };
@@ -30,8 +34,9 @@ enum ptwr_seg { PTWR_SEG_NONE, PTWR_SEG_FS, PTWR_SEG_GS };
 struct ptwr_insn {
     enum ptwr_op op;
     unsigned int len;                   /* bytes of the instruction */
-    unsigned int size;                  /* operand bytes: 1, 2, 4 or 8 */
+    unsigned int size;                  /* operand bytes: 1, 2, 4, 8 (16: cmpxchg16b) */
     bool lock;
+    bool rep;                           /* stos only */
     bool has_imm;                       /* the source is imm, else register reg */
     uint64_t imm;                       /* sign-extended to 64 bits */
     unsigned int reg;                   /* ModRM.reg with REX.R */
@@ -45,7 +50,7 @@ struct ptwr_insn {
     bool addr32;                        /* 0x67: the address is 32 bits */
 };
 
-/* Decode bytes[0..n); 0, or -XEN_EINVAL for anything else. */
+/* Decode bytes[0..n) of 64-bit code; 0, or -XEN_EINVAL for anything else. */
 int ptwr_decode(const uint8_t *bytes, unsigned int n, struct ptwr_insn *in);
 
 /* The general register ModRM/SIB number n (0-15) names. */
@@ -67,6 +72,9 @@ uint64_t ptwr_operand_address(const struct ptwr_insn *in, struct cpu_user_regs *
  */
 bool ptwr_execute(const struct ptwr_insn *in, struct cpu_user_regs *r, uint64_t old,
                   uint64_t *val);
+/* The same for any size: old[] and val[] hold 16 bytes (cmpxchg16b), low first. */
+bool ptwr_execute_wide(const struct ptwr_insn *in, struct cpu_user_regs *r,
+                       const uint64_t old[2], uint64_t val[2]);
 
 #ifndef UNIT_TEST
 /* A write fault of the running PV kernel: emulated (true) or not its kind. */

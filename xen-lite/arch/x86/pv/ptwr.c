@@ -46,7 +46,9 @@ static enum outcome emulate(struct cpu_user_regs *regs, unsigned long cr2,
         n = to_end < PTWR_INSN_MAX && guest_range_ok(regs->rip, to_end) &&
             !copy_from_guest(bytes, regs->rip, to_end) ? to_end : 0;
     }
-    if (!n || ptwr_decode(bytes, n, &in))
+    /* A PV kernel's L1 writes are single entries (as Xen's ptwr takes them). */
+    if (!n || ptwr_decode(bytes, n, &in) || in.op == PTWR_STOS ||
+        in.op == PTWR_CMPXCHG_DBL)
         return PTWR_REFUSED;
     addr = ptwr_operand_address(&in, &r, rdmsr(MSR_FS_BASE), rdmsr(MSR_GS_BASE));
     /* Only a naturally aligned operand in the page that faulted (Xen's rule). */

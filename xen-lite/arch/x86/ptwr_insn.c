@@ -1,13 +1,14 @@
 /*
- * The instruction forms a PV kernel writes its page-table entries with
+ * The instruction forms a kernel writes its page-table entries with
  * (Linux: mov in set_pte, xchg in ptep_get_and_clear, lock cmpxchg in
  * ptep cmpxchg, lock and/or on a byte in clear_bit/set_bit, lock bts/btr
- * in the test-and-set bit helpers), decoded from their bytes and performed
- * on a copy of the operand.  Pure: the fault handler (ptwr.c) supplies
- * the bytes, the registers and the entry; the host unit tests supply
- * their own.  Encodings: Intel SDM vol. 2, chapter 2 (prefixes, ModRM,
- * SIB, REX) and the instruction pages of MOV, XCHG, CMPXCHG, AND, OR,
- * BTS and BTR.
+ * in the test-and-set bit helpers, rep stos clearing a table, cmpxchg8b
+ * and cmpxchg16b on entry pairs), decoded from their bytes and performed
+ * on a copy of the operand.  Pure: the fault handlers (pv/ptwr.c,
+ * hvm/shadow/emulate.c) supply the bytes, the registers and the entry;
+ * the host unit tests supply their own.  Encodings: Intel SDM vol. 2,
+ * chapter 2 (prefixes, ModRM, SIB, REX) and the instruction pages of MOV,
+ * XCHG, CMPXCHG, CMPXCHG8B/16B, AND, OR, BTS, BTR and STOS.
  */
 #include "asm/ptwr.h"
 #include "xen_errno.h"
@@ -31,13 +32,16 @@
 #define REX_X           0x2
 #define REX_B           0x1
 #define OPC_TWO_BYTE    0x0f
+#define OPC_STOSB       0xaa
+#define OPC_STOS        0xab
 
 #define REG_RSP         4
 #define REG_RBP         5
+#define REG_RDI         7
 #define RM_SIB          4               /* ModRM.rm: an SIB byte follows */
 
 /* One opcode's meaning: operation, byte-sized or not, source kind. */
-enum src { SRC_REG, SRC_IMM8, SRC_IMMZ, SRC_IMM8_BIT };
+enum src { SRC_REG, SRC_IMM8, SRC_IMMZ, SRC_IMM8_BIT, SRC_NONE };
 
 struct opcode {
     uint8_t two_byte, opc;
@@ -70,6 +74,7 @@ static const struct opcode opcodes[] = {
     { 1, 0xb3, -1, PTWR_BTR, false, SRC_REG },
     { 1, 0xba, 5, PTWR_BTS, false, SRC_IMM8_BIT },
     { 1, 0xba, 6, PTWR_BTR, false, SRC_IMM8_BIT },
+    { 1, 0xc7, 1, PTWR_CMPXCHG_DBL, false, SRC_NONE },
 };
 
 uint64_t *ptwr_gpr(struct cpu_user_regs *r, unsigned int n)
@@ -121,7 +126,7 @@ static bool prefixes(struct cursor *c, struct ptwr_insn *in, bool *opsize, uint8
         else if (p == 0x26 || p == 0x2e || p == 0x36 || p == 0x3e)
             continue;                   /* ES/CS/SS/DS: no effect in 64-bit mode */
         else if (p == PFX_REPNE || p == PFX_REP)
-            return false;
+            in->rep = true;             /* taken by stos only */
         else
             break;
     }
@@ -179,6 +184,21 @@ static const struct opcode *find_opcode(uint8_t two_byte, uint8_t opc, unsigned 
     return NULL;
 }
 
+/* STOS: no ModRM; rAX stored at ES:[rDI] (ES's base is 0 in 64-bit mode). */
+static int decode_stos(struct ptwr_insn *in, uint8_t opc, bool opsize, uint8_t rex,
+                       unsigned int len)
+{
+    in->op = PTWR_STOS;
+    in->size = opc == OPC_STOSB ? 1 : rex & REX_W ? 8 : opsize ? 2 : 4;
+    in->reg = 0;
+    in->base = REG_RDI;
+    in->index = -1;
+    in->scale = 1;
+    in->seg = PTWR_SEG_NONE;
+    in->len = len;
+    return 0;
+}
+
 int ptwr_decode(const uint8_t *bytes, unsigned int n, struct ptwr_insn *in)
 {
     struct cursor c = { bytes, n > PTWR_INSN_MAX ? PTWR_INSN_MAX : n, 0 };
@@ -196,7 +216,9 @@ int ptwr_decode(const uint8_t *bytes, unsigned int n, struct ptwr_insn *in)
         two_byte = 1;
         opc = c.b[c.pos++];
     }
-    if (c.pos >= c.n)
+    if (!two_byte && (opc == OPC_STOSB || opc == OPC_STOS))
+        return decode_stos(in, opc, opsize, rex, c.pos);
+    if (c.pos >= c.n || in->rep)
         return -XEN_EINVAL;
     modrm = c.b[c.pos++];
     if (!(o = find_opcode(two_byte, opc, (modrm >> 3) & 7)) ||
@@ -205,13 +227,15 @@ int ptwr_decode(const uint8_t *bytes, unsigned int n, struct ptwr_insn *in)
     in->op = o->op;
     in->reg = ((modrm >> 3) & 7) | (rex & REX_R ? 8 : 0);
     in->size = o->byte ? 1 : rex & REX_W ? 8 : opsize ? 2 : 4;
+    if (o->op == PTWR_CMPXCHG_DBL)
+        in->size = rex & REX_W ? 16 : 8;
     if (o->src == SRC_IMM8 || o->src == SRC_IMM8_BIT) {
         if (!take(&c, 1, &imm, o->src == SRC_IMM8))
             return -XEN_EINVAL;
     } else if (o->src == SRC_IMMZ && !take(&c, in->size == 2 ? 2 : 4, &imm, true)) {
         return -XEN_EINVAL;
     }
-    in->has_imm = o->src != SRC_REG;
+    in->has_imm = o->src != SRC_REG && o->src != SRC_NONE;
     in->imm = imm;
     in->len = c.pos;
     return 0;
@@ -219,7 +243,7 @@ int ptwr_decode(const uint8_t *bytes, unsigned int n, struct ptwr_insn *in)
 
 static uint64_t mask_of(unsigned int size)
 {
-    return size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
+    return size >= 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 }
 
 /* The source register's value at the operand size (ah..bh without REX). */
@@ -358,6 +382,42 @@ bool ptwr_execute(const struct ptwr_insn *in, struct cpu_user_regs *r, uint64_t 
         set_flags(r, PTWR_FLAG_CF, (old >> bit) & 1 ? PTWR_FLAG_CF : 0);
         *val = in->op == PTWR_BTS ? old | (1ULL << bit) : old & ~(1ULL << bit);
         return true;
+    case PTWR_STOS:
+        *val = r->rax & m;
+        return true;
+    case PTWR_CMPXCHG_DBL: {            /* cmpxchg8b: edx:eax against it, ecx:ebx in */
+        uint64_t want = ((r->rdx & 0xffffffffULL) << 32) | (r->rax & 0xffffffffULL);
+        set_flags(r, PTWR_FLAG_ZF, old == want ? PTWR_FLAG_ZF : 0);
+        if (old == want) {
+            *val = ((r->rcx & 0xffffffffULL) << 32) | (r->rbx & 0xffffffffULL);
+            return true;
+        }
+        r->rax = old & 0xffffffffULL;
+        r->rdx = old >> 32;
+        return false;
     }
+    }
+    return false;
+}
+
+bool ptwr_execute_wide(const struct ptwr_insn *in, struct cpu_user_regs *r,
+                       const uint64_t old[2], uint64_t val[2])
+{
+    bool match;
+
+    val[1] = old[1];
+    if (in->size <= 8)
+        return ptwr_execute(in, r, old[0], &val[0]);
+    /* cmpxchg16b: rdx:rax against it, rcx:rbx in. */
+    match = old[0] == r->rax && old[1] == r->rdx;
+    set_flags(r, PTWR_FLAG_ZF, match ? PTWR_FLAG_ZF : 0);
+    if (match) {
+        val[0] = r->rbx;
+        val[1] = r->rcx;
+        return true;
+    }
+    val[0] = old[0];
+    r->rax = old[0];
+    r->rdx = old[1];
     return false;
 }

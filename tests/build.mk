@@ -29,6 +29,13 @@ UNIT_SRCS_test_xlcfg := dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/
 UNIT_SRCS_test_xlfmt := dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c
 UNIT_SRCS_test_xlstate := dom0/xlstate.c dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c
 UNIT_SRCS_test_balloon_policy := dom0/balloon_policy.c
+SHADOW_SRCS := $(wildcard xen-lite/hvm/shadow/*.c) xen-lite/arch/x86/ptwr_insn.c \
+	tests/unit/fake_p2m.c tests/unit/fake_frames.c xen-lite/mm/page_type.c xen-lite/mm/audit.c \
+	xen-lite/arch/x86/pv/desc_check.c
+UNIT_SRCS_test_shadow_fill := $(SHADOW_SRCS)
+UNIT_SRCS_test_shadow_emulate := $(SHADOW_SRCS)
+UNIT_SRCS_test_shadow_cache := $(SHADOW_SRCS)
+UNIT_SRCS_test_shadow_rmap := $(SHADOW_SRCS)
 UNIT_SRCS_test_pt_walk :=
 UNIT_SRCS_test_p2m := xen-lite/mm/p2m.c
 UNIT_SRCS_test_page_type := xen-lite/mm/page_type.c xen-lite/mm/audit.c tests/unit/fake_frames.c \

@@ -1,0 +1,302 @@
+"""The memvirt section of tools/bench: memory virtualization done several
+ways, measured on the same workloads in the same emulator.
+
+The workloads are guests/memvirt (see memvirt.h there): page-table churn
+(65,536 PTE writes, 256 CR3 switches), TLB stress (random reads over
+256 MiB and 1 GiB mapped by 4 KiB or 2 MiB pages) and a sequential sweep.
+One body of code is built as a PV guest (guests/memvirt: page tables
+through mmu_update/mmuext_op batched in multicalls) and as a PVH guest
+(guests/hvm-memvirt: its own page tables, written directly), which runs
+under nested paging, under shadow paging, and with no hypervisor at all.
+
+Each configuration boots the guest as dom0 (or alone), once on the wall
+clock and once under -icount (instructions).  Per figure: instructions
+and wall time per operation, the ratio to the native run, and for the
+churn the VM exits and hypercalls per 1,000 PTE writes.  A configuration
+whose guest, hypervisor or emulator support is missing is listed with the
+reason.  The table is printed; grouped bar charts (one per workload, log
+scale) go to $BUILD/bench/memvirt-<workload>.png and .svg.
+
+    import xlbench_memvirt
+    sec = xlbench_memvirt.run("build", progress=print)
+    xlbench_memvirt.print_table(sec, print)
+"""
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, fields
+
+import xlbench
+import xlboot
+
+NAME = "memvirt"
+TITLE = ("memory virtualization: page-table churn, TLB stress and a "
+         "sequential sweep, per operation")
+BOOT_TIMEOUT = 1200.0
+GUEST_MEM = "1400M"             # a 1 GiB working set and the rest
+
+FIGURES = (
+    ("churn", "churn: per PTE write (65,536 writes, 256 CR3 switches)"),
+    ("tlb_256m_4k", "TLB stress 256 MiB, 4 KiB pages: per random read"),
+    ("tlb_256m_2m", "TLB stress 256 MiB, 2 MiB pages: per random read"),
+    ("tlb_1g_4k", "TLB stress 1 GiB, 4 KiB pages: per random read"),
+    ("tlb_1g_2m", "TLB stress 1 GiB, 2 MiB pages: per random read"),
+    ("seq_256m_4k", "sweep 256 MiB, 4 KiB pages: per 64-byte line"),
+    ("seq_256m_2m", "sweep 256 MiB, 2 MiB pages: per 64-byte line"),
+    ("seq_1g_4k", "sweep 1 GiB, 4 KiB pages: per 64-byte line"),
+    ("seq_1g_2m", "sweep 1 GiB, 2 MiB pages: per 64-byte line"),
+)
+WORKLOADS = (("churn", "page-table churn"), ("tlb", "TLB stress"),
+             ("seq", "sequential sweep"))
+
+
+@dataclass(frozen=True)
+class Config:
+    name: str
+    label: str
+    guest: str                  # guests/<guest>
+    hypervisor: str = "xen-lite"    # or "xen-4.17", or None: no hypervisor
+    cpu: str = "EPYC,-monitor"
+    xen_append: str = ""
+    emulator: str = "qemu"
+
+
+CONFIGS = (
+    Config("native", "native", "hvm-memvirt", hypervisor=None),
+    Config("pv", "PV", "memvirt", xen_append=f"dom0_mem={GUEST_MEM}"),
+    Config("shadow", "shadow", "hvm-memvirt", cpu="EPYC,-monitor,-npt",
+           xen_append=f"dom0=pvh dom0_mem={GUEST_MEM}"),
+    Config("npt-4k", "NPT 4K", "hvm-memvirt",
+           xen_append=f"dom0=pvh dom0_mem={GUEST_MEM} hap_2mb=0"),
+    Config("npt-2m", "NPT 2M", "hvm-memvirt",
+           xen_append=f"dom0=pvh dom0_mem={GUEST_MEM} hap_1gb=0"),
+    Config("npt-1g", "NPT 1G", "hvm-memvirt",
+           xen_append=f"dom0=pvh dom0_mem={GUEST_MEM}"),
+    Config("xen-pv", "Xen PV", "memvirt", hypervisor="xen-4.17",
+           xen_append=f"dom0_mem={GUEST_MEM}"),
+    Config("xen-hap", "Xen HAP", "hvm-memvirt", hypervisor="xen-4.17",
+           xen_append=f"dom0=pvh dom0-iommu=none dom0_mem={GUEST_MEM}"),
+)
+
+COUNTS_RE = re.compile(r"^bench: counts (\w+) ptes=(\d+) exits=(\S+) "
+                       r"hypercalls=(\d+) emulations=(\S+)")
+SKIPPED_RE = re.compile(r"^bench: skipped (\w+): (.*)$")
+
+
+def config_names():
+    return [c.name for c in CONFIGS]
+
+
+def unavailable(cfg, build):
+    """Why cfg cannot run here, or None."""
+    guest = os.path.join(build, "guests", cfg.guest)
+    if not os.path.isfile(guest):
+        return f"no {guest} (the PVH build needs the HVM guest library)"
+    if cfg.hypervisor == "xen-4.17" and \
+            not os.path.isfile(xlbench.xen417_path(build)):
+        return "Xen 4.17 is missing (make deps)"
+    if cfg.hypervisor is None and \
+            "kernel" not in {f.name for f in fields(xlboot.BootOptions)}:
+        return "tools/boot cannot boot a kernel without a hypervisor yet"
+    return None
+
+
+def boot_options(cfg, build, measure, log):
+    opts = dict(xlbench.QEMU_OPTIONS, cpu=cfg.cpu, icount=measure.icount,
+                timeout=BOOT_TIMEOUT, build=build, log=log)
+    guest = os.path.join(build, "guests", cfg.guest)
+    if cfg.hypervisor is None:
+        opts.update(kernel=guest)
+    else:
+        opts.update(hypervisor=cfg.hypervisor, dom0=guest,
+                    xen_append=cfg.xen_append)
+    return opts
+
+
+def parse(log, measure, host_khz):
+    """The figures (as bench-pv's lines), the counts and the skipped ones."""
+    out = xlbench.parse_bench_lines(log, measure, host_khz)
+    counts, skipped = {}, {}
+    for line in log.splitlines():
+        line = line.strip()
+        if (m := COUNTS_RE.match(line)):
+            counts[m.group(1)] = {
+                "ptes": int(m.group(2)),
+                "exits": None if m.group(3) == "-" else int(m.group(3)),
+                "hypercalls": int(m.group(4)),
+                "emulations": None if m.group(5) == "-" else int(m.group(5))}
+        elif (m := SKIPPED_RE.match(line)):
+            skipped[m.group(1)] = m.group(2)
+    out["info"]["counts"] = counts
+    out["info"]["skipped"] = skipped
+    return out
+
+
+def run_one(cfg, build, measure):
+    log = os.path.join(build, "bench", "logs",
+                       f"memvirt-{cfg.name}-{measure.name}.log")
+    os.makedirs(os.path.dirname(log), exist_ok=True)
+    res = xlboot.boot(**boot_options(cfg, build, measure, log))
+    parsed = parse(res.log, measure, xlbench.host_tsc_khz())
+    problems = list(parsed["info"].get("failed", []))
+    if res.status != 0:
+        problems.insert(0, res.reason or f"boot status {res.status}")
+    if not parsed["ops"] and not problems:
+        problems.append("no figures")
+    return {"config": cfg.name, "measure": measure.name, "ok": not problems,
+            "problems": problems, "boot_seconds": round(res.wall, 3),
+            "log": log, "command": res.command, "guest": parsed["info"],
+            "ops": parsed["ops"]}
+
+
+def run(build, configs=None, measures=xlbench.MEASURES, progress=None):
+    """Every available configuration under every measure."""
+    chosen = [c for c in CONFIGS if not configs or c.name in configs]
+    sec = {"title": TITLE, "configs": {}, "runs": []}
+    for cfg in chosen:
+        why = unavailable(cfg, build)
+        sec["configs"][cfg.name] = {"label": cfg.label, "skipped": why,
+                                    "hypervisor": cfg.hypervisor,
+                                    "cpu": cfg.cpu,
+                                    "xen_append": cfg.xen_append}
+        if why:
+            continue
+        for m in measures:
+            rec = run_one(cfg, build, m)
+            sec["runs"].append(rec)
+            if progress:
+                progress(rec)
+    sec["summary"] = summarize(sec, measures)
+    return sec
+
+
+# ---- Summary -----------------------------------------------------------------
+
+def _figure(sec, cfg, measure, op):
+    for r in sec["runs"]:
+        if r["config"] == cfg and r["measure"] == measure and r["ok"] and \
+                op in r["ops"]:
+            return r["ops"][op]["min"]
+    return None
+
+
+def _counts(sec, cfg, op):
+    """Exits and hypercalls per 1,000 PTE writes (from the -icount run,
+    which is the same work), or None."""
+    for r in sorted(sec["runs"], key=lambda r: r["measure"] != "instructions"):
+        c = r["guest"].get("counts", {}).get(op) if r["config"] == cfg else None
+        if c and c["ptes"]:
+            per = 1000.0 / c["ptes"]
+            return {"exits": None if c["exits"] is None else c["exits"] * per,
+                    "hypercalls": c["hypercalls"] * per}
+    return None
+
+
+def summarize(sec, measures):
+    """{measure: {op: {config: figure, "ratio": {config: to native}}}},
+    plus {"per_1000_ptes": {config: {...}}} for the churn."""
+    out = {}
+    cfgs = [c for c, v in sec["configs"].items() if not v["skipped"]]
+    for m in measures:
+        table = out[m.name] = {}
+        for op, _ in FIGURES:
+            row = table[op] = {c: _figure(sec, c, m.name, op) for c in cfgs}
+            base = row.get("native")
+            row["ratio"] = {c: v / base for c, v in row.items()
+                            if c != "ratio" and v is not None and base}
+    out["per_1000_ptes"] = {c: _counts(sec, c, "churn") for c in cfgs}
+    return out
+
+
+# ---- The table ---------------------------------------------------------------
+
+def _cell(v, unit):
+    if v is None:
+        return "-"
+    if unit == "us":
+        return f"{v:.3f}"
+    return f"{v:.1f}" if v < 1e5 else f"{v:.3g}"
+
+
+def print_table(sec, say, host_cpu=None, emulator=None):
+    cfgs = [c for c, v in sec["configs"].items() if not v["skipped"]]
+    labels = {c: sec["configs"][c]["label"] for c in cfgs}
+    say()
+    say(f"{NAME}: {TITLE}")
+    if emulator or host_cpu:
+        say(f"  {emulator or 'QEMU'} TCG, guest CPU "
+            + ", ".join(sorted({sec['configs'][c]['cpu'] for c in cfgs}))
+            + (f"; host CPU {host_cpu}" if host_cpu else ""))
+    width = max(len(label) for _, label in FIGURES) + 2
+    for m in xlbench.MEASURES:
+        if m.name not in sec["summary"]:
+            continue
+        say()
+        say(f"  {m.label + ' [' + m.unit + ']':<{width}}"
+            + "".join(f"{labels[c]:>11}" for c in cfgs))
+        for op, label in FIGURES:
+            row = sec["summary"][m.name][op]
+            say(f"  {label:<{width}}"
+                + "".join(f"{_cell(row.get(c), m.unit):>11}" for c in cfgs))
+        say(f"  {'ratio to native':<{width}}")
+        for op, label in FIGURES:
+            ratio = sec["summary"][m.name][op]["ratio"]
+            if ratio:
+                say(f"  {'  ' + op:<{width}}"
+                    + "".join(f"{_ratio(ratio.get(c)):>11}" for c in cfgs))
+    print_counts(sec, say, cfgs, labels, width)
+    for c, v in sec["configs"].items():
+        if v["skipped"]:
+            say(f"  {v['label']}: not run: {v['skipped']}")
+    for r in sec["runs"]:
+        if not r["ok"]:
+            say(f"  {sec['configs'][r['config']]['label']}, {r['measure']}: "
+                f"FAILED: {'; '.join(r['problems'])} (log {r['log']})")
+
+
+def _ratio(v):
+    return "-" if v is None else f"{v:.2f}x"
+
+
+def print_counts(sec, say, cfgs, labels, width):
+    per = sec["summary"]["per_1000_ptes"]
+    say()
+    say(f"  {'churn, per 1,000 PTE writes':<{width}}"
+        + "".join(f"{labels[c]:>11}" for c in cfgs))
+    for key, label in (("exits", "VM exits"), ("hypercalls", "hypercalls")):
+        cells = []
+        for c in cfgs:
+            v = (per.get(c) or {}).get(key)
+            cells.append("-" if v is None else f"{v:.1f}")
+        say(f"  {label:<{width}}" + "".join(f"{x:>11}" for x in cells))
+
+
+# ---- Charts ------------------------------------------------------------------
+
+CHART_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                            "memvirt_chart.py")
+
+
+def chart_python():
+    """A Python with matplotlib (Debian's python3-matplotlib, which make
+    deps installs for the system's python3)."""
+    for py in (sys.executable, "/usr/bin/python3", shutil.which("python3")):
+        if py and subprocess.run([py, "-c", "import matplotlib"],
+                                 capture_output=True).returncode == 0:
+            return py
+    return None
+
+
+def draw(results_json, outdir):
+    """PNG and SVG charts from results.json; the files written, or why not."""
+    py = chart_python()
+    if not py:
+        return None, "no Python with matplotlib (make deps installs it)"
+    p = subprocess.run([py, CHART_SCRIPT, results_json, outdir],
+                       capture_output=True, text=True)
+    if p.returncode != 0:
+        return None, (p.stderr.strip().splitlines() or ["chart failed"])[-1]
+    return p.stdout.split(), None

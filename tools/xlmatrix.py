@@ -28,6 +28,8 @@ from dataclasses import dataclass, field, fields
 import xlbochs
 import xlboot
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
 
 @dataclass(frozen=True)
 class Value:
@@ -103,6 +105,7 @@ class Cell:
 # ---- workloads ----------------------------------------------------------
 
 SELFTEST_RE = r"\(XEN\) selftest: (\d+) passed, 0 failed"
+PVH_CFG = "/etc/xen/hvm-selftest.cfg"       # in dom0's ramdisk
 
 
 @dataclass
@@ -150,12 +153,15 @@ WORKLOADS = {
                 r"^hello: done",
                 r"^Domain-0 +0 ",
                 r"\(XEN\) Powering off"]),
-    # A PVH guest (HVM container, PV entry) started by xl.
+    # A PVH guest (HVM container, PV entry) started by xl: the HVM
+    # self-test on every vCPU of the cell.
     "pvh": Workload(
         boot=lambda c: {
             "xen_append": _dom0_mem(c),
-            "run": "xl create -c /etc/xen/hvm-selftest.cfg type=pvh"},
-        checks=[r"hvm-selftest: .*passed", r"\(XEN\) Powering off"]),
+            "run": f"xl create -c {PVH_CFG} type=pvh vcpus={c.smp}"},
+        checks=[r"hvm-selftest: domU, {smp} vCPUs",
+                r"hvm-selftest: \d+ passed, 0 failed",
+                r"\(XEN\) Powering off"]),
 }
 
 
@@ -188,8 +194,8 @@ SKIPS = [
     (lambda c, b: c.firmware == "uefi" and not os.path.isfile(OVMF),
      f"no OVMF at {OVMF} (make deps)"),
     (lambda c, b: c.workload == "pvh" and not os.path.isfile(
-        os.path.join(b, "guests", "hvm-selftest")),
-     "no PVH test guest yet (guests/hvm-selftest, xl type = \"pvh\")"),
+        os.path.join(ROOT, "dom0", "rootfs") + PVH_CFG),
+     f"no PVH domU in dom0's ramdisk yet ({PVH_CFG}, xl type = \"pvh\")"),
 ]
 
 

@@ -16,7 +16,9 @@ emulated second), so rdtsc deltas count instructions.
 An MSR Bochs does not implement raises #GP, as on hardware, so xen-lite's
 own accesses are checked; Xen 4.17 reads IA32_MISC_ENABLE (0x1a0), which
 Bochs lacks, at its first steps, so its runs read unknown MSRs as 0
-(ignore_bad_msrs=1).
+(ignore_bad_msrs=1).  With two CPUs or more Xen 4.17 trips a BUG_ON
+in its x2APIC cluster-mode IPI path on Bochs's x2APIC: its runs use
+physical destination mode (XEN417_APPEND).
 """
 
 import os
@@ -42,6 +44,8 @@ SERIAL = "serial.fifo"
 BOCHSRC = "bochsrc"
 CONTINUE_RC = "cont.rc"     # the debugger is compiled in: 'c' starts the run
 BOCHS_LOG = "bochsout.txt"
+
+XEN417_APPEND = "x2apic_phys=1"
 
 # What Bochs prints on stdout as it ends: the message that ended it.
 _EXIT_RE = re.compile(r"Bochs is exiting with the following message:\s*\n"

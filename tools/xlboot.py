@@ -193,6 +193,8 @@ def iso_spec(o, tmp):
     if o.hypervisor == "xen-4.17":
         xen = o.xen or os.path.join(build, "xen-4.17", "xen.gz")
         cmdline = o.xen_cmdline or f"{XEN417_CMDLINE} dom0_max_vcpus={o.smp}"
+        if o.emulator == "bochs" and not o.xen_cmdline:
+            cmdline += f" {xlbochs.XEN417_APPEND}"
     else:
         xen = o.xen or os.path.join(build, "xen-lite")
         cmdline = o.xen_cmdline or XEN_LITE_CMDLINE

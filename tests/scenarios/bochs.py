@@ -104,10 +104,11 @@ def vmx_not_used_on_core2(t):
 def xen417_under_bochs(t):
     """The reference hypervisor boots under the same Bochs configuration,
     with VMX and HAP, and runs a PV dom0."""
-    r = t.boot(hypervisor="xen-4.17", dom0=f"{t.build}/guests/hello",
+    r = t.boot(hypervisor="xen-4.17", dom0=f"{t.build}/guests/hello", smp=2,
                **dict(BOCHS, mem=512))
     t.expect_status(r, 0)
     t.expect(r, r"HVM: VMX enabled")
     t.expect(r, r"HVM: Hardware Assisted Paging \(HAP\) detected")
     t.expect(r, r"^hello: hypervisor version 4\.17")
+    t.expect(r, r"^hello: 100 event round trips between vcpu0 and vcpu1$")
     t.expect(r, r"^hello: done$")

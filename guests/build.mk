@@ -1,4 +1,4 @@
-# PV guests: the guest library and every guest built on it.
+# Guests: the guest library (PV, and its HVM flavour) and every guest built on it.
 #
 # guests/lib/ becomes $(BUILD)/guests/lib.a; every other directory
 # guests/<name>/ (all its .c and .S files) becomes the ELF kernel
@@ -26,9 +26,24 @@ GUEST_LIB      := $(GUEST_OUT)/lib.a
 GUEST_HEAD     := $(GUEST_OBJ)/lib/head.o
 GUEST_LIBC     := $(GUEST_OBJ)/lib/libc_min.o
 
+# The HVM (PVH) flavour: guests/hvm-* link with lib-hvm.a, which has the
+# library's common sources and guests/lib/hvm/ in place of the PV ones.
+GUEST_LIB_PV_ONLY := $(addprefix $(GUEST_LIBDIR)/,entry.S start.c mm.c traps.c smp_pv.c \
+	irq.c physmap.c)
+GUEST_HVM_LIBDIR := $(GUEST_LIBDIR)/hvm
+GUEST_HVM_LIB_SRCS := $(filter-out $(GUEST_LIB_PV_ONLY),$(GUEST_LIB_SRCS)) \
+	$(filter-out $(GUEST_HVM_LIBDIR)/head.S,$(wildcard $(GUEST_HVM_LIBDIR)/*.c \
+	$(GUEST_HVM_LIBDIR)/*.S))
+GUEST_HVM_LIB  := $(GUEST_OUT)/lib-hvm.a
+GUEST_HVM_HEAD := $(GUEST_OBJ)/lib/hvm/head.o
+GUEST_HVM_LDFLAGS := $(filter-out -T $(GUEST_LIBDIR)/guest.lds,$(GUEST_LDFLAGS)) \
+	-T $(GUEST_HVM_LIBDIR)/hvm.lds
+
 GUEST_SRCS   = $(wildcard guests/$(1)/*.c guests/$(1)/*.S)
 GUEST_DIRS  := $(filter-out lib,$(patsubst guests/%/,%,$(wildcard guests/*/)))
 GUEST_NAMES := $(foreach g,$(GUEST_DIRS),$(if $(call GUEST_SRCS,$(g)),$(g)))
+GUEST_HVM_NAMES := $(filter hvm-%,$(GUEST_NAMES))
+GUEST_PV_NAMES  := $(filter-out hvm-%,$(GUEST_NAMES))
 GUEST_BINS  := $(addprefix $(GUEST_OUT)/,$(GUEST_NAMES))
 
 ALL_EXTRA += $(GUEST_BINS)
@@ -52,14 +67,22 @@ $(GUEST_LIB): $(call guest_objs,$(GUEST_LIB_SRCS))
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-define guest_rule
-$(GUEST_OUT)/$(1): $(call guest_objs,$(call GUEST_SRCS,$(1))) $(GUEST_HEAD) \
-		$(GUEST_LIB) $(GUEST_LIBC) $(GUEST_LIBDIR)/guest.lds
-	@echo "  LD      $$@"
-	$$(Q)$$(LD) $$(GUEST_LDFLAGS) -o $$@ $(GUEST_HEAD) \
-		$(call guest_objs,$(call GUEST_SRCS,$(1))) $(GUEST_LIB) $(GUEST_LIBC)
-endef
-$(foreach g,$(GUEST_NAMES),$(eval $(call guest_rule,$(g))))
+$(GUEST_HVM_LIB): $(call guest_objs,$(GUEST_HVM_LIB_SRCS))
+	@echo "  AR      $@"
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
 
-GUEST_ALL_SRCS := $(wildcard guests/*/*.c guests/*/*.S)
+# guest_rule NAME HEAD LIB LDFLAGS LDSCRIPT
+define guest_rule
+$(GUEST_OUT)/$(1): $(call guest_objs,$(call GUEST_SRCS,$(1))) $(2) $(3) $(GUEST_LIBC) $(5)
+	@echo "  LD      $$@"
+	$$(Q)$$(LD) $(4) -o $$@ $(2) \
+		$(call guest_objs,$(call GUEST_SRCS,$(1))) $(3) $(GUEST_LIBC)
+endef
+$(foreach g,$(GUEST_PV_NAMES),$(eval $(call guest_rule,$(g),$(GUEST_HEAD),$(GUEST_LIB),\
+	$$(GUEST_LDFLAGS),$(GUEST_LIBDIR)/guest.lds)))
+$(foreach g,$(GUEST_HVM_NAMES),$(eval $(call guest_rule,$(g),$(GUEST_HVM_HEAD),\
+	$(GUEST_HVM_LIB),$$(GUEST_HVM_LDFLAGS),$(GUEST_HVM_LIBDIR)/hvm.lds)))
+
+GUEST_ALL_SRCS := $(wildcard guests/*/*.c guests/*/*.S guests/lib/hvm/*.c guests/lib/hvm/*.S)
 -include $(patsubst %.o,%.d,$(call guest_objs,$(GUEST_ALL_SRCS)))

@@ -19,6 +19,7 @@
 #include "domctl.h"
 #include "sysctl.h"
 #include "xenlite.h"
+#include "hvm_op.h"
 
 /* A few cross-header facts the implementation relies on. */
 _Static_assert(sizeof(struct shared_info) <= 4096, "shared_info fits a page");

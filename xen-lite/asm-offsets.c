@@ -15,6 +15,17 @@ void asm_offsets(void);
 void asm_offsets(void)
 {
     OFFSET(UREGS_r15, cpu_user_regs, r15);
+    OFFSET(UREGS_r14, cpu_user_regs, r14);
+    OFFSET(UREGS_r13, cpu_user_regs, r13);
+    OFFSET(UREGS_r12, cpu_user_regs, r12);
+    OFFSET(UREGS_rbp, cpu_user_regs, rbp);
+    OFFSET(UREGS_rbx, cpu_user_regs, rbx);
+    OFFSET(UREGS_r10, cpu_user_regs, r10);
+    OFFSET(UREGS_r9, cpu_user_regs, r9);
+    OFFSET(UREGS_r8, cpu_user_regs, r8);
+    OFFSET(UREGS_rdx, cpu_user_regs, rdx);
+    OFFSET(UREGS_rsi, cpu_user_regs, rsi);
+    OFFSET(UREGS_rdi, cpu_user_regs, rdi);
     OFFSET(UREGS_rax, cpu_user_regs, rax);
     OFFSET(UREGS_error_code, cpu_user_regs, error_code);
     OFFSET(UREGS_entry_vector, cpu_user_regs, entry_vector);

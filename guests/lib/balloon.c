@@ -80,13 +80,18 @@ static void flush_tlbs(void)
     send(&at);
 }
 
-/* Clear frames[0..n) (MMUEXT_CLEAR_PAGE); returns how many from the
- * start were cleared. */
+/* Clear frames[0..n) (MMUEXT_CLEAR_PAGE; a translated guest's own
+ * mapping); returns how many from the start were cleared. */
 static unsigned int scrub(unsigned int n)
 {
     struct mmuext_op op = { .cmd = MMUEXT_CLEAR_PAGE };
     unsigned int at = n;
 
+    if (g_translated()) {
+        for (unsigned int i = 0; i < n; i++)
+            memset(g_pfn_to_virt(pfns[i]), 0, G_PAGE_SIZE);
+        return n;
+    }
     for (unsigned int i = 0; i < n; i++) {
         op.arg1.mfn = frames[i];
         g_pt_ext_raw(&q, &op);

@@ -5,7 +5,8 @@
  * hypervisor passes straight to its own console.  A domU writes into the
  * "out" half of its console ring (start_info.console.domU.mfn, one of the
  * bootstrap pages, so it is in the 1:1 region) and notifies the backend
- * on console.domU.evtchn.
+ * on console.domU.evtchn.  A PVH domU (and a PVH kernel with no
+ * hypervisor) writes to COM1, which the hypervisor emulates.
  *
  * One lock keeps lines from different vCPUs apart.  It is taken with
  * events masked; a vCPU that faults while holding it (the register dump of
@@ -15,6 +16,11 @@
 
 static struct xencons_interface *cons_ring;
 static evtchn_port_t cons_port;
+static bool com1;                       /* a PVH domU: the emulated 16550 */
+
+#define COM1_THR        0x3f8
+#define COM1_LSR        0x3fd
+#define  LSR_THRE       0x20
 static volatile int cons_owner = -1;
 
 /* cons_lock() result bit: this vCPU already held the lock (no unlock). */
@@ -54,6 +60,24 @@ static void ring_write(const char *buf, size_t len)
     g_evtchn_send(cons_port);
 }
 
+void g_console_use_com1(void)
+{
+    com1 = true;
+}
+
+/* Polled: wait for the transmit holding register, then send a byte. */
+static void com1_write(const char *buf, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        uint8_t lsr;
+
+        do
+            __asm__ volatile("inb %1, %0" : "=a"(lsr) : "Nd"(COM1_LSR));
+        while (!(lsr & LSR_THRE));
+        __asm__ volatile("outb %0, %1" :: "a"(buf[i]), "Nd"(COM1_THR));
+    }
+}
+
 static unsigned int cons_lock(void)
 {
     unsigned int flags = g_irq_save();
@@ -85,7 +109,9 @@ void g_console_write(const char *buf, size_t len)
     if (len == 0)
         return;
     flags = cons_lock();
-    if (g_is_dom0())
+    if (com1)
+        com1_write(buf, len);
+    else if (g_is_dom0())
         hc_console_io(CONSOLEIO_write, (unsigned int)len, buf);
     else if (cons_ring)
         ring_write(buf, len);

@@ -1,6 +1,6 @@
 /*
- * p2m/M2P, the 1:1 bootstrap region, a page allocator and single-page
- * mappings (see guest/mm.h).
+ * A PV guest's p2m/M2P, the 1:1 bootstrap region and single-page mappings
+ * (see guest/mm.h); the page allocator is alloc.c.
  *
  * The p2m is start_info's list for PFNs below nr_pages; g_p2m_grow()
  * adds pages for the PFNs above, reached through the physmap (one
@@ -11,11 +11,6 @@
 #define MAX_PFNS G_MAX_PFNS
 #define KMAP_SLOTS 16
 
-static uint64_t free_map[MAX_PFNS / 64];    /* bit set = free */
-static uint64_t nr_pfns;                    /* min(max_pfn, MAX_PFNS) */
-static uint64_t nr_free;
-static uint64_t next_hint;
-static uint64_t top_hint;                   /* no free PFN above it */
 static uint64_t mapped_pfns;
 static uint64_t physmap_pfns;               /* PFNs the physmap covers */
 
@@ -27,6 +22,11 @@ static uint8_t kmap_window[KMAP_SLOTS][G_PAGE_SIZE]
 static uint32_t kmap_used;
 
 static const uint64_t *const m2p = (const uint64_t *)MACH2PHYS_VIRT_START;
+
+bool g_translated(void)
+{
+    return false;
+}
 
 uint64_t g_nr_pages(void)
 {
@@ -89,7 +89,7 @@ int g_p2m_grow(uint64_t new_max)
     }
     if (new_max > max_pfn) {
         max_pfn = new_max;
-        nr_pfns = new_max;
+        g_alloc_grow(new_max);
     }
     return 0;
 }
@@ -181,115 +181,9 @@ void g_mm_init(uint64_t boot_stack_top)
     max_pfn = g_start_info->nr_pages;
     mapped_pfns = first;
     mapped_pfns = count_mapped();
-    nr_pfns = g_start_info->nr_pages < MAX_PFNS ? g_start_info->nr_pages
-                                                 : MAX_PFNS;
-    for (pfn = first; pfn < nr_pfns; pfn++)
-        free_map[pfn / 64] |= 1ull << (pfn % 64);
-    nr_free = nr_pfns > first ? nr_pfns - first : 0;
-    next_hint = first;
-    top_hint = nr_pfns;
-}
-
-uint64_t g_page_alloc(void)
-{
-    uint64_t pfn;
-
-    for (pfn = next_hint; pfn < nr_pfns; pfn++) {
-        uint64_t *w = &free_map[pfn / 64];
-        uint64_t bit = 1ull << (pfn % 64);
-
-        if (__atomic_fetch_and(w, ~bit, __ATOMIC_SEQ_CST) & bit) {
-            __atomic_fetch_sub(&nr_free, 1, __ATOMIC_SEQ_CST);
-            next_hint = pfn + 1;
-            return pfn;
-        }
-    }
-    return G_INVALID_PFN;
-}
-
-/* Take pfn if it is free. */
-static bool take(uint64_t pfn)
-{
-    uint64_t bit = 1ull << (pfn % 64);
-
-    if (!(__atomic_fetch_and(&free_map[pfn / 64], ~bit, __ATOMIC_SEQ_CST) & bit))
-        return false;
-    __atomic_fetch_sub(&nr_free, 1, __ATOMIC_SEQ_CST);
-    return true;
-}
-
-uint64_t g_page_alloc_above(uint64_t floor)
-{
-    for (uint64_t pfn = floor > next_hint ? floor : next_hint; pfn < nr_pfns; pfn++) {
-        if (!free_map[pfn / 64]) {
-            pfn |= 63;                  /* skip a word with nothing free */
-            continue;
-        }
-        if (take(pfn))
-            return pfn;
-    }
-    return G_INVALID_PFN;
-}
-
-uint64_t g_page_alloc_highest(uint64_t floor)
-{
-    uint64_t pfn = top_hint < nr_pfns ? top_hint : nr_pfns;
-
-    while (pfn-- > floor) {
-        if (!free_map[pfn / 64]) {
-            pfn &= ~63ull;              /* skip a word with nothing free */
-            continue;
-        }
-        if (take(pfn)) {
-            top_hint = pfn;
-            return pfn;
-        }
-    }
-    return G_INVALID_PFN;
-}
-
-bool g_page_is_free(uint64_t pfn)
-{
-    return pfn < nr_pfns && (free_map[pfn / 64] >> (pfn % 64) & 1);
-}
-
-void g_page_free(uint64_t pfn)
-{
-    if (pfn >= nr_pfns)
-        return;
-    __atomic_fetch_or(&free_map[pfn / 64], 1ull << (pfn % 64),
-                      __ATOMIC_SEQ_CST);
-    __atomic_fetch_add(&nr_free, 1, __ATOMIC_SEQ_CST);
-    if (pfn < next_hint)
-        next_hint = pfn;
-    if (pfn >= top_hint)
-        top_hint = pfn + 1;
-}
-
-uint64_t g_pages_free(void)
-{
-    return nr_free;
-}
-
-void *g_page_alloc_mapped(void)
-{
-    uint64_t pfn = g_page_alloc();
-    void *va;
-
-    if (pfn == G_INVALID_PFN)
-        return NULL;
-    va = g_pfn_to_virt(pfn);
-    if (!va) {
+    g_alloc_init(g_start_info->nr_pages);
+    for (pfn = first; pfn < g_start_info->nr_pages && pfn < MAX_PFNS; pfn++)
         g_page_free(pfn);
-        return NULL;
-    }
-    memset(va, 0, G_PAGE_SIZE);
-    return va;
-}
-
-void g_page_free_mapped(void *va)
-{
-    g_page_free(g_virt_to_pfn(va));
 }
 
 int g_map_page(uint64_t va, uint64_t mfn, uint64_t flags)

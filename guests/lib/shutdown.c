@@ -15,11 +15,15 @@ static G_NORETURN void shutdown(unsigned int reason)
     }
 }
 
+void (*g_native_exit)(int code);
+
 void g_exit(int code)
 {
     struct sched_xenlite_exit_status st = { .status = code };
 
     g_printf("exit status %d\n", code);
+    if (g_native_exit)
+        g_native_exit(code);
     /* xen-lite records it for the boot runner; Xen says -XEN_ENOSYS. */
     hc_sched_op(SCHEDOP_xenlite_exit_status, &st);
     shutdown(SHUTDOWN_poweroff);

@@ -1,6 +1,7 @@
 /*
- * Secondary vCPUs: bring-up with VCPUOP_initialise/VCPUOP_up, an idle
- * loop, and running work on another vCPU.
+ * Secondary vCPUs: bring-up with VCPUOP_initialise/VCPUOP_up (the start
+ * context is the flavour's: smp_pv.c, hvm/smp.c), an idle loop, and
+ * running work on another vCPU.
  */
 #include <guest/guest.h>
 
@@ -8,9 +9,6 @@ struct g_cpu g_cpus[G_MAX_CPUS];
 
 static uint8_t cpu_stacks[G_MAX_CPUS][G_CPU_STACK_SIZE]
     __attribute__((aligned(4096), section(".bss.page_aligned")));
-
-/* One context at a time: bring-up is serialised by the caller (vCPU 0). */
-static struct vcpu_guest_context boot_ctxt;
 
 void g_smp_init(void)
 {
@@ -30,33 +28,6 @@ unsigned int g_nr_cpus(void)
 static void wake(evtchn_port_t port, void *data, struct g_frame *f)
 {
     /* Nothing to do: the event only ends the idle loop's block. */
-}
-
-/* What a new vCPU starts with: our kernel page tables, a fresh stack,
- * the same virtual IDT and callbacks, and its g_cpu as kernel GS base. */
-static void fill_context(struct vcpu_guest_context *ctx, struct g_cpu *c)
-{
-    const struct trap_info *t;
-    uint64_t l4_mfn = g_virt_to_mfn((const void *)g_start_info->pt_base);
-
-    memset(ctx, 0, sizeof(*ctx));
-    ctx->flags = VGCF_in_kernel | VGCF_failsafe_disables_events |
-                 VGCF_syscall_disables_events;
-    ctx->user_regs.rip = (uint64_t)g_ap_entry;
-    ctx->user_regs.rsp = c->stack_top;
-    ctx->user_regs.rdi = c->id;
-    ctx->user_regs.cs = FLAT_KERNEL_CS;
-    ctx->user_regs.ss = FLAT_KERNEL_SS;
-    ctx->user_regs.rflags = G_RFLAGS_IF | 2;    /* bit 1 always reads 1 */
-    for (t = g_trap_table; t->address; t++)
-        ctx->trap_ctxt[t->vector] = *t;
-    ctx->kernel_ss = FLAT_KERNEL_SS;
-    ctx->kernel_sp = c->stack_top;
-    ctx->ctrlreg[3] = xen_pfn_to_cr3(l4_mfn);
-    ctx->event_callback_eip = (uint64_t)g_event_entry;
-    ctx->failsafe_callback_eip = (uint64_t)g_failsafe_entry;
-    ctx->syscall_callback_eip = (uint64_t)g_syscall_entry;
-    ctx->gs_base_kernel = (uint64_t)c;
 }
 
 static int prepare_cpu(unsigned int id)
@@ -92,8 +63,7 @@ int g_cpu_up(unsigned int id)
         rc = prepare_cpu(id);
         if (rc < 0)
             return rc;
-        fill_context(&boot_ctxt, c);
-        rc = (int)hc_vcpu_op(VCPUOP_initialise, id, &boot_ctxt);
+        rc = g_cpu_boot(c);
         if (rc < 0)
             return rc;
         c->started = true;
@@ -125,14 +95,9 @@ static G_NORETURN void idle_loop(struct g_cpu *c)
     }
 }
 
-/* C side of a new vCPU: GS base, trap table, callbacks and time come from
- * the context VCPUOP_initialise gave it. */
-void g_ap_start(unsigned int id)
+/* A new vCPU, once the flavour has set it up (smp_pv.c, hvm/smp.c). */
+G_NORETURN void g_ap_online(struct g_cpu *c)
 {
-    struct g_cpu *c = g_this_cpu();
-
-    if (c != &g_cpus[id])
-        g_panic("vcpu %u: kernel GS base not set up", id);
     g_periodic_stop();
     c->online = true;
     idle_loop(c);

@@ -7,6 +7,7 @@
 #include "asm/atomic.h"
 #include "xen/console.h"
 #include "xen/event.h"
+#include "hvm/hvm.h"
 #include "xen/audit.h"
 #include "xen/lib.h"
 #include "xen/param.h"
@@ -157,7 +158,7 @@ struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id)
 }
 
 struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
-                             bool privileged, int *err)
+                             unsigned int flags, int *err)
 {
     struct domain *d;
 
@@ -174,7 +175,7 @@ struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
     d->domain_id = domid;
     d->refcnt = 1;
     d->max_vcpus = max_vcpus;
-    d->is_privileged = privileged;
+    d->is_privileged = flags & DOMCRF_privileged;
     d->create_time = NOW();
     spin_lock_init(&d->page_alloc_lock);
     spin_lock_init(&d->domain_lock);
@@ -183,7 +184,7 @@ struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
     if (domid != DOMID_IDLE) {
         d->shared_info = alloc_shared_page(d);
         if (!d->shared_info || (*err = evtchn_init(d)) ||
-            (*err = sched_init_domain(d)) || (*err = arch_domain_create(d))) {
+            (*err = sched_init_domain(d)) || (*err = arch_domain_create(d, flags))) {
             if (!*err)
                 *err = -XEN_ENOMEM;
             evtchn_destroy(d);
@@ -331,7 +332,10 @@ void domain_crash(struct domain *d, const char *why)
     if (v->domain == d) {
         printk(XENLOG_ERR "Domain %u (vcpu#%u) crashed: %s\n", d->domain_id,
                v->vcpu_id, why);
-        show_registers(guest_cpu_user_regs());
+        if (is_hvm_vcpu(v))
+            hvm_show_state(v);
+        else
+            show_registers(guest_cpu_user_regs());
         show_guest_stack(guest_cpu_user_regs());
     } else {
         printk(XENLOG_ERR "Domain %u crashed: %s\n", d->domain_id, why);
@@ -353,6 +357,7 @@ int domain_kill(struct domain *d)
     evtchn_destroy(d);
     for_each_vcpu(d, v)
         d->arch.ops->relinquish(v);
+    arch_domain_relinquish(d);
     domain_relinquish_memory(d);
     d->state = DOMSTATE_dead;
     domlist_remove(d);
@@ -369,7 +374,7 @@ void domain_init(void)
     domain_table = xzalloc_array(struct domain *, DOMID_FIRST_RESERVED);
     if (!domain_table)
         panic("no memory for the domain table");
-    idle_domain = domain_create(DOMID_IDLE, NR_CPUS, false, &err);
+    idle_domain = domain_create(DOMID_IDLE, NR_CPUS, 0, &err);
     if (!idle_domain)
         panic("cannot create the idle domain (%d)", err);
     strlcpy(idle_domain->name, "idle", sizeof(idle_domain->name));

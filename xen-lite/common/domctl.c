@@ -14,6 +14,7 @@
 #include "xen/sched.h"
 #include "xen/sched_if.h"
 #include "xen/domctl_int.h"
+#include "hvm/hvm.h"
 #include "domctl.h"
 #include "xen_errno.h"
 
@@ -29,6 +30,8 @@ static uint32_t domain_flags(const struct domain *d)
     }
     if (d->state != DOMSTATE_alive)
         f |= XEN_DOMINF_dying;
+    if (is_hvm_domain(d))
+        f |= XEN_DOMINF_hvm_guest | (d->arch.paging == PAGING_HAP ? XEN_DOMINF_hap : 0);
     if (d->is_shut_down)
         f |= XEN_DOMINF_shutdown | ((uint32_t)d->shutdown_code << XEN_DOMINF_shutdownshift);
     if (d->controller_pause_count)
@@ -70,8 +73,13 @@ static long createdomain(struct xen_domctl *op)
     struct domain *d;
     int rc;
 
-    if (c->flags & ~XEN_DOMCTL_CDF_hap)
-        return -XEN_EOPNOTSUPP;         /* HVM guests are not supported yet */
+    unsigned int flags = (c->flags & XEN_DOMCTL_CDF_hvm ? DOMCRF_hvm : 0) |
+                         (c->flags & XEN_DOMCTL_CDF_hap ? DOMCRF_hap : 0);
+
+    if (c->flags & ~(XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap))
+        return -XEN_EOPNOTSUPP;
+    if ((c->flags & XEN_DOMCTL_CDF_hvm) && !hvm_available())
+        return -XEN_EOPNOTSUPP;         /* no SVM on this CPU */
     if (!c->max_vcpus || c->max_vcpus > MAX_VIRT_CPUS)
         return -XEN_EINVAL;
     if (domid == 0 || domid >= DOMID_FIRST_RESERVED)
@@ -80,7 +88,7 @@ static long createdomain(struct xen_domctl *op)
         return -XEN_EEXIST;
     if (domid == DOMID_INVALID)
         return -XEN_ENOSPC;
-    if (!(d = domain_create(domid, c->max_vcpus, false, &rc)))
+    if (!(d = domain_create(domid, c->max_vcpus, flags, &rc)))
         return rc;
     memcpy(d->handle, c->handle, sizeof(d->handle));
     /* A new domain starts paused, as under Xen, until unpausedomain. */
@@ -104,6 +112,8 @@ static long vcpu_context(struct domain *d, struct xen_domctl *op, bool set)
 
     if (!(v = domain_vcpu(d, vc->vcpu)))
         return -XEN_ESRCH;
+    if (is_hvm_domain(d))
+        return -XEN_EOPNOTSUPP;         /* a PV context: XEN_DOMCTL_xenlite_hvm_context */
     if (set && (d == current->domain || !domain_is_paused(d)))
         return -XEN_EBUSY;              /* the vCPU must not be running */
     if (!(ctx = xmalloc(struct vcpu_guest_context)))
@@ -173,6 +183,8 @@ static long domctl_on(struct domain *d, struct xen_domctl *op, bool *copyback)
         *copyback = true;
         return domctl_sched(d, &op->u.scheduler_op);
     case XEN_DOMCTL_hypercall_init:
+        if (is_hvm_domain(d))
+            return -XEN_EINVAL;         /* an HVM guest asks through the MSR */
         return domctl_hypercall_init(d, *(uint64_t *)op->u.pad);
     }
     return -XEN_ENOSYS;

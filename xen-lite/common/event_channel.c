@@ -8,6 +8,7 @@
 #include "asm/atomic.h"
 #include "asm/guest_access.h"
 #include "xen/event.h"
+#include "hvm/hvm.h"
 #include "xen/lib.h"
 #include "xen/sched.h"
 #include "xen_errno.h"
@@ -68,6 +69,10 @@ void vcpu_mark_events_pending(struct vcpu *v)
 
     if (__atomic_exchange_n(&v->vcpu_info->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
         return;
+    if (unlikely(is_hvm_vcpu(v))) {     /* the callback vector, or the local APIC */
+        hvm_assert_evtchn_irq(v);
+        return;
+    }
     /* Running right here and not blocking: it sees the upcall on its way out. */
     if (v == current && !(__atomic_load_n(&v->pause_flags, __ATOMIC_SEQ_CST) & blocked))
         return;
@@ -117,6 +122,8 @@ void send_guest_global_virq(struct domain *d, uint32_t virq)
 
 bool local_events_need_delivery(const struct vcpu *v)
 {
+    if (is_hvm_vcpu(v))
+        return hvm_local_events_need_delivery((struct vcpu *)v);
     return vcpu_event_delivery_pending(v);
 }
 
@@ -357,9 +364,10 @@ static long close_port(struct domain *d, evtchn_port_t port)
     }
 }
 
-static inline __attribute__((always_inline)) long evtchn_send(evtchn_port_t port)
+static inline __attribute__((always_inline)) long evtchn_send(struct domain *ld,
+                                                              evtchn_port_t port)
 {
-    struct domain *ld = current->domain, *rd;
+    struct domain *rd;
     struct evtchn *chn;
     unsigned long f = spin_lock_irqsave(&ld->event_lock);
     long rc = 0;
@@ -392,6 +400,12 @@ static inline __attribute__((always_inline)) long evtchn_send(evtchn_port_t port
     }
     spin_unlock_irqrestore(&ld->event_lock, f);
     return rc;
+}
+
+/* Send on d's port as if d had (a device the hypervisor emulates for it). */
+long evtchn_send_from(struct domain *d, evtchn_port_t port)
+{
+    return evtchn_send(d, port);
 }
 
 static long evtchn_status(struct evtchn_status *st)
@@ -551,7 +565,7 @@ static long dispatch(int cmd, void *a)
     case EVTCHNOP_bind_virq:        return evtchn_bind_virq(a);
     case EVTCHNOP_bind_ipi:         return evtchn_bind_ipi(a);
     case EVTCHNOP_close:            return close_port(current->domain, ((struct evtchn_close *)a)->port);
-    case EVTCHNOP_send:             return evtchn_send(((struct evtchn_send *)a)->port);
+    case EVTCHNOP_send:             return evtchn_send(current->domain, ((struct evtchn_send *)a)->port);
     case EVTCHNOP_status:           return evtchn_status(a);
     case EVTCHNOP_bind_vcpu:
         return evtchn_bind_vcpu(((struct evtchn_bind_vcpu *)a)->port,
@@ -577,7 +591,7 @@ long do_event_channel_op(int cmd, unsigned long arg)
 
         if (!guest_range_ok(arg, sizeof(port)) || load_guest_u32(&port, arg))
             return -XEN_EFAULT;
-        return evtchn_send(port);
+        return evtchn_send(current->domain, port);
     }
     if (cmd < 0 || (size_t)cmd >= ARRAY_SIZE(op_size))
         return -XEN_ENOSYS;

@@ -10,6 +10,7 @@
 #include "asm/guest_access.h"
 #include "xen/event.h"
 #include "xen/hypercall.h"
+#include "hvm/hvm.h"
 #include "xen/preempt.h"
 #include "xen/lib.h"
 #include "xen/nospec.h"
@@ -49,6 +50,7 @@ const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     HC(callback_op, do_callback_op),
     HC(event_channel_op, do_event_channel_op),
     HC(physdev_op, do_physdev_op),
+    HC(hvm_op, do_hvm_op),              /* dom0 builds and inspects HVM guests */
     HC(sysctl, do_sysctl),
     HC(domctl, do_domctl),
 };
@@ -64,6 +66,8 @@ static struct mc_state mc_state[NR_CPUS];
 
 static long call(unsigned long nr, const unsigned long a[6])
 {
+    if (get_cpu_info()->guest_translated)
+        return hvm_hypercall_nr(nr, a);  /* the HVM subset only */
     if (nr >= NR_HYPERCALLS)
         return -XEN_ENOSYS;
     nr = array_index_nospec(nr, NR_HYPERCALLS);
@@ -105,13 +109,22 @@ bool in_multicall(void)
     return mc_state[smp_processor_id()].active;
 }
 
-/* Read an entry's op and arguments (not its result). */
+/*
+ * Read an entry's op and arguments (not its result).  list_ok: a PV list
+ * already checked, read word by word; otherwise through copy_from_guest,
+ * which also serves HVM guests.
+ */
 static int get_entry(struct multicall_entry *e, unsigned long va, bool list_ok)
 {
     _Static_assert(offsetof(struct multicall_entry, result) == 8 &&
                    offsetof(struct multicall_entry, args) == 16, "multicall_entry");
-    if (!list_ok && !guest_range_ok(va, sizeof(*e)))
-        return -XEN_EFAULT;
+    if (!list_ok) {
+        if (copy_from_guest(&e->op, va, sizeof(e->op)) ||
+            copy_from_guest(e->args, va + offsetof(struct multicall_entry, args),
+                            sizeof(e->args)))
+            return -XEN_EFAULT;
+        return 0;
+    }
     if (load_guest_u64(&e->op, va))
         return -XEN_EFAULT;
     for (unsigned int i = 0; i < 6; i++)
@@ -120,12 +133,14 @@ static int get_entry(struct multicall_entry *e, unsigned long va, bool list_ok)
     return 0;
 }
 
-static long run_multicall(unsigned long call_list, unsigned int nr_calls)
+/* pv is a constant at each caller: one specialised copy per guest type. */
+static inline __attribute__((always_inline))
+long run_multicall(unsigned long call_list, unsigned int nr_calls, bool pv)
 {
     struct mc_state *mc = &mc_state[smp_processor_id()];
     struct vcpu *v = current;
     struct multicall_entry e;
-    bool list_ok = guest_range_ok(call_list, (unsigned long)nr_calls * sizeof(e));
+    bool list_ok = pv && guest_range_ok(call_list, (unsigned long)nr_calls * sizeof(e));
 
     for (unsigned int i = 0; i < nr_calls; i++) {
         unsigned long entry = call_list + (unsigned long)i * sizeof(e);
@@ -144,7 +159,7 @@ static long run_multicall(unsigned long call_list, unsigned int nr_calls)
         }
         if (get_entry(&e, entry, list_ok))
             return -XEN_EFAULT;
-        if (e.op != __HYPERVISOR_update_va_mapping)
+        if (pv && e.op != __HYPERVISOR_update_va_mapping)
             pv_release_held_l1(v);      /* kept only between such entries */
         if (e.op == __HYPERVISOR_multicall || e.op == __HYPERVISOR_iret) {
             e.result = -XEN_EINVAL;
@@ -164,7 +179,8 @@ static long run_multicall(unsigned long call_list, unsigned int nr_calls)
                                                      entry, nr_calls - i);
             }
         }
-        if (!list_ok ? put_guest_u64(entry + offsetof(struct multicall_entry, result), e.result)
+        if (!list_ok ? copy_to_guest(entry + offsetof(struct multicall_entry, result),
+                                     &e.result, sizeof(e.result))
                      : store_guest_u64(entry + offsetof(struct multicall_entry, result), e.result))
             return -XEN_EFAULT;
         hypercall_budget_reset();
@@ -172,6 +188,7 @@ static long run_multicall(unsigned long call_list, unsigned int nr_calls)
     return 0;
 }
 
+/* A PV guest's multicall (hvm_multicall is the HVM guest's). */
 long do_multicall(unsigned long call_list, unsigned int nr_calls)
 {
     struct vcpu *v = current;
@@ -179,7 +196,7 @@ long do_multicall(unsigned long call_list, unsigned int nr_calls)
 
     if (in_multicall())
         return -XEN_EINVAL;             /* no nesting */
-    rc = run_multicall(call_list, nr_calls);
+    rc = run_multicall(call_list, nr_calls, true);
     pv_release_held_l1(v);
     /* The entries' TLB flushes were gathered: do them once, now. */
     pv_flush_deferred_tlb();
@@ -189,4 +206,12 @@ long do_multicall(unsigned long call_list, unsigned int nr_calls)
         rc = hypercall_create_continuation(__HYPERVISOR_multicall, "hi",
                                            call_list + nr_calls * sizeof(struct multicall_entry), 0);
     return rc;
+}
+
+/* An HVM guest's: its entries through copy_from_guest, no PV MMU state. */
+long hvm_multicall(unsigned long call_list, unsigned int nr_calls)
+{
+    if (in_multicall())
+        return -XEN_EINVAL;
+    return run_multicall(call_list, nr_calls, false);
 }

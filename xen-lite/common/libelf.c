@@ -110,6 +110,7 @@ static void take_note(struct elf_image *img, uint32_t type, const uint8_t *desc,
     case XEN_ELFNOTE_VIRT_BASE:      img->virt_base = note_number(desc, len); break;
     case XEN_ELFNOTE_PADDR_OFFSET:   img->paddr_offset = note_number(desc, len); break;
     case XEN_ELFNOTE_INIT_P2M:       img->init_p2m = note_number(desc, len); break;
+    case XEN_ELFNOTE_PHYS32_ENTRY:   img->phys32_entry = note_number(desc, len); break;
     case XEN_ELFNOTE_XEN_VERSION:    copy_str(img->xen_version, sizeof(img->xen_version), desc, len); break;
     case XEN_ELFNOTE_GUEST_OS:       copy_str(img->guest_os, sizeof(img->guest_os), desc, len); break;
     case XEN_ELFNOTE_GUEST_VERSION:  copy_str(img->guest_version, sizeof(img->guest_version), desc, len); break;
@@ -208,24 +209,61 @@ static const char *check_layout(struct elf_image *img, uint64_t e_entry)
     return NULL;
 }
 
+/* The ELF header and program headers, notes taken. */
+static const char *read_image(const void *data, size_t size, struct elf_image *img,
+                              struct elf64_ehdr *eh)
+{
+    memset(img, 0, sizeof(*img));
+    img->data = data;
+    img->size = size;
+    if (size < sizeof(*eh))
+        return "not an ELF image (too small)";
+    memcpy(eh, data, sizeof(*eh));
+    if (memcmp(eh->e_ident, "\177ELF", 4))
+        return "not an ELF image";
+    if (eh->e_ident[EI_CLASS] != ELFCLASS64 || eh->e_ident[EI_DATA] != ELFDATA2LSB ||
+        eh->e_machine != EM_X86_64 || eh->e_type != ET_EXEC)
+        return "not a 64-bit x86 executable ELF image";
+    return read_phdrs(img, eh);
+}
+
+/*
+ * A PVH kernel: only XEN_ELFNOTE_PHYS32_ENTRY is needed (as on Xen); the
+ * segments go to their physical addresses, all below 4 GiB, and the entry
+ * is a 32-bit physical address inside them.
+ */
+const char *elf_parse_pvh(const void *data, size_t size, struct elf_image *img)
+{
+    uint64_t start = UINT64_MAX, end = 0;
+    struct elf64_ehdr eh;
+    const char *err;
+
+    if ((err = read_image(data, size, img, &eh)))
+        return err;
+    if (!(img->notes_seen & (1U << XEN_ELFNOTE_PHYS32_ENTRY)))
+        return "no XEN_ELFNOTE_PHYS32_ENTRY note (not a PVH kernel)";
+    for (unsigned int i = 0; i < img->nr_segments; i++) {
+        const struct elf_segment *s = &img->seg[i];
+        if (s->vaddr + s->memsz < s->vaddr || s->vaddr + s->memsz > (1ULL << 32))
+            return "a loadable segment does not fit below 4 GiB";
+        start = s->vaddr < start ? s->vaddr : start;
+        end = s->vaddr + s->memsz > end ? s->vaddr + s->memsz : end;
+    }
+    img->virt_kstart = start;
+    img->virt_kend = end;
+    img->entry = img->phys32_entry;
+    if (img->entry < start || img->entry >= end)
+        return "PHYS32_ENTRY outside the image";
+    return NULL;
+}
+
 const char *elf_parse(const void *data, size_t size, uint32_t supported_features,
                       struct elf_image *img)
 {
     struct elf64_ehdr eh;
     const char *err;
 
-    memset(img, 0, sizeof(*img));
-    img->data = data;
-    img->size = size;
-    if (size < sizeof(eh))
-        return "not an ELF image (too small)";
-    memcpy(&eh, data, sizeof(eh));
-    if (memcmp(eh.e_ident, "\177ELF", 4))
-        return "not an ELF image";
-    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_ident[EI_DATA] != ELFDATA2LSB ||
-        eh.e_machine != EM_X86_64 || eh.e_type != ET_EXEC)
-        return "not a 64-bit x86 executable ELF image";
-    if ((err = read_phdrs(img, &eh)))
+    if ((err = read_image(data, size, img, &eh)))
         return err;
     if (!img->notes_seen)
         return "no Xen ELF notes (not a PV kernel)";

@@ -9,6 +9,7 @@
 #include "xen/event.h"
 #include "xen/hypercall.h"
 #include "xen/lib.h"
+#include "xen/physmap.h"
 #include "xen/pv_mm.h"
 #include "xen/sched.h"
 #include "xen/softirq.h"
@@ -94,6 +95,12 @@ static long register_vcpu_info(struct vcpu *v, unsigned long arg)
         return -XEN_EINVAL;
     if (v->vcpu_info_mfn)
         return -XEN_EINVAL;             /* only once */
+    if (is_hvm_vcpu(v)) {               /* an HVM guest names a gfn */
+        enum p2m_type t;
+        info.mfn = guest_physmap_lookup(v->domain, info.mfn, &t);
+        if (t != p2m_ram_rw)
+            return -XEN_EINVAL;
+    }
     if (!mfn_valid(info.mfn))
         return -XEN_EINVAL;
     pg = mfn_to_page(info.mfn);

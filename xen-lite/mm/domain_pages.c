@@ -295,8 +295,6 @@ static unsigned int collect_vcpu_refs(struct audit_ref *refs, unsigned int max)
                 refs[n++] = (struct audit_ref){ v->arch.pv.guest_table, 1 };
             if (v->arch.pv.guest_table_user)
                 refs[n++] = (struct audit_ref){ v->arch.pv.guest_table_user, 1 };
-            if (v->vcpu_info_mfn)
-                refs[n++] = (struct audit_ref){ v->vcpu_info_mfn, 1 };
             if (v->arch.pv.deferred.page)
                 refs[n++] = (struct audit_ref){ page_to_mfn(v->arch.pv.deferred.page), 0 };
         }

@@ -27,7 +27,7 @@ int guest_physmap_add_page(struct domain *d, unsigned long gfn, unsigned long mf
     int rc;
 
     if (paging_mode_translate(d) &&
-        (rc = p2m_set(d->arch.p2m, gfn, mfn, order, p2m_ram_rw)))
+        (rc = d->arch.p2m ? p2m_set(d->arch.p2m, gfn, mfn, order, p2m_ram_rw) : -XEN_EINVAL))
         return rc;
     for (unsigned long i = 0; i < (1UL << order); i++)
         set_gpfn_from_mfn(mfn + i, gfn + i);
@@ -39,6 +39,8 @@ int p2m_remove_page(struct domain *d, unsigned long gfn, unsigned long mfn,
 {
     int rc;
 
+    if (!d->arch.p2m)
+        return 0;                       /* torn down: nothing is mapped */
     if ((rc = p2m_set(d->arch.p2m, gfn, 0, order, p2m_invalid)))
         return rc;
     for (unsigned long i = 0; i < (1UL << order); i++)
@@ -48,7 +50,7 @@ int p2m_remove_page(struct domain *d, unsigned long gfn, unsigned long mfn,
 
 void guest_physmap_sync(struct domain *d)
 {
-    if (paging_mode_translate(d)) {
+    if (paging_mode_translate(d) && d->arch.p2m) {
         spin_lock(&d->arch.p2m->lock);
         p2m_sync(d->arch.p2m);
         spin_unlock(&d->arch.p2m->lock);
@@ -59,9 +61,9 @@ unsigned long guest_physmap_lookup(struct domain *d, unsigned long gfn, enum p2m
 {
     unsigned int order;
 
-    if (!paging_mode_translate(d)) {
+    if (!paging_mode_translate(d) || !d->arch.p2m) {
         *t = p2m_invalid;
-        return P2M_INVALID_MFN;
+        return P2M_INVALID_MFN;     /* a dying domain's p2m is gone */
     }
     return p2m_get(d->arch.p2m, gfn, t, &order);
 }

@@ -14,6 +14,7 @@
 #include "xen/pv_flush.h"
 #include "xen/sched.h"
 #include "xen/smp.h"
+#include "hvm/hvm.h"
 
 __noreturn void reset_stack_and_idle(struct cpu_info *ci);
 
@@ -115,6 +116,7 @@ __noreturn void context_switch(struct vcpu *prev, struct vcpu *next)
     if (!is_idle_vcpu(prev))
         save_guest_state(prev, ci);
     ci->current_vcpu = next;
+    ci->guest_translated = !is_idle_vcpu(next) && is_hvm_vcpu(next);
     if (is_idle_vcpu(next)) {
         write_cr3(virt_to_maddr(idle_pg_table));
         tlbflush_note_local();
@@ -156,16 +158,31 @@ void arch_vcpu_destroy(struct vcpu *v)
         v->domain->arch.ops->vcpu_destroy(v);
 }
 
-int arch_domain_create(struct domain *d)
+int arch_domain_create(struct domain *d, unsigned int flags)
 {
+    int rc;
+
     d->arch.type = GUEST_PV;
     d->arch.paging = PAGING_PV;
     d->arch.ops = &pv_vcpu_ops;
+    if ((flags & DOMCRF_hvm) && (rc = hvm_domain_init(d, flags & DOMCRF_hap)))
+        return rc;
     update_domain_wallclock(d);
     return 0;
 }
 
-void arch_domain_destroy(struct domain *d) { }
+/* Domain death, its vCPUs stopped: what the type holds beyond its frames. */
+void arch_domain_relinquish(struct domain *d)
+{
+    if (is_hvm_domain(d))
+        hvm_domain_relinquish(d);
+}
+
+void arch_domain_destroy(struct domain *d)
+{
+    if (is_hvm_domain(d))
+        hvm_domain_destroy(d);
+}
 
 /* ---- TLB flushes for guests ---- */
 

@@ -12,6 +12,7 @@
 #include "asm/time.h"
 #include "asm/vmx_cpu.h"
 #include "xen/bootinfo.h"
+#include "hvm/hvm.h"
 #include "xen/console.h"
 #include "xen/lib.h"
 #include "xen/m2p.h"
@@ -126,6 +127,8 @@ __noreturn void __start_xen(unsigned int magic, unsigned int mbi)
     pv_trap_init();
     percpu_syscall_init(0);
     vmx_boot_init();
+    hvm_init();
+    hvm_cpu_up(0);
     scheduler_init();
     domain_init();
     local_irq_enable();

@@ -14,6 +14,7 @@
 #include "asm/time.h"
 #include "asm/vmx_cpu.h"
 #include "xen/lib.h"
+#include "hvm/hvm.h"
 #include "xen/mm.h"
 #include "xen/param.h"
 #include "xen/percpu.h"
@@ -109,6 +110,7 @@ static __noreturn void start_secondary(void)
     vmx_cpu_up();
     if (timer_cpu_init(cpu))
         panic("CPU%u: no memory for its timer queue", cpu);
+    hvm_cpu_up(cpu);
     pc->online = true;
     __atomic_add_fetch(&nr_cpus_online, 1, __ATOMIC_SEQ_CST);
     local_irq_enable();

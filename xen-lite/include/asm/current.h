@@ -17,7 +17,8 @@ struct percpu;
 struct cpu_info {
     struct cpu_user_regs guest_regs;
     unsigned int processor_id;
-    unsigned int _pad0;
+    uint8_t guest_translated;           /* current is HVM: copies go via its p2m */
+    uint8_t _pad0[3];
     struct vcpu *current_vcpu;
     struct percpu *percpu;
     unsigned long syscall_scratch;      /* the syscall stub's spare slot */

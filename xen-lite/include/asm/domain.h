@@ -11,6 +11,7 @@
 #define ASM_DOMAIN_H
 
 #include "asm/pv.h"
+#include "hvm/hvm.h"
 #include "asm/regs.h"
 #include "xen/types.h"
 
@@ -63,6 +64,7 @@ struct arch_vcpu {
     uint8_t fpu[512] __attribute__((aligned(16)));  /* FXSAVE image */
     union {
         struct pv_vcpu pv;
+        struct hvm_vcpu hvm;
     };
 };
 
@@ -72,8 +74,11 @@ struct arch_domain {
     const struct vcpu_type_ops *ops;
     struct p2m_domain *p2m;             /* translated domains: gfn -> mfn */
     uint32_t pci_cf8;                   /* PV: PCI config address (port 0xcf8) */
+    union {
+        struct hvm_domain hvm;
+    };
 };
 
-extern const struct vcpu_type_ops pv_vcpu_ops;
+extern const struct vcpu_type_ops pv_vcpu_ops, hvm_vcpu_ops;
 
 #endif

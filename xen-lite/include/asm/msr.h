@@ -8,6 +8,7 @@
 #define  APIC_BASE_BSP          (1UL << 8)
 #define  APIC_BASE_X2APIC       (1UL << 10)
 #define  APIC_BASE_ENABLE       (1UL << 11)
+#define MSR_IA32_TSC            0x00000010
 #define MSR_IA32_SYSENTER_CS    0x00000174
 #define MSR_IA32_SYSENTER_ESP   0x00000175
 #define MSR_IA32_SYSENTER_EIP   0x00000176

@@ -13,8 +13,12 @@
 #define X86_CR0_MP      (1UL << 1)
 #define X86_CR0_EM      (1UL << 2)
 #define X86_CR0_TS      (1UL << 3)
+#define X86_CR0_ET      (1UL << 4)
 #define X86_CR0_NE      (1UL << 5)
 #define X86_CR0_WP      (1UL << 16)
+#define X86_CR0_AM      (1UL << 18)
+#define X86_CR0_NW      (1UL << 29)
+#define X86_CR0_CD      (1UL << 30)
 #define X86_CR0_PG      (1UL << 31)
 
 #define X86_CR4_TSD     (1UL << 2)
@@ -27,6 +31,7 @@
 #define X86_CR4_FSGSBASE (1UL << 16)
 #define X86_CR4_OSXSAVE (1UL << 18)
 #define X86_CR4_SMEP    (1UL << 20)
+#define X86_CR4_SMAP    (1UL << 21)
 #define CPUID7_EBX_SMEP (1U << 7)
 #define CPUID7_EBX_FSGSBASE (1U << 0)
 

@@ -33,6 +33,8 @@ long do_event_channel_op(int cmd, unsigned long arg);
 
 /* Raise a port on the vCPU it notifies.  Any context. */
 void evtchn_send_port(struct domain *d, evtchn_port_t port);
+/* EVTCHNOP_send on d's port, on d's behalf. */
+long evtchn_send_from(struct domain *d, evtchn_port_t port);
 void send_guest_vcpu_virq(struct vcpu *v, uint32_t virq);
 void send_guest_global_virq(struct domain *d, uint32_t virq);
 bool virq_is_global(uint32_t virq);

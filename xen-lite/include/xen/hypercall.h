@@ -29,6 +29,7 @@ long do_sched_op(int cmd, unsigned long arg);
 long do_set_timer_op(int64_t timeout);
 long do_vcpu_op(int cmd, unsigned int vcpuid, unsigned long arg);
 long do_multicall(unsigned long call_list, unsigned int nr_calls);
+long hvm_multicall(unsigned long call_list, unsigned int nr_calls);
 long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
                    unsigned int foreigndom);
 long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
@@ -52,5 +53,6 @@ long do_physdev_op(int cmd, unsigned long arg);
 long do_domctl(unsigned long arg);
 long do_sysctl(unsigned long arg);
 long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count);
+long do_hvm_op(unsigned long op, unsigned long arg);
 
 #endif

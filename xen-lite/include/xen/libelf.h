@@ -41,6 +41,7 @@ struct elf_image {
     uint64_t paddr_offset;
     uint64_t hypercall_page;            /* 0: none */
     uint64_t init_p2m;                  /* 0: none */
+    uint64_t phys32_entry;              /* PVH: 32-bit entry point (physical) */
     char guest_os[32];
     char guest_version[32];
     char xen_version[32];
@@ -59,6 +60,12 @@ struct elf_image {
  */
 const char *elf_parse(const void *data, size_t size, uint32_t supported_features,
                       struct elf_image *img);
+
+/*
+ * Parse a PVH kernel (XEN_ELFNOTE_PHYS32_ENTRY): seg[].vaddr and the
+ * image's extent are physical addresses, entry is the 32-bit entry point.
+ */
+const char *elf_parse_pvh(const void *data, size_t size, struct elf_image *img);
 
 /*
  * Copy the loadable segments: put(vaddr, src, len, ctx) for file bytes,

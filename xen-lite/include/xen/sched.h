@@ -177,8 +177,11 @@ static inline struct cpu_user_regs *guest_cpu_user_regs(void)
 }
 
 /* ---- domain.c ---- */
+#define DOMCRF_privileged   (1U << 0)   /* dom0: SIF_PRIVILEGED */
+#define DOMCRF_hvm          (1U << 1)   /* an HVM (PVH) domain ... */
+#define DOMCRF_hap          (1U << 2)   /* ... on nested paging */
 struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
-                             bool privileged, int *err);
+                             unsigned int flags, int *err);
 struct vcpu *vcpu_create(struct domain *d, unsigned int vcpu_id);
 int domain_kill(struct domain *d);
 void domain_shutdown(struct domain *d, uint8_t reason);
@@ -230,7 +233,8 @@ __attribute__((noreturn)) void context_switch(struct vcpu *prev, struct vcpu *ne
 void context_saved(struct vcpu *prev);
 int arch_vcpu_create(struct vcpu *v);
 void arch_vcpu_destroy(struct vcpu *v);
-int arch_domain_create(struct domain *d);
+int arch_domain_create(struct domain *d, unsigned int flags);
+void arch_domain_relinquish(struct domain *d);
 void arch_domain_destroy(struct domain *d);
 void vcpu_kick(struct vcpu *v);
 

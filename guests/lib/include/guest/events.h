@@ -63,6 +63,8 @@ void g_block(void);
 
 /* The dispatcher, called by g_event_entry. */
 void g_event_dispatch(struct g_frame *f);
+/* The flavour's way of getting upcalls (irq.c, hvm/irq.c). */
+void g_upcall_init(void);
 
 /* Per-vCPU count of events handled (also those with no handler). */
 uint64_t g_events_handled(void);

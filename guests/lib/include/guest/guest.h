@@ -54,6 +54,7 @@ static inline bool g_is_dom0(void)
 /* dom0 writes through console_io; a domU through its console ring.
  * One g_printf call prints at most 255 characters. */
 void g_console_init(void);
+void g_console_use_com1(void);                  /* PVH: write to COM1 */
 void g_console_write(const char *buf, size_t len);
 int g_puts(const char *s);                      /* appends a newline */
 int g_printf(const char *fmt, ...) G_PRINTF(1, 2);
@@ -65,6 +66,8 @@ int g_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 /* Print "exit status <code>", record it (xen-lite's exit-status call;
  * Xen answers -XEN_ENOSYS, which is fine) and power off. */
 G_NORETURN void g_exit(int code);
+/* Set by a PVH guest running with no hypervisor: how it powers off. */
+extern void (*g_native_exit)(int code);
 /* Shut down with SHUTDOWN_crash. */
 G_NORETURN void g_crash(void);
 /* Print "panic: <message>" and crash. */
@@ -101,5 +104,10 @@ void g_smp_init(void);
 void g_c_start(const struct start_info *si, uint64_t boot_rsp);
 /* physmap.c tells mm.c how many PFNs the physmap covers. */
 void g_mm_set_physmap(uint64_t pfns);
+/* alloc.c: the allocator covers PFNs [0, pfns), none free until freed. */
+void g_alloc_init(uint64_t pfns);
+void g_alloc_grow(uint64_t pfns);
+/* Memory is translated (HVM: a PFN is a guest frame, mapped 1:1). */
+bool g_translated(void);
 
 #endif /* GUEST_GUEST_H */

@@ -77,6 +77,9 @@ int g_cpu_wait(unsigned int id, uint64_t timeout_ns);
 
 /* The first instructions of a new vCPU (entry.S) and its C side. */
 void g_ap_entry(void);
+/* The flavour's: start vCPU c (VCPUOP_initialise); then it calls g_ap_online. */
+int g_cpu_boot(struct g_cpu *c);
+__attribute__((noreturn)) void g_ap_online(struct g_cpu *c);
 void g_ap_start(unsigned int id);
 
 #endif /* GUEST_SMP_H */

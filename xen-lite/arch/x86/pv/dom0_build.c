@@ -10,7 +10,6 @@
 #include "asm/page.h"
 #include "asm/time.h"
 #include "xen/bootinfo.h"
-#include "xen/dom0_mem.h"
 #include "xen/domctl_int.h"
 #include "xen/event.h"
 #include "xen/lib.h"
@@ -26,18 +25,7 @@
 #include "version.h"
 #include "xen.h"
 
-#define MB(x)           ((unsigned long)(x) << 20)
 #define SUPPORTED_FEATURES (ELF_FEATURES_SUPPORTED | (1U << XENFEAT_dom0))
-
-static struct dom0_mem opt_dom0_mem;   /* 0s: all but a reserve, no limit */
-static unsigned long opt_dom0_max_vcpus;
-
-static int parse_dom0_mem(const char *s)
-{
-    return dom0_mem_parse(s, &opt_dom0_mem);
-}
-custom_param("dom0_mem", parse_dom0_mem);
-integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 
 static unsigned long *dom0_mfns;        /* pfn -> mfn while building */
 static uint64_t dom0_v_start;
@@ -65,29 +53,10 @@ static int put_bytes(uint64_t va, const void *src, size_t len, void *unused)
     return 0;
 }
 
-/* dom0_mem=<size> (or all memory but a reserve), clamped to its min:
- * and max: as Xen clamps it, and never more than the host has. */
-static unsigned long default_dom0_pages(void)
-{
-    unsigned long avail = heap_free_pages();
-    unsigned long reserve = MIN(avail / 16, MB(128) >> PAGE_SHIFT);
-    unsigned long pages = opt_dom0_mem.amount
-                              ? opt_dom0_mem.amount >> PAGE_SHIFT
-                              : avail - reserve;
-
-    if (opt_dom0_mem.min)
-        pages = MAX(pages, opt_dom0_mem.min >> PAGE_SHIFT);
-    if (opt_dom0_mem.max)
-        pages = MIN(pages, opt_dom0_mem.max >> PAGE_SHIFT);
-    return MIN(pages, avail - MIN(avail, 256UL));
-}
-
 static void allocate_memory(struct domain *d, unsigned long nr_pages)
 {
     /* dom0 may grow, as on Xen: up to dom0_mem's max: if it has one. */
-    d->max_pages = opt_dom0_mem.max ? MIN(opt_dom0_mem.max >> PAGE_SHIFT,
-                                          (uint64_t)UINT32_MAX)
-                                    : UINT32_MAX;
+    d->max_pages = dom0_max_pages();
     dom0_mfns = xmalloc_bytes(nr_pages * sizeof(unsigned long));
     if (!dom0_mfns)
         panic("Could not set up DOM0: no memory for its frame list");
@@ -169,7 +138,7 @@ void construct_dom0(const struct boot_module *kern, const struct boot_module *in
     struct elf_image img;
     struct pv_layout l;
     struct domain *d;
-    unsigned int nr_vcpus = opt_dom0_max_vcpus ? opt_dom0_max_vcpus : nr_cpus_online;
+    unsigned int nr_vcpus = dom0_nr_vcpus();
     size_t initrd_len = initrd ? initrd->end - initrd->start : 0;
     unsigned long nr_pages;
     const char *err;
@@ -179,14 +148,13 @@ void construct_dom0(const struct boot_module *kern, const struct boot_module *in
                     SUPPORTED_FEATURES, &img);
     if (err)
         panic("Could not set up DOM0 guest OS: %s", err);
-    nr_vcpus = MIN(nr_vcpus, (unsigned int)MAX_VIRT_CPUS);
-    if (!(d = domain_create(0, nr_vcpus, true, &rc)))
+    if (!(d = domain_create(0, nr_vcpus, DOMCRF_privileged, &rc)))
         panic("Could not set up DOM0: domain creation failed (%d)", rc);
     dom0 = d;
     for (unsigned int i = 0; i < nr_vcpus; i++)
         if (!vcpu_create(d, i))
             panic("Could not set up DOM0: vCPU %u", i);
-    nr_pages = default_dom0_pages();
+    nr_pages = dom0_nr_pages();
     pv_layout_compute(&img, initrd_len, nr_pages, false, &l);
     if (nr_pages < (l.v_end - l.v_start) >> PAGE_SHIFT)
         panic("Could not set up DOM0: it needs at least %lu MB for its bootstrap region",

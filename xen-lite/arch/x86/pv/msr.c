@@ -18,7 +18,6 @@
 #define  MISC_ENABLE_MONITOR        (1UL << 18)
 #define  MISC_ENABLE_XTPR_DISABLE   (1UL << 23)
 #define MSR_IA32_PERF_CAPABILITIES  0x00000345
-#define MSR_IA32_TSC                0x00000010
 #define APIC_DEFAULT_BASE           0xfee00000UL
 /* The PAT Xen gives PV guests: WB, WT, UC-, UC, WC, WP, UC-, UC (Xen's XEN_MSR_PAT). */
 #define XEN_PV_PAT                  0x0000050100070406ULL

@@ -1,0 +1,101 @@
+/*
+ * Events and interrupts of a PVH vCPU: an event-channel upcall through
+ * the callback vector, VIRQ_TIMER waking a blocked (halted) vCPU, and the
+ * x2APIC timer in one-shot and periodic mode.
+ */
+#include "selftest.h"
+
+#define TIMER_VECTOR    0xe0
+#define WAIT_NS         (2 * G_NS_PER_SEC)
+
+static volatile unsigned int upcalls;
+
+static void on_port(evtchn_port_t port, void *data, struct g_frame *f)
+{
+    upcalls++;
+}
+
+/* Block (sti; hlt) until *count reaches want or the time is up. */
+static bool wait_for(volatile unsigned int *count, unsigned int want)
+{
+    uint64_t deadline = g_now_ns() + WAIT_NS;
+
+    g_singleshot_set(deadline, 0);
+    while (*count < want && g_now_ns() < deadline) {
+        g_irq_disable();
+        if (*count < want)
+            g_block();
+        g_irq_enable();
+    }
+    return *count >= want;
+}
+
+static const char *evtchn_loopback(void)
+{
+    int port = g_evtchn_bind_ipi(g_this_cpu()->id);
+    const char *r = NULL;
+
+    if (port < 0)
+        return why("bind_ipi: %d", port);
+    g_evtchn_set_handler(port, on_port, NULL);
+    upcalls = 0;
+    if (g_evtchn_send(port) < 0)
+        r = why("send failed");
+    else if (!wait_for(&upcalls, 1))
+        r = why("no upcall through the callback vector");
+    g_evtchn_close(port);
+    return r;
+}
+
+static const char *virq_timer_wakes_hlt(void)
+{
+    uint64_t before = g_timer_events(), start = g_now_ns();
+
+    g_sleep_ns(3 * G_NS_PER_MS);        /* sti; hlt until VIRQ_TIMER */
+    if (g_timer_events() == before)
+        return why("no VIRQ_TIMER");
+    if (g_now_ns() - start < 3 * G_NS_PER_MS)
+        return why("woke after %lu ns", g_now_ns() - start);
+    return NULL;
+}
+
+static volatile unsigned int apic_ticks;
+
+static void on_timer(unsigned int vector, struct g_frame *f)
+{
+    apic_ticks++;
+}
+
+static const char *apic_timer_oneshot(void)
+{
+    g_set_irq_handler(TIMER_VECTOR, on_timer);
+    apic_ticks = 0;
+    g_apic_timer(TIMER_VECTOR, 1000000, false);        /* 1 ms at 1 GHz */
+    if (!wait_for(&apic_ticks, 1))
+        return why("no timer interrupt");
+    g_sleep_ns(5 * G_NS_PER_MS);
+    if (apic_ticks != 1)
+        return why("one-shot fired %u times", apic_ticks);
+    return NULL;
+}
+
+static const char *apic_timer_periodic(void)
+{
+    g_set_irq_handler(TIMER_VECTOR, on_timer);
+    apic_ticks = 0;
+    g_apic_timer(TIMER_VECTOR, 1000000, true);
+    if (!wait_for(&apic_ticks, 4)) {
+        g_apic_timer(TIMER_VECTOR, 0, false);
+        return why("%u periodic interrupts", apic_ticks);
+    }
+    g_apic_timer(TIMER_VECTOR, 0, false);
+    return NULL;
+}
+
+const struct check event_checks[] = {
+    { "evtchn_upcall_through_callback_vector", evtchn_loopback },
+    { "virq_timer_wakes_halted_vcpu", virq_timer_wakes_hlt },
+    { "x2apic_timer_oneshot", apic_timer_oneshot },
+    { "x2apic_timer_periodic", apic_timer_periodic },
+    { NULL, NULL },
+};

@@ -1,0 +1,72 @@
+/*
+ * hvm-selftest: run every check, one line each, then the totals; the exit
+ * status is the number of failed checks.  With "crash=gfn" on its command
+ * line it instead touches a guest frame it does not have, which must get
+ * the domain crashed with that frame named.
+ *
+ *     hvm-selftest: <check>: ok | FAILED (<why>) | skipped (<why>)
+ *     hvm-selftest: <N> passed, <N> failed
+ */
+#include "selftest.h"
+
+static char reason[200];
+
+const char *why(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_vsnprintf(reason, sizeof(reason), fmt, ap);
+    va_end(ap);
+    return reason;
+}
+
+void info(const char *fmt, ...)
+{
+    char buf[200];
+    va_list ap;
+
+    va_start(ap, fmt);
+    g_vsnprintf(buf, sizeof(buf), fmt, ap);
+    va_end(ap);
+    g_printf("hvm-selftest: info: %s\n", buf);
+}
+
+bool on_xen_lite(void)
+{
+    xen_changeset_info_t cs;
+
+    memset(cs, 0, sizeof(cs));
+    return hc_xen_version(XENVER_changeset, cs) == 0 && !strncmp(cs, "xen-lite", 8);
+}
+
+static const struct check *const groups[] = {
+    cpu_checks, event_checks, memory_checks, smp_checks,
+};
+
+int g_main(void)
+{
+    unsigned int passed = 0, failed = 0, skipped = 0;
+
+    if (g_cmdline_has("crash=gfn"))
+        crash_on_unpopulated_gfn();
+    g_printf("hvm-selftest: %s, %u vCPUs, %lu MiB, %s\n", g_is_dom0() ? "dom0" : "domU",
+             g_nr_cpus(), g_nr_pages() >> 8, on_xen_lite() ? "xen-lite" : "Xen");
+    for (unsigned int i = 0; i < G_ARRAY_SIZE(groups); i++)
+        for (const struct check *c = groups[i]; c->name; c++) {
+            const char *r = c->run();
+
+            if (!r) {
+                g_printf("hvm-selftest: %s: ok\n", c->name);
+                passed++;
+            } else if (r[0] == SKIP_MARK[0]) {
+                g_printf("hvm-selftest: %s: skipped (%s)\n", c->name, r + 1);
+                skipped++;
+            } else {
+                g_printf("hvm-selftest: %s: FAILED (%s)\n", c->name, r);
+                failed++;
+            }
+        }
+    g_printf("hvm-selftest: %u passed, %u failed (%u skipped)\n", passed, failed, skipped);
+    return (int)failed;
+}

@@ -1,0 +1,35 @@
+/*
+ * hvm-selftest: checks of the PVH interface that must behave the same on
+ * Xen 4.17 and xen-lite, as dom0 or as a domU.  Each check returns NULL
+ * when it passes, SKIP(...) when it cannot run here, or a reason made
+ * with why().
+ */
+#ifndef HVM_SELFTEST_H
+#define HVM_SELFTEST_H
+
+#include <guest/guest.h>
+#include <guest/control.h>
+#include <guest/hvm.h>
+
+struct check {
+    const char *name;
+    const char *(*run)(void);
+};
+
+const char *why(const char *fmt, ...) G_PRINTF(1, 2);
+#define SKIP_MARK "\001"
+#define SKIP(text) (SKIP_MARK text)
+void info(const char *fmt, ...) G_PRINTF(1, 2);
+/* Running on xen-lite (its own devices and extensions are checked). */
+bool on_xen_lite(void);
+
+extern const struct check cpu_checks[];
+extern const struct check event_checks[];
+extern const struct check memory_checks[];
+extern const struct check smp_checks[];
+
+/* crash.c: touch an unpopulated gfn (the domain must be crashed). */
+G_NORETURN void crash_on_unpopulated_gfn(void);
+uint64_t probe_read(const volatile void *p);
+
+#endif /* HVM_SELFTEST_H */

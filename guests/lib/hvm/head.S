@@ -1,0 +1,247 @@
+/*
+ * Start of day of a PVH guest (Xen's PVH boot ABI): the ELF notes, the
+ * 32-bit entry at XEN_ELFNOTE_PHYS32_ENTRY -- protected mode, paging off,
+ * flat segments, %ebx = the hvm_start_info's physical address -- the
+ * switch to long mode with our own page tables, the IDT stubs, the entry
+ * of secondary vCPUs, and the hypercall page (filled through Xen's MSR).
+ *
+ * The image is linked at G_VIRT_BASE + 1 MiB and loaded at 1 MiB
+ * (hvm.lds): a symbol's physical address is its address - G_VIRT_BASE.
+ * The boot tables map the first 4 GiB twice: 1:1 (the direct map, where
+ * physical memory is reached) and at G_VIRT_BASE (the image), with 2 MiB
+ * pages; start.c extends the 1:1 map over all RAM.
+ */
+#include "xen.h"
+#include "elfnote.h"
+#include "version.h"
+#include <guest/traps.h>
+
+#define VIRT_BASE       0xffffffff80000000
+#define PHYS(sym)       ((sym) - VIRT_BASE)
+#define CR0_PE          (1 << 0)
+#define CR0_ET          (1 << 4)
+#define CR0_NE          (1 << 5)
+#define CR0_WP          (1 << 16)
+#define CR0_PG          (1 << 31)
+#define CR4_PAE         (1 << 5)
+#define CR4_OSFXSR      (1 << 9)
+#define CR4_OSXMMEXCPT  (1 << 10)
+#define MSR_EFER        0xc0000080
+#define EFER_SCE        (1 << 0)
+#define EFER_LME        (1 << 8)
+#define EFER_NXE        (1 << 11)
+#define PTE_TABLE       0x003           /* present, writable */
+#define PTE_2M          0x083           /* present, writable, large */
+#define SEL_CODE64      0x08
+#define SEL_DATA        0x10
+
+.macro XEN_NOTE type, desc:vararg
+        .balign 4
+        .long 4
+        .long 2f - 1f
+        .long \type
+        .asciz "Xen"
+        .balign 4
+1:      \desc
+2:      .balign 4
+.endm
+
+        .section .note.xen, "a", @note
+        XEN_NOTE XEN_ELFNOTE_GUEST_OS,       .asciz "xen-lite-guest"
+        XEN_NOTE XEN_ELFNOTE_GUEST_VERSION,  .asciz "1"
+        XEN_NOTE XEN_ELFNOTE_XEN_VERSION,    .asciz "xen-3.0"
+        XEN_NOTE XEN_ELFNOTE_LOADER,         .asciz "generic"
+        XEN_NOTE XEN_ELFNOTE_PHYS32_ENTRY,   .long PHYS(g_entry32)
+        XEN_NOTE XEN_ELFNOTE_FEATURES,       .asciz "dom0"
+        XEN_NOTE XEN_ELFNOTE_SUPPORTED_FEATURES, .long (1 << XENFEAT_dom0)
+
+/* ---- 32-bit entry: build the boot tables, enter long mode ---- */
+        .section .text.head, "ax"
+        .code32
+        .globl  g_entry32
+g_entry32:
+        cld
+        mov     %ebx, %esi                  /* hvm_start_info (physical) */
+        /* L4[0] and L4[511] -> the two L3s; L3s -> the four 1 GiB L2s. */
+        lea     PHYS(boot_l3_low) + PTE_TABLE, %eax
+        mov     %eax, PHYS(boot_l4)
+        lea     PHYS(boot_l3_high) + PTE_TABLE, %eax
+        mov     %eax, PHYS(boot_l4) + 511 * 8
+        xor     %ecx, %ecx
+1:      mov     %ecx, %eax
+        shl     $12, %eax
+        add     $PHYS(boot_l2) + PTE_TABLE, %eax
+        mov     %eax, PHYS(boot_l3_low)(, %ecx, 8)
+        cmp     $2, %ecx
+        jae     2f
+        mov     %eax, PHYS(boot_l3_high) + 510 * 8(, %ecx, 8)
+2:      inc     %ecx
+        cmp     $4, %ecx
+        jb      1b
+        /* 2048 L2 entries of 2 MiB: the first 4 GiB. */
+        xor     %ecx, %ecx
+3:      mov     %ecx, %eax
+        shl     $21, %eax
+        or      $PTE_2M, %eax
+        mov     %eax, PHYS(boot_l2)(, %ecx, 8)
+        inc     %ecx
+        cmp     $2048, %ecx
+        jb      3b
+        /* PAE + long mode + paging (SDM vol. 3 §9.8.5). */
+        mov     %cr4, %eax
+        or      $(CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT), %eax
+        mov     %eax, %cr4
+        lea     PHYS(boot_l4), %eax
+        mov     %eax, %cr3
+        mov     $MSR_EFER, %ecx
+        rdmsr
+        or      $(EFER_LME | EFER_SCE), %eax
+        wrmsr
+        mov     %cr0, %eax
+        or      $(CR0_PG | CR0_WP | CR0_NE | CR0_PE), %eax
+        mov     %eax, %cr0
+        lgdt    PHYS(gdt_ptr32)
+        ljmp    $SEL_CODE64, $PHYS(entry64_low)
+
+        .code64
+entry64_low:                                /* still at the 1:1 address */
+        movabs  $entry64, %rax
+        jmp     *%rax
+entry64:
+        lgdt    gdt_ptr(%rip)
+        mov     $SEL_DATA, %eax
+        mov     %eax, %ds
+        mov     %eax, %es
+        mov     %eax, %ss
+        xor     %eax, %eax
+        mov     %eax, %fs
+        mov     %eax, %gs
+        mov     %esi, %r12d                 /* (upper halves are undefined) */
+        lea     __bss_start(%rip), %rdi
+        lea     __bss_end(%rip), %rcx
+        sub     %rdi, %rcx
+        xor     %eax, %eax
+        rep stosb                           /* the stack too; the tables are in .data */
+        lea     g_boot_stack_top(%rip), %rsp
+        mov     %r12, %rdi                  /* hvm_start_info */
+        xor     %ebp, %ebp
+        call    g_hvm_start
+1:      hlt
+        jmp     1b
+
+/*
+ * A secondary vCPU (VCPUOP_initialise, 64-bit mode): flat segments with
+ * null selectors, our CR3, rdi = its id, rsp = its stack.  Load our GDT
+ * and selectors (an interrupt would reload CS from the IDT) and go to C.
+ */
+        .globl  g_hvm_ap_entry
+g_hvm_ap_entry:
+        lgdt    gdt_ptr(%rip)
+        mov     $SEL_DATA, %eax
+        mov     %eax, %ds
+        mov     %eax, %es
+        mov     %eax, %ss
+        pushq   $SEL_CODE64
+        lea     1f(%rip), %rax
+        push    %rax
+        lretq
+1:      xor     %ebp, %ebp
+        call    g_hvm_ap_start
+2:      hlt
+        jmp     2b
+
+/* ---- Interrupt and exception stubs: a uniform struct g_frame ---- */
+        .balign 16
+        .globl  g_hvm_vectors
+g_hvm_vectors:
+        .set    vec, 0
+        .rept   256
+        .balign 16
+        .if     vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 || vec == 29 || vec == 30
+        .else
+        push    $0
+        .endif
+        push    $vec
+        jmp     vector_common
+        .set    vec, vec + 1
+        .endr
+
+vector_common:
+        cld
+        push    %rdi
+        push    %rsi
+        push    %rdx
+        push    %rcx
+        push    %rax
+        push    %r8
+        push    %r9
+        push    %r10
+        push    %r11
+        push    %rbx
+        push    %rbp
+        push    %r12
+        push    %r13
+        push    %r14
+        push    %r15
+        mov     %rsp, %rdi
+        mov     %rsp, %rbx
+        and     $-16, %rsp
+        call    g_hvm_vector
+        mov     %rbx, %rsp
+        pop     %r15
+        pop     %r14
+        pop     %r13
+        pop     %r12
+        pop     %rbp
+        pop     %rbx
+        pop     %r11
+        pop     %r10
+        pop     %r9
+        pop     %r8
+        pop     %rax
+        pop     %rcx
+        pop     %rdx
+        pop     %rsi
+        pop     %rdi
+        add     $16, %rsp                   /* vector, error code */
+        iretq
+
+/* ---- Data ---- */
+        .data
+        .balign 16
+gdt:
+        .quad   0
+        .quad   0x00af9b000000ffff          /* 0x08: 64-bit code, DPL 0 */
+        .quad   0x00cf93000000ffff          /* 0x10: data */
+gdt_end:
+gdt_ptr32:
+        .word   gdt_end - gdt - 1
+        .long   PHYS(gdt)
+        .balign 8
+gdt_ptr:
+        .word   gdt_end - gdt - 1
+        .quad   gdt
+
+        .section .data.page_aligned, "aw"
+        .balign 4096
+        .globl  g_hvm_boot_l4
+g_hvm_boot_l4:
+boot_l4:        .fill 512, 8, 0
+boot_l3_low:    .fill 512, 8, 0
+boot_l3_high:   .fill 512, 8, 0
+boot_l2:        .fill 2048, 8, 0
+
+/* Filled through XEN_CPUID_HYPERCALL_MSR (start.c). */
+        .section .text.hypercall_page, "ax"
+        .balign 4096
+        .globl  hypercall_page
+hypercall_page:
+        .fill 4096, 1, 0xcc
+
+        .section .bss.stack, "aw", @nobits
+        .balign 16
+        .skip 16384
+        .globl  g_boot_stack_top
+g_boot_stack_top:
+
+        .section .note.GNU-stack, "", @progbits

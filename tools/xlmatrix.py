@@ -123,15 +123,30 @@ def _dom0_mem(cell):
     return "dom0_mem=64M" if cell.mem <= 256 else "dom0_mem=256M"
 
 
+USABLE_RE = r"^\(XEN\)  \[([0-9a-f]{16}), ([0-9a-f]{16})\] \(usable\)"
+# Firmware keeps some RAM (UEFI: runtime services, ACPI NVS, its tables).
+FIRMWARE_KEEPS_MIB = 16
+
+
 def _ram_seen(cell, r):
-    m = re.search(r"\(XEN\) System RAM: (\d+)MB", r.log)
+    """The hypervisor counts every usable page of the firmware's map it
+    printed (a range may lose part of a page at each end), and that is the
+    machine's RAM less what firmware keeps."""
+    m = re.search(r"\(XEN\) System RAM: (\d+)MB \((\d+)kB\)", r.log)
     if not m:
         return ["no 'System RAM' line"]
-    seen = int(m.group(1))
+    seen_kb = int(m.group(2))
+    ranges = re.findall(USABLE_RE, r.log, re.M)
+    listed_kb = sum(int(e, 16) + 1 - int(s, 16) for s, e in ranges) // 1024
     want = xlbochs.visible_ram_mib(cell.mem) if cell.emulator == "bochs" \
         else cell.mem
-    if abs(seen - want) > want * 0.02:
-        return [f"System RAM {seen}MB is not within 2% of {want} MiB"]
+    floor = want - max(want * 0.02, FIRMWARE_KEEPS_MIB)
+    if not 0 <= listed_kb - seen_kb <= 8 * len(ranges):
+        return [f"System RAM {seen_kb} kB, but the map's usable ranges "
+                f"hold {listed_kb} kB"]
+    if not floor <= seen_kb / 1024 <= want:
+        return [f"System RAM {seen_kb // 1024} MiB where the machine has "
+                f"{want} MiB"]
     return []
 
 
@@ -258,18 +273,31 @@ def cost(cell):
     return price * (10 if cell.emulator == "bochs" else 1)
 
 
-def pairwise(cells):
-    """A small subset of cells covering every item any of them covers:
-    greedy, the cell adding most uncovered items first, the cheaper one on
-    a tie, then the earlier one (so the choice is the same every run)."""
-    need = set().union(*(_items(c) for c in cells)) if cells else set()
+def _cover(cells, need):
+    """Greedy: the cell adding most uncovered items first, the cheaper one
+    on a tie, then the earlier one (so the choice is the same every run)."""
     chosen = []
-    while need:
+    while need and cells:
         best = max(range(len(cells)), key=lambda i: (
             len(_items(cells[i]) & need), -cost(cells[i]), -i))
+        if not _items(cells[best]) & need:
+            break
         chosen.append(cells[best])
-        need -= _items(cells[best])
-    return sorted(chosen, key=_order)
+        need = need - _items(cells[best])
+    return chosen, need
+
+
+def pairwise(cells, build=None):
+    """A small subset of cells covering every item any of them covers.
+    Cells that can run here come first, so that every pair they can show
+    is booted; skipped cells are added only for what no runnable cell
+    covers (a value not available yet), and report why."""
+    need = set().union(*(_items(c) for c in cells)) if cells else set()
+    runnable = [c for c in cells if build is None or
+                skip_reason(c, build) is None]
+    chosen, need = _cover(runnable, need)
+    more, _ = _cover([c for c in cells if c not in runnable], need)
+    return sorted(chosen + more, key=_order)
 
 
 def _order(cell):
@@ -277,9 +305,11 @@ def _order(cell):
                  for a in AXES)
 
 
-def select(full=False, only=None):
+def select(full=False, only=None, build=None):
+    """The cells to boot: all (full) or a pairwise set, preferring cells
+    that can run with the build directory given."""
     cells = all_cells(only)
-    return sorted(cells, key=_order) if full else pairwise(cells)
+    return sorted(cells, key=_order) if full else pairwise(cells, build)
 
 
 def uncovered(chosen, cells):

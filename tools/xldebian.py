@@ -87,3 +87,32 @@ def initramfs(build, files):
             f.write(gzip.compress(p.stdout, 9, mtime=0))
     os.replace(tmp_out, out)
     return out
+
+
+def pvgrub(build, grub_cfg):
+    """Debian's PV GRUB (grub-xen-bin's x86_64-xen modules, assembled with
+    grub-mkimage as Debian's grub-xen-host does) with a memdisk holding
+    /boot/grub/grub.cfg, cached by the config's digest."""
+    modules = os.path.join(_fetch(build, "grub-xen"), "x86_64-xen")
+    key = hashlib.sha256(grub_cfg.encode()).hexdigest()[:12]
+    out = os.path.join(build, "debian", f"pvgrub-{key}.elf")
+    if os.path.isfile(out):
+        return out
+    if shutil.which("grub-mkimage") is None:
+        raise DebianError("grub-mkimage not found (run make deps)")
+    with tempfile.TemporaryDirectory(prefix="xen-lite-pvgrub.") as tmp:
+        os.makedirs(os.path.join(tmp, "boot", "grub"))
+        with open(os.path.join(tmp, "boot", "grub", "grub.cfg"), "w") as f:
+            f.write(grub_cfg)
+        tar = os.path.join(tmp, "memdisk.tar")
+        subprocess.run(["tar", "-cf", tar, "-C", tmp, "boot"], check=True)
+        tmp_out = f"{out}.{os.getpid()}.tmp"
+        p = subprocess.run(["grub-mkimage", "-d", modules, "-O", "x86_64-xen",
+                            "-p", "(memdisk)/boot/grub", "-m", tar, "-o", tmp_out,
+                            "normal", "echo", "ls", "cat", "configfile", "memdisk",
+                            "tar", "minicmd", "halt", "reboot", "sleep", "test"],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        if p.returncode != 0:
+            raise DebianError("grub-mkimage: " + p.stdout.strip()[-300:])
+    os.replace(tmp_out, out)
+    return out

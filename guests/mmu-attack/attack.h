@@ -30,6 +30,7 @@ extern const struct attack table_attacks[];
 extern const struct attack life_attacks[];
 extern const struct attack batch_attacks[];
 extern const struct attack ext_attacks[];
+extern const struct attack desc_attacks[];
 
 /* ---- outcomes ---------------------------------------------------------- */
 

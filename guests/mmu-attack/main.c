@@ -119,6 +119,7 @@ int g_main(void)
 {
     static const struct attack *const lists[] = {
         map_attacks, table_attacks, life_attacks, batch_attacks, ext_attacks,
+        desc_attacks,
     };
     uint64_t free_before;
     const char *r;

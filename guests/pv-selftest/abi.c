@@ -215,11 +215,94 @@ static const char *ptwr_writes(void)
     return r;
 }
 
+/* ---- grant tables ---- */
+
+static const char *grant_table_setup_and_copy(void)
+{
+    struct gnttab_query_size q = { .dom = DOMID_SELF };
+    struct gnttab_set_version sv = { .version = 1 };
+    struct gnttab_get_version gv = { .dom = DOMID_SELF };
+    xen_pfn_t frame = 0;
+    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1,
+                                     .frame_list = (uint64_t)&frame };
+    uint8_t *a = g_page_alloc_mapped(), *b = g_page_alloc_mapped();
+    struct gnttab_copy c = { .len = 16, .flags = 0 };
+    const char *r = NULL;
+    long rc;
+
+    if (!a || !b)
+        return why("no pages");
+    if ((rc = hc_grant_table_op(GNTTABOP_query_size, &q, 1)) || q.status || !q.max_nr_frames)
+        r = why("query_size: %ld, status %d, max %u", rc, q.status, q.max_nr_frames);
+    else if ((rc = hc_grant_table_op(GNTTABOP_set_version, &sv, 1)) || sv.version != 1)
+        r = why("set_version(1): %ld", rc);
+    else if ((rc = hc_grant_table_op(GNTTABOP_get_version, &gv, 1)) || gv.version != 1)
+        r = why("get_version: %ld, version %u", rc, gv.version);
+    else if ((rc = hc_grant_table_op(GNTTABOP_setup_table, &st, 1)) || st.status || !frame)
+        r = why("setup_table: %ld, status %d, frame 0x%lx", rc, st.status, (unsigned long)frame);
+    if (!r) {
+        /* The grant frame is ours to map and write. */
+        uint64_t *g = g_kmap(frame);
+        if (!g)
+            r = why("cannot map the grant frame 0x%lx", (unsigned long)frame);
+        else
+            g_kunmap(g);
+    }
+    memset(a, 0x5a, 32);
+    c.source = (struct gnttab_copy_ptr){ .u = g_virt_to_mfn(a), .domid = DOMID_SELF };
+    c.dest = (struct gnttab_copy_ptr){ .u = g_virt_to_mfn(b), .domid = DOMID_SELF, .offset = 8 };
+    if (!r && ((rc = hc_grant_table_op(GNTTABOP_copy, &c, 1)) || c.status ||
+               b[8] != 0x5a || b[23] != 0x5a || b[24] != 0))
+        r = why("copy: %ld, status %d", rc, c.status);
+    c.dest.offset = 4090;
+    if (!r && ((rc = hc_grant_table_op(GNTTABOP_copy, &c, 1)) || c.status != GNTST_bad_copy_arg))
+        r = why("copy across a page end: %ld, status %d", rc, c.status);
+    g_page_free_mapped(a);
+    g_page_free_mapped(b);
+    return r;
+}
+
+/* ---- debug registers ---- */
+
+static long set_dr(int reg, uint64_t v)
+{
+    return G_HYPERCALL(__HYPERVISOR_set_debugreg, reg, v, 0, 0, 0);
+}
+
+static long get_dr(int reg)
+{
+    return G_HYPERCALL(__HYPERVISOR_get_debugreg, reg, 0, 0, 0, 0);
+}
+
+static const char *debug_registers(void)
+{
+    static uint64_t watched;
+    /* L0, write breakpoint (R/W 01), 8 bytes (LEN 10), bit 10 reads as one. */
+    const uint64_t dr7 = 1 | (1ull << 16) | (2ull << 18) | (1ull << 10);
+    long rc;
+
+    if ((rc = set_dr(0, 0xffff830000000000ull)) != -XEN_EPERM)
+        return why("DR0 at a hypervisor address: %ld", rc);
+    if ((rc = set_dr(7, 1ull << 13)) != -XEN_EPERM)
+        return why("DR7 with GD: %ld", rc);
+    if ((rc = set_dr(6, 1ull << 40)) != -XEN_EINVAL)
+        return why("DR6 above 32 bits: %ld", rc);
+    if ((rc = set_dr(0, (uint64_t)&watched)) || (uint64_t)get_dr(0) != (uint64_t)&watched)
+        return why("DR0: %ld, reads 0x%lx", rc, get_dr(0));
+    if ((rc = set_dr(7, dr7)) || (uint64_t)get_dr(7) != dr7)
+        return why("DR7: %ld, reads 0x%lx", rc, get_dr(7));
+    if ((rc = set_dr(7, 0)) || get_dr(7) != (1 << 10))
+        return why("DR7 off: %ld, reads 0x%lx", rc, get_dr(7));
+    return NULL;
+}
+
 const struct check abi_checks[] = {
     { "runstate_area_follows_switches", runstate_area },
     { "set_iopl_and_port_io", iopl_and_port_io },
     { "cr4_guest_bits_kept_hypervisor_bits_hidden", cr4_virtual },
     { "cpuid_hides_what_pv_cannot_use", cpuid_policy },
     { "writable_pagetables_mov_cmpxchg_xchg", ptwr_writes },
+    { "grant_table_v1_setup_query_copy", grant_table_setup_and_copy },
+    { "debug_registers_checked_and_kept", debug_registers },
     { NULL, NULL },
 };

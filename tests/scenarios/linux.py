@@ -139,3 +139,34 @@ def linux_vmlinux(t):
     t.expect(r, r"^\(XEN\) Domain 3 destroyed$")
     t.check(free_mib(t, r, "after") == free_mib(t, r, "before"),
             "free memory is not back to what it was before the guest")
+
+
+GRUB_CFG = """echo "pvgrub: memdisk grub.cfg running"
+ls
+echo "pvgrub: done"
+"""
+
+
+@scenario("pvgrub_reaches_its_prompt_after_its_memdisk_grub_cfg")
+def pvgrub_prompt(t):
+    """Debian's PV GRUB as a domU: its console is the xencons ring, which
+    xl create -c shows; it needs grant tables (set_version, setup_table
+    with real frames) to get there."""
+    try:
+        image = xldebian.pvgrub(t.build, GRUB_CFG)
+    except xldebian.DebianError as e:
+        t.fail(str(e))
+    tmp = tempfile.mkdtemp(prefix="xen-lite-pvgrub.")
+    cfg = os.path.join(tmp, "pvgrub.cfg")
+    with open(cfg, "w") as f:
+        f.write('name = "pvgrub"\ntype = "pv"\nkernel = "/boot/pvgrub.elf"\n'
+                'memory = 64\non_poweroff = "destroy"\non_crash = "destroy"\n')
+    r = t.boot(files=[f"{image}:/boot/pvgrub.elf", f"{cfg}:/etc/xen/pvgrub.cfg"],
+               run="xl create -c /etc/xen/pvgrub.cfg", until=r"grub> ", timeout=60)
+    t.expect_status(r, 0)
+    t.expect(r, r"^Welcome to GRUB!")
+    t.expect(r, r"^pvgrub: memdisk grub.cfg running$")
+    t.expect(r, r"^\(memdisk\)")
+    t.expect(r, r"^pvgrub: done$")
+    t.expect(r, r"GNU GRUB +version 2\.06")
+    t.expect_not(r, r"\(XEN\) Domain 1 .*crashed")

@@ -120,6 +120,7 @@ static void domain_free(struct domain *d)
     xfree(d->vcpu);
     sched_destroy_domain(d);
     arch_domain_destroy(d);
+    grant_table_destroy(d);
     if (d->shared_info)
         free_shared_page(d, d->shared_info);
     xfree(d);
@@ -183,7 +184,7 @@ struct domain *domain_create(domid_t domid, unsigned int max_vcpus,
     snprintf(d->name, sizeof(d->name), domid == 0 ? "Domain-0" : "d%u", domid);
     if (domid != DOMID_IDLE) {
         d->shared_info = alloc_shared_page(d);
-        if (!d->shared_info || (*err = evtchn_init(d)) ||
+        if (!d->shared_info || (*err = grant_table_init(d)) || (*err = evtchn_init(d)) ||
             (*err = sched_init_domain(d)) || (*err = arch_domain_create(d, flags))) {
             if (!*err)
                 *err = -XEN_ENOMEM;

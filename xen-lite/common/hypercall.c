@@ -32,6 +32,8 @@ const hypercall_fn_t hypercall_table[NR_HYPERCALLS] = {
     HC(stack_switch, do_stack_switch),
     HC(set_callbacks, do_set_callbacks),
     HC(fpu_taskswitch, do_fpu_taskswitch),
+    HC(set_debugreg, do_set_debugreg),
+    HC(get_debugreg, do_get_debugreg),
     HC(update_descriptor, do_update_descriptor),
     HC(memory_op, do_memory_op),
     HC(multicall, do_multicall),

@@ -7,6 +7,7 @@
 #include "asm/desc.h"
 #include "asm/page.h"
 #include "asm/processor.h"
+#include "asm/pv.h"
 #include "asm/traps.h"
 #include "xen/lib.h"
 #include "xen/mm.h"
@@ -237,6 +238,10 @@ static void do_exception(struct cpu_user_regs *regs, unsigned int vec)
     }
     if (regs_ring(regs) == 3 && guest_trap_hook) {
         guest_trap_hook(regs, vec);
+        return;
+    }
+    if (vec == TRAP_debug && regs_ring(regs) == 0) {
+        pv_debug_in_hypervisor();       /* a guest's breakpoint on its memory */
         return;
     }
     fixup = regs_ring(regs) == 0 ? search_exception_table(regs->rip) : 0;

@@ -51,6 +51,7 @@ struct pv_vcpu {
     unsigned long iobmp;                /* I/O bitmap (set_iobitmap), guest VA */
     unsigned int iobmp_limit;           /* ports it covers */
     unsigned long ctrlreg4;             /* the guest's view of CR4 */
+    unsigned long dr[4], dr6, dr7;      /* debug registers (debugreg.c) */
     unsigned long runstate_area;        /* guest VAs the hypervisor keeps */
     unsigned long time_area;            /* current (arch/x86/pv/areas.c) */
     bool areas_due;                     /* ... when it next enters its kernel */
@@ -105,6 +106,12 @@ void pv_time_area_changed(struct vcpu *v);
 void pv_areas_kernel_entry(struct vcpu *v);
 long pv_register_runstate_area(struct vcpu *v, unsigned long arg);
 long pv_register_time_area(struct vcpu *v, unsigned long arg);
+
+/* arch/x86/pv/debugreg.c */
+void pv_load_debugregs(const struct vcpu *v);
+void pv_unload_debugregs(const struct vcpu *v);
+void pv_debug_in_hypervisor(void);
+void pv_debug_trap(struct vcpu *v);
 
 /* arch/x86/pv/io.c */
 bool pv_iopl_ok(const struct vcpu *v);

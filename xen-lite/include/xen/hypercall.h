@@ -49,6 +49,8 @@ long do_iret(void);
 long do_fpu_taskswitch(int set);
 long do_set_gdt(unsigned long frames, unsigned int entries);
 long do_update_descriptor(uint64_t maddr, uint64_t desc);
+long do_set_debugreg(int reg, unsigned long value);
+long do_get_debugreg(int reg);
 long do_physdev_op(int cmd, unsigned long arg);
 long do_domctl(unsigned long arg);
 long do_sysctl(unsigned long arg);

@@ -126,6 +126,7 @@ struct domain {
     struct sched_domain *sched;
     struct arch_domain arch;
     struct domain *next_in_list;
+    struct grant_table *grant_table;    /* common/grant_table.c */
 };
 
 extern struct domain *domain_list;      /* sorted by domain_id */
@@ -175,6 +176,10 @@ static inline struct cpu_user_regs *guest_cpu_user_regs(void)
 {
     return &get_cpu_info()->guest_regs;
 }
+
+/* ---- grant_table.c ---- */
+int grant_table_init(struct domain *d);
+void grant_table_destroy(struct domain *d);
 
 /* ---- domain.c ---- */
 #define DOMCRF_privileged   (1U << 0)   /* dom0: SIF_PRIVILEGED */

@@ -22,6 +22,7 @@
 #include "event_channel.h"
 #include "memory_op.h"
 #include "physdev.h"
+#include "grant_table.h"
 #include "sched_op.h"
 #include "vcpu.h"
 #include "version.h"
@@ -73,6 +74,11 @@ static inline long hc_set_gdt(const uint64_t *frames, unsigned int entries)
 static inline long hc_update_descriptor(uint64_t maddr, uint64_t desc)
 {
     return G_HYPERCALL(__HYPERVISOR_update_descriptor, maddr, desc, 0, 0, 0);
+}
+
+static inline long hc_grant_table_op(unsigned int cmd, void *uop, unsigned int count)
+{
+    return G_HYPERCALL(__HYPERVISOR_grant_table_op, cmd, uop, count, 0, 0);
 }
 
 static inline long hc_physdev_op(unsigned int cmd, void *arg)

@@ -259,6 +259,9 @@ static void guest_trap(struct cpu_user_regs *regs, unsigned int vec)
             v->arch.pv.fpu_dirty_ts = false;
         }
         break;
+    case TRAP_debug:
+        pv_debug_trap(v);
+        break;
     case TRAP_nmi:
     case TRAP_machine_check:
         return;                         /* platform events, not the guest's */

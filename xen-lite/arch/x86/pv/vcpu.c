@@ -39,6 +39,7 @@ static void pv_ctxt_switch_from(struct vcpu *v)
         v->arch.pv.gs_base_kernel = rdmsr(MSR_SHADOW_GS_BASE);
     }
     pv_areas_switched(v);               /* its runstate changed: tell it */
+    pv_unload_debugregs(v);             /* its breakpoints leave with it */
 }
 
 /* Bases as wrmsr takes them: TCG lets WRFSBASE store non-canonical ones. */
@@ -60,6 +61,7 @@ static void pv_ctxt_switch_to(struct vcpu *v)
     if (pv->fpu_dirty_ts)
         write_cr0(read_cr0() | X86_CR0_TS);
     pv_load_cr4(v);
+    pv_load_debugregs(v);
     pv_load_cr3(v);
     pv_areas_switched(v);
 }

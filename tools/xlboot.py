@@ -100,6 +100,11 @@ class BootOptions:
     grub_cmds: list = _opt([], "GRUB command run before the hypervisor is "
                            "loaded, e.g. 'wrmsr 0x1b 0xfee00d00' (repeatable)",
                            "CMD", flag="--grub-cmd")
+    type: list = _opt([], "type TEXT on the serial console once the output "
+                      "matches REGEX (after the previous one was typed); "
+                      "\\r, \\n and \\xNN escapes work, e.g. "
+                      "'linux-init: up=>\\x1d' (repeatable, QEMU only)",
+                      "REGEX=>TEXT")
     qemu_args: list = _opt([], "extra QEMU argument (repeatable; write "
                            "--qemu-arg=-option for one starting with -)", "ARG",
                            flag="--qemu-arg")
@@ -357,12 +362,21 @@ class _Watch:
         self.stop_at = None
         self.until = re.compile(o.until) if o.until else None
         self.until_time = None
+        self.to_type = [_parse_type(t) for t in o.type]
+        self.typed = bytearray()        # due to be written to the console
+        self.skip_partial = False       # the partial line was typed upon
 
     def text(self, text, when, now):
         """A line, complete or so far, that ended `when` s after the
         emulator's start: stop at once if it is what --until waits for."""
         if self.until and self.until_time is None and self.until.search(text):
             self.until_time, self.stop_at = when, now
+        if self.to_type and not self.skip_partial and self.to_type[0][0].search(text):
+            self.typed += self.to_type.pop(0)[1]
+            self.skip_partial = True
+
+    def new_line(self):
+        self.skip_partial = False
 
     def line(self, text, now):
         if self.stop_at is not None:
@@ -393,8 +407,8 @@ class _Emulator:
             if o.qmp:
                 self.argv += ["-qmp", f"unix:{o.qmp},server=on,wait=off"]
             self.proc = subprocess.Popen(
-                self.argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE)
+                self.argv, stdin=subprocess.PIPE if o.type else subprocess.DEVNULL,
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE)
             self.serial = self.proc.stdout.fileno()
             self.messages = self.proc.stderr.fileno()
         for fd in (self.serial, self.messages):
@@ -406,6 +420,25 @@ class _Emulator:
             self.proc.wait()
         if self.serial != self.proc.stdout.fileno():
             os.close(self.serial)
+
+
+def _parse_type(arg):
+    """'REGEX=>TEXT' -> (compiled regex, bytes to type)."""
+    regex, sep, text = arg.partition("=>")
+    if not sep:
+        raise ValueError(f"--type wants REGEX=>TEXT, not {arg!r}")
+    return re.compile(regex), text.encode().decode("unicode_escape").encode("latin-1")
+
+
+def _type(emu, watch):
+    """Write what is due to the serial console (QEMU's stdin)."""
+    if watch.typed and emu.proc.stdin:
+        try:
+            emu.proc.stdin.write(bytes(watch.typed))
+            emu.proc.stdin.flush()
+        except OSError:
+            pass
+        watch.typed.clear()
 
 
 def _read(fd):
@@ -438,6 +471,7 @@ def _run_headless(o, iso, work, stream):
                 if data and fd == emu.serial:
                     _serial_chunk(data, now - start, serial, logf, stream,
                                   watch, start)
+                    _type(emu, watch)
                 elif data:
                     messages += data
             if exited and not got:
@@ -480,6 +514,7 @@ def _serial_chunk(data, when, serial, logf, stream, watch, start):
         logf.flush()
     for _, text in serial.feed(data, when):
         _emit(stream, text)
+        watch.new_line()
         watch.line(text, start + when)
         watch.text(text, when, start + when)
     watch.text(serial.partial, when, start + when)

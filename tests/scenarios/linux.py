@@ -60,9 +60,9 @@ def materials(t, kernel):
             f"{cfg}:/etc/xen/linux.cfg"]
 
 
-def boot(t, kernel, script, timeout, extra=()):
+def boot(t, kernel, script, timeout, extra=(), **opts):
     r = t.boot(files=materials(t, kernel) + list(extra), run=script, smp=2, mem=1024,
-               machine="q35", timeout=timeout)
+               machine="q35", timeout=timeout, **opts)
     t.expect_status(r, 0)
     t.expect(r, r"^\(XEN\) audit: \d+ frames, \d+ page tables checked, 0 problems$")
     t.expect_not(r, r"\(d\d+\) .*(Kernel panic|BUG:|Oops|WARNING: CPU)")
@@ -82,11 +82,18 @@ def list_mem(t, r, marker):
 @scenario("linux_bzimage_smp2_balloons_and_powers_off")
 def linux_bzimage(t):
     script = ("echo @@before; xl info; time xl create /etc/xen/linux.cfg; sleep 20; "
+              "echo @@console; xl console linux; echo @@detached; "
               "xl mem-set linux 128m; sleep 8; echo @@small; xl list linux; "
               "xl balloon-status; xl mem-set linux 256m; sleep 8; echo @@big; "
               "xl list linux; echo @@stats; xl hypercall-stats linux; "
               "xl shutdown -w linux; echo @@after; xl list; xl info")
-    r = boot(t, "bzimage", script, timeout=150)
+    # At the console: a fresh prompt, a command typed there, Ctrl-] to leave.
+    typed = [r"^@@console$=>\r",
+             r"^/ # $=>echo typed-$((6*7)) on $(grep -c ^processor /proc/cpuinfo) cpus\r",
+             r"^typed-42 on 2 cpus=>\x1d"]
+    r = boot(t, "bzimage", script, timeout=150, type=typed)
+    t.expect(r, r"^typed-42 on 2 cpus\r?$")
+    t.expect(r, r"^@@detached$")
     t.expect(r, r"^\(d1\) .*linux-init: cpus 2$")
     t.expect(r, r"^\(d1\) .*linux-init: current_kb 131072$")
     sizes = [int(m.group(1)) for m in t.expect_all(r, r"^\(d1\) .*linux-init: current_kb (\d+)$")]

@@ -89,12 +89,23 @@ def initramfs(build, files):
     return out
 
 
-def pvgrub(build, grub_cfg):
+def _digest(path):
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def pvgrub(build, grub_cfg, files=None):
     """Debian's PV GRUB (grub-xen-bin's x86_64-xen modules, assembled with
     grub-mkimage as Debian's grub-xen-host does) with a memdisk holding
-    /boot/grub/grub.cfg, cached by the config's digest."""
+    /boot/grub/grub.cfg and files ({path in the memdisk: host file}),
+    cached by their digests."""
+    files = files or {}
     modules = os.path.join(_fetch(build, "grub-xen"), "x86_64-xen")
-    key = hashlib.sha256(grub_cfg.encode()).hexdigest()[:12]
+    key = hashlib.sha256((grub_cfg + "".join(
+        f"{k}={_digest(v)}" for k, v in sorted(files.items()))).encode()).hexdigest()[:12]
     out = os.path.join(build, "debian", f"pvgrub-{key}.elf")
     if os.path.isfile(out):
         return out
@@ -104,13 +115,18 @@ def pvgrub(build, grub_cfg):
         os.makedirs(os.path.join(tmp, "boot", "grub"))
         with open(os.path.join(tmp, "boot", "grub", "grub.cfg"), "w") as f:
             f.write(grub_cfg)
+        for path, host in files.items():
+            dest = os.path.join(tmp, path.lstrip("/"))
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            shutil.copy(host, dest)
         tar = os.path.join(tmp, "memdisk.tar")
         subprocess.run(["tar", "-cf", tar, "-C", tmp, "boot"], check=True)
         tmp_out = f"{out}.{os.getpid()}.tmp"
         p = subprocess.run(["grub-mkimage", "-d", modules, "-O", "x86_64-xen",
                             "-p", "(memdisk)/boot/grub", "-m", tar, "-o", tmp_out,
                             "normal", "echo", "ls", "cat", "configfile", "memdisk",
-                            "tar", "minicmd", "halt", "reboot", "sleep", "test"],
+                            "tar", "minicmd", "halt", "reboot", "sleep", "test",
+                            "linux", "xzio", "gzio"],
                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         if p.returncode != 0:
             raise DebianError("grub-mkimage: " + p.stdout.strip()[-300:])

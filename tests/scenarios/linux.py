@@ -148,6 +148,20 @@ def linux_vmlinux(t):
             "free memory is not back to what it was before the guest")
 
 
+def pvgrub_boot(t, image, memory, **opts):
+    """xl create -c of a PV GRUB image in a domain of `memory` MiB, until
+    what opts say; the run must end there."""
+    tmp = tempfile.mkdtemp(prefix="xen-lite-pvgrub.")
+    cfg = os.path.join(tmp, "pvgrub.cfg")
+    with open(cfg, "w") as f:
+        f.write('name = "pvgrub"\ntype = "pv"\nkernel = "/boot/pvgrub.elf"\n'
+                f'memory = {memory}\non_poweroff = "destroy"\non_crash = "destroy"\n')
+    r = t.boot(files=[f"{image}:/boot/pvgrub.elf", f"{cfg}:/etc/xen/pvgrub.cfg"],
+               run="xl create -c /etc/xen/pvgrub.cfg", **opts)
+    t.expect_status(r, 0)
+    return r
+
+
 GRUB_CFG = """echo "pvgrub: memdisk grub.cfg running"
 ls
 echo "pvgrub: done"
@@ -163,17 +177,37 @@ def pvgrub_prompt(t):
         image = xldebian.pvgrub(t.build, GRUB_CFG)
     except xldebian.DebianError as e:
         t.fail(str(e))
-    tmp = tempfile.mkdtemp(prefix="xen-lite-pvgrub.")
-    cfg = os.path.join(tmp, "pvgrub.cfg")
-    with open(cfg, "w") as f:
-        f.write('name = "pvgrub"\ntype = "pv"\nkernel = "/boot/pvgrub.elf"\n'
-                'memory = 64\non_poweroff = "destroy"\non_crash = "destroy"\n')
-    r = t.boot(files=[f"{image}:/boot/pvgrub.elf", f"{cfg}:/etc/xen/pvgrub.cfg"],
-               run="xl create -c /etc/xen/pvgrub.cfg", until=r"grub> ", timeout=60)
-    t.expect_status(r, 0)
+    r = pvgrub_boot(t, image, 64, until=r"grub> ", timeout=60)
     t.expect(r, r"^Welcome to GRUB!")
     t.expect(r, r"^pvgrub: memdisk grub.cfg running$")
     t.expect(r, r"^\(memdisk\)")
     t.expect(r, r"^pvgrub: done$")
     t.expect(r, r"GNU GRUB +version 2\.06")
+    t.expect_not(r, r"\(XEN\) Domain 1 .*crashed")
+
+
+BOOT_LINUX_CFG = f"""echo "pvgrub: loading Linux from the memdisk"
+linux (memdisk)/boot/vmlinuz {CMDLINE}
+initrd (memdisk)/boot/initrd.gz
+boot
+"""
+
+
+@scenario("pvgrub_boots_debian_linux_from_its_memdisk")
+def pvgrub_boots_linux(t):
+    """PV GRUB's linux and initrd commands load Debian's bzImage and the
+    busybox initramfs from its memdisk and boot them, as Xen users boot
+    their guests: Linux reaches its init in the domain PV GRUB was."""
+    try:
+        image = xldebian.pvgrub(t.build, BOOT_LINUX_CFG, {
+            "/boot/vmlinuz": xldebian.bzimage(t.build),
+            "/boot/initrd.gz": xldebian.initramfs(
+                t.build, {"/etc/rc": RC, "/etc/inittab": INITTAB})})
+    except xldebian.DebianError as e:
+        t.fail(str(e))
+    r = pvgrub_boot(t, image, 256, until=r"linux-init: up", machine="q35",
+                    mem=1024, timeout=150)
+    t.expect(r, r"^pvgrub: loading Linux from the memdisk$")
+    t.expect(r, r"^\(d1\) .*Linux version 6\.1")
+    t.expect(r, r"^\(d1\) .*linux-init: cpus 1$")
     t.expect_not(r, r"\(XEN\) Domain 1 .*crashed")

@@ -90,6 +90,37 @@ struct gnttab_get_version {
 };
 _Static_assert(sizeof(struct gnttab_get_version) == 8, "gnttab_get_version");
 
+/* GNTTABOP_map_grant_ref / unmap_grant_ref */
+#define GNTMAP_device_map       (1U << 0)
+#define GNTMAP_host_map         (1U << 1)
+#define GNTMAP_readonly         (1U << 2)
+#define GNTMAP_application_map  (1U << 3)
+#define GNTMAP_contains_pte     (1U << 4)
+#define _GNTMAP_guest_avail0    16      /* bits kept in the PTE's software bits */
+
+typedef uint32_t grant_handle_t;
+
+struct gnttab_map_grant_ref {
+    uint64_t host_addr;                 /* IN: where (a VA of the caller's) */
+    uint32_t flags;                     /* IN: GNTMAP_* */
+    grant_ref_t ref;                    /* IN */
+    uint16_t dom;                       /* IN: the granting domain */
+    int16_t status;                     /* OUT: GNTST_* */
+    grant_handle_t handle;              /* OUT */
+    uint64_t dev_bus_addr;              /* OUT (device_map) */
+};
+_Static_assert(sizeof(struct gnttab_map_grant_ref) == 32, "gnttab_map_grant_ref");
+_Static_assert(offsetof(struct gnttab_map_grant_ref, handle) == 20, "handle");
+
+struct gnttab_unmap_grant_ref {
+    uint64_t host_addr;                 /* IN: 0, or the mapping's VA */
+    uint64_t dev_bus_addr;              /* IN */
+    grant_handle_t handle;              /* IN */
+    int16_t status;                     /* OUT */
+    uint16_t _pad;
+};
+_Static_assert(sizeof(struct gnttab_unmap_grant_ref) == 24, "gnttab_unmap_grant_ref");
+
 /* GNTTABOP_copy: len bytes from source to dest, each a grant or a frame. */
 #define GNTCOPY_source_gref (1U << 0)
 #define GNTCOPY_dest_gref   (1U << 1)

@@ -262,6 +262,50 @@ static const char *grant_table_setup_and_copy(void)
     return r;
 }
 
+/*
+ * dom0 grants a page to itself (its domain id is known: 0), maps the grant
+ * over one of its own pages, reads through it, and unmaps it.
+ */
+static uint8_t grant_va[G_PAGE_SIZE] __attribute__((aligned(4096), section(".bss.page_aligned")));
+
+static const char *grant_map_unmap(void)
+{
+    xen_pfn_t frame = 0;
+    struct gnttab_setup_table st = { .dom = DOMID_SELF, .nr_frames = 1,
+                                     .frame_list = (uint64_t)&frame };
+    uint8_t *page = g_page_alloc_mapped();
+    struct grant_entry_v1 *table;
+    struct gnttab_map_grant_ref m = { .host_addr = (uint64_t)grant_va,
+                                      .flags = GNTMAP_host_map, .ref = 5, .dom = 0 };
+    struct gnttab_unmap_grant_ref u = { .host_addr = (uint64_t)grant_va };
+    const char *r = NULL;
+    long rc;
+
+    if (!g_is_dom0())
+        return SKIP("needs its own domain id: dom0 only");
+    if (!page || hc_grant_table_op(GNTTABOP_setup_table, &st, 1) || st.status ||
+        !(table = g_kmap(frame)))
+        return why("no grant table");
+    page[0] = 0x77;
+    table[5] = (struct grant_entry_v1){ .domid = 0, .frame = (uint32_t)g_virt_to_mfn(page) };
+    __atomic_store_n(&table[5].flags, GTF_permit_access, __ATOMIC_SEQ_CST);
+    if ((rc = hc_grant_table_op(GNTTABOP_map_grant_ref, &m, 1)) || m.status)
+        r = why("map: %ld, status %d", rc, m.status);
+    else if (*(volatile uint8_t *)grant_va != 0x77 || !(table[5].flags & GTF_writing))
+        r = why("through the mapping: 0x%x, flags 0x%x", grant_va[0], table[5].flags);
+    u.handle = m.handle;
+    if (!r && ((rc = hc_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1)) || u.status ||
+               (table[5].flags & (GTF_reading | GTF_writing))))
+        r = why("unmap: %ld, status %d, flags 0x%x", rc, u.status, table[5].flags);
+    if (!r && (hc_grant_table_op(GNTTABOP_unmap_grant_ref, &u, 1) || u.status != GNTST_bad_handle))
+        r = why("unmapping twice: status %d", u.status);
+    table[5].flags = 0;
+    g_kunmap(table);
+    g_map_page((uint64_t)grant_va, g_virt_to_mfn(grant_va), G_PTE_KERNEL_RW);
+    g_page_free_mapped(page);
+    return r;
+}
+
 /* ---- debug registers ---- */
 
 static long set_dr(int reg, uint64_t v)
@@ -303,6 +347,7 @@ const struct check abi_checks[] = {
     { "cpuid_hides_what_pv_cannot_use", cpuid_policy },
     { "writable_pagetables_mov_cmpxchg_xchg", ptwr_writes },
     { "grant_table_v1_setup_query_copy", grant_table_setup_and_copy },
+    { "grant_map_and_unmap", grant_map_unmap },
     { "debug_registers_checked_and_kept", debug_registers },
     { NULL, NULL },
 };

@@ -4,12 +4,11 @@
  * page the domain may map, like shared_info), handed out by
  * GNTTABOP_setup_table; query_size, set_version and get_version answer
  * as Xen does for a version-1 table, and GNTTABOP_copy copies between
- * granted frames and the caller's own -- what a backend needs without
- * mapping anything.  Mapping grants (map/unmap_grant_ref) is not
- * implemented (ABI.md).
+ * granted frames and the caller's own; mapping grants is grant_map.c.
  */
 #include "asm/guest_access.h"
 #include "asm/page.h"
+#include "xen/gnttab.h"
 #include "xen/hypercall.h"
 #include "xen/lib.h"
 #include "xen/preempt.h"
@@ -18,21 +17,16 @@
 #include "grant_table.h"
 #include "xen_errno.h"
 
-#define GNTTAB_MAX_FRAMES       64      /* Xen 4.17's default max_grant_frames */
-#define ENTRIES_PER_FRAME       (PAGE_SIZE / sizeof(struct grant_entry_v1))
+#define ENTRIES_PER_FRAME       GNTTAB_ENTRIES_PER_FRAME
 #define COPY_BATCH_CHECK        8       /* preemption check every so many */
-
-struct grant_table {
-    spinlock_t lock;
-    unsigned int nr_frames;
-    void *frames[GNTTAB_MAX_FRAMES];
-};
+_Static_assert(ENTRIES_PER_FRAME == PAGE_SIZE / sizeof(struct grant_entry_v1), "v1 entries");
 
 int grant_table_init(struct domain *d)
 {
     if (!(d->grant_table = xzalloc(struct grant_table)))
         return -XEN_ENOMEM;
     spin_lock_init(&d->grant_table->lock);
+    spin_lock_init(&d->grant_table->maptrack_lock);
     return 0;
 }
 
@@ -42,8 +36,11 @@ void grant_table_destroy(struct domain *d)
 
     if (!gt)
         return;
-    for (unsigned int i = 0; i < gt->nr_frames; i++)
+    for (unsigned int i = 0; i < gt->nr_frames; i++) {
         free_shared_page(d, gt->frames[i]);
+        xfree(gt->active[i]);
+    }
+    xfree(gt->maptrack);
     xfree(gt);
     d->grant_table = NULL;
 }
@@ -76,11 +73,16 @@ static int16_t grow(struct domain *d, unsigned int nr)
     f = spin_lock_irqsave(&gt->lock);
     while (gt->nr_frames < nr) {
         void *p = alloc_shared_page(d);
-        if (!p) {
+        struct grant_active *a = xzalloc_array(struct grant_active, ENTRIES_PER_FRAME);
+        if (!p || !a) {
+            if (p)
+                free_shared_page(d, p);
+            xfree(a);
             st = GNTST_no_space;
             break;
         }
         clear_frame(virt_to_mfn(p));
+        gt->active[gt->nr_frames] = a;
         gt->frames[gt->nr_frames++] = p;
     }
     spin_unlock_irqrestore(&gt->lock, f);
@@ -247,6 +249,10 @@ long do_grant_table_op(unsigned int cmd, unsigned long uop, unsigned int count)
         return count == 1 ? get_version(uop) : -XEN_EINVAL;
     case GNTTABOP_copy:
         return copy(uop, count);
+    case GNTTABOP_map_grant_ref:
+        return gnttab_map(uop, count);
+    case GNTTABOP_unmap_grant_ref:
+        return gnttab_unmap(uop, count);
     }
     return -XEN_ENOSYS;
 }

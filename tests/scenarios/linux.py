@@ -81,14 +81,16 @@ def list_mem(t, r, marker):
 
 @scenario("linux_bzimage_smp2_balloons_and_powers_off")
 def linux_bzimage(t):
-    script = ("echo @@before; xl info; time xl create /etc/xen/linux.cfg; sleep 20; "
+    script = ("echo @@before; xl info; time xl create /etc/xen/linux.cfg; "
               "echo @@console; xl console linux; echo @@detached; "
-              "xl mem-set linux 128m; sleep 8; echo @@small; xl list linux; "
-              "xl balloon-status; xl mem-set linux 256m; sleep 8; echo @@big; "
+              "xl mem-set linux 128m; xl balloon-status -w; sleep 3; echo @@small; "
+              "xl list linux; xl balloon-status; xl mem-set linux 256m; "
+              "xl balloon-status -w; sleep 3; echo @@big; "
               "xl list linux; echo @@stats; xl hypercall-stats linux; "
               "xl shutdown -w linux; echo @@after; xl list; xl info")
-    # At the console: a fresh prompt, a command typed there, Ctrl-] to leave.
-    typed = [r"^@@console$=>\r",
+    # At the console once init is up (the hypervisor's copy of its kernel
+    # messages says so): a fresh prompt, a command typed there, Ctrl-].
+    typed = [r"\(d1\) .*linux-init: up$=>\r",
              r"^/ # $=>echo typed-$((6*7)) on $(grep -c ^processor /proc/cpuinfo) cpus\r",
              r"^typed-42 on 2 cpus=>\x1d"]
     r = boot(t, "bzimage", script, timeout=150, type=typed)
@@ -131,15 +133,17 @@ def corrupt_bzimage(t):
 
 @scenario("linux_vmlinux_reboots_and_is_destroyed_corrupt_bzimage_refused")
 def linux_vmlinux(t):
+    # Each `xl console` waits for init to come up; the runner detaches it.
     script = ("echo @@before; xl info; -xl create /etc/xen/bad.cfg; echo @@bad; xl list; "
-              "xl create /etc/xen/linux.cfg; sleep 15; "
-              "xl reboot linux; sleep 20; echo @@rebooted; xl list; "
+              "xl create /etc/xen/linux.cfg; xl console linux; "
+              "xl reboot -w linux; xl console linux; echo @@rebooted; xl list; "
               "xl destroy linux; echo @@after; xl list; xl info")
-    r = boot(t, "vmlinux", script, timeout=120, extra=corrupt_bzimage(t))
+    up = [r"\(d2\) .*linux-init: up$=>\x1d", r"\(d3\) .*linux-init: up$=>\x1d"]
+    r = boot(t, "vmlinux", script, timeout=150, extra=corrupt_bzimage(t), type=up)
     t.expect(r, r"^/boot/bad-vmlinuz: bzImage payload: corrupt XZ data$")
     t.expect_not(r, r"^bad +\d+ ")
     # The refused kernel took domain id 1 and gave it back.
-    t.expect_count(r, r"^\(d\d+\) .*linux-init: up$", 2)
+    t.expect_count(r, r"\(d\d+\) .*linux-init: up$", 2)
     t.expect(r, r"^\(d2\) .*linux-init: going down$")
     t.expect(r, r"^\(XEN\) Domain 2 shut down \(reason 1\)$")
     t.expect(r, r"^\(d3\) .*linux-init: cpus 2$")

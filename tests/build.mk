@@ -42,6 +42,7 @@ UNIT_SRCS_test_page_type := xen-lite/mm/page_type.c xen-lite/mm/audit.c tests/un
 	xen-lite/arch/x86/pv/desc_check.c
 UNIT_SRCS_test_audit := xen-lite/mm/audit.c xen-lite/mm/page_type.c tests/unit/fake_frames.c \
 	xen-lite/arch/x86/pv/desc_check.c
+UNIT_SRCS_test_libelf := xen-lite/common/libelf.c
 UNIT_SRCS_test_ptwr_insn := xen-lite/arch/x86/ptwr_insn.c
 UNIT_SRCS_test_cpuid_policy := xen-lite/arch/x86/pv/cpuid_policy.c
 UNIT_SRCS_test_descriptors := xen-lite/arch/x86/pv/desc_check.c xen-lite/mm/page_type.c \

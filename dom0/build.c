@@ -180,6 +180,31 @@ static int lay_out(struct builder *b, struct dom_build *db, const struct elf_ima
     return set_vcpu0(b, img, l4);
 }
 
+/*
+ * The kernel a domain would be built from, checked before the domain is
+ * created: a bzImage is decompressed here (kept for the build), an ELF
+ * image's notes checked.  0, or -XEN_E* after a message naming the problem.
+ */
+int pv_kernel_check(const char *path, FILE *err)
+{
+    const uint8_t *kernel;
+    size_t len;
+    struct elf_image img;
+    const char *why;
+
+    if (read_file(path, &kernel, &len, err))
+        return -XEN_ENOENT;
+    if ((why = kernel_image_elf(kernel, len, &kernel, &len))) {
+        fprintf(err, "%s: %s\n", path, why);
+        return -XEN_ENOEXEC;
+    }
+    if ((why = elf_parse(kernel, len, ELF_FEATURES_SUPPORTED, &img))) {
+        fprintf(err, "%s: not a PV kernel xen-lite can run: %s\n", path, why);
+        return -XEN_ENOEXEC;
+    }
+    return 0;
+}
+
 int build_pv_domain(struct dom_build *db, FILE *err)
 {
     const uint8_t *kernel, *ramdisk = NULL;

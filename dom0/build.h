@@ -20,6 +20,8 @@ struct dom_build {
 };
 
 /* Lay the domain out and set vCPU 0 up; messages go to err. */
+/* The kernel checked (a bzImage decompressed) before a domain is created. */
+int pv_kernel_check(const char *path, FILE *err);
 int build_pv_domain(struct dom_build *db, FILE *err);
 
 #endif

@@ -196,7 +196,8 @@ static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *
     uint8_t handle[16];
     int rc;
 
-    if (balloon_make_room(cfg->memory_mb * 256, cfg->name, err))
+    if (pv_kernel_check(cfg->kernel, err) ||
+        balloon_make_room(cfg->memory_mb * 256, cfg->name, err))
         return -1;
     if (cfg->has_uuid)
         memcpy(handle, cfg->uuid, sizeof(handle));

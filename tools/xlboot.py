@@ -364,19 +364,27 @@ class _Watch:
         self.until_time = None
         self.to_type = [_parse_type(t) for t in o.type]
         self.typed = bytearray()        # due to be written to the console
-        self.skip_partial = False       # the partial line was typed upon
+        self.consumed = None            # the line (so far) a rule fired on
 
-    def text(self, text, when, now):
+    def text(self, text, when, now, complete=False):
         """A line, complete or so far, that ended `when` s after the
         emulator's start: stop at once if it is what --until waits for."""
         if self.until and self.until_time is None and self.until.search(text):
             self.until_time, self.stop_at = when, now
-        if self.to_type and not self.skip_partial and self.to_type[0][0].search(text):
-            self.typed += self.to_type.pop(0)[1]
-            self.skip_partial = True
+        if self.to_type:
+            self.type_on(text, complete)
 
-    def new_line(self):
-        self.skip_partial = False
+    def type_on(self, text, complete):
+        """The next --type rule, on a line no earlier rule fired on."""
+        if self.consumed is not None:
+            same = text.startswith(self.consumed)
+            if complete:
+                self.consumed = None
+            if same:
+                return
+        if self.to_type[0][0].search(text):
+            self.typed += self.to_type.pop(0)[1]
+            self.consumed = None if complete else text
 
     def line(self, text, now):
         if self.stop_at is not None:
@@ -514,9 +522,8 @@ def _serial_chunk(data, when, serial, logf, stream, watch, start):
         logf.flush()
     for _, text in serial.feed(data, when):
         _emit(stream, text)
-        watch.new_line()
         watch.line(text, start + when)
-        watch.text(text, when, start + when)
+        watch.text(text, when, start + when, complete=True)
     watch.text(serial.partial, when, start + when)
     if hasattr(stream, "partial"):      # the line being written, e.g. echo
         stream.partial(serial.partial)

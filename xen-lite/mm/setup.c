@@ -30,7 +30,8 @@ static uint64_t *pt_alloc(void)
     if (heap_ready) {
         t = alloc_xenheap_pages(0, 0);
     } else {
-        paddr_t pa = bootmem_alloc(&boot_free, PAGE_SIZE, PAGE_SIZE, 1UL << 32);
+        paddr_t pa = bootmem_alloc(&boot_free, PAGE_SIZE, PAGE_SIZE,
+                                   BOOT_DIRECTMAP_END);
         t = pa ? maddr_to_virt(pa) : NULL;
         if (t)
             memset(t, 0, PAGE_SIZE);
@@ -193,11 +194,11 @@ static void populate_xen_l4_slots(void)
 static void init_frame_table(paddr_t top)
 {
     size_t bytes = ROUNDUP((top >> PAGE_SHIFT) * sizeof(struct page_info), PAGE_SIZE);
-    paddr_t pa = bootmem_alloc(&boot_free, bytes, L2_PAGE_SIZE, 1UL << 32);
+    paddr_t pa = bootmem_alloc(&boot_free, bytes, L2_PAGE_SIZE, BOOT_DIRECTMAP_END);
     struct page_info *ft;
 
     if (!pa)
-        pa = bootmem_alloc(&boot_free, bytes, PAGE_SIZE, 1UL << 32);
+        pa = bootmem_alloc(&boot_free, bytes, PAGE_SIZE, BOOT_DIRECTMAP_END);
     if (!pa)
         panic("no room below 4 GiB for a %zu kB frame table", bytes >> 10);
     ft = maddr_to_virt(pa);
@@ -217,7 +218,8 @@ void mm_init(const struct boot_info *bi)
     populate_xen_l4_slots();
     /* head.S mapped the first 4 GiB; map the rest of RAM now. */
     for (unsigned int i = 0; i < boot_free.nr; i++) {
-        paddr_t s = MAX(boot_free.r[i].start, 1UL << 32), e = boot_free.r[i].end;
+        paddr_t s = MAX(boot_free.r[i].start, BOOT_DIRECTMAP_END);
+        paddr_t e = boot_free.r[i].end;
         if (s < e)
             map_pages_to_xen(DIRECTMAP_VIRT_START + s, s >> PAGE_SHIFT,
                              (e - s) >> PAGE_SHIFT, _PAGE_PRESENT | _PAGE_RW | pte_nx());

@@ -14,14 +14,12 @@
 #define PM1_SLP_TYP_SHIFT   10
 #define PM1_SLP_EN          (1U << 13)
 
-/* head.S maps the first 4 GiB (firmware tables, registers) 1:1. */
-#define BOOT_MAPPED_LIMIT   (1UL << 32)
 
 struct acpi_info acpi;
 
 static const void *acpi_map_direct(paddr_t pa, size_t len)
 {
-    if (pa + len < pa || (pa + len > BOOT_MAPPED_LIMIT &&
+    if (pa + len < pa || (pa + len > BOOT_DIRECTMAP_END &&
                           (pa + len) >> PAGE_SHIFT > max_page))
         return NULL;
     return maddr_to_virt(pa);
@@ -101,7 +99,7 @@ void acpi_reset(void)
                (unsigned long)r->address, acpi.reset_value);
         serial_flush();
         outb(acpi.reset_value, r->address);
-    } else if (r->space == ACPI_SPACE_MEMORY && r->address < BOOT_MAPPED_LIMIT) {
+    } else if (r->space == ACPI_SPACE_MEMORY && r->address < BOOT_DIRECTMAP_END) {
         printk("ACPI: reset register (memory %#lx <- %#x)\n",
                (unsigned long)r->address, acpi.reset_value);
         serial_flush();

@@ -28,8 +28,6 @@
 #define  CRTC_CURSOR_HIGH   0x0e
 #define  CRTC_CURSOR_LOW    0x0f
 
-/* head.S maps the first 4 GiB; a framebuffer above waits for mm_init. */
-#define BOOT_MAPPED_LIMIT   (1UL << 32)
 
 static volatile uint16_t *vga;
 static unsigned int vga_cols;
@@ -71,19 +69,24 @@ static void vga_text_attach(paddr_t addr, unsigned int cols, unsigned int rows,
     snprintf(desc, len, "VGA text %ux%u", cols, rows);
 }
 
-static bool fb_attach(const struct boot_framebuffer *f, bool can_map,
-                      char *desc, size_t len)
+/* 0: attached; 1: not mapped yet (can_map false); -1: cannot be. */
+static int fb_attach(const struct boot_framebuffer *f, bool can_map,
+                     char *desc, size_t len)
 {
     paddr_t start = ROUNDDOWN(f->addr, PAGE_SIZE);
     paddr_t end = ROUNDUP(f->addr + (uint64_t)f->pitch * f->height, PAGE_SIZE);
     unsigned int cols, rows;
 
-    if (end > BOOT_MAPPED_LIMIT) {
+    if (end > BOOT_DIRECTMAP_END) {
         if (!can_map)
-            return false;
-        map_pages_to_xen(DIRECTMAP_VIRT_START + start, start >> PAGE_SHIFT,
-                         (end - start) >> PAGE_SHIFT,
-                         _PAGE_PRESENT | _PAGE_RW | pte_nx());
+            return 1;
+        if (map_pages_to_xen(DIRECTMAP_VIRT_START + start, start >> PAGE_SHIFT,
+                             (end - start) >> PAGE_SHIFT,
+                             _PAGE_PRESENT | _PAGE_RW | pte_nx())) {
+            printk(XENLOG_WARNING "Console: no screen: the framebuffer at "
+                   "%#lx cannot be mapped\n", (unsigned long)f->addr);
+            return -1;
+        }
     }
     fbcon_attach(f, maddr_to_virt(f->addr));
     screen_size(&cols, &rows);
@@ -91,7 +94,7 @@ static bool fb_attach(const struct boot_framebuffer *f, bool can_map,
              "of %ux%u pixels", f->width, f->height, f->bpp,
            (unsigned long)f->addr, cols, rows, FONT_CELL_W * fbcon_scale(),
            FONT_CELL_H * fbcon_scale());
-    return true;
+    return 0;
 }
 
 /* Why the screen cannot be used, or NULL (and *text says which kind). */
@@ -103,7 +106,7 @@ static const char *screen_problem(const struct boot_info *bi, bool *text)
     if (*text) {
         if (bi->have_fb && (f->width == 0 || f->height == 0 ||
                             f->width > SCREEN_MAX_COLS || f->addr + 2 *
-                            f->width * f->height > BOOT_MAPPED_LIMIT))
+                            f->width * f->height > BOOT_DIRECTMAP_END))
             return "EGA text mode with an unusable geometry";
         return NULL;
     }
@@ -123,7 +126,7 @@ int video_init(bool can_map, char *desc, size_t len)
         return -1;
     }
     if (!text)
-        return fb_attach(&bi->fb, can_map, desc, len) ? 0 : 1;
+        return fb_attach(&bi->fb, can_map, desc, len);
     if (bi->have_fb)
         vga_text_attach(bi->fb.addr, bi->fb.width, bi->fb.height, desc, len);
     else

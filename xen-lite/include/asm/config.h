@@ -40,6 +40,9 @@
 #define VMAP_VIRT_START         0xffff82c000000000
 #define XEN_VIRT_START          0xffff82d080000000
 #define DIRECTMAP_VIRT_START    0xffff830000000000
+/* head.S maps the first 4 GiB into the direct map (RAM, firmware tables,
+ * devices); what lies above is mapped by mm_init, RAM only. */
+#define BOOT_DIRECTMAP_END      (_AC(1, UL) << 32)
 #define DIRECTMAP_VIRT_END      0xffff880000000000
 
 #define XEN_L4_FIRST_SLOT   256

@@ -92,7 +92,7 @@ struct xen_sysctl_physinfo {
     uint32_t pad;
     uint64_t total_pages;
     uint64_t free_pages;
-    uint64_t scrub_pages;
+    uint64_t scrub_pages;           /* free, not yet zeroed */
     uint64_t outstanding_pages;
     uint64_t max_mfn;
     uint32_t hw_cap[8];             /* CPUID feature words */

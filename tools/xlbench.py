@@ -191,7 +191,8 @@ def balloon_notes(records, summary, hypervisors):
             lines.append(
                 f"{HYPERVISOR_LABELS[hv]}: hypercalls per MiB down "
                 f"{calls['down_per_mib']:.2f}, up {calls['up_per_mib']:.2f}; "
-                f"scrubbing by the "
+                f"2 MiB extents in {calls.get('extents_2m', 0):.0f}, out "
+                f"{calls.get('extents_2m_out', 0):.0f}; scrubbing by the "
                 + ("guest" if calls["scrub_by_guest"] else "hypervisor"))
     return lines
 

@@ -30,8 +30,11 @@
  *       read zero                                            (one line)
  *   balloon-worker: FAILED: <why>
  *   balloon-worker: done: <n> steps, <c> pattern checks, <h> hypercalls,
- *       <o> pages out, <i> pages in, <e> 2 MiB extents        (one line)
+ *       <o> pages out, <i> pages in, <e> 2 MiB extents in, <x> out
+ *                                                              (one line)
  */
+#include <sysctl.h>
+
 #include "worker.h"
 
 #define PREFIX "balloon-worker: "
@@ -135,6 +138,19 @@ static void run_phase(unsigned int step)
     }
 }
 
+/* As dom0: the host's free pages that still need zeroing (physinfo's
+ * scrub_pages), or 0 for a domU, which may not ask. */
+static uint64_t host_to_scrub(void)
+{
+    struct xen_sysctl op = { .cmd = XEN_SYSCTL_physinfo,
+                             .interface_version = XEN_SYSCTL_INTERFACE_VERSION };
+
+    if (!g_is_dom0() ||
+        g_hypercall_raw(__HYPERVISOR_sysctl, (uint64_t)&op, 0, 0, 0, 0) < 0)
+        return 0;
+    return op.u.physinfo.scrub_pages;
+}
+
 /* Move to target (pages) and check everything afterwards. */
 static void balloon_step(unsigned int step, uint64_t target)
 {
@@ -142,10 +158,16 @@ static void balloon_step(unsigned int step, uint64_t target)
     uint64_t ok, fresh;
     int rc;
 
+    uint64_t to_scrub = host_to_scrub();
+
     if (!opt.uncooperative) {
         rc = balloon_set_target(target);
         state = rc == 0 ? "reached" : balloon_state_name(balloon_status());
     }
+    /* A frame given back should not be left to scrub. */
+    if (g_is_dom0())
+        g_printf(PREFIX "step %u: host pages to scrub %lu before, %lu "
+                 "after\n", step, to_scrub, host_to_scrub());
     g_printf(PREFIX "step %u (%s): target %lu pages: %s, holds %lu pages, "
              "%lu free, working set %lu pages\n", step, phases[step % 3],
              target, state, balloon_current_pages(), balloon_free_pages(),
@@ -205,8 +227,8 @@ int g_main(void)
         balloon_step(steps, opt.targets[steps] * MIB_PAGES);
     }
     g_printf(PREFIX "done: %u steps, %u pattern checks, %lu hypercalls, "
-             "%lu pages out, %lu pages in, %lu 2 MiB extents\n", steps,
-             steps, st->hypercalls, st->pages_out, st->pages_in,
-             st->extents_2m);
+             "%lu pages out, %lu pages in, %lu 2 MiB extents in, %lu out\n",
+             steps, steps, st->hypercalls, st->pages_out, st->pages_in,
+             st->extents_2m, st->extents_2m_out);
     return failures ? 1 : 0;
 }

@@ -7,7 +7,7 @@
  * way includes everything the driver does: page-table updates, TLB
  * flushes, the reservation calls and scrubbing -- by the guest with
  * MMUEXT_CLEAR_PAGE where the hypervisor does not zero freed frames (Xen),
- * by the hypervisor when it hands the frames out again (xen-lite).  A
+ * by the hypervisor as it takes them back (xen-lite).  A
  * third figure times MMUEXT_CLEAR_PAGE over the same amount of memory,
  * which is what scrubbing costs wherever it happens.
  *
@@ -20,7 +20,7 @@
  *   bench: balloon_up ...
  *   bench: scrub_clear_page ...
  *   bench: balloon_calls down_per_mib=<n> up_per_mib=<n> extents_2m=<n>
- *          scrub_by_guest=<0|1>                          (one line)
+ *          extents_2m_out=<n> scrub_by_guest=<0|1>       (one line)
  *   bench: FAILED <name>: <why> (<rc>)
  *   bench: done
  */
@@ -137,12 +137,13 @@ static void run(uint64_t top)
     else
         report("scrub_clear_page", clear, mib);
     g_printf("bench: balloon_calls down_per_mib=%lu.%02lu up_per_mib=%lu.%02lu "
-             "extents_2m=%lu scrub_by_guest=%d\n",
+             "extents_2m=%lu extents_2m_out=%lu scrub_by_guest=%d\n",
              calls_down / (BENCH_REPS * mib),
              calls_down * 100 / (BENCH_REPS * mib) % 100,
              calls_up / (BENCH_REPS * mib),
              calls_up * 100 / (BENCH_REPS * mib) % 100,
-             balloon_stats()->extents_2m, balloon_scrubs());
+             balloon_stats()->extents_2m, balloon_stats()->extents_2m_out,
+             balloon_scrubs());
 }
 
 int g_main(void)

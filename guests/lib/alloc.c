@@ -102,6 +102,64 @@ void g_page_free(uint64_t pfn)
         top_hint = pfn + 1;
 }
 
+void g_page_free_range(uint64_t pfn, uint64_t n)
+{
+    if (pfn >= nr_pfns)
+        return;
+    n = n < nr_pfns - pfn ? n : nr_pfns - pfn;
+    for (uint64_t p = pfn, end = pfn + n; p < end; ) {
+        if (p % 64 == 0 && end - p >= 64) {
+            __atomic_store_n(&free_map[p / 64], ~0ull, __ATOMIC_SEQ_CST);
+            p += 64;
+        } else {
+            __atomic_fetch_or(&free_map[p / 64], 1ull << (p % 64),
+                              __ATOMIC_SEQ_CST);
+            p++;
+        }
+    }
+    __atomic_fetch_add(&nr_free, n, __ATOMIC_SEQ_CST);
+    if (pfn < next_hint)
+        next_hint = pfn;
+    if (pfn + n > top_hint)
+        top_hint = pfn + n;
+}
+
+uint64_t g_page_alloc_run_highest(uint64_t floor, unsigned int order)
+{
+    uint64_t n = 1ull << order, words = n / 64;
+    uint64_t top = (top_hint < nr_pfns ? top_hint : nr_pfns) & ~(n - 1);
+
+    if (order < 6)
+        return G_INVALID_PFN;           /* whole words only */
+    for (uint64_t pfn = top; pfn >= floor + n; ) {
+        uint64_t w, first = (pfn - n) / 64;
+
+        pfn -= n;
+        for (w = 0; w < words && free_map[first + w] == ~0ull; w++)
+            ;
+        if (w < words)
+            continue;
+        /* Take the words whole; if another vCPU took a page of them
+         * meanwhile, give back what was taken and look further down. */
+        for (w = 0; w < words; w++) {
+            uint64_t old = __atomic_exchange_n(&free_map[first + w], 0,
+                                               __ATOMIC_SEQ_CST);
+            if (old != ~0ull) {
+                __atomic_fetch_or(&free_map[first + w], old, __ATOMIC_SEQ_CST);
+                break;
+            }
+        }
+        if (w < words) {
+            while (w--)
+                __atomic_store_n(&free_map[first + w], ~0ull, __ATOMIC_SEQ_CST);
+            continue;
+        }
+        __atomic_fetch_sub(&nr_free, n, __ATOMIC_SEQ_CST);
+        return pfn;
+    }
+    return G_INVALID_PFN;
+}
+
 uint64_t g_pages_free(void)
 {
     return nr_free;

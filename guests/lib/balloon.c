@@ -20,6 +20,7 @@ static struct {
     uint64_t target, current, limit;    /* pages */
     uint64_t low_hint;                  /* no missing PFN below it */
     bool no_2m;                         /* a 2 MiB extent was refused */
+    bool no_2m_out;                     /* ... or could not be given back */
     bool scrub;                         /* clear frames before they go */
     uint64_t retry_at;                  /* backing off until (ns) */
     enum balloon_state state;
@@ -106,6 +107,34 @@ static unsigned int scrub(unsigned int n)
  * from the start are done.  Unmapping ends with a TLB flush, so nothing
  * can reach the frames once they leave.
  */
+/*
+ * The same for a whole 2 MiB extent (pfns[] and frames[] consecutive from
+ * 512-aligned firsts): its 512 entries fill one L1 table of the physmap,
+ * so the requests are written straight into one mmu_update call.
+ */
+static unsigned int set_ptes_extent(bool map)
+{
+    static struct mmu_update req[PAGES_2M];
+    uint64_t ptr = g_physmap_pte_ptr(pfns[0]) | MMU_NORMAL_PT_UPDATE;
+    uint64_t pte = map ? g_physmap_pte(frames[0]) : 0;
+    unsigned int done = 0;
+    long rc;
+
+    if (!g_physmap_pfns())
+        return PAGES_2M;
+    for (unsigned int i = 0; i < PAGES_2M; i++) {
+        req[i].ptr = ptr + i * sizeof(uint64_t);
+        req[i].val = map ? pte + ((uint64_t)i << G_PAGE_SHIFT) : 0;
+    }
+    b.st.hypercalls++;
+    rc = hc_mmu_update(req, PAGES_2M, &done, DOMID_SELF);
+    if (rc < 0 && g_errno_name(rc))
+        g_printf("balloon: mmu_update failed (-%s)\n", g_errno_name(rc));
+    if (!map)
+        flush_tlbs();
+    return rc < 0 ? (done < PAGES_2M ? done : 0) : PAGES_2M;
+}
+
 static unsigned int set_ptes(unsigned int n, bool map)
 {
     unsigned int at = n;
@@ -146,12 +175,66 @@ static void fail(enum balloon_state s)
     b.state = s;
 }
 
+/*
+ * A whole 2 MiB extent the guest holds free: 512 aligned free PFNs whose
+ * frames are one aligned machine extent (as populate_physmap gave it, or
+ * the builder laid it out).  Taken from the allocator; its first PFN, or
+ * G_INVALID_PFN.
+ */
+static uint64_t take_free_extent(void)
+{
+    uint64_t pfn = g_page_alloc_run_highest(g_mapped_pfns(), ORDER_2M), mfn;
+
+    if (pfn == G_INVALID_PFN)
+        return pfn;
+    mfn = g_pfn_to_mfn(pfn);
+    for (unsigned int i = 0; i < PAGES_2M; i++)
+        if (mfn % PAGES_2M || g_pfn_to_mfn(pfn + i) != mfn + i) {
+            g_page_free_range(pfn, PAGES_2M);
+            return G_INVALID_PFN;
+        }
+    return pfn;
+}
+
+/* Give back one whole 2 MiB extent (decrease_reservation of order 9);
+ * 512, or 0 if there was none to give (nothing changed then). */
+static unsigned int shrink_2m(void)
+{
+    uint64_t pfn = take_free_extent(), extent[1];
+    long rc = -1;
+
+    if (pfn == G_INVALID_PFN)
+        return 0;
+    for (unsigned int i = 0; i < PAGES_2M; i++) {
+        pfns[i] = pfn + i;
+        frames[i] = g_pfn_to_mfn(pfn) + i;
+    }
+    extent[0] = frames[0];
+    if (set_ptes_extent(false) == PAGES_2M &&
+        (!b.scrub || scrub(PAGES_2M) == PAGES_2M))
+        rc = reservation(XENMEM_decrease_reservation, extent, 1, ORDER_2M);
+    if (rc != 1) {
+        set_ptes_extent(true);          /* as it was: single pages now */
+        g_page_free_range(pfn, PAGES_2M);
+        b.no_2m_out = true;
+        return 0;
+    }
+    g_p2m_set_range(pfn, G_INVALID_MFN, PAGES_2M);
+    b.current -= PAGES_2M;
+    b.st.pages_out += PAGES_2M;
+    b.st.extents_2m_out++;
+    return PAGES_2M;
+}
+
 /* Give back up to n free pages; returns how many went. */
 static unsigned int shrink(unsigned int n)
 {
     unsigned int k = 0, unmapped, ready, done;
     long rc;
 
+    if (n >= PAGES_2M && !b.no_2m_out &&
+        g_pages_free() >= BALLOON_KEEP_FREE + PAGES_2M && (k = shrink_2m()))
+        return k;
     for (; k < n && g_pages_free() > BALLOON_KEEP_FREE; k++) {
         pfns[k] = g_page_alloc_highest(g_mapped_pfns());
         if (pfns[k] == G_INVALID_PFN)
@@ -197,12 +280,7 @@ static uint64_t next_missing(uint64_t pfn)
 
 static bool run_missing(uint64_t pfn, unsigned int n)
 {
-    if (pfn + n > g_max_pfn())
-        return false;
-    for (unsigned int i = 0; i < n; i++)
-        if (g_pfn_to_mfn(pfn + i) != G_INVALID_MFN)
-            return false;
-    return true;
+    return pfn + n <= g_max_pfn() && g_p2m_range_missing(pfn, n);
 }
 
 /* A whole 2 MiB extent fits at pfn. */
@@ -276,17 +354,24 @@ static unsigned int grow(unsigned int n)
     }
     pages = got << order;
     fix_m2p(pages);
-    for (unsigned int i = 0; i < pages; i++)
-        g_p2m_set(pfns[i], frames[i]);
-    mapped = set_ptes(pages, true);
+    if (order == ORDER_2M)
+        g_p2m_set_range(first, frames[0], PAGES_2M);
+    else
+        for (unsigned int i = 0; i < pages; i++)
+            g_p2m_set(pfns[i], frames[i]);
+    mapped = order == ORDER_2M && got == 1 ? set_ptes_extent(true)
+                                           : set_ptes(pages, true);
     if (mapped < pages) {
         memmove(pfns, pfns + mapped, (pages - mapped) * sizeof(pfns[0]));
         memmove(frames, frames + mapped, (pages - mapped) * sizeof(frames[0]));
         undo_populate(pages - mapped);
         fail(BALLOON_ERROR);
     }
-    for (unsigned int i = 0; i < mapped; i++)
-        g_page_free(pfns[i]);
+    if (order == ORDER_2M && mapped == PAGES_2M)
+        g_page_free_range(first, PAGES_2M);
+    else
+        for (unsigned int i = 0; i < mapped; i++)
+            g_page_free(pfns[i]);
     b.current += mapped;
     b.st.pages_in += mapped;
     if (got < nr) {
@@ -429,7 +514,7 @@ static int request(uint64_t pages)
         return rc;
     b.limit = find_limit();
     b.target = pages < b.limit ? pages : b.limit;
-    b.no_2m = false;
+    b.no_2m = b.no_2m_out = false;
     b.retry_at = 0;
     b.low_hint = 0;
     b.state = b.current == b.target ? BALLOON_REACHED : BALLOON_WORKING;

@@ -68,6 +68,50 @@ int g_p2m_set(uint64_t pfn, uint64_t mfn)
     return 0;
 }
 
+/* The p2m entries from pfn that lie in one page of the p2m (at most n):
+ * a pointer to the first, *len how many; NULL if pfn has none. */
+static uint64_t *p2m_span(uint64_t pfn, uint64_t n, uint64_t *len)
+{
+    uint64_t nr = g_start_info->nr_pages, room;
+    uint64_t *e = p2m_entry(pfn);
+
+    if (!e)
+        return NULL;
+    room = pfn < nr ? nr - pfn : 512 - (pfn - nr) % 512;
+    if (pfn + room > max_pfn)
+        room = max_pfn - pfn;
+    *len = n < room ? n : room;
+    return e;
+}
+
+int g_p2m_set_range(uint64_t pfn, uint64_t mfn, uint64_t n)
+{
+    for (uint64_t done = 0, len; done < n; done += len) {
+        uint64_t *e = p2m_span(pfn + done, n - done, &len);
+
+        if (!e)
+            return -XEN_EINVAL;
+        for (uint64_t i = 0; i < len; i++)
+            __atomic_store_n(&e[i], mfn == G_INVALID_MFN ? mfn : mfn + done + i,
+                             __ATOMIC_RELAXED);
+    }
+    return 0;
+}
+
+bool g_p2m_range_missing(uint64_t pfn, uint64_t n)
+{
+    for (uint64_t done = 0, len; done < n; done += len) {
+        const uint64_t *e = p2m_span(pfn + done, n - done, &len);
+
+        if (!e)
+            return false;
+        for (uint64_t i = 0; i < len; i++)
+            if (__atomic_load_n(&e[i], __ATOMIC_RELAXED) != G_INVALID_MFN)
+                return false;
+    }
+    return true;
+}
+
 /* New p2m pages come from above the 1:1 region and are reached through
  * the physmap; every entry starts invalid (no frame). */
 int g_p2m_grow(uint64_t new_max)

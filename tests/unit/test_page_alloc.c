@@ -77,6 +77,39 @@ TEST(page_list_add_walk_and_delete)
     CHECK_EQ(l.tail, PAGE_LIST_NULL);
 }
 
+TEST(page_list_add_run_splices_in_order)
+{
+    struct page_list l;
+
+    setup();
+    page_list_init(&l);
+    page_list_add_run(&l, &ft[40], 0);      /* nothing */
+    CHECK(page_list_first(&l) == NULL);
+    page_list_add_run(&l, &ft[40], 3);      /* into an empty list */
+    CHECK_EQ(l.count, 3);
+    CHECK_EQ(l.head, 40);
+    CHECK_EQ(l.tail, 42);
+    CHECK_EQ(ft[40].prev, PAGE_LIST_NULL);
+    page_list_add_tail(&l, &ft[7]);
+    page_list_add_run(&l, &ft[50], 2);      /* after a lone entry */
+    CHECK_EQ(l.count, 6);
+    unsigned long want[] = { 40, 41, 42, 7, 50, 51 };
+    struct page_info *pg = page_list_first(&l);
+    for (unsigned i = 0; i < 6; i++) {
+        CHECK(pg == &ft[want[i]]);
+        pg = page_list_next(pg);
+    }
+    CHECK(pg == NULL);
+    CHECK_EQ(ft[50].prev, 7);
+    page_list_del(&l, &ft[41]);             /* links usable as any other */
+    CHECK(page_list_next(&ft[40]) == &ft[42]);
+    CHECK_EQ(ft[42].prev, 40);
+    for (unsigned i = 0; i < 5; i++)
+        CHECK(page_list_remove_head(&l) != NULL);
+    CHECK(page_list_first(&l) == NULL);
+    CHECK_EQ(l.tail, PAGE_LIST_NULL);
+}
+
 TEST(page_list_remove_head_in_order_then_null)
 {
     struct page_list l;

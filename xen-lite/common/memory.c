@@ -114,8 +114,7 @@ static int release_extent(struct domain *d, xen_pfn_t mfn, unsigned int order)
         if ((rc = releasable(d, mfn + j)))
             return rc;
     guest_physmap_remove_page(d, 0, mfn, order);    /* no p2m: cannot fail */
-    for (unsigned long j = 0; j < n; j++)
-        put_allocation_ref(mfn_to_page(mfn + j));
+    release_domain_pages(d, mfn_to_page(mfn), order);
     return 0;
 }
 

@@ -30,6 +30,7 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
     pi->capabilities = XEN_SYSCTL_PHYSCAP_pv;
     pi->total_pages = total_pages;
     pi->free_pages = heap_free_pages();
+    pi->scrub_pages = heap_dirty_pages();
     pi->max_mfn = max_page - 1;
     pi->hw_cap[0] = cpuid(1).edx;
     pi->hw_cap[1] = cpuid(0x80000001).edx;

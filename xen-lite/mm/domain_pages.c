@@ -128,38 +128,24 @@ void pt_page_freed(struct page_info *pg)
     free_pages(pg, 0);
 }
 
-/*
- * Zero a frame 64 bytes an iteration with non-temporal stores (the zeroes
- * are not read soon, so they need not fill the cache), then fence so the
- * stores are visible before the frame changes hands.  An emulator runs a
- * loop of plain stores far faster than `rep stos`, which it takes one
- * element at a time.
- */
-void clear_frame(unsigned long mfn)
+/* The latest TLB-flush stamp of n frames: flushing for it covers all. */
+static uint32_t newest_stamp(const struct page_info *pg, unsigned long n)
 {
-    char *p = mfn_to_virt(mfn), *end = p + PAGE_SIZE;
+    uint32_t stamp = pg[0].tlbflush_timestamp;
 
-    __asm__ __volatile__(
-        "1: movnti %[z], 0(%[p])\n"
-        "   movnti %[z], 8(%[p])\n"
-        "   movnti %[z], 16(%[p])\n"
-        "   movnti %[z], 24(%[p])\n"
-        "   movnti %[z], 32(%[p])\n"
-        "   movnti %[z], 40(%[p])\n"
-        "   movnti %[z], 48(%[p])\n"
-        "   movnti %[z], 56(%[p])\n"
-        "   add $64, %[p]\n"
-        "   cmp %[end], %[p]\n"
-        "   jne 1b\n"
-        "   sfence"
-        : [p] "+r"(p) : [z] "r"(0UL), [end] "r"(end) : "memory");
+    for (unsigned long i = 1; i < n; i++)
+        if ((int32_t)(pg[i].tlbflush_timestamp - stamp) > 0)
+            stamp = pg[i].tlbflush_timestamp;
+    return stamp;
 }
 
 /*
  * Give 2^order frames to d: owned, on its list, each with the allocation
  * reference (PGC_allocated | 1).  A frame another domain, the hypervisor
  * or the boot loader used is zeroed first (unless MEMF_no_scrub), so no
- * domain sees another's data; the freeing side never waits for it.
+ * domain sees another's data -- though most come clean: a running domain
+ * zeroes what it gives back (release_domain_pages), idle CPUs what dying
+ * domains leave (the heap's scrubber).
  */
 struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
                                      unsigned int memflags)
@@ -181,19 +167,20 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
         spin_unlock_irqrestore(&d->page_alloc_lock, f);
         return NULL;
     }
+    flush_stale(NULL, newest_stamp(pg, n));
     for (unsigned long i = 0; i < n; i++) {
-        flush_stale(NULL, pg[i].tlbflush_timestamp);
         if ((pg[i].count_info & PGC_need_scrub) && !(memflags & MEMF_no_scrub))
             clear_frame(page_to_mfn(&pg[i]));   /* the idle scrubber was not there yet */
         pg[i].owner = d->domain_id;
-        pg[i].type_info = 0;
+        /* Plain memory, no stale mapping left anywhere (just flushed): its
+         * first writable mapping needs no type change. */
+        pg[i].type_info = PGT_writable_page | PGT_validated;
         pg[i].nr_validated_ptes = 0;
         __atomic_store_n(&pg[i].count_info, PGC_state_inuse | PGC_allocated | 1,
                          __ATOMIC_SEQ_CST);
     }
     f = spin_lock_irqsave(&d->page_alloc_lock);
-    for (unsigned long i = 0; i < n; i++)
-        page_list_add_tail(&d->page_list, &pg[i]);
+    page_list_add_run(&d->page_list, pg, n);
     spin_unlock_irqrestore(&d->page_alloc_lock, f);
     return pg;
 }
@@ -226,6 +213,52 @@ void *alloc_shared_page(struct domain *d)
 void free_shared_page(struct domain *d, void *va)
 {
     put_allocation_ref(mfn_to_page(virt_to_mfn(va)));
+}
+
+/*
+ * A running domain gives back 2^order frames at pg (memory_op's
+ * decrease_reservation): each must hold only its allocation reference.
+ * Taken back whole, they are zeroed now -- the domain pays for the
+ * privacy of what it returns, as a Xen guest's balloon driver does -- and
+ * go to the heap clean, so that the next domain that asks for memory
+ * gets it without waiting for a scrub.  A frame someone referenced again
+ * meanwhile keeps its owner until its last reference goes (and is then
+ * scrubbed before reuse, as any freed frame).
+ */
+void release_domain_pages(struct domain *d, struct page_info *pg,
+                          unsigned int order)
+{
+    unsigned long n = 1UL << order, taken = 0, f;
+
+    for (; taken < n; taken++) {
+        uint64_t x = PGC_state_inuse | PGC_allocated | 1;
+
+        if (!__atomic_compare_exchange_n(&pg[taken].count_info, &x,
+                                         PGC_state_inuse, false,
+                                         __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST))
+            break;
+    }
+    if (taken < n) {
+        /* Raced: undo, and let the references go one at a time. */
+        for (unsigned long i = 0; i < taken; i++)
+            pg[i].count_info = PGC_state_inuse | PGC_allocated | 1;
+        for (unsigned long i = 0; i < n; i++)
+            put_allocation_ref(&pg[i]);
+        return;
+    }
+    f = spin_lock_irqsave(&d->page_alloc_lock);
+    for (unsigned long i = 0; i < n; i++)
+        page_list_del(&d->page_list, &pg[i]);
+    d->tot_pages -= n;
+    spin_unlock_irqrestore(&d->page_alloc_lock, f);
+    clear_frames(page_to_mfn(pg), n);
+    for (unsigned long i = 0; i < n; i++) {
+        set_gpfn_from_mfn(page_to_mfn(&pg[i]), INVALID_M2P_ENTRY);
+        pg[i].tlbflush_timestamp = pt_tlbflush_clock();
+        pg[i].owner = DOMID_XEN;
+        pg[i].type_info = 0;
+    }
+    free_pages(pg, order);              /* clean: no PGC_need_scrub */
 }
 
 /* Drop the allocation reference of a frame the domain gives up. */

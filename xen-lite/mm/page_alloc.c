@@ -55,6 +55,28 @@ void page_list_add_tail(struct page_list *l, struct page_info *pg)
     l->count++;
 }
 
+/* n consecutive frames from pg, in order, at the tail of l: one splice. */
+void page_list_add_run(struct page_list *l, struct page_info *pg,
+                       unsigned long n)
+{
+    uint32_t first = page_to_mfn(pg);
+
+    if (!n)
+        return;
+    for (unsigned long i = 0; i < n; i++) {
+        pg[i].prev = first + i - 1;
+        pg[i].next = first + i + 1;
+    }
+    pg[0].prev = l->tail;
+    pg[n - 1].next = PAGE_LIST_NULL;
+    if (l->tail == PAGE_LIST_NULL)
+        l->head = first;
+    else
+        mfn_to_page(l->tail)->next = first;
+    l->tail = first + (uint32_t)(n - 1);
+    l->count += n;
+}
+
 static void page_list_add_head(struct page_list *l, struct page_info *pg)
 {
     uint32_t mfn = page_to_mfn(pg);
@@ -293,6 +315,11 @@ bool scrub_free_pages(unsigned int budget)
 unsigned long heap_free_pages_zone(unsigned int zone)
 {
     return zone_free[zone];
+}
+
+unsigned long heap_dirty_pages(void)
+{
+    return __atomic_load_n(&dirty_free, __ATOMIC_RELAXED);
 }
 
 unsigned long heap_free_pages(void)

@@ -48,6 +48,25 @@ int g_p2m_set(uint64_t pfn, uint64_t mfn)
     return 0;
 }
 
+int g_p2m_set_range(uint64_t pfn, uint64_t mfn, uint64_t n)
+{
+    if (pfn > max_pfn || n > max_pfn - pfn)
+        return -XEN_EINVAL;
+    for (uint64_t i = 0; i < n; i++)
+        g_p2m_set(pfn + i, mfn == G_INVALID_MFN ? mfn : mfn + i);
+    return 0;
+}
+
+bool g_p2m_range_missing(uint64_t pfn, uint64_t n)
+{
+    if (pfn > max_pfn || n > max_pfn - pfn)
+        return false;
+    for (uint64_t i = 0; i < n; i++)
+        if (populated[(pfn + i) / 64] >> ((pfn + i) % 64) & 1)
+            return false;
+    return true;
+}
+
 /* Every PFN below 4 GiB has a place in the 1:1 map already. */
 int g_p2m_grow(uint64_t new_max)
 {

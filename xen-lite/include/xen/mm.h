@@ -63,6 +63,8 @@ static inline unsigned long page_to_mfn(const struct page_info *pg) { return pg 
 
 void page_list_init(struct page_list *l);
 void page_list_add_tail(struct page_list *l, struct page_info *pg);
+void page_list_add_run(struct page_list *l, struct page_info *pg,
+                       unsigned long n);
 void page_list_del(struct page_list *l, struct page_info *pg);
 struct page_info *page_list_remove_head(struct page_list *l);
 static inline struct page_info *page_list_first(const struct page_list *l)
@@ -106,11 +108,15 @@ void heap_add_range(unsigned long mfn, unsigned long nr);
 struct page_info *alloc_pages(unsigned int order, unsigned int memflags);
 void free_pages(struct page_info *pg, unsigned int order);
 unsigned long heap_free_pages(void);
+unsigned long heap_dirty_pages(void);   /* free, not yet zeroed */
 unsigned long heap_free_pages_zone(unsigned int zone);
 /* Walk the free lists checking their invariants; returns a problem or NULL. */
 const char *heap_check(void);
 bool scrub_free_pages(unsigned int budget);     /* idle: zero freed frames */
-void clear_frame(unsigned long mfn);            /* supplied by the user */
+/* Zero a frame, or n consecutive ones (arch/x86/clear_page.c; the unit
+ * tests supply their own clear_frame). */
+void clear_frame(unsigned long mfn);
+void clear_frames(unsigned long mfn, unsigned long n);
 
 /* Hypervisor-only pages, zeroed, returned by direct-map address. */
 void *alloc_xenheap_pages(unsigned int order, unsigned int memflags);

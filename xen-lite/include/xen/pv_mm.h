@@ -112,6 +112,10 @@ struct page_info *alloc_domain_pages(struct domain *d, unsigned int order,
 void *alloc_shared_page(struct domain *d);
 void free_shared_page(struct domain *d, void *va);
 void put_allocation_ref(struct page_info *pg);
+/* A running domain gives back 2^order frames it holds only by their
+ * allocation reference: zeroed, they go back to the heap clean. */
+void release_domain_pages(struct domain *d, struct page_info *pg,
+                          unsigned int order);
 void domain_relinquish_memory(struct domain *d);
 void tlbflush_note_local(void);
 

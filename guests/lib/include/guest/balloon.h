@@ -8,8 +8,11 @@
  * cleared (one mmu_update per 512 pages, then one TLB flush), their
  * frames scrubbed (MMUEXT_CLEAR_PAGE) unless the hypervisor zeroes freed
  * frames itself, as xen-lite does, their p2m entries marked invalid, and
- * the frames returned with XENMEM_decrease_reservation, up to 512 extents
- * a call.
+ * the frames returned with XENMEM_decrease_reservation: a whole 2 MiB
+ * extent (order 9) where 512 aligned free PFNs hold one aligned machine
+ * extent (as populate_physmap or the builder gave it), else up to 512
+ * single pages a call.  A 2 MiB extent that cannot go is taken back and
+ * single pages go until the next target.
  *
  * Up: missing PFNs, lowest first, are populated with
  * XENMEM_populate_physmap -- one 2 MiB extent (order 9) for each
@@ -46,6 +49,7 @@ struct balloon_stats {
     uint64_t memory_ops;        /* of them, memory_op calls */
     uint64_t pages_out, pages_in;
     uint64_t extents_2m;        /* order-9 extents populated */
+    uint64_t extents_2m_out;    /* ... and given back */
     uint64_t refused;           /* pages asked for and not given */
     uint64_t failures;          /* steps that did less than asked */
 };

@@ -69,6 +69,10 @@ uint64_t g_pfn_to_mfn(uint64_t pfn);       /* G_INVALID_MFN if none */
 uint64_t g_mfn_to_pfn(uint64_t mfn);
 uint64_t g_max_pfn(void);                  /* PFNs with a p2m entry */
 int g_p2m_set(uint64_t pfn, uint64_t mfn); /* -XEN_EINVAL past g_max_pfn */
+/* n entries from pfn: mfn, mfn + 1, ... (or all G_INVALID_MFN). */
+int g_p2m_set_range(uint64_t pfn, uint64_t mfn, uint64_t n);
+/* Whether n PFNs from pfn all have p2m entries and no frame. */
+bool g_p2m_range_missing(uint64_t pfn, uint64_t n);
 /* Give PFNs up to new_max a p2m entry (invalid until populated) and a
  * place in the allocator; needs the physmap to cover them. */
 int g_p2m_grow(uint64_t new_max);
@@ -90,6 +94,12 @@ uint64_t g_page_alloc_above(uint64_t floor);    /* the lowest >= floor */
 uint64_t g_page_alloc_highest(uint64_t floor);  /* the highest >= floor */
 bool g_page_is_free(uint64_t pfn);
 void g_page_free(uint64_t pfn);
+/* Free n pages from pfn (a populated extent) at once. */
+void g_page_free_range(uint64_t pfn, uint64_t n);
+/* Take 2^order free pages, 2^order-aligned, the highest such run above
+ * floor (order 6 or more: whole words of the map); its first PFN, or
+ * G_INVALID_PFN. */
+uint64_t g_page_alloc_run_highest(uint64_t floor, unsigned int order);
 uint64_t g_pages_free(void);
 /* A zeroed page from the 1:1 region (so it has a VA), or NULL. */
 void *g_page_alloc_mapped(void);

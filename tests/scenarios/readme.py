@@ -4,7 +4,10 @@ in order, in one boot, and the output each one shows compared with what
 it printed -- so that what the README says stays true.  Figures that
 move from run to run are compared loosely: times (anything with a
 decimal point) not at all, other numbers within 10% (or 8), and a
-domain's running/blocked state letters not at all."""
+domain's running/blocked state letters not at all.  A person types more
+slowly than a script: after each `xl create` of a running guest the
+script waits a second, as long as the guest needs to start its balloon
+driver (which writes memory/actual-kb and memory/free-kb)."""
 
 import os
 import re
@@ -62,6 +65,8 @@ def readme_examples(t):
     script = []
     for i, (cmd, _) in enumerate(cases):
         script += [f"echo {MARK}{i}", cmd]
+        if re.match(r"xl create (?!-p)", cmd):
+            script.append("sleep 1")
     r = t.boot(run="; ".join(script), mem=1024, timeout=120)
     t.expect_status(r, 0)
     log = r.log

@@ -54,6 +54,7 @@ void g_c_start(const struct start_info *si, uint64_t boot_rsp)
     rc = g_main();
     /* "idle" on the command line: stay up until told to go. */
     if (rc == 0 && g_cmdline_has("idle")) {
+        g_control_init();           /* listening before saying so */
         g_printf("idle: waiting for control/shutdown\n");
         g_idle(0);
     }

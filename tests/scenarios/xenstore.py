@@ -297,11 +297,15 @@ def xl_shutdown_through_xenstore(t):
                         "xl reboot -w kept", "sleep 0.5", "xl list"]),
             ("shutdown", ["xl shutdown -w kept", "xl list",
                           "xl console kept", "xl destroy kept"]),
-            ("paused", ["xl create /etc/xen/deaf.cfg", "sleep 0.5",
+            ("paused", ["xl create /etc/xen/deaf.cfg", "xl console deaf",
                         "xl pause deaf", "xl shutdown -w deaf"]),
             ("unlistening", ["xl create -p /etc/xen/hello.cfg",
                              "xl shutdown -w hello", "xl list"]))
-        r = boot(t, script, files=files, timeout=120)
+        # deaf must listen on control/shutdown before it is paused: its
+        # console says when it does, and the runner detaches then.
+        r = boot(t, script, files=files, timeout=120,
+                 type=[r"^@@paused$=>",
+                       r"^idle: waiting for control/shutdown=>\x1d"])
     reboot = section(t, r, "reboot")
     t.expect(reboot, r'^feature-poweroff = "1"$')
     t.expect(reboot, r'^feature-reboot = "1"$')

@@ -190,7 +190,7 @@ def uncooperative_ignores_targets(t):
 
 # ---- Following dom0's targets -------------------------------------------------
 
-SETTLE = "sleep 4"                              # enough to move 400 MiB
+SETTLE = "xl balloon-status -w -t 60"           # until every target is reached
 ROW = r"^{} +\d+ +(\d+) +(\d+) +(\d+) +(\d+) +(\d+)  (\S+) +(\S+)$"
 FOLLOWED = (rf"^{PREFIX}target (\d+) pages, holds (\d+) pages, \d+ free "
             r"\((.+)\): pattern ok in (\d+) pages, (\d+) fresh")
@@ -216,6 +216,18 @@ def steps(*parts):
     return "; ".join(out)
 
 
+def detach_when_holding(*mibs):
+    """--type rules: after each step's marker, detach `xl console` once
+    the guest says it holds that step's target."""
+    rules = []
+    for step, mib in zip(("down", "up"), mibs):
+        pages = mib * MIB
+        rules += [rf"^@@{step}$=>",
+                  rf"^{PREFIX}target {pages} pages, holds {pages} pages, "
+                  r".*\(reached\)=>\x1d"]
+    return rules
+
+
 @scenario("balloon_mem_set_down_and_up_converges_and_keeps_data")
 def mem_set_converges(t):
     cfgs = Cfgs()
@@ -224,13 +236,14 @@ def mem_set_converges(t):
     r = boot_with(t, cfgs, steps(
         ("free0", ["xl info free_memory"]),
         ("start", [f"xl create {cfg}", "sleep 1", "xl balloon-status"]),
-        ("down", ["xl mem-set bw 128m", SETTLE, "xl list",
+        ("down", ["xl mem-set bw 128m", "xl console bw", "xl list",
                   "xl balloon-status",
                   "xenstore-read /local/domain/1/memory/target"]),
-        ("up", ["xl mem-set bw 384", SETTLE, "xl list", "xl balloon-status"]),
+        ("up", ["xl mem-set bw 384", "xl console bw", "xl list",
+                "xl balloon-status"]),
         ("console", ["xl shutdown -w bw", "xl console bw"]),
         ("gone", ["xl destroy bw", "xl list", "xl info free_memory"])),
-        mem=1024, timeout=240)
+        mem=1024, timeout=240, type=detach_when_holding(128, 384))
     row = status_row(t, section(t, r, "start"), "bw")
     t.check(row[:2] == (256, 256) and row[2:5] == (64, 256, 512),
             f"after create: {row}")
@@ -270,13 +283,13 @@ def mem_set_and_mem_max_as_xl(t):
                    memory_dynamic_max=128)
     r = boot_with(t, cfgs, steps(
         ("create", [f"xl create {cfg}", "sleep 1"]),
-        ("below", ["xl mem-set bw 64", "sleep 1", "xl balloon-status"]),
+        ("below", ["xl mem-set bw 64", SETTLE, "xl balloon-status"]),
         ("above", ["-xl mem-set bw 257m", "echo status $?"]),
         ("maxlow", ["-xl mem-max bw 63", "echo status $?"]),
         ("bad", ["-xl mem-set bw lots", "-xl mem-set bw"]),
-        ("dom0", ["xl mem-set 0 192m", "sleep 1", "xl list 0",
+        ("dom0", ["xl mem-set 0 192m", SETTLE, "xl list 0",
                   "-xl mem-set 0 32", "echo status $?"]),
-        ("auto", ["xl mem-set bw auto", "sleep 1", "xl balloon-status",
+        ("auto", ["xl mem-set bw auto", SETTLE, "xl balloon-status",
                   "xl list bw"])),
         mem=1024, timeout=120)
     row = status_row(t, section(t, r, "below"), "bw")

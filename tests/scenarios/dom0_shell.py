@@ -23,8 +23,9 @@ def run_script(t, commands, status, **opts):
 @scenario("dom0_shell_prompt_waits_for_input")
 def prompt_waits_for_input(t):
     """Without a script dom0 greets and waits at the prompt (the boot
-    times out there: headless runs type nothing)."""
-    r = t.boot(timeout=10)
+    times out there: headless runs type nothing; the limit leaves a
+    loaded machine time to reach the prompt)."""
+    r = t.boot(timeout=20)
     t.expect_status(r, 124)
     t.expect(r, r"^xen-lite dom0: \d+ MiB, \d+ entries in the ramdisk\.$")
     t.expect(r, r"^Type 'help' for the commands")

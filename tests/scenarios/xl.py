@@ -217,7 +217,7 @@ def crash_boot(t, action):
     files.cfg("crasher", kernel="/boot/crasher", memory=16, on_crash=action)
     script = steps(("free0", ["xl info free_memory"]),
                    ("crash", ["xl create /etc/xen/crasher.cfg",
-                              "xl domid crasher", "sleep 0.5", "xl list"]),
+                              "xl domid crasher", "sleep 2", "xl list"]),
                    ("dmesg", ["xl dmesg"]),
                    ("end", ["-xl destroy crasher", "xl list"]),
                    ("free1", ["xl info free_memory"]))

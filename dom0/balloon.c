@@ -164,10 +164,22 @@ static struct bp_dom policy_view(const struct bm_dom *d)
     return p;
 }
 
+/* Follow d over time; one below its target while the host has nothing
+ * free waits for the host (it is not stuck). */
+static void watch_sample(struct bm_dom *d, uint64_t now, uint64_t host_free)
+{
+    const struct bp_timeouts *t = &bp_default_timeouts;
+
+    if (d->target > d->actual + t->tolerance && host_free <= t->tolerance)
+        d->state = bp_watch_wait(&d->watch, now, d->actual);
+    else
+        d->state = bp_watch_sample(&d->watch, t, now, d->target, d->actual);
+}
+
 /* The domains, sampled, into v[] (their entries into ds[]). */
 static size_t gather(struct bp_dom *v, struct bm_dom **ds, bool watch)
 {
-    uint64_t now = g_now_ns();
+    uint64_t now = g_now_ns(), host_free = watch ? xc_free_pages() : 0;
     size_t n = 0;
 
     for (unsigned int i = 0; i < DOM_MAX; i++) {
@@ -176,8 +188,7 @@ static size_t gather(struct bp_dom *v, struct bm_dom **ds, bool watch)
         if (!d->used || !bm_sample(d))
             continue;
         if (watch)
-            d->state = bp_watch_sample(&d->watch, &bp_default_timeouts, now,
-                                       d->target, d->actual);
+            watch_sample(d, now, host_free);
         ds[n] = d;
         v[n++] = policy_view(d);
     }

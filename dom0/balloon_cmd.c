@@ -25,6 +25,16 @@ static struct bm_dom *followed(domid_t domid, const char *cmd, FILE *err)
     return d;
 }
 
+/* Domain-0's ceiling: what it booted with (a lower mem-max can be raised
+ * back to it; it has no physmap to grow into beyond). */
+static uint64_t dom0_booted(void)
+{
+    struct balloon_dom0 r;
+
+    balloon_dom0_range(&r);
+    return r.booted;
+}
+
 /* xl mem-set DOM auto: back to the manager, if it has a range to use. */
 static int mem_auto(struct bm_dom *d, FILE *err)
 {
@@ -88,9 +98,9 @@ int balloon_mem_max(domid_t domid, uint64_t kb, FILE *err)
                 (unsigned long long)bm_mib(d->target));
         return -1;
     }
-    if (domid == 0 && pages > d->static_max) {
+    if (domid == 0 && pages > dom0_booted()) {
         fprintf(err, "xl mem-max: Domain-0 cannot grow beyond the %llu MiB "
-                "it booted with\n", (unsigned long long)bm_mib(d->static_max));
+                "it booted with\n", (unsigned long long)bm_mib(dom0_booted()));
         return -1;
     }
     if (domid && (rc = xc_domain_max_mem(domid, kb + BALLOON_MAXMEM_SLACK_KB))) {

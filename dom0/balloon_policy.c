@@ -218,6 +218,16 @@ enum bp_state bp_watch_sample(struct bp_watch *w, const struct bp_timeouts *t,
     return w->state;
 }
 
+enum bp_state bp_watch_wait(struct bp_watch *w, uint64_t now_ns,
+                            uint64_t actual)
+{
+    if (!w->started)
+        *w = (struct bp_watch){ .started = true, .state = BP_OK };
+    w->last_actual = actual;
+    w->since_ns = now_ns;
+    return w->state;
+}
+
 const char *bp_state_name(enum bp_state s)
 {
     switch (s) {

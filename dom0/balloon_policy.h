@@ -109,6 +109,14 @@ struct bp_watch {
 enum bp_state bp_watch_sample(struct bp_watch *w, const struct bp_timeouts *t,
                               uint64_t now_ns, uint64_t target,
                               uint64_t actual);
+/*
+ * A sample taken while the guest is below its target and the host has
+ * no free memory to give it (at most tolerance pages): it waits for the
+ * host, which is not its fault, so its clock does not run and its state
+ * stays as it was.  Returns that state.
+ */
+enum bp_state bp_watch_wait(struct bp_watch *w, uint64_t now_ns,
+                            uint64_t actual);
 const char *bp_state_name(enum bp_state s);      /* "ok", "stuck", ... */
 
 /* ---- Making room for a new domain --------------------------------------- */

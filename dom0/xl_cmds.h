@@ -144,8 +144,9 @@
       "                            do not\n" \
       "-t S, --timeout=S           wait at most S seconds (30)") \
     X("hypercall-stats", hypercall_stats, 0, "<Domain>", \
-      "Show a domain's hypercalls by name (direct and in multicalls) and\n" \
-      "its emulated page-table writes, since it was created (xen-lite)") \
+      "Show a domain's hypercalls and page-table writes (xen-lite)\n" \
+      "Hypercalls are counted by name, direct and in multicalls, and the\n" \
+      "page-table writes the hypervisor emulated, since the domain was created.") \
     X("--version", version, 0, "", "Print the versions of xl and the hypervisor") \
     /* add new commands above this line */
 

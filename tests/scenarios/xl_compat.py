@@ -153,6 +153,10 @@ def check_codes(t, r):
     # name and can never address it; xen-lite refuses it.
     t.check(statuses(text) == [3, 3, 1, 1, 1, 1, 1, 1],
             f"exit statuses {statuses(text)}")
+    # As xl: a file that cannot be read is reported before any parsing.
+    t.expect(text, r"^Failed to read config file: /etc/xen/nosuch\.cfg: No "
+                   r"such file or directory$")
+    t.expect_not(text, r"^Parsing config from /etc/xen/nosuch\.cfg$")
     t.expect(text, r'^Domain with name "web" already exists\.$')
     t.expect(text, r'^/etc/xen/123\.cfg:1: name "123" is all digits: xl '
                    r"takes such an argument for a domain id$")
@@ -235,6 +239,9 @@ def memory_files():
 
 
 MEMORY_SCRIPT = steps(
+    ("dom0", ["xl mem-set 0 200m", "xl mem-max 0 240m", "xl balloon-status",
+              "xl mem-max 0 256m", "-xl mem-max 0 300m", "echo status $?",
+              "xl mem-set 0 auto", "xl balloon-status -w"]),
     ("free0", ["xl info free_memory"]),
     ("plain", ["xl create /etc/xen/plain.cfg", "sleep 2", "xl list plain",
                "xl info free_memory", "xl balloon-status"]),
@@ -246,7 +253,8 @@ MEMORY_SCRIPT = steps(
                "-xl balloon-status -w -t 2", "echo status $?"]),
     ("short", ["xl create /etc/xen/big.cfg", "xl mem-set big 1000",
                "sleep 3", "-xl balloon-status -w -t 1", "echo status $?",
-               "xl list"]))
+               "xl list"]),
+    ("waits", ["sleep 6", "xl balloon-status"]))
 
 
 @scenario("xl_memory_as_xl_with_dom0_ballooned_by_opt_in")
@@ -255,10 +263,22 @@ def memory_as_xl(t):
     xl (the balloon manager leaves it alone) until xl mem-set or the
     manage-every-domain policy; balloon-status -w fails naming the
     domains that do not reach their targets (one that ignores it, one
-    the host cannot feed); dom0_mem=min:,max: opts Domain-0 in, and it
-    gives memory back when a guest needs it."""
+    the host cannot feed, which stays host-short, not stuck, however
+    long it waits); dom0_mem=min:,max: opts Domain-0 in, and it gives
+    memory back when a guest needs it; xl mem-set 0 and mem-max 0 act
+    on Domain-0."""
     r = boot(t, memory_files(), MEMORY_SCRIPT, mem=1024, smp=2,
              xen_append="dom0_mem=min:128M,max:256M", timeout=120)
+    text = section(t, r, "dom0")
+    # xl mem-set 0 and mem-max 0 act on Domain-0; a lowered limit can be
+    # raised back to what it booted with, not beyond (it has no physmap
+    # to grow into: a xen-lite difference).
+    t.expect(text, r"^Domain-0 +0 +200 +\d+ +128 +240 +240  ok +mem-set$")
+    t.expect(text, r"^xl mem-max: Domain-0 cannot grow beyond the 256 MiB it "
+                   r"booted with$")
+    t.check(statuses(text) == [1], f"xl mem-max 0 300m: {statuses(text)}")
+    t.expect(text, r"^Domain-0 +0 +256 +256 +128 +256 +256  ok +policy$")
+    t.expect(text, r"^Targets reached in ")
     free0 = int(section(t, r, "free0"))
     text = section(t, r, "plain")
     t.check(list_row(t, text, "plain")[1] == 128,
@@ -284,6 +304,10 @@ def memory_as_xl(t):
     t.check(128 <= dom0 < 256, f"Domain-0 holds {dom0} MiB: it did not give "
             f"memory to a guest that needed it (min 128)")
     t.note(f"Domain-0 gave {256 - dom0} MiB back to a hungry guest")
+    # Longer than a guest may go without progress before it counts as
+    # stuck (5 s): waiting for memory the host does not have is not that.
+    t.expect(section(t, r, "waits"), r"^big +3 +1000 +\d+ +64 +1024 +1024  "
+                                     r"host-short +mem-set$")
 
 
 # ---- vcpu-set, xenstore's tools, dom0's shell -------------------------------

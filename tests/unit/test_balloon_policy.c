@@ -458,6 +458,21 @@ TEST(the_clock_going_back_does_not_make_a_guest_stuck)
              BP_UNCOOPERATIVE);
 }
 
+TEST(a_guest_waiting_for_the_host_is_not_stuck)
+{
+    struct bp_watch w = { 0 };
+    uint64_t now = 0;
+
+    /* Below its target for a minute while the host has nothing free. */
+    for (unsigned int i = 0; i < 60; i++)
+        CHECK_EQ(bp_watch_wait(&w, now += SEC(1), MIB(128)), BP_OK);
+    /* Memory comes free: its clock starts from the last wait. */
+    CHECK_EQ(run(&w, &now, 4, MIB(256), MIB(128), 0), BP_OK);
+    CHECK_EQ(run(&w, &now, 1, MIB(256), MIB(128), 0), BP_STUCK);
+    /* A stuck guest stays stuck while it waits: waiting proves nothing. */
+    CHECK_EQ(bp_watch_wait(&w, now += SEC(30), MIB(128)), BP_STUCK);
+}
+
 /* ---- Reclaim before xl create ------------------------------------------- */
 
 TEST(no_reclaim_when_the_new_domain_fits)

@@ -146,6 +146,9 @@
     X("hypercall-stats", hypercall_stats, 0, "<Domain>", \
       "Show a domain's hypercalls by name (direct and in multicalls) and\n" \
       "its emulated page-table writes, since it was created (xen-lite)") \
+    X("p2m-info", p2m_info, 0, "<Domain>", \
+      "Show a PVH domain's p2m: its entries by size (1 GiB, 2 MiB, 4 KiB),\n" \
+      "its memory by type and the tables holding them (xen-lite)") \
     X("--version", version, 0, "", "Print the versions of xl and the hypervisor") \
     /* add new commands above this line */
 

@@ -186,6 +186,8 @@ static const char *cr0_and_pat_invalid_gp(void)
     };
     uint64_t cr0, after, pat = g_rdmsr(MSR_PAT);
 
+    if (!on_xen_lite())     /* seen: Xen 4.17 under QEMU then fails VMRUN */
+        return SKIP("Xen 4.17 lets one through and its VMRUN fails (domain crashed)");
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
     for (unsigned int i = 0; i < G_ARRAY_SIZE(cr0s); i++) {
         bad_value = (cr0 | cr0s[i].set) & ~cr0s[i].clear;

@@ -22,6 +22,30 @@ static void sleep_there(void *arg)
 
 static void nothing(void *arg) { }
 
+static volatile uint64_t spins[G_MAX_CPUS];
+
+static G_NORETURN void spin(void *arg)
+{
+    volatile uint64_t *n = arg;
+
+    for (;;)
+        (*n)++;
+}
+
+/*
+ * spin: every vCPU runs a loop that never exits to the hypervisor on its
+ * own, so the toolstack's pause and destroy must take the vCPUs out of
+ * the guest (an IPI forcing a VMEXIT).
+ */
+void spin_on_every_vcpu(void)
+{
+    for (unsigned int i = 1; i < g_nr_cpus(); i++)
+        if (g_cpu_up(i) < 0 || g_cpu_call(i, spin, (void *)&spins[i]) < 0)
+            g_printf("hvm-selftest: vCPU %u did not start\n", i);
+    g_printf("hvm-selftest: spinning on %u vCPUs\n", g_nr_cpus());
+    spin((void *)&spins[0]);
+}
+
 static volatile uint32_t apic_id_1;
 
 static void read_apic_id(void *arg)

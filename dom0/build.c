@@ -82,7 +82,7 @@ static int put_bytes(uint64_t va, const void *src, size_t len, void *ctx)
     return 0;
 }
 
-static int read_file(const char *path, const uint8_t **data, size_t *size,
+int build_read_file(const char *path, const uint8_t **data, size_t *size,
                      FILE *err)
 {
     struct ramfs_node node;
@@ -192,7 +192,7 @@ int pv_kernel_check(const char *path, FILE *err)
     struct elf_image img;
     const char *why;
 
-    if (read_file(path, &kernel, &len, err))
+    if (build_read_file(path, &kernel, &len, err))
         return -XEN_ENOENT;
     if ((why = kernel_image_elf(kernel, len, &kernel, &len))) {
         fprintf(err, "%s: %s\n", path, why);
@@ -215,8 +215,8 @@ int build_pv_domain(struct dom_build *db, FILE *err)
     const char *why;
     int rc;
 
-    if (read_file(db->kernel, &kernel, &kernel_len, err) ||
-        (db->ramdisk && read_file(db->ramdisk, &ramdisk, &db->ramdisk_len, err)))
+    if (build_read_file(db->kernel, &kernel, &kernel_len, err) ||
+        (db->ramdisk && build_read_file(db->ramdisk, &ramdisk, &db->ramdisk_len, err)))
         return -XEN_ENOENT;
     /* A bzImage carries the ELF compressed: nothing is built before it is out. */
     if ((why = kernel_image_elf(kernel, kernel_len, &kernel, &kernel_len))) {

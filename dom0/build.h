@@ -1,4 +1,4 @@
-/* The PV domain builder (dom0/build.c). */
+/* The domain builders: PV (dom0/build.c) and PVH (dom0/build_pvh.c). */
 #ifndef DOM0_BUILD_H
 #define DOM0_BUILD_H
 
@@ -19,9 +19,14 @@ struct dom_build {
     uint64_t console_mfn, store_mfn;
 };
 
-/* Lay the domain out and set vCPU 0 up; messages go to err. */
-/* The kernel checked (a bzImage decompressed) before a domain is created. */
+/* The kernel checked (a bzImage decompressed) before a domain is created;
+ * then the domain laid out and vCPU 0 set up.  Messages go to err. */
 int pv_kernel_check(const char *path, FILE *err);
 int build_pv_domain(struct dom_build *db, FILE *err);
+/* build_pvh.c: the same for a PVH guest (XEN_ELFNOTE_PHYS32_ENTRY). */
+int pvh_kernel_check(const char *path, FILE *err);
+int build_pvh_domain(struct dom_build *db, FILE *err);
+/* A file of the ramdisk (a message on err if there is none). */
+int build_read_file(const char *path, const uint8_t **data, size_t *size, FILE *err);
 
 #endif

@@ -1,5 +1,7 @@
 /*
- * xl hypercall-stats (a xen-lite extension): a domain's hypercalls by
+ * xl hypercall-stats and xl p2m-info (xen-lite extensions).
+ *
+ * xl hypercall-stats: a domain's hypercalls by
  * name since it was created -- made directly and as multicall entries --
  * and the page-table writes the hypervisor emulated for it (writable page
  * tables), from XEN_SYSCTL_xenlite_domain_stats.
@@ -9,6 +11,16 @@
  *     mmu_update                        1234             56
  *     ...
  *     writable page-table writes emulated: 1834
+ *
+ * xl p2m-info: the shape of a PVH domain's p2m (the gfn -> mfn table the
+ * CPU's nested paging walks), from XEN_SYSCTL_xenlite_p2m_info.
+ *
+ *     xen-lite# xl p2m-info hvm-selftest
+ *     1 GiB entries                 0
+ *     2 MiB entries                31
+ *     4 KiB entries               514
+ *     RAM                       65536 KiB
+ *     ...
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +29,7 @@
 #include "xc.h"
 #include "xen.h"
 #include "xl_cmds.h"
+#include "xen_errno.h"
 #include "xenlite.h"
 
 static const char *const names[XENLITE_STATS_HYPERCALLS] = {
@@ -49,6 +62,7 @@ static const char *const names[XENLITE_STATS_HYPERCALLS] = {
     [__HYPERVISOR_physdev_op] = "physdev_op",
     [__HYPERVISOR_sysctl] = "sysctl",
     [__HYPERVISOR_domctl] = "domctl",
+    [__HYPERVISOR_hvm_op] = "hvm_op",
 };
 
 int main_hypercall_stats(int argc, char **argv)
@@ -81,5 +95,33 @@ int main_hypercall_stats(int argc, char **argv)
     printf("writable page-table writes emulated: %llu\n",
            (unsigned long long)s->ptwr_emulations);
     free(s);
+    return 0;
+}
+
+int main_p2m_info(int argc, char **argv)
+{
+    struct xen_sysctl_xenlite_p2m_info p;
+    struct xl_opts o;
+    int domid, rc = xl_scan(argc, argv, "", NULL, 1, &o);
+
+    if (rc >= 0)
+        return rc;
+    if ((domid = xl_domain_arg(o.args[0], NULL)) < 0)
+        return 1;
+    if ((rc = xc_p2m_info((domid_t)domid, &p))) {
+        if (rc == -XEN_EINVAL)
+            fprintf(stderr, "xl: domain %d is PV: it has no p2m\n", domid);
+        else
+            fprintf(stderr, "xl: cannot read the p2m of domain %d (%d)\n", domid, rc);
+        return 1;
+    }
+    printf("%-20s %12llu\n", "1 GiB entries", (unsigned long long)p.entries_1g);
+    printf("%-20s %12llu\n", "2 MiB entries", (unsigned long long)p.entries_2m);
+    printf("%-20s %12llu\n", "4 KiB entries", (unsigned long long)p.entries_4k);
+    printf("%-20s %12llu KiB\n", "RAM", (unsigned long long)p.ram_pages * 4);
+    printf("%-20s %12llu KiB\n", "MMIO (emulated)", (unsigned long long)p.mmio_pages * 4);
+    printf("%-20s %12llu KiB\n", "Xen pages", (unsigned long long)p.xen_pages * 4);
+    printf("%-20s %12llu KiB\n", "tables", (unsigned long long)p.tables * 4);
+    printf("%-20s %#12llx\n", "highest gfn", (unsigned long long)p.max_gfn);
     return 0;
 }

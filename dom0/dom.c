@@ -194,16 +194,19 @@ void dom_new_uuid(uint8_t u[16])
 static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *err)
 {
     uint8_t handle[16];
+    bool pvh = cfg->type == XLCFG_PVH;
     int rc;
 
-    if (pv_kernel_check(cfg->kernel, err) ||
+    if ((pvh ? pvh_kernel_check(cfg->kernel, err) : pv_kernel_check(cfg->kernel, err)) ||
         balloon_make_room(cfg->memory_mb * 256, cfg->name, err))
         return -1;
     if (cfg->has_uuid)
         memcpy(handle, cfg->uuid, sizeof(handle));
     else
         dom_new_uuid(handle);
-    if ((rc = xc_domain_create(cfg->maxvcpus, handle, domid))) {
+    if ((rc = xc_domain_create(cfg->maxvcpus, handle,
+                               pvh ? XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap : 0,
+                               domid))) {
         fprintf(err, "cannot create domain: %s\n", xc_strerror(rc));
         return -1;
     }
@@ -213,7 +216,7 @@ static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *
     if ((rc = xc_domain_max_mem(*domid, cfg->maxmem_mb * 1024 +
                                         BALLOON_MAXMEM_SLACK_KB)) ||
         (rc = xc_domain_set_memmap_limit(*domid, cfg->maxmem_mb * 1024)) ||
-        (rc = build_pv_domain(db, err))) {
+        (rc = pvh ? build_pvh_domain(db, err) : build_pv_domain(db, err))) {
         if (rc != -XEN_ENOENT && rc != -XEN_ENOEXEC && rc != -XEN_ENOMEM)
             fprintf(err, "building domain %u failed: %s\n", *domid, xc_strerror(rc));
         xc_domain_destroy(*domid);

@@ -66,12 +66,14 @@ static int simple_domctl(uint32_t cmd, domid_t domid)
     return xc_domctl(&op);
 }
 
-int xc_domain_create(uint32_t max_vcpus, const uint8_t handle[16], domid_t *domid)
+int xc_domain_create(uint32_t max_vcpus, const uint8_t handle[16], uint32_t flags,
+                     domid_t *domid)
 {
     struct xen_domctl op = { .cmd = XEN_DOMCTL_createdomain, .domain = 0 };
     int rc;
 
     op.u.createdomain.max_vcpus = max_vcpus;
+    op.u.createdomain.flags = flags;
     op.u.createdomain.max_grant_frames = -1;
     op.u.createdomain.max_maptrack_frames = -1;
     if (handle)
@@ -387,4 +389,69 @@ void xc_unmap_foreign(void *va)
         return;
     hc_update_va_mapping((uint64_t)windows[i], 0, UVMF_INVLPG);
     windows_used &= ~(1ull << i);
+}
+
+/* ---- HVM (PVH) guests ---- */
+
+/*
+ * populate_physmap of a translated domain's gfns [gfn, gfn + n): the
+ * largest extents their alignment allows (1 GiB, 2 MiB, 4 KiB), a size
+ * the host cannot give falling back to the next.
+ */
+int xc_populate_gfns(domid_t domid, uint64_t gfn, uint64_t n)
+{
+    static const unsigned int orders[] = { 18, 9, 0 };
+    bool refused[3] = { false, false, false };
+
+    while (n) {
+        long rc = 0;
+
+        for (unsigned int i = 0; i < 3; i++) {
+            uint64_t size = 1ull << orders[i], extent = gfn;
+            struct xen_memory_reservation r = {
+                .extent_start = (uint64_t)&extent, .nr_extents = 1,
+                .extent_order = orders[i], .domid = domid };
+
+            if (refused[i] || n < size || (gfn & (size - 1)))
+                continue;
+            if ((rc = hc_memory_op(XENMEM_populate_physmap, &r)) == 1) {
+                gfn += size;
+                n -= size;
+                break;
+            }
+            refused[i] = orders[i] != 0;
+        }
+        if (rc != 1)
+            return rc < 0 ? (int)rc : -XEN_ENOMEM;
+    }
+    return 0;
+}
+
+int xc_hvm_param_set(domid_t domid, uint32_t index, uint64_t value)
+{
+    struct xen_hvm_param p = { .domid = domid, .index = index, .value = value };
+
+    return (int)G_HYPERCALL(__HYPERVISOR_hvm_op, HVMOP_set_param, &p, 0, 0, 0);
+}
+
+int xc_hvm_vcpu_context(domid_t domid, uint32_t vcpu, const struct vcpu_hvm_context *ctx)
+{
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_xenlite_hvm_vcpu_context, .domain = domid };
+    struct xen_domctl_xenlite_hvm_vcpu_context a = { .vcpu = vcpu, .ctxt = (uint64_t)ctx };
+
+    memcpy(op.u.pad, &a, sizeof(a));
+    return xc_domctl(&op);
+}
+
+int xc_p2m_info(domid_t domid, struct xen_sysctl_xenlite_p2m_info *out)
+{
+    struct xen_sysctl op = { .cmd = XEN_SYSCTL_xenlite_p2m_info };
+    int rc;
+
+    memset(out, 0, sizeof(*out));
+    out->domid = domid;
+    memcpy(op.u.pad, out, sizeof(*out));
+    if ((rc = xc_sysctl(&op)) == 0)
+        memcpy(out, op.u.pad, sizeof(*out));
+    return rc;
 }

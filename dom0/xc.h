@@ -14,6 +14,7 @@
 #include "domctl.h"
 #include "sysctl.h"
 #include "xen.h"
+#include "hvm_op.h"
 #include "xenlite.h"
 
 typedef struct xen_domctl_getdomaininfo xc_dominfo_t;
@@ -26,7 +27,9 @@ int xc_domctl(struct xen_domctl *op);            /* fills interface_version */
 int xc_sysctl(struct xen_sysctl *op);
 
 /* Domains. */
-int xc_domain_create(uint32_t max_vcpus, const uint8_t handle[16], domid_t *domid);
+/* flags: XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap for a PVH guest, 0 for PV. */
+int xc_domain_create(uint32_t max_vcpus, const uint8_t handle[16], uint32_t flags,
+                     domid_t *domid);
 int xc_domain_destroy(domid_t domid);
 int xc_domain_pause(domid_t domid);
 int xc_domain_unpause(domid_t domid);
@@ -66,6 +69,14 @@ uint64_t xc_free_pages(void);
 /* Memory of another domain: populate_physmap of pfns [0, n) (order 0 or
  * 9 extents); the machine frames come back in mfns[]. */
 int xc_populate(domid_t domid, uint64_t nr_pages, uint64_t *mfns);
+
+/* A translated (HVM) domain: its gfns [gfn, gfn + n) populated with the
+ * largest extents alignment allows; its parameters; vCPU start contexts
+ * (which bring the vCPU online); its p2m's shape. */
+int xc_populate_gfns(domid_t domid, uint64_t gfn, uint64_t n);
+int xc_hvm_param_set(domid_t domid, uint32_t index, uint64_t value);
+int xc_hvm_vcpu_context(domid_t domid, uint32_t vcpu, const struct vcpu_hvm_context *ctx);
+int xc_p2m_info(domid_t domid, struct xen_sysctl_xenlite_p2m_info *out);
 
 /* Event channels on behalf of another domain. */
 int xc_evtchn_alloc_unbound(domid_t domid, domid_t remote, uint32_t *port);

@@ -147,6 +147,10 @@
       "Show a domain's hypercalls and page-table writes (xen-lite)\n" \
       "Hypercalls are counted by name, direct and in multicalls, and the\n" \
       "page-table writes the hypervisor emulated, since the domain was created.") \
+    X("p2m-info", p2m_info, 0, "<Domain>", \
+      "Show a PVH domain's p2m by entry size and memory type (xen-lite)\n" \
+      "Its entries by size (1 GiB, 2 MiB, 4 KiB), its memory by type and the\n" \
+      "tables holding them.") \
     X("--version", version, 0, "", "Print the versions of xl and the hypervisor") \
     /* add new commands above this line */
 

@@ -416,14 +416,18 @@ static int check_type(const struct xlcfg *cfg, FILE *err)
 {
     const char *key = xlcfg_find(cfg, "type") ? "type" : "builder";
 
-    if (cfg->type == XLCFG_HVM)
+    if (cfg->type == XLCFG_HVM) {
         xlcfg_report(err, at(cfg, key), "type 'hvm' is not supported by "
                      "xen-lite: hardware-virtualized guests run as type = "
                      "\"pvh\"");
-    else if (cfg->type != XLCFG_PV)
-        xlcfg_report(err, at(cfg, key), "type '%s' is not supported yet",
-                     xlcfg_type_name(cfg->type));
-    return cfg->type != XLCFG_PV;
+        return 1;
+    }
+    if (cfg->type == XLCFG_PVH && !cfg->hap) {
+        xlcfg_report(err, at(cfg, "hap"), "hap = 0 (shadow paging) is not supported "
+                     "yet: a PVH guest runs on nested paging (hap = 1)");
+        return 1;
+    }
+    return cfg->type != XLCFG_PV && cfg->type != XLCFG_PVH;
 }
 
 static int check_vcpus(const struct xlcfg *cfg, FILE *err)
@@ -451,9 +455,10 @@ int xlcfg_check(const struct xlcfg *cfg, FILE *err)
     errors += check_type(cfg, err);
     errors += check_memory(cfg, err);
     errors += check_vcpus(cfg, err);
-    if (cfg->type == XLCFG_PV && !cfg->kernel && ++errors)
+    if (cfg->type != XLCFG_HVM && !cfg->kernel && ++errors)
         xlcfg_report(err, at_source(cfg, "kernel"), 0,
-               "kernel must be specified for a PV guest");
+               "kernel must be specified for a %s guest",
+               cfg->type == XLCFG_PVH ? "PVH" : "PV");
     if (xlcfg_find(cfg, "cmdline") &&
         (xlcfg_find(cfg, "root") || xlcfg_find(cfg, "extra")))
         xlcfg_report(err, at(cfg, "cmdline"), "warning: ignoring root= and extra= "

@@ -44,7 +44,10 @@ GUEST_DIRS  := $(filter-out lib,$(patsubst guests/%/,%,$(wildcard guests/*/)))
 GUEST_NAMES := $(foreach g,$(GUEST_DIRS),$(if $(call GUEST_SRCS,$(g)),$(g)))
 GUEST_HVM_NAMES := $(filter hvm-%,$(GUEST_NAMES))
 GUEST_PV_NAMES  := $(filter-out hvm-%,$(GUEST_NAMES))
-GUEST_BINS  := $(addprefix $(GUEST_OUT)/,$(GUEST_NAMES))
+# PV guests whose code uses only the library's common interface are also
+# built as PVH guests, <name>-pvh, from the same objects.
+GUEST_ALSO_PVH  := balloon-worker
+GUEST_BINS  := $(addprefix $(GUEST_OUT)/,$(GUEST_NAMES) $(addsuffix -pvh,$(GUEST_ALSO_PVH)))
 
 ALL_EXTRA += $(GUEST_BINS)
 
@@ -72,16 +75,18 @@ $(GUEST_HVM_LIB): $(call guest_objs,$(GUEST_HVM_LIB_SRCS))
 	$(Q)rm -f $@
 	$(Q)ar rcs $@ $^
 
-# guest_rule NAME HEAD LIB LDFLAGS LDSCRIPT
+# guest_rule BINARY SOURCE-DIR HEAD LIB LDFLAGS LDSCRIPT
 define guest_rule
-$(GUEST_OUT)/$(1): $(call guest_objs,$(call GUEST_SRCS,$(1))) $(2) $(3) $(GUEST_LIBC) $(5)
+$(GUEST_OUT)/$(1): $(call guest_objs,$(call GUEST_SRCS,$(2))) $(3) $(4) $(GUEST_LIBC) $(6)
 	@echo "  LD      $$@"
-	$$(Q)$$(LD) $(4) -o $$@ $(2) \
-		$(call guest_objs,$(call GUEST_SRCS,$(1))) $(3) $(GUEST_LIBC)
+	$$(Q)$$(LD) $(5) -o $$@ $(3) \
+		$(call guest_objs,$(call GUEST_SRCS,$(2))) $(4) $(GUEST_LIBC)
 endef
-$(foreach g,$(GUEST_PV_NAMES),$(eval $(call guest_rule,$(g),$(GUEST_HEAD),$(GUEST_LIB),\
+$(foreach g,$(GUEST_PV_NAMES),$(eval $(call guest_rule,$(g),$(g),$(GUEST_HEAD),$(GUEST_LIB),\
 	$$(GUEST_LDFLAGS),$(GUEST_LIBDIR)/guest.lds)))
-$(foreach g,$(GUEST_HVM_NAMES),$(eval $(call guest_rule,$(g),$(GUEST_HVM_HEAD),\
+$(foreach g,$(GUEST_HVM_NAMES),$(eval $(call guest_rule,$(g),$(g),$(GUEST_HVM_HEAD),\
+	$(GUEST_HVM_LIB),$$(GUEST_HVM_LDFLAGS),$(GUEST_HVM_LIBDIR)/hvm.lds)))
+$(foreach g,$(GUEST_ALSO_PVH),$(eval $(call guest_rule,$(g)-pvh,$(g),$(GUEST_HVM_HEAD),\
 	$(GUEST_HVM_LIB),$$(GUEST_HVM_LDFLAGS),$(GUEST_HVM_LIBDIR)/hvm.lds)))
 
 GUEST_ALL_SRCS := $(wildcard guests/*/*.c guests/*/*.S guests/lib/hvm/*.c guests/lib/hvm/*.S)

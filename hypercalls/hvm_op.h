@@ -117,6 +117,12 @@ _Static_assert(sizeof(struct vcpu_hvm_x86_64) == 112, "vcpu_hvm_x86_64");
 
 #define VCPU_HVM_MODE_32B 0
 #define VCPU_HVM_MODE_64B 1
+
+/* The PVH start state's segments (flat, ring 0) and TSS, as *_ar values. */
+#define VCPU_HVM_AR_CODE32      0xc9b   /* P, S, code exec/read accessed, D, G */
+#define VCPU_HVM_AR_DATA32      0xc93   /* P, S, data read/write accessed, D, G */
+#define VCPU_HVM_AR_TSS32       0x08b   /* P, 32-bit TSS busy */
+#define VCPU_HVM_TSS_LIMIT      0x67
 struct vcpu_hvm_context {
     uint32_t mode;                      /* VCPU_HVM_MODE_* */
     uint32_t pad;

@@ -63,6 +63,43 @@ struct xen_sysctl_xenlite_domain_stats {
 _Static_assert(sizeof(struct xen_sysctl_xenlite_domain_stats) == 16,
                "xen_sysctl_xenlite_domain_stats");
 
+/*
+ * sysctl(XEN_SYSCTL_xenlite_p2m_info): the shape of a translated (HVM)
+ * domain's p2m -- its entries by size and its memory by type.  dom0 only
+ * (-XEN_EPERM); -XEN_ESRCH for no such domain, -XEN_EINVAL for a PV
+ * domain (it has no p2m).  xl p2m-info prints it.
+ */
+#define XEN_SYSCTL_xenlite_p2m_info      (XENLITE_OP_BASE + 2)
+
+struct xen_sysctl_xenlite_p2m_info {
+    uint16_t domid;                     /* IN */
+    uint16_t _pad[3];
+    uint64_t entries_4k, entries_2m, entries_1g;    /* OUT: present leaves */
+    uint64_t ram_pages, mmio_pages, xen_pages;      /* OUT: 4 KiB frames by type */
+    uint64_t tables;                    /* OUT: table frames */
+    uint64_t max_gfn;                   /* OUT: highest gfn mapped */
+};
+_Static_assert(sizeof(struct xen_sysctl_xenlite_p2m_info) == 72,
+               "xen_sysctl_xenlite_p2m_info");
+
+/*
+ * domctl(XEN_DOMCTL_xenlite_hvm_vcpu_context): start vCPU `vcpu` of a
+ * paused HVM domain from the struct vcpu_hvm_context at `ctxt` (the
+ * layout VCPUOP_initialise takes, hypercalls/hvm_op.h) and bring it
+ * online -- what Xen's toolstack does with XEN_DOMCTL_sethvmcontext's
+ * save records.  -XEN_EINVAL for a context a CPU would refuse or a PV
+ * domain, -XEN_EEXIST if the vCPU has one, -XEN_EBUSY if the domain runs.
+ */
+#define XEN_DOMCTL_xenlite_hvm_vcpu_context  (XENLITE_OP_BASE + 0)
+
+struct xen_domctl_xenlite_hvm_vcpu_context {
+    uint32_t vcpu;
+    uint32_t _pad;
+    uint64_t ctxt;                      /* XEN_GUEST_HANDLE(vcpu_hvm_context) */
+};
+_Static_assert(sizeof(struct xen_domctl_xenlite_hvm_vcpu_context) == 16,
+               "xen_domctl_xenlite_hvm_vcpu_context");
+
 struct sched_xenlite_exit_status {
     int32_t status;
 };

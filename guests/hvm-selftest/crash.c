@@ -1,7 +1,9 @@
 /*
- * crash=gfn: give one frame back, then read it.  The hypervisor must end
- * the domain, naming that frame; reaching the end of this function is a
+ * Ways to make the hypervisor end the domain; returning from one is a
  * failure (exit status 1).
+ *   crash=gfn     give one frame back, then read it: the hypervisor must
+ *                 name that frame
+ *   crash=triple  no IDT, then an exception: a triple fault
  */
 #include "selftest.h"
 
@@ -16,5 +18,15 @@ void crash_on_unpopulated_gfn(void)
     g_printf("hvm-selftest: reading unpopulated gfn 0x%lx\n", pfn);
     probe_read(g_pfn_to_virt(pfn));
     g_printf("hvm-selftest: the read of gfn 0x%lx returned\n", pfn);
+    g_exit(1);
+}
+
+void probe_triple_fault(void);
+
+void crash_by_triple_fault(void)
+{
+    g_printf("hvm-selftest: triple fault\n");
+    probe_triple_fault();
+    g_printf("hvm-selftest: survived a triple fault\n");
     g_exit(1);
 }

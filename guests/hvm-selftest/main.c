@@ -1,8 +1,11 @@
 /*
  * hvm-selftest: run every check, one line each, then the totals; the exit
- * status is the number of failed checks.  With "crash=gfn" on its command
- * line it instead touches a guest frame it does not have, which must get
- * the domain crashed with that frame named.
+ * status is the number of failed checks.  With "crash=gfn" or
+ * "crash=triple" on its command line it instead does what must get the
+ * domain crashed (crash.c).
+ *
+ * With "spin" every vCPU loops for ever (for the toolstack's pause and
+ * destroy of running vCPUs).
  *
  *     hvm-selftest: <check>: ok | FAILED (<why>) | skipped (<why>)
  *     hvm-selftest: <N> passed, <N> failed
@@ -50,6 +53,10 @@ int g_main(void)
 
     if (g_cmdline_has("crash=gfn"))
         crash_on_unpopulated_gfn();
+    if (g_cmdline_has("crash=triple"))
+        crash_by_triple_fault();
+    if (g_cmdline_has("spin"))
+        spin_on_every_vcpu();
     g_printf("hvm-selftest: %s, %u vCPUs, %lu MiB, %s\n", g_is_dom0() ? "dom0" : "domU",
              g_nr_cpus(), g_nr_pages() >> 8, on_xen_lite() ? "xen-lite" : "Xen");
     for (unsigned int i = 0; i < G_ARRAY_SIZE(groups); i++)

@@ -43,6 +43,12 @@ probe_write_cr4_fault:
         mov     %rdi, %cr4
         PROBE_END write_cr4
 
+/* int probe_write_cr0(uint64_t value) */
+        PROBE write_cr0
+probe_write_cr0_fault:
+        mov     %rdi, %cr0
+        PROBE_END write_cr0
+
 /* int probe_vmload(void) */
         PROBE vmload
 probe_vmload_fault:
@@ -54,6 +60,16 @@ probe_vmload_fault:
 probe_stgi_fault:
         stgi
         PROBE_END stgi
+
+/* void probe_triple_fault(void): no IDT at all, then #UD: #GP, #DF, shutdown. */
+        .globl  probe_triple_fault
+probe_triple_fault:
+        cli
+        sub     $16, %rsp
+        movw    $0, (%rsp)
+        movq    $0, 2(%rsp)
+        lidt    (%rsp)
+        ud2
 
 /* uint64_t probe_read(const volatile void *p): a fault is the guest's end. */
         .globl  probe_read

@@ -28,8 +28,16 @@ extern const struct check event_checks[];
 extern const struct check memory_checks[];
 extern const struct check smp_checks[];
 
-/* crash.c: touch an unpopulated gfn (the domain must be crashed). */
+/* events.c: sleep until VIRQ_TIMER from a singleshot ns ahead (false:
+ * none came). */
+bool sleep_until_virq_timer(uint64_t ns);
+
+/* crash.c: touch an unpopulated gfn, or triple-fault (the domain must be
+ * crashed). */
 G_NORETURN void crash_on_unpopulated_gfn(void);
+G_NORETURN void crash_by_triple_fault(void);
+/* smp.c: spin on every vCPU, for ever ("spin"). */
+G_NORETURN void spin_on_every_vcpu(void);
 uint64_t probe_read(const volatile void *p);
 
 #endif /* HVM_SELFTEST_H */

@@ -3,7 +3,8 @@
  * entries alignment allows (and max_order permits), large entries split
  * by changes inside them and merged back when their table becomes one
  * contiguous run again, types kept in software bits (RAM, emulated MMIO,
- * unpopulated, hypervisor pages), flushes before tables are freed, bad
+ * unpopulated, hypervisor pages), tables that map nothing freed, flushes
+ * before tables are freed, bad
  * ranges refused, running out of tables leaving the range unmapped, and
  * the statistics xl p2m-info prints.
  */
@@ -97,7 +98,7 @@ static void stats(unsigned long e4k, unsigned long e2m, unsigned long e1g)
     CHECK_EQ(s.entries[0], e4k);
     CHECK_EQ(s.entries[1], e2m);
     CHECK_EQ(s.entries[2], e1g);
-    CHECK_EQ(s.tables, p2m.nr_tables);
+    CHECK_EQ(s.tables, p2m.nr_tables - p2m.nr_pending);   /* reachable ones */
 }
 
 static void each_format(void (*body)(const struct p2m_format *))
@@ -242,6 +243,36 @@ static void no_merge(const struct p2m_format *fmt)
 TEST(non_contiguous_or_typed_neighbours_are_not_merged)
 {
     each_format(no_merge);
+}
+
+static void emptied(const struct p2m_format *fmt)
+{
+    unsigned long gfn;
+    unsigned int order;
+
+    init(fmt, G1);
+    CHECK_EQ(p2m_set(&p2m, 0x200, 0x400, M2, p2m_ram_rw), 0);
+    CHECK_EQ(p2m_set(&p2m, 0x40000, 0, 0, p2m_mmio_dm), 0);
+    /* Ballooned out a page at a time: the 2 MiB entry splits, and the
+     * tables that end up mapping nothing go, up to the root. */
+    for (gfn = 0x200; gfn < 0x400; gfn++)
+        CHECK_EQ(p2m_set(&p2m, gfn, 0, 0, p2m_invalid), 0);
+    p2m_sync(&p2m);
+    stats(0, 0, 0);
+    CHECK_EQ(p2m.nr_tables, 4);         /* root, and the MMIO page's path */
+    CHECK_EQ(p2m_set(&p2m, 0x40000, 0, 0, p2m_invalid), 0);
+    p2m_sync(&p2m);
+    CHECK_EQ(p2m.nr_tables, 1);
+    /* Emulated-MMIO pages keep their 4 KiB entries, whatever surrounds them. */
+    for (gfn = 0x400; gfn < 0x600; gfn++)
+        CHECK_EQ(p2m_set(&p2m, gfn, 0, 0, p2m_mmio_dm), 0);
+    CHECK_EQ(get(0x5ff, p2m_mmio_dm, &order), P2M_INVALID_MFN);
+    CHECK_EQ(order, 0);
+}
+
+TEST(tables_left_mapping_nothing_are_freed)
+{
+    each_format(emptied);
 }
 
 static void types(const struct p2m_format *fmt)

@@ -941,12 +941,32 @@ TEST(check_reports_every_problem_name_first)
     struct xlcfg cfg;
     FILE *err = sink();
 
-    CHECK_EQ(parse_text(&cfg, "type = 'pvh'\nmemory = 0\nvcpus = 0\n", err),
+    CHECK_EQ(parse_text(&cfg, "type = 'hvm'\nmemory = 0\nvcpus = 0\n", err),
              0);
     CHECK_EQ(xlcfg_check(&cfg, err), -EINVAL);
     CHECK_STR(said(err), "Domain name must be specified.\n"
-                         "t.cfg:1: type 'pvh' is not supported yet\n"
+                         "t.cfg:1: type 'hvm' is not supported by xen-lite: "
+                         "hardware-virtualized guests run as type = \"pvh\"\n"
                          "t.cfg:2: memory must be greater than 0\n"
                          "t.cfg:3: vcpus must be at least 1\n");
+    xlcfg_free(&cfg);
+}
+
+TEST(pvh_needs_a_kernel_and_nested_paging)
+{
+    struct xlcfg cfg;
+    FILE *err = sink();
+
+    CHECK_EQ(parse_text(&cfg, "name = 'p'\ntype = 'pvh'\nkernel = '/boot/k'\n", err), 0);
+    CHECK_EQ(xlcfg_check(&cfg, err), 0);
+    CHECK_STR(said(err), "");
+    xlcfg_free(&cfg);
+
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, "name = 'p'\ntype = 'pvh'\nhap = 0\n", err), 0);
+    CHECK_EQ(xlcfg_check(&cfg, err), -EINVAL);
+    CHECK_STR(said(err), "t.cfg:3: hap = 0 (shadow paging) is not supported yet: "
+                         "a PVH guest runs on nested paging (hap = 1)\n"
+                         "t.cfg: kernel must be specified for a PVH guest\n");
     xlcfg_free(&cfg);
 }

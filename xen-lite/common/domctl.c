@@ -16,6 +16,7 @@
 #include "xen/domctl_int.h"
 #include "hvm/hvm.h"
 #include "domctl.h"
+#include "xenlite.h"
 #include "xen_errno.h"
 
 static uint32_t domain_flags(const struct domain *d)
@@ -133,6 +134,29 @@ static long vcpu_context(struct domain *d, struct xen_domctl *op, bool set)
     return rc;
 }
 
+/* A paused HVM domain's vCPU starts from a vcpu_hvm_context, and is up. */
+static long hvm_vcpu_context(struct domain *d, struct xen_domctl *op)
+{
+    struct xen_domctl_xenlite_hvm_vcpu_context a;
+    struct vcpu_hvm_context ctx;
+    struct vcpu *v;
+    long rc;
+
+    memcpy(&a, op->u.pad, sizeof(a));
+    if (!is_hvm_domain(d))
+        return -XEN_EINVAL;
+    if (a.vcpu >= d->max_vcpus || !(v = d->vcpu[a.vcpu]))
+        return -XEN_ESRCH;
+    if (d == current->domain || !domain_is_paused(d))
+        return -XEN_EBUSY;
+    if (copy_from_guest_obj(&ctx, a.ctxt))
+        return -XEN_EFAULT;
+    if ((rc = hvm_set_vcpu_context(v, &ctx)))
+        return rc;
+    clear_bit(_VPF_down, &v->pause_flags);
+    return 0;
+}
+
 /*
  * Any limit is accepted, as on Xen: one above the host's memory only means
  * the host runs out first; one below the current allocation means the
@@ -182,6 +206,8 @@ static long domctl_on(struct domain *d, struct xen_domctl *op, bool *copyback)
     case XEN_DOMCTL_scheduler_op:
         *copyback = true;
         return domctl_sched(d, &op->u.scheduler_op);
+    case XEN_DOMCTL_xenlite_hvm_vcpu_context:
+        return hvm_vcpu_context(d, op);
     case XEN_DOMCTL_hypercall_init:
         if (is_hvm_domain(d))
             return -XEN_EINVAL;         /* an HVM guest asks through the MSR */

@@ -16,6 +16,7 @@
 #include "xen_errno.h"
 
 #define MAX_EXTENT_ORDER    9           /* 2 MiB */
+#define MAX_EXTENT_ORDER_CTL 18         /* 1 GiB: dom0 populating a guest */
 
 static struct domain *reservation_domain(domid_t domid, int *err)
 {
@@ -191,7 +192,9 @@ static long reservation(unsigned int op, unsigned long start, unsigned long arg)
 
     if (copy_from_guest_obj(&r, arg))
         return -XEN_EFAULT;
-    if (r.extent_order > MAX_EXTENT_ORDER || start > r.nr_extents)
+    if (r.extent_order > (current->domain->is_privileged ? MAX_EXTENT_ORDER_CTL
+                                                         : MAX_EXTENT_ORDER) ||
+        start > r.nr_extents)
         return -XEN_EINVAL;
     if (!(d = reservation_domain(r.domid, &rc)))
         return rc;

@@ -11,7 +11,9 @@
 #include "xen/hypercall.h"
 #include "xen/lib.h"
 #include "xen/percpu.h"
+#include "xen/physmap.h"
 #include "xen/sched.h"
+#include "hvm/hvm.h"
 #include "xen/sched_if.h"
 #include "xen/timer.h"
 #include "sysctl.h"
@@ -27,7 +29,11 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
     pi->max_cpu_id = nr_cpu_ids - 1;
     pi->nr_nodes = 1;
     pi->cpu_khz = tsc_khz_get();
-    pi->capabilities = XEN_SYSCTL_PHYSCAP_pv;
+    /* hvm: an HVM guest can be created, which needs nested paging until
+     * shadow paging exists (hvm_domain_init). */
+    pi->capabilities = XEN_SYSCTL_PHYSCAP_pv |
+                       (hvm_available() && hvm_hap_available() ?
+                        XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap : 0);
     pi->total_pages = total_pages;
     pi->free_pages = heap_free_pages();
     pi->scrub_pages = heap_dirty_pages();
@@ -110,6 +116,34 @@ static long domain_stats(const struct xen_sysctl *op)
     return rc;
 }
 
+/* XEN_SYSCTL_xenlite_p2m_info: a translated domain's p2m by entry size. */
+static long p2m_info(struct xen_sysctl *op)
+{
+    struct xen_sysctl_xenlite_p2m_info q;
+    struct p2m_stats st;
+    struct domain *d;
+
+    memcpy(&q, op->u.pad, sizeof(q));
+    if (!(d = get_domain_by_id(q.domid)))
+        return -XEN_ESRCH;
+    if (!paging_mode_translate(d) || !d->arch.p2m) {
+        put_domain(d);
+        return -XEN_EINVAL;
+    }
+    p2m_stats(d->arch.p2m, &st);
+    q.max_gfn = d->arch.p2m->max_gfn;
+    put_domain(d);
+    q.entries_4k = st.entries[0];
+    q.entries_2m = st.entries[1];
+    q.entries_1g = st.entries[2];
+    q.ram_pages = st.pages[p2m_ram_rw];
+    q.mmio_pages = st.pages[p2m_mmio_dm];
+    q.xen_pages = st.pages[p2m_xen_page];
+    q.tables = st.tables;
+    memcpy(op->u.pad, &q, sizeof(q));
+    return 0;
+}
+
 long do_sysctl(unsigned long arg)
 {
     struct xen_sysctl op;
@@ -141,6 +175,9 @@ long do_sysctl(unsigned long arg)
         return audit_all_domains();
     case XEN_SYSCTL_xenlite_domain_stats:
         return domain_stats(&op);
+    case XEN_SYSCTL_xenlite_p2m_info:
+        rc = p2m_info(&op);
+        break;
     default:
         return -XEN_ENOSYS;
     }

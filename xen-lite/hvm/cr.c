@@ -114,7 +114,10 @@ static bool fetch(struct vcpu *v, struct cpu_user_regs *regs, uint8_t *insn)
     return hvm_copy_from_guest(insn, cs.base + regs->rip, 15) == 0;
 }
 
-/* MOV CRn <-> reg (0F 20/22 /r) and CLTS (0F 06); false: not one of them. */
+/*
+ * MOV CRn <-> reg (0F 20/22 /r), CLTS (0F 06) and LMSW from a register
+ * (0F 01 /6); false: not one of them (LMSW from memory included).
+ */
 bool hvm_emulate_cr_access(struct vcpu *v, struct cpu_user_regs *regs)
 {
     uint8_t b[15];
@@ -134,6 +137,17 @@ bool hvm_emulate_cr_access(struct vcpu *v, struct cpu_user_regs *regs)
         if (!hvm_set_cr(v, 0, hvm_get_reg(v, HVM_REG_CR0) & ~X86_CR0_TS))
             return false;
         hvm_advance_rip(v);
+        return true;
+    }
+    if (b[i + 1] == 0x01 && (b[i + 2] & 0xf8) == 0xf0) {   /* lmsw reg: CR0[3:0], PE stays */
+        uint64_t cr0 = hvm_get_reg(v, HVM_REG_CR0);
+        uint64_t msw = *gpr(regs, (b[i + 2] & 7) | ((rex & 1) << 3));
+
+        v->arch.hvm.exit.insn_len = i + 3;
+        if (!hvm_set_cr(v, 0, (cr0 & ~0xeULL) | (msw & 0xf)))
+            hvm_inject_gp(v);
+        else
+            hvm_advance_rip(v);
         return true;
     }
     if ((b[i + 1] != 0x20 && b[i + 1] != 0x22) || (b[i + 2] >> 6) != 3)

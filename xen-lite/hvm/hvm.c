@@ -59,9 +59,8 @@ int hvm_domain_init(struct domain *d, bool hap)
         return -XEN_EOPNOTSUPP;
     if (!hap || !hvm_hap_available())
         return -XEN_EOPNOTSUPP;         /* shadow paging: not yet */
-    d->arch.type = GUEST_HVM;
-    d->arch.paging = PAGING_HAP;
-    d->arch.ops = &hvm_vcpu_ops;
+    /* A domain whose creation fails stays PV to domain_free: neither
+     * back end sees a destroy without its create. */
     d->arch.hvm.paging = &hap_paging;
     if ((rc = d->arch.hvm.paging->domain_init(d)))
         return rc;
@@ -69,6 +68,9 @@ int hvm_domain_init(struct domain *d, bool hap)
         d->arch.hvm.paging->domain_destroy(d);
         return rc;
     }
+    d->arch.type = GUEST_HVM;
+    d->arch.paging = PAGING_HAP;
+    d->arch.ops = &hvm_vcpu_ops;
     return 0;
 }
 

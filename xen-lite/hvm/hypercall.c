@@ -86,6 +86,8 @@ void hvm_hypercall(struct vcpu *v, struct cpu_user_regs *regs)
 
         v->arch.hvm.hcall_preempted = false;
         hypercall_budget_reset();
+        if (regs->rax < NR_HYPERCALLS)
+            v->stats.hypercalls[regs->rax]++;   /* xl hypercall-stats */
         rc = hvm_hypercall_nr(regs->rax, a);
         if (v->arch.hvm.hcall_preempted)
             return;                     /* RIP stays: the guest calls again */

@@ -23,10 +23,6 @@
 
 #define LOW_RAM_END     (3UL << 30)     /* RAM below; MMIO hole up to 4 GiB */
 #define HIGH_RAM_START  (4UL << 30)
-#define AR_CODE32       0xc9b           /* P, S, code exec/read accessed, D, G */
-#define AR_DATA32       0xc93           /* P, S, data read/write accessed, D, G */
-#define AR_TSS32        0x08b           /* P, 32-bit TSS busy */
-#define TSS_LIMIT       0x67
 
 struct layout {
     uint64_t ram_pages, low_pages;
@@ -120,10 +116,10 @@ static void start_vcpu0(struct domain *d, uint32_t entry, uint64_t info)
     r->eflags = X86_EFLAGS_MBS;
     r->cr0 = X86_CR0_PE | X86_CR0_ET;
     r->cs_limit = r->ds_limit = r->ss_limit = r->es_limit = 0xffffffff;
-    r->cs_ar = AR_CODE32;
-    r->ds_ar = r->ss_ar = r->es_ar = AR_DATA32;
-    r->tr_limit = TSS_LIMIT;
-    r->tr_ar = AR_TSS32;
+    r->cs_ar = VCPU_HVM_AR_CODE32;
+    r->ds_ar = r->ss_ar = r->es_ar = VCPU_HVM_AR_DATA32;
+    r->tr_limit = VCPU_HVM_TSS_LIMIT;
+    r->tr_ar = VCPU_HVM_AR_TSS32;
     if ((rc = hvm_set_vcpu_context(d->vcpu[0], &c)))
         panic("Could not set up DOM0: its start context is refused (%d)", rc);
     clear_bit(_VPF_down, &d->vcpu[0]->pause_flags);
@@ -134,6 +130,7 @@ void construct_pvh_dom0(const struct boot_module *kern, const struct boot_module
     unsigned int nr_vcpus = dom0_nr_vcpus();
     size_t initrd_len = initrd ? initrd->end - initrd->start : 0;
     struct elf_image img;
+    struct p2m_stats st;
     struct layout l;
     struct domain *d;
     const char *err;
@@ -158,6 +155,9 @@ void construct_pvh_dom0(const struct boot_module *kern, const struct boot_module
     populate(d, 0, l.low_pages);
     if (l.ram_pages > l.low_pages)
         populate(d, HIGH_RAM_START >> PAGE_SHIFT, l.ram_pages - l.low_pages);
+    p2m_stats(d->arch.p2m, &st);
+    printk(" p2m:           %lu x 1 GiB, %lu x 2 MiB, %lu x 4 KiB entries, %lu tables\n",
+           st.entries[2], st.entries[1], st.entries[0], st.tables);
     if (elf_load(&img, put_gpa, d) ||
         (initrd_len && put_gpa(l.initrd, maddr_to_virt(initrd->start), initrd_len, d)))
         panic("Could not set up DOM0: cannot load its kernel");

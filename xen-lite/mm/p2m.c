@@ -142,7 +142,8 @@ static unsigned int fit_level(const struct p2m_domain *p, unsigned long gfn,
 /*
  * After a leaf of `level` changed: if its table now holds 512 entries
  * that map one contiguous, aligned run of RAM of one type, replace the
- * table by one entry of level + 1.  Returns true if it merged.
+ * table by one entry of level + 1; if it holds nothing (ballooned out),
+ * by an empty entry.  Returns true if it merged.
  */
 static bool try_merge(struct p2m_domain *p, unsigned long gfn, unsigned int level)
 {
@@ -150,19 +151,28 @@ static bool try_merge(struct p2m_domain *p, unsigned long gfn, unsigned int leve
     uint64_t step = (uint64_t)pt_level_frames(level) << PT_FRAME_SHIFT, *t, e0;
     struct pt_walk w;
 
-    if (level + 1 > p->max_order / 9 + 1 ||
+    bool fits = level + 1 <= p->max_order / 9 + 1;  /* a leaf of level + 1 */
+
+    if (level + 1 > PT_LEVELS ||
         !pt_walk(&p->ctx, p->root, (uint64_t)gfn << PT_FRAME_SHIFT, level + 1, &w) ||
         !pt_present(f, w.entry) || pt_is_leaf(f, w.entry, level + 1))
         return false;
     t = pt_map_frame(pt_frame(f, w.entry));
     e0 = t[0];
-    if (!pt_present(f, e0) || (pt_frame(f, e0) & (pt_level_frames(level + 1) - 1)) ||
-        t[PT_ENTRIES - 1] != e0 + (PT_ENTRIES - 1) * step)
+    if (!pt_present(f, e0)) {
+        if (e0)                         /* typed (MMIO): kept page by page */
+            return false;
+        step = 0;                       /* empty: at any level */
+    } else if (!fits || (pt_frame(f, e0) & (pt_level_frames(level + 1) - 1))) {
+        return false;
+    }
+    if (t[PT_ENTRIES - 1] != e0 + (PT_ENTRIES - 1) * step)
         return false;                   /* the cheap test first: both ends */
     for (unsigned int i = 1; i < PT_ENTRIES - 1; i++)
         if (t[i] != e0 + i * step)
             return false;
-    pt_map_frame(w.table)[w.slot] = e0 | f->large;
+    __atomic_store_n(&pt_map_frame(w.table)[w.slot], step ? e0 | f->large : e0,
+                     __ATOMIC_RELEASE);
     free_later(p, pt_frame(f, w.entry));
     return true;
 }
@@ -184,9 +194,8 @@ static int set_one(struct p2m_domain *p, unsigned long gfn, unsigned long mfn,
         if (!pt_is_leaf(f, old, level))
             free_subtree(p, pt_frame(f, old), level - 1);
     }
-    if (t == p2m_ram_rw || t == p2m_xen_page)
-        while (level < 3 && try_merge(p, gfn, level))
-            level++;
+    while (level < PT_LEVELS && try_merge(p, gfn, level))
+        level++;
     return 0;
 }
 
@@ -216,9 +225,9 @@ int p2m_set(struct p2m_domain *p, unsigned long gfn, unsigned long mfn,
         (has_mfn && (mfn & (n - 1))))
         return -XEN_EINVAL;
     spin_lock(&p->lock);
-    if (!fill_reserve(p)) {
+    if (!p->root || !fill_reserve(p)) {
         spin_unlock(&p->lock);
-        return -XEN_ENOMEM;
+        return p->root ? -XEN_ENOMEM : -XEN_ESRCH;
     }
     p->use_reserve = !has_mfn;
     rc = set_range(p, gfn, mfn, n, has_mfn, t, &done);
@@ -247,7 +256,7 @@ unsigned long p2m_get(struct p2m_domain *p, unsigned long gfn, enum p2m_type *t,
     if (gfn > P2M_MAX_GFN)
         return mfn;
     spin_lock(&p->lock);
-    if (pt_walk(&p->ctx, p->root, (uint64_t)gfn << PT_FRAME_SHIFT, 1, &w)) {
+    if (p->root && pt_walk(&p->ctx, p->root, (uint64_t)gfn << PT_FRAME_SHIFT, 1, &w)) {
         *t = (w.entry & P2M_TYPE_MASK) >> P2M_TYPE_SHIFT;
         *order = 9 * (w.level - 1);
         if (pt_present(f, w.entry))
@@ -281,7 +290,8 @@ void p2m_stats(struct p2m_domain *p, struct p2m_stats *s)
 {
     memset(s, 0, sizeof(*s));
     spin_lock(&p->lock);
-    count(p, p->root, PT_LEVELS, s);
+    if (p->root)
+        count(p, p->root, PT_LEVELS, s);
     spin_unlock(&p->lock);
 }
 
@@ -299,9 +309,11 @@ static void teardown(struct p2m_domain *p, unsigned long mfn, unsigned int level
 
 void p2m_teardown(struct p2m_domain *p)
 {
-    if (!p->root)
-        return;
     spin_lock(&p->lock);
+    if (!p->root) {
+        spin_unlock(&p->lock);
+        return;
+    }
     p2m_sync(p);
     teardown(p, p->root, PT_LEVELS);
     while (p->nr_reserve)

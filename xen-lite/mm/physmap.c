@@ -40,9 +40,9 @@ int p2m_remove_page(struct domain *d, unsigned long gfn, unsigned long mfn,
     int rc;
 
     if (!d->arch.p2m)
-        return 0;                       /* torn down: nothing is mapped */
+        return 0;
     if ((rc = p2m_set(d->arch.p2m, gfn, 0, order, p2m_invalid)))
-        return rc;
+        return rc == -XEN_ESRCH ? 0 : rc;   /* torn down: nothing is mapped */
     for (unsigned long i = 0; i < (1UL << order); i++)
         set_gpfn_from_mfn(mfn + i, INVALID_M2P_ENTRY);
     return 0;
@@ -63,7 +63,7 @@ unsigned long guest_physmap_lookup(struct domain *d, unsigned long gfn, enum p2m
 
     if (!paging_mode_translate(d) || !d->arch.p2m) {
         *t = p2m_invalid;
-        return P2M_INVALID_MFN;     /* a dying domain's p2m is gone */
+        return P2M_INVALID_MFN;
     }
     return p2m_get(d->arch.p2m, gfn, t, &order);
 }
@@ -87,6 +87,12 @@ int physmap_init(struct domain *d, const struct p2m_format *fmt, unsigned int ma
 }
 
 void physmap_teardown(struct domain *d)
+{
+    if (d->arch.p2m)
+        p2m_teardown(d->arch.p2m);
+}
+
+void physmap_free(struct domain *d)
 {
     if (d->arch.p2m) {
         p2m_teardown(d->arch.p2m);

@@ -15,6 +15,7 @@
 #include "xen/m2p.h"
 #include "xen/pt_walk.h"
 #include "xen/pv_flush.h"
+#include "xen/physmap.h"
 #include "xen/pv_mm.h"
 #include "xen/sched.h"
 #include "xen.h"
@@ -36,7 +37,15 @@ static int get_owner(domid_t id, struct domain **d)
         return 0;
     if (!cd->is_privileged)
         return -XEN_EPERM;
-    return (*d = get_domain_by_id(id)) ? 0 : -XEN_ESRCH;
+    if (!(*d = get_domain_by_id(id)))
+        return -XEN_ESRCH;
+    if (paging_mode_translate(*d)) {
+        /* Its frames are gfns: only update_va_mapping_otherdomain maps them. */
+        put_domain(*d);
+        *d = NULL;
+        return -XEN_EINVAL;
+    }
+    return 0;
 }
 
 void put_owners(struct mmu_owners *o)
@@ -477,6 +486,25 @@ long do_update_va_mapping(unsigned long va, uint64_t val, unsigned long flags)
     return update_va_mapping(va, val, flags, current->domain);
 }
 
+/*
+ * A PTE naming a translated (HVM) domain's frame names a gfn, as on Xen;
+ * the table gets the machine frame of the RAM there.  The owner check of
+ * the update itself keeps a frame that changed hands meanwhile out.
+ */
+static int translate_foreign(struct domain *pg_d, uint64_t *val)
+{
+    enum p2m_type t;
+    unsigned long mfn;
+
+    if (!(*val & _PAGE_PRESENT))
+        return 0;
+    mfn = guest_physmap_lookup(pg_d, pte_mfn(*val), &t);
+    if (mfn == P2M_INVALID_MFN || t != p2m_ram_rw)
+        return -XEN_EINVAL;
+    *val = (*val & ~PTE_ADDR_MASK) | ((uint64_t)mfn << PAGE_SHIFT);
+    return 0;
+}
+
 long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
                                       unsigned long flags, domid_t domid)
 {
@@ -487,6 +515,10 @@ long do_update_va_mapping_otherdomain(unsigned long va, uint64_t val,
         return -XEN_EPERM;
     if (!(pg_d = get_domain_by_id(domid)))  /* held: a destroy may run now */
         return -XEN_ESRCH;
+    if (paging_mode_translate(pg_d) && (rc = translate_foreign(pg_d, &val))) {
+        put_domain(pg_d);
+        return rc;
+    }
     rc = update_va_mapping(va, val, flags, pg_d);
     put_domain(pg_d);
     return rc;

@@ -11,6 +11,7 @@
 #include "asm/traps.h"
 #include "xen/lib.h"
 #include "xen/percpu.h"
+#include "xen/physmap.h"
 #include "xen/pv_flush.h"
 #include "xen/sched.h"
 #include "xen/smp.h"
@@ -182,6 +183,7 @@ void arch_domain_destroy(struct domain *d)
 {
     if (is_hvm_domain(d))
         hvm_domain_destroy(d);
+    physmap_free(d);
 }
 
 /* ---- TLB flushes for guests ---- */

@@ -102,7 +102,7 @@ void svm_decode_exit(struct vcpu *v, struct cpu_user_regs *regs)
     const struct exit_kind *k = code < ARRAY_SIZE(kinds) ? &kinds[code] : NULL;
 
     *e = (struct hvm_exit){ .code = code, .reason = HVM_EXIT_UNHANDLED };
-    if (code == VMEXIT_INVALID) {
+    if (code == VMEXIT_INVALID || code == (uint32_t)VMEXIT_INVALID) {   /* QEMU: 32 bits */
         e->reason = HVM_EXIT_BAD_ENTRY;
         return;
     }

@@ -258,10 +258,8 @@ static void svm_set_paging(struct vcpu *v, const struct hvm_hw_paging *hw)
     vmcb->exception_intercepts = hw->intercept_pf
         ? vmcb->exception_intercepts | (1U << TRAP_page_fault)
         : vmcb->exception_intercepts & ~(1U << TRAP_page_fault);
-    vmcb->cr_intercepts = (vmcb->cr_intercepts & ~(VMCB_CR_READ(3) | VMCB_CR_WRITE(3) |
-                                                   VMCB_CR_WRITE(0))) |
-                          (hw->intercept_cr3 ? VMCB_CR_READ(3) | VMCB_CR_WRITE(3) |
-                                               VMCB_CR_WRITE(0) : 0);
+    vmcb->cr_intercepts = (vmcb->cr_intercepts & ~(VMCB_CR_READ(3) | VMCB_CR_WRITE(3))) |
+                          (hw->intercept_cr3 ? VMCB_CR_READ(3) | VMCB_CR_WRITE(3) : 0);
     vmcb->intercepts1 = hw->intercept_invlpg ? vmcb->intercepts1 | VMCB_I1_INVLPG
                                              : vmcb->intercepts1 & ~VMCB_I1_INVLPG;
     svm(v)->flush = true;

@@ -68,8 +68,10 @@ int svm_vmcb_init(struct vcpu *v)
     struct vmcb *vmcb = svm(v)->vmcb;
 
     memset(vmcb, 0, sizeof(*vmcb));
-    /* CR4 writes are checked (features the guest is not shown). */
-    vmcb->cr_intercepts = VMCB_CR_WRITE(4);
+    /* CR0 and CR4 writes are checked: values a CPU refuses get #GP (an
+     * emulator may take them, and VMRUN would then fail), CR4 features
+     * the guest is not shown too. */
+    vmcb->cr_intercepts = VMCB_CR_WRITE(0) | VMCB_CR_WRITE(4);
     vmcb->intercepts1 = INTERCEPTS1;
     vmcb->intercepts2 = INTERCEPTS2;
     vmcb->iopm_base_pa = svm_iopm_pa;
@@ -127,7 +129,7 @@ void svm_vmcb_dump(struct vcpu *v)
     printk("d%uv%u VMCB: exitcode %#lx exitinfo1 %#lx exitinfo2 %#lx\n", v->domain->domain_id,
            v->vcpu_id, (unsigned long)vmcb->exitcode, (unsigned long)vmcb->exitinfo1,
            (unsigned long)vmcb->exitinfo2);
-    if (vmcb->exitcode == VMEXIT_INVALID)
+    if (vmcb->exitcode == VMEXIT_INVALID || vmcb->exitcode == (uint32_t)VMEXIT_INVALID)
         printk("  VMRUN refused the VMCB: %s\n", vmcb_check(vmcb));
     printk("  cr0 %016lx cr3 %016lx cr4 %016lx efer %016lx\n", (unsigned long)vmcb->cr0,
            (unsigned long)vmcb->cr3, (unsigned long)vmcb->cr4, (unsigned long)vmcb->efer);

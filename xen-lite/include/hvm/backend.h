@@ -24,7 +24,9 @@
  *                            the hypercall instruction's bytes
  *   init()                   boot CPU: detect, say why not (NULL: fine)
  *   cpu_up(cpu)              every pCPU: enable (EFER.SVME / VMXON)
- *   domain_create/destroy    per-domain hardware state (may be none)
+ *   domain_create/destroy    per-domain hardware state (may be none);
+ *                            destroy follows a successful create only,
+ *                            when the domain's last reference goes
  *   vcpu_create/destroy      VMCB / VMCS, I/O and MSR bitmaps
  *   vcpu_load(v)             v becomes current on this pCPU (VMPTRLD...)
  *   run(v)                   interrupts off: enter the guest, return at
@@ -195,6 +197,9 @@ struct hvm_backend {
  * mode answers with set_paging.  page_fault and invlpg are called only
  * for the intercepts the mode asked for: page_fault returns true if the
  * fault was the mode's (fixed), false to give it to the guest.
+ * domain_destroy runs when the domain dies (its vCPUs stopped, before its
+ * frames are freed, or when its creation fails after domain_init); the
+ * struct p2m_domain outlives it, empty (xen/physmap.h).
  */
 struct hvm_paging {
     const char *name;

@@ -76,13 +76,19 @@ struct p2m_stats {
 };
 
 int p2m_init(struct p2m_domain *p, const struct p2m_format *fmt, unsigned int max_order);
-/* Free every table (the domain no longer runs); mapped frames are the caller's. */
+/*
+ * Free every table (the domain no longer runs); mapped frames are the
+ * caller's.  The p2m is then empty for good: p2m_get finds nothing,
+ * p2m_set fails with -XEN_ESRCH, so users racing with the domain's death
+ * (another domain's memory_op, xl p2m-info) see no frames, not freed ones.
+ */
 void p2m_teardown(struct p2m_domain *p);
 
 /*
  * Map [gfn, gfn + 2^order) to [mfn, ...) with type t (mfn is ignored for
  * p2m_invalid and p2m_mmio_dm).  gfn and mfn must be aligned to 2^order.
- * -XEN_EINVAL for a bad range, -XEN_ENOMEM if a table could not be made:
+ * -XEN_EINVAL for a bad range, -XEN_ESRCH after p2m_teardown,
+ * -XEN_ENOMEM if a table could not be made:
  * the range is then left as it was (unmapping: untouched) or unmapped
  * (mapping).  Call p2m_sync() before freeing anything the old entries
  * mapped.

@@ -38,6 +38,13 @@ unsigned long guest_physmap_lookup(struct domain *d, unsigned long gfn, enum p2m
 /* A translated domain's p2m, in the format its paging back end reads. */
 int physmap_init(struct domain *d, const struct p2m_format *fmt, unsigned int max_order,
                  void (*flush)(struct p2m_domain *p));
+/*
+ * physmap_teardown frees the p2m's tables when the domain dies; the
+ * p2m itself, empty, stays until the domain's last reference goes
+ * (physmap_free, from arch_domain_destroy), so d->arch.p2m never points
+ * at freed memory while anyone can still find the domain.
+ */
 void physmap_teardown(struct domain *d);
+void physmap_free(struct domain *d);
 
 #endif

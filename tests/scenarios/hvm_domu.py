@@ -1,0 +1,237 @@
+"""PVH domUs on AMD SVM with nested paging, made by xl create: the HVM
+self-test with one and two vCPUs, ballooning by xl mem-set seen in the
+guest's p2m (xl p2m-info), pause and destroy of vCPUs that never leave the
+guest on their own, a guest that misbehaves crashing alone, and what xl
+refuses (type = "hvm", hap = 0).  Each leaves the host's free memory as it
+found it."""
+
+import os
+import re
+import tempfile
+
+from xltest import scenario
+
+CPU = "EPYC,-monitor"
+SELFTEST_CFG = "/etc/xen/hvm-selftest.cfg"      # shipped in dom0's ramdisk
+TOTALS = r"^hvm-selftest: (\d+) passed, (\d+) failed \((\d+) skipped\)$"
+FREE = r"^(\d+)$"
+P2M_ROW = r"^{} +(\d+)"
+
+
+class Cfgs:
+    """xl.cfg files of PVH guests for one boot's ramdisk."""
+
+    def __init__(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.specs = []
+
+    def add(self, name, kernel, memory, extra="", **keys):
+        host = os.path.join(self.tmp.name, f"{name}.cfg")
+        lines = [f'name = "{name}"', 'type = "pvh"',
+                 f'kernel = "/boot/{kernel}"', f"memory = {memory}",
+                 f'extra = "{extra}"', 'on_crash = "destroy"']
+        lines += [f"{k} = {v}" for k, v in keys.items()]
+        with open(host, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        self.specs.append(f"{host}:/etc/xen/{name}.cfg")
+        return f"/etc/xen/{name}.cfg"
+
+
+def run(t, script, cfgs=None, **opts):
+    """Boot xen-lite with a PV dom0 running the (step, [commands]) script."""
+    out = []
+    for step, commands in script:
+        out.append(f"echo @@{step}")
+        out.extend(commands)
+    try:
+        r = t.boot(run="; ".join(out), files=cfgs.specs if cfgs else [],
+                   cpu=CPU, smp=2, **opts)
+    finally:
+        if cfgs:
+            cfgs.tmp.cleanup()
+    t.expect_status(r, 0)
+    t.expect_not(r, r"FATAL TRAP|Hypervisor panic|^\(XEN\) Panic")
+    return r
+
+
+def section(t, r, step):
+    """What script step `step` printed (after `echo @@step`)."""
+    m = t.expect(r, rf"^@@{step}$")
+    rest = r.log[m.end():]
+    end = re.search(r"^(xen-lite# )?(echo )?@@", rest, re.M)
+    return rest[:end.start()] if end else rest
+
+
+def free_back(t, r, first, last):
+    before = int(t.expect(section(t, r, first), FREE).group(1))
+    after = int(t.expect(section(t, r, last), FREE).group(1))
+    t.check(after == before, f"free memory {before} MiB before the guests, "
+            f"{after} MiB after they went")
+
+
+def p2m_info(t, text):
+    """xl p2m-info's (1 GiB, 2 MiB, 4 KiB entries, RAM KiB)."""
+    return tuple(int(t.expect(text, P2M_ROW.format(re.escape(k))).group(1))
+                 for k in ("1 GiB entries", "2 MiB entries", "4 KiB entries",
+                           "RAM"))
+
+
+def vcpu_times(t, text, name):
+    rows = t.expect_all(text, rf"^{name} +\d+ +(\d+) +\d+ +\S+ +([\d.]+) ")
+    return [float(m.group(2)) for m in rows]
+
+
+@scenario("hvm_pvh_domu_selftest_{n}_vcpus_by_xl_create", n=[1, 2])
+def pvh_domu_selftest(t, n):
+    r = run(t, [("free0", ["xl info free_memory"]),
+                ("create", [f"xl create -c {SELFTEST_CFG} vcpus={n}"]),
+                ("gone", ["xl list", "xl info free_memory"])], timeout=120)
+    text = section(t, r, "create")
+    t.expect(text, rf"^\(XEN\) Domain 1 created \({n} vCPUs\)$")
+    t.expect(text, rf"^hvm-selftest: domU, {n} vCPUs, 64 MiB, xen-lite$")
+    for name in ("cpuid_xen_signature", "hypercall_bad_pointer_efault",
+                 "cr0_and_pat_invalid_gp", "evtchn_upcall_through_callback_vector",
+                 "x2apic_timer_periodic", "pattern_over_all_free_ram",
+                 "balloon_2m_extent_out_and_back"):
+        t.expect(text, rf"^hvm-selftest: {name}: ok$")
+    smp = "ok" if n > 1 else r"skipped \(one vCPU\)"
+    t.expect(text, rf"^hvm-selftest: second_vcpu_runs_work_and_timers: {smp}$")
+    t.expect(text, rf"^hvm-selftest: x2apic_ipi_to_another_vcpu: {smp}$")
+    t.expect_not(text, r"FAILED")
+    m = t.expect(text, TOTALS)
+    t.check(int(m.group(2)) == 0, f"{m.group(2)} checks failed")
+    t.check(int(m.group(1)) >= 20, f"only {m.group(1)} checks passed")
+    t.expect(text, r"^\(XEN\) Domain 1 destroyed$")
+    t.expect_not(section(t, r, "gone"), r"^hvm-selftest ")
+    free_back(t, r, "free0", "gone")
+
+
+@scenario("hvm_pvh_domu_mem_set_shows_in_its_p2m_then_destroy_frees_it")
+def pvh_domu_mem_set(t):
+    """balloon-worker built as a PVH guest follows xl mem-set down and up;
+    xl p2m-info shows the RAM and its 2 MiB entries follow (the balloon
+    gives 2 MiB extents), and a 1088 MiB guest on a host with a free
+    aligned GiB gets a 1 GiB entry."""
+    cfgs = Cfgs()
+    bw = cfgs.add("bw", "balloon-worker-pvh", 256, "ws=16", maxmem=512,
+                  vcpus=2)
+    big = cfgs.add("big", "balloon-worker-pvh", 1088, "ws=4")
+    settle = "xl balloon-status -w"
+    r = run(t, [("free0", ["xl info free_memory"]),
+                ("start", [f"xl create {bw}", settle, "xl p2m-info bw"]),
+                ("down", ["xl mem-set bw 128", settle, "xl list bw",
+                          "xl p2m-info bw"]),
+                ("up", ["xl mem-set bw 320", settle, "xl list bw",
+                        "xl p2m-info bw"]),
+                ("big", [f"xl create {big}", "xl p2m-info big",
+                         "xl destroy big"]),
+                ("pv", ["-xl p2m-info 0"]),
+                ("gone", ["xl destroy bw", "xl list", "xl info free_memory"])],
+            cfgs, mem=3072, timeout=180)
+    want = {"start": 256, "down": 128, "up": 320}
+    for step, mib in want.items():
+        text = section(t, r, step)
+        g1, m2, k4, ram = p2m_info(t, text)
+        # RAM plus shared_info's frame and the two ring frames.
+        t.check(abs(ram - mib * 1024) <= 16, f"{step}: the p2m maps "
+                f"{ram} KiB of RAM, not {mib} MiB")
+        t.check(m2 * 2048 >= (mib - 4) * 1024, f"{step}: only {m2} 2 MiB "
+                f"entries for {mib} MiB")
+        t.check(k4 < 1024, f"{step}: {k4} 4 KiB entries")
+        if step != "start":
+            mem = int(t.expect(text, r"^bw +\d+ +(\d+) ").group(1))
+            t.check(abs(mem - mib) <= 1, f"xl list says {mem} MiB after "
+                    f"xl mem-set {mib}")
+    g1, m2, k4, ram = p2m_info(t, section(t, r, "big"))
+    t.check(g1 == 1, f"a 1088 MiB guest got {g1} 1 GiB entries")
+    t.check(ram >= 1088 * 1024, f"big's p2m maps {ram} KiB")
+    t.expect(section(t, r, "pv"), r"^xl: domain 0 is PV: it has no p2m$")
+    t.expect_not(section(t, r, "gone"), r"^(bw|big) ")
+    free_back(t, r, "free0", "gone")
+
+
+@scenario("hvm_pvh_domu_running_vcpus_pause_unpause_destroy")
+def pvh_domu_pause_running(t):
+    """Two vCPUs spinning in the guest (no exit of their own) are stopped
+    by xl pause -- their CPU time stands still -- run again after
+    unpause, and go with xl destroy."""
+    cfgs = Cfgs()
+    spin = cfgs.add("spin", "hvm-selftest", 32, "spin", vcpus=2)
+    r = run(t, [("free0", ["xl info free_memory"]),
+                ("run", [f"xl create {spin}", "sleep 2",
+                         "xl vcpu-list spin"]),
+                ("paused", ["xl pause spin", "xl list spin",
+                            "xl vcpu-list spin"]),
+                ("still", ["sleep 1", "xl vcpu-list spin"]),
+                ("again", ["xl unpause spin", "sleep 1", "xl vcpu-list spin"]),
+                ("gone", ["xl destroy spin", "xl list",
+                          "xl info free_memory"])], cfgs, timeout=120)
+    times = {s: vcpu_times(t, section(t, r, s), "spin")
+             for s in ("run", "paused", "still", "again")}
+    t.check(len(times["run"]) == 2 and min(times["run"]) > 0,
+            f"the vCPUs did not run: {times['run']}")
+    t.expect(section(t, r, "paused"), r"^spin +\d+ +\d+ +\d+ +--p--- ")
+    t.check(times["still"] == times["paused"],
+            f"paused vCPUs ran on: {times['paused']} then {times['still']}")
+    t.check(all(a > b for a, b in zip(times["again"], times["still"])),
+            f"unpaused vCPUs did not run: {times['still']} then "
+            f"{times['again']}")
+    t.expect(section(t, r, "gone"), r"^\(XEN\) Domain 1 destroyed$")
+    t.expect_not(section(t, r, "gone"), r"^spin ")
+    free_back(t, r, "free0", "gone")
+
+
+@scenario("hvm_pvh_domu_misbehaving_crashes_alone")
+def pvh_domu_crashes_alone(t):
+    """A triple fault and a read of a gfn the guest gave back each crash
+    that domU alone, with a one-line reason; dom0 carries on."""
+    cfgs = Cfgs()
+    triple = cfgs.add("triple", "hvm-selftest", 32, "crash=triple")
+    gfn = cfgs.add("gfn", "hvm-selftest", 32, "crash=gfn")
+    r = run(t, [("free0", ["xl info free_memory"]),
+                ("triple", [f"xl create -c {triple}"]),
+                ("gfn", [f"xl create -c {gfn}"]),
+                ("gone", ["xl list", "xl info free_memory"])],
+            cfgs, timeout=120)
+    text = section(t, r, "triple")
+    t.expect(text, r"^hvm-selftest: triple fault$")
+    t.expect(text, r"^\(XEN\) Domain 1 \(vcpu#0\) crashed: triple fault at "
+                   r"rip 0x[0-9a-f]+$")
+    t.expect(text, r"^Domain 1 \(triple\) crashed$")
+    t.expect_not(text, r"survived a triple fault")
+    text = section(t, r, "gfn")
+    m = t.expect(text, r"^hvm-selftest: reading unpopulated gfn (0x[0-9a-f]+)$")
+    t.expect(text, r"^\(XEN\) Domain 2 \(vcpu#0\) crashed: read access to "
+                   rf"unpopulated gfn {m.group(1)} ")
+    t.expect_not(text, r"the read of gfn .* returned")
+    gone = section(t, r, "gone")
+    t.expect(gone, r"^Domain-0 ")
+    t.expect_not(gone, r"^(triple|gfn) ")
+    free_back(t, r, "free0", "gone")
+
+
+@scenario("hvm_xl_reports_virt_caps_and_refuses_hvm_and_shadow")
+def xl_refuses_hvm(t):
+    cfgs = Cfgs()
+    hvm = cfgs.add("hvm", "hvm-selftest", 32)       # type = "pvh" on line 2
+    with open(os.path.join(cfgs.tmp.name, "hvm.cfg")) as f:
+        text = f.read().replace('type = "pvh"', 'type = "hvm"')
+    with open(os.path.join(cfgs.tmp.name, "hvm.cfg"), "w") as f:
+        f.write(text)
+    r = run(t, [("caps", ["xl info virt_caps"]),
+                ("hvm", [f"-xl create {hvm}", "echo status $?"]),
+                ("hap0", [f"-xl create {SELFTEST_CFG} hap=0",
+                          "echo status $?"]),
+                ("after", ["xl list"])], cfgs, timeout=60)
+    t.expect(section(t, r, "caps"), r"^pv hvm hap$")
+    text = section(t, r, "hvm")
+    t.expect(text, r"^/etc/xen/hvm.cfg:2: type 'hvm' is not supported by "
+                   r"xen-lite: hardware-virtualized guests run as "
+                   r'type = "pvh"$')
+    t.expect(text, r"^status 1$")
+    text = section(t, r, "hap0")
+    t.expect(text, r"^command line:1: hap = 0 \(shadow paging\) is not "
+                   r"supported yet: a PVH guest runs on nested paging "
+                   r"\(hap = 1\)$")
+    t.expect(text, r"^status 1$")
+    t.expect_not(section(t, r, "after"), r"^hvm-selftest ")

@@ -41,7 +41,7 @@ include xen-lite/build.mk
 -include dom0/build.mk
 include tests/build.mk
 
-.PHONY: all iso deps run test test-bochs unit scenarios matrix bench install \
+.PHONY: all iso deps run test test-bochs fuzz fuzz-hc unit scenarios matrix bench install \
 	uninstall usb clean help
 
 ## all        build the hypervisor, guests, dom0 and the boot ISO (default)
@@ -69,6 +69,14 @@ test: all
 ## test-bochs every scenario under Bochs (Intel VMX), the long ones too
 test-bochs: all
 	$(Q)$(PYTHON) tools/testall --build $(BUILD) --only scenarios --long -k 'bochs_*'
+
+## fuzz       the fuzzers, for as long as they take: fuzz-hc, then fuzz-parsers
+fuzz: fuzz-hc
+
+## fuzz-hc    hc-fuzz's long stream as a domU beside a checked one (HC_FUZZ_SEED, HC_FUZZ_CALLS: 10^6)
+fuzz-hc: all
+	$(Q)HC_FUZZ_SEED=$(HC_FUZZ_SEED) HC_FUZZ_CALLS=$(HC_FUZZ_CALLS) \
+		$(PYTHON) tools/testall --build $(BUILD) --only scenarios --long -k 'hc_fuzz_long*'
 
 ## unit       host-compiled unit tests (ASan + UBSan)
 unit: $(UNIT_BINS)

@@ -29,6 +29,16 @@
 #define SCHEDOP_xenlite_exit_status  (XENLITE_OP_BASE + 0)
 
 /*
+ * xen_version(XENVER_xenlite_hazards, NULL): the number of states the
+ * hypervisor caught since boot that would have faulted in ring 0 on real
+ * hardware (a return to a non-canonical rip or a bad selector, an FPU
+ * image FXRSTOR refuses, a page-table base losing its type while loaded);
+ * each crashed the guest that caused it instead of the host.  Any domain
+ * may ask: a fuzzer counts them around its run.  0 on a sound hypervisor.
+ */
+#define XENVER_xenlite_hazards       (XENLITE_OP_BASE + 0)
+
+/*
  * sysctl(XEN_SYSCTL_xenlite_audit_page_types): reserved for the page-type
  * auditor (checks every frame's owner, type and counts against the page
  * tables that reference it).  Its argument layout is defined when it is

@@ -36,6 +36,13 @@ void g_shutdown(unsigned int reason)
     }
 }
 
+static void (*shutdown_hook)(unsigned int reason);
+
+void g_set_shutdown_hook(void (*hook)(unsigned int reason))
+{
+    shutdown_hook = hook;
+}
+
 static void on_shutdown(const char *path, const char *token, void *data)
 {
     shutdown_changed = true;
@@ -70,6 +77,8 @@ static void check_shutdown(void)
     for (unsigned int i = 0; i < G_ARRAY_SIZE(requests); i++)
         if (strcmp(req, requests[i].request) == 0) {
             g_printf("control: shutdown requested: %s\n", req);
+            if (shutdown_hook)
+                shutdown_hook(requests[i].reason);
             g_shutdown(requests[i].reason);
         }
     g_printf("control: ignoring shutdown request '%s'\n", req);

@@ -87,6 +87,7 @@ static long register_vcpu_info(struct vcpu *v, unsigned long arg)
     struct vcpu_register_vcpu_info info;
     struct page_info *pg;
     struct vcpu_info *new;
+    unsigned long f;
 
     if (copy_from_guest_obj(&info, arg))
         return -XEN_EFAULT;
@@ -106,14 +107,25 @@ static long register_vcpu_info(struct vcpu *v, unsigned long arg)
     pg = mfn_to_page(info.mfn);
     if (get_page_and_type(pg, v->domain->domain_id, PGT_writable_page, false))
         return -XEN_EINVAL;
+    /* Once, even when two vCPUs ask at the same time (the loser's page
+     * reference would otherwise be kept for ever). */
+    f = spin_lock_irqsave(&v->domain->domain_lock);
+    if (v->vcpu_info_mfn) {
+        spin_unlock_irqrestore(&v->domain->domain_lock, f);
+        put_page_and_type(pg);
+        return -XEN_EINVAL;
+    }
     new = (struct vcpu_info *)((char *)mfn_to_virt(info.mfn) + info.offset);
     *new = *v->vcpu_info;
     v->vcpu_info = new;
     v->vcpu_info_mfn = info.mfn;
-    /* Re-assert any pending events in the new place. */
+    /* Re-assert any pending events in the new place, and wake the vCPU if
+     * it blocked on the old one: nothing else would. */
     new->evtchn_upcall_pending = 1;
     new->evtchn_pending_sel = ~0UL;
+    spin_unlock_irqrestore(&v->domain->domain_lock, f);
     update_vcpu_system_time(v);
+    vcpu_kick(v);
     return 0;
 }
 

@@ -5,6 +5,7 @@
  */
 #include "asm/config.h"
 #include "asm/guest_access.h"
+#include "asm/traps.h"
 #include "xen/hypercall.h"
 #include "xen/lib.h"
 #include "xen/sched.h"
@@ -12,6 +13,7 @@
 #include "xen/version.h"
 #include "version.h"
 #include "xen.h"
+#include "xenlite.h"
 #include "xen_errno.h"
 
 /*
@@ -132,6 +134,8 @@ static __attribute__((noinline)) long version_info(int cmd, unsigned long arg)
         if (!d->is_privileged)
             return -XEN_EPERM;
         return copy_string(arg, xen_cmdline, sizeof(xen_commandline_t));
+    case XENVER_xenlite_hazards:
+        return ring0_hazard_count();
     }
     return -XEN_ENOSYS;
 }

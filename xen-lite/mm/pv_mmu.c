@@ -102,31 +102,32 @@ static unsigned int batch_start(unsigned int *count, unsigned long pdone)
 /*
  * Start of a batch: finish earlier teardown work, and if this call is the
  * continuation that finished the teardown of a failed element, report that
- * element's error now.  Returns 1 to go on, or the value to return.
+ * element's error now.  True to go on; false with *rc the value to
+ * return (a continuation returns the hypercall number: it may be 1).
  */
-long batch_enter(struct batch *b)
+bool batch_enter(struct batch *b, long *rc)
 {
     struct vcpu *v = current;
-    long rc;
 
     b->done = batch_start(&b->count, b->pdone);
-    if ((rc = get_owners(b->foreigndom, &b->o)))
-        return rc;
+    if ((*rc = get_owners(b->foreigndom, &b->o)))
+        return false;
     if (pt_finish_deferred(&v->arch.pv.deferred, true) == -XEN_ERESTART) {
         put_owners(&b->o);
-        return batch_continuation(b->op, b->list, b->elem, 0, b->count, b->pdone,
-                                  b->done, b->foreigndom);
+        *rc = batch_continuation(b->op, b->list, b->elem, 0, b->count, b->pdone,
+                                 b->done, b->foreigndom);
+        return false;
     }
     if (v->arch.pv.pending_rc && v->arch.pv.pending_list == b->list) {
-        rc = v->arch.pv.pending_rc;
+        *rc = v->arch.pv.pending_rc;
         v->arch.pv.pending_rc = 0;
         if (b->pdone)
             copy_to_guest(b->pdone, &b->done, sizeof(b->done));
         put_owners(&b->o);
-        return rc;
+        return false;
     }
     v->arch.pv.pending_rc = 0;
-    return 1;
+    return true;
 }
 
 /* Element i failed with rc: tear down what it left, then report rc. */
@@ -329,9 +330,9 @@ long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,
     struct batch b = { .op = __HYPERVISOR_mmu_update, .list = ureqs,
                        .elem = sizeof(struct mmu_update), .count = count,
                        .pdone = pdone, .foreigndom = foreigndom };
-    long rc = batch_enter(&b);
+    long rc;
 
-    if (rc != 1)
+    if (!batch_enter(&b, &rc))
         return rc;
     rc = mmu_update_batch(&b);
     put_owners(&b.o);

@@ -26,13 +26,14 @@ struct batch {
 };
 
 /* References on foreign owners until put_owners; batch_enter takes them
- * and keeps them only when it returns 1 (go on). */
+ * and keeps them only when it returns true (go on; otherwise *rc is what
+ * the hypercall returns -- a continuation's value may be any number). */
 int get_owners(unsigned int foreigndom, struct mmu_owners *o);
 void put_owners(struct mmu_owners *o);
 long batch_continuation(unsigned int op, unsigned long list, size_t elem,
                         unsigned int i, unsigned int count, unsigned long pdone,
                         unsigned int done, unsigned int foreigndom);
-long batch_enter(struct batch *b);
+bool batch_enter(struct batch *b, long *rc);
 long batch_fail(struct batch *b, unsigned int i, long rc);
 long batch_between(struct batch *b, unsigned int i);
 long batch_finish(struct batch *b);

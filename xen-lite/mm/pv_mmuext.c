@@ -237,9 +237,9 @@ long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,
     struct batch b = { .op = __HYPERVISOR_mmuext_op, .list = uops,
                        .elem = sizeof(struct mmuext_op), .count = count,
                        .pdone = pdone, .foreigndom = foreigndom };
-    long rc = batch_enter(&b);
+    long rc;
 
-    if (rc != 1)
+    if (!batch_enter(&b, &rc))
         return rc;
     rc = mmuext_batch(&b);
     put_owners(&b.o);

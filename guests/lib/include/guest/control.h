@@ -28,6 +28,10 @@ int g_control_init(void);
  * for it. */
 void g_idle(uint64_t deadline_ns);
 
+/* Called with the reason when control/shutdown asks this guest to go,
+ * just before it does (a last report, say). */
+void g_set_shutdown_hook(void (*hook)(unsigned int reason));
+
 /* SCHEDOP_shutdown with reason (SHUTDOWN_*); does not return. */
 __attribute__((noreturn)) void g_shutdown(unsigned int reason);
 

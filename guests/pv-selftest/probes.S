@@ -189,4 +189,54 @@ GLOBAL user_code_after_first
         jmp     1b
         .balign 4096
 
+        .text
+/* uint64_t probe_rep_insl(uint32_t *dst, uint64_t count, uint16_t port):
+ * rep insl, with DF as the caller left it; returns rdi after, and leaves
+ * rcx in probe_string_rcx. */
+GLOBAL probe_rep_insl
+        mov     %rsi, %rcx
+GLOBAL probe_rep_insl_fault
+        rep insl (%dx), %es:(%rdi)
+GLOBAL probe_rep_insl_resume
+        mov     %rcx, probe_string_rcx(%rip)
+        mov     %rdi, %rax
+        ret
+
+/* uint64_t probe_rep_outsl(const uint32_t *src, uint64_t count,
+ * uint16_t port): rep outsl; returns rsi after. */
+GLOBAL probe_rep_outsl
+        mov     %rsi, %rcx
+        mov     %rdi, %rsi
+GLOBAL probe_rep_outsl_fault
+        rep outsl (%rsi), (%dx)
+GLOBAL probe_rep_outsl_resume
+        mov     %rcx, probe_string_rcx(%rip)
+        mov     %rsi, %rax
+        ret
+
+/* uint64_t probe_rdmsr(uint32_t msr); void probe_wrmsr(uint32_t msr,
+ * uint64_t val) */
+GLOBAL probe_rdmsr
+        mov     %edi, %ecx
+GLOBAL probe_rdmsr_fault
+        rdmsr
+GLOBAL probe_rdmsr_resume
+        shl     $32, %rdx
+        or      %rdx, %rax
+        ret
+
+GLOBAL probe_wrmsr
+        mov     %edi, %ecx
+        mov     %rsi, %rax
+        mov     %rsi, %rdx
+        shr     $32, %rdx
+GLOBAL probe_wrmsr_fault
+        wrmsr
+GLOBAL probe_wrmsr_resume
+        ret
+
+        .data
+GLOBAL probe_string_rcx
+        .quad   0
+
         .section .note.GNU-stack, "", @progbits

@@ -117,6 +117,8 @@ void pv_debug_trap(struct vcpu *v);
 bool pv_iopl_ok(const struct vcpu *v);
 bool pv_emulate_io(struct cpu_user_regs *regs, bool in, unsigned int port,
                    unsigned int bytes);
+bool pv_emulate_string_io(struct cpu_user_regs *regs, bool in, unsigned int bytes,
+                          bool rep, bool addr32, unsigned int len);
 
 /* arch/x86/pv/msr.c */
 bool pv_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);

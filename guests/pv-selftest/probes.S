@@ -239,4 +239,36 @@ GLOBAL probe_wrmsr_resume
 GLOBAL probe_string_rcx
         .quad   0
 
+        .text
+/* The failsafe callback of desc.c's check: keep Xen's frame [rcx, r11,
+ * ds, es, fs, gs, rip, cs, rflags, rsp, ss] in failsafe_frame, count the
+ * call, and return to the interrupted context through the iret hypercall
+ * (as Linux's xen_failsafe_callback retries its iret). */
+GLOBAL failsafe_entry
+        push    %rax
+        push    %rdx
+        push    %rcx
+        lea     failsafe_frame(%rip), %rdx
+        xor     %ecx, %ecx
+1:      mov     24(%rsp,%rcx,8), %rax
+        mov     %rax, (%rdx,%rcx,8)
+        inc     %ecx
+        cmp     $11, %ecx
+        jne     1b
+        incq    failsafe_hits(%rip)
+        pop     %rcx
+        pop     %rdx
+        pop     %rax
+        mov     (%rsp), %rcx
+        mov     8(%rsp), %r11
+        add     $0x30, %rsp
+        push    $0
+        jmp     IRET_STUB
+
+        .data
+GLOBAL failsafe_frame
+        .fill   11, 8, 0
+GLOBAL failsafe_hits
+        .quad   0
+
         .section .note.GNU-stack, "", @progbits

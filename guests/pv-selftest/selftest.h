@@ -80,6 +80,11 @@ void probe_wrmsr(uint32_t msr, uint64_t val);
 extern char probe_rdmsr_fault[], probe_rdmsr_resume[];
 extern char probe_wrmsr_fault[], probe_wrmsr_resume[];
 
+/* A failsafe callback (probes.S) that keeps its frame and counts calls. */
+void failsafe_entry(void);
+extern uint64_t failsafe_frame[11];
+extern uint64_t failsafe_hits;
+
 /* abi.c: the vCPU's I/O privilege (PHYSDEVOP_set_iopl). */
 long set_iopl(uint32_t iopl);
 

@@ -24,26 +24,45 @@
 #include "xen_errno.h"
 
 
+/* Foreign frames kept mapped at once: the table walk touches four levels. */
+#define BUILD_WINDOWS 4
+
 struct builder {
     domid_t domid;
     const struct pv_layout *l;
     uint64_t *p2m;                      /* pfn -> mfn */
-    void *win;                          /* the one frame mapped now */
-    uint64_t win_mfn;
+    void *win[BUILD_WINDOWS];           /* frames mapped now */
+    uint64_t win_mfn[BUILD_WINDOWS];
+    uint64_t win_used[BUILD_WINDOWS];   /* when each was last asked for */
+    uint64_t clock;
 };
 
-/* One foreign frame at a time: cheap to keep correct, fast enough. */
+/*
+ * A few foreign frames stay mapped, the least recently used one moved on
+ * a miss: the page-table walk maps L4, L3, L2 and L1 for every entry, and
+ * with one window each of those was a remap (four hypercalls an entry).
+ */
 static uint64_t *map_mfn(unsigned long mfn, void *ctx)
 {
     struct builder *b = ctx;
+    unsigned int victim = 0;
 
-    if (b->win && b->win_mfn == mfn)
-        return b->win;
-    if (b->win)
-        xc_unmap_foreign(b->win);
-    b->win = xc_map_foreign(b->domid, mfn);
-    b->win_mfn = mfn;
-    return b->win;
+    b->clock++;
+    for (unsigned int i = 0; i < BUILD_WINDOWS; i++) {
+        if (b->win[i] && b->win_mfn[i] == mfn) {
+            b->win_used[i] = b->clock;
+            return b->win[i];
+        }
+        if (!b->win[i] || (b->win[victim] && b->win_used[i] < b->win_used[victim]))
+            victim = i;
+    }
+    if (b->win[victim])
+        b->win[victim] = xc_remap_foreign(b->win[victim], b->domid, mfn);
+    else
+        b->win[victim] = xc_map_foreign(b->domid, mfn);
+    b->win_mfn[victim] = mfn;
+    b->win_used[victim] = b->clock;
+    return b->win[victim];
 }
 
 static uint64_t *map_pfn(unsigned long pfn, struct builder *b)
@@ -53,9 +72,11 @@ static uint64_t *map_pfn(unsigned long pfn, struct builder *b)
 
 static void unmap_window(struct builder *b)
 {
-    if (b->win)
-        xc_unmap_foreign(b->win);
-    b->win = NULL;
+    for (unsigned int i = 0; i < BUILD_WINDOWS; i++) {
+        if (b->win[i])
+            xc_unmap_foreign(b->win[i]);
+        b->win[i] = NULL;
+    }
 }
 
 /* Copy (or zero, when src is NULL) bytes to a virtual address of the guest. */
@@ -112,6 +133,8 @@ static void fill_start_info(struct builder *b, const struct dom_build *db,
     si->pt_base = l->pt_start;
     si->nr_pt_frames = l->nr_pt_pages;
     si->mfn_list = l->p2m_start;
+    si->first_p2m_pfn = l->p2m_pfn;
+    si->nr_p2m_frames = l->nr_p2m_frames;
     si->mod_start = db->ramdisk_len ? l->initrd_start : 0;
     si->mod_len = db->ramdisk_len;
     if (db->cmdline)

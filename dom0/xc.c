@@ -381,6 +381,22 @@ void *xc_map_foreign(domid_t domid, uint64_t mfn)
     return NULL;
 }
 
+/* Point a window xc_map_foreign gave at another frame (one hypercall);
+ * NULL, the window freed, if that frame cannot be mapped. */
+void *xc_remap_foreign(void *va, domid_t domid, uint64_t mfn)
+{
+    unsigned int i = (unsigned int)(((uint8_t *)va - windows[0]) / G_PAGE_SIZE);
+
+    if (i >= FOREIGN_WINDOWS || !(windows_used & (1ull << i)))
+        return NULL;
+    if (hc_update_va_mapping_otherdomain((uint64_t)va, (mfn << G_PAGE_SHIFT) | G_PTE_KERNEL_RW,
+                                         UVMF_INVLPG, domid) < 0) {
+        xc_unmap_foreign(va);
+        return NULL;
+    }
+    return va;
+}
+
 void xc_unmap_foreign(void *va)
 {
     unsigned int i = (unsigned int)(((uint8_t *)va - windows[0]) / G_PAGE_SIZE);

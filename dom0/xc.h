@@ -91,6 +91,7 @@ int xc_pin_table(domid_t domid, unsigned int level, uint64_t mfn);
  * set of windows in dom0's address space (NULL when all are in use).
  */
 void *xc_map_foreign(domid_t domid, uint64_t mfn);
+void *xc_remap_foreign(void *va, domid_t domid, uint64_t mfn);
 void xc_unmap_foreign(void *va);
 
 #endif

@@ -36,6 +36,7 @@ UNIT_SRCS_test_shadow_fill := $(SHADOW_SRCS)
 UNIT_SRCS_test_shadow_emulate := $(SHADOW_SRCS)
 UNIT_SRCS_test_shadow_cache := $(SHADOW_SRCS)
 UNIT_SRCS_test_shadow_rmap := $(SHADOW_SRCS)
+UNIT_SRCS_test_pv_layout := xen-lite/arch/x86/pv/layout.c
 UNIT_SRCS_test_pt_walk :=
 UNIT_SRCS_test_p2m := xen-lite/mm/p2m.c
 UNIT_SRCS_test_page_type := xen-lite/mm/page_type.c xen-lite/mm/audit.c tests/unit/fake_frames.c \

@@ -12,6 +12,7 @@ import shutil
 import struct
 import subprocess
 import tempfile
+import threading
 
 XZ_MAGIC = b"\xfd7zXZ\x00"
 
@@ -47,7 +48,7 @@ def vmlinux(build):
     if data[start:start + 6] != XZ_MAGIC:
         raise DebianError(f"{src}: payload is not XZ")
     elf = lzma.LZMADecompressor().decompress(data[start:])
-    tmp = f"{out}.{os.getpid()}.tmp"
+    tmp = f"{out}.{os.getpid()}.{threading.get_ident()}.tmp"
     with open(tmp, "wb") as f:
         f.write(elf)
     os.replace(tmp, out)
@@ -82,7 +83,7 @@ def initramfs(build, files):
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         if p.returncode != 0:
             raise DebianError("cpio: " + p.stderr.decode().strip())
-        tmp_out = f"{out}.{os.getpid()}.tmp"
+        tmp_out = f"{out}.{os.getpid()}.{threading.get_ident()}.tmp"
         with open(tmp_out, "wb") as f:
             f.write(gzip.compress(p.stdout, 9, mtime=0))
     os.replace(tmp_out, out)
@@ -121,7 +122,7 @@ def pvgrub(build, grub_cfg, files=None):
             shutil.copy(host, dest)
         tar = os.path.join(tmp, "memdisk.tar")
         subprocess.run(["tar", "-cf", tar, "-C", tmp, "boot"], check=True)
-        tmp_out = f"{out}.{os.getpid()}.tmp"
+        tmp_out = f"{out}.{os.getpid()}.{threading.get_ident()}.tmp"
         p = subprocess.run(["grub-mkimage", "-d", modules, "-O", "x86_64-xen",
                             "-p", "(memdisk)/boot/grub", "-m", tar, "-o", tmp_out,
                             "normal", "echo", "ls", "cat", "configfile", "memdisk",

@@ -45,7 +45,7 @@ static bool on_gp(struct g_frame *f)
     return true;
 }
 
-static long set_iopl(uint32_t iopl)
+long set_iopl(uint32_t iopl)
 {
     struct physdev_set_iopl s = { .iopl = iopl };
 

@@ -185,10 +185,72 @@ static const char *ldt_loads_selectors(void)
     return r;
 }
 
+static bool on_xen_lite(void)
+{
+    xen_extraversion_t extra;
+
+    memset(extra, 0, sizeof(extra));
+    hc_xen_version(XENVER_extraversion, extra);
+    for (unsigned int i = 0; i + 8 <= sizeof(extra); i++)
+        if (!memcmp(extra + i, "xen-lite", 8))
+            return true;
+    return false;
+}
+
+static long set_failsafe(void (*entry)(void), uint16_t flags)
+{
+    struct callback_register cb = { .type = CALLBACKTYPE_failsafe, .flags = flags,
+                                    .address = (uint64_t)entry };
+
+    return hc_callback_op(CALLBACKOP_register, &cb);
+}
+
+/*
+ * ES holds an LDT selector when the LDT goes away; the next time the vCPU
+ * is switched in, the selector no longer loads: the failsafe callback
+ * gets Xen's frame with the selector as it was, and ES is null after.
+ */
+static const char *failsafe_frame_for_vanished_selector(void)
+{
+    const uint64_t descs[2] = { 0, DATA_DPL0 };
+    uint64_t *p;
+    const char *r = NULL;
+    long rc;
+
+    /* Xen 4.17 switches lazily: a vCPU that blocks and wakes on the same
+     * CPU with nothing run in between keeps its segment registers. */
+    if (!on_xen_lite())
+        return SKIP("Xen reloads segments only after another vCPU ran on the CPU");
+    if (!(p = desc_page(descs, 2)))
+        return why("no page");
+    if ((rc = set_failsafe(failsafe_entry, 0)) || (rc = set_ldt(p, 2))) {
+        free_desc_page(p);
+        return why("registering the callback or SET_LDT: %ld", rc);
+    }
+    load_es(SEL(1, 1));
+    set_ldt(NULL, 0);
+    failsafe_hits = 0;
+    for (unsigned int i = 0; i < 5 && !failsafe_hits; i++)
+        g_sleep_ns(2000000);            /* switched out, then back in */
+    if (failsafe_hits != 1)
+        r = why("failsafe callback ran %lu times", (unsigned long)failsafe_hits);
+    else if (failsafe_frame[3] != SEL(1, 1) || read_es() != 0)
+        r = why("frame's es 0x%lx, es now 0x%x", (unsigned long)failsafe_frame[3], read_es());
+    else if ((failsafe_frame[7] & 0xffff) != (FLAT_KERNEL_CS & ~3) ||
+             failsafe_frame[10] != FLAT_KERNEL_SS || !failsafe_frame[6])
+        r = why("frame cs 0x%lx ss 0x%lx rip 0x%lx", (unsigned long)failsafe_frame[7],
+                (unsigned long)failsafe_frame[10], (unsigned long)failsafe_frame[6]);
+    load_es(0);
+    set_failsafe(g_failsafe_entry, CALLBACKF_mask_events);
+    free_desc_page(p);
+    return r;
+}
+
 const struct check desc_checks[] = {
     { "gdt_selectors_load_with_dpl_raised", gdt_loads_selectors },
     { "set_gdt_refuses_writable_or_system_descriptors", set_gdt_refuses },
     { "update_descriptor_checks_and_writes", update_descriptor_checks },
     { "ldt_selectors_load", ldt_loads_selectors },
+    { "failsafe_frame_for_a_vanished_selector", failsafe_frame_for_vanished_selector },
     { NULL, NULL },
 };

@@ -189,4 +189,86 @@ GLOBAL user_code_after_first
         jmp     1b
         .balign 4096
 
+        .text
+/* uint64_t probe_rep_insl(uint32_t *dst, uint64_t count, uint16_t port):
+ * rep insl, with DF as the caller left it; returns rdi after, and leaves
+ * rcx in probe_string_rcx. */
+GLOBAL probe_rep_insl
+        mov     %rsi, %rcx
+GLOBAL probe_rep_insl_fault
+        rep insl (%dx), %es:(%rdi)
+GLOBAL probe_rep_insl_resume
+        mov     %rcx, probe_string_rcx(%rip)
+        mov     %rdi, %rax
+        ret
+
+/* uint64_t probe_rep_outsl(const uint32_t *src, uint64_t count,
+ * uint16_t port): rep outsl; returns rsi after. */
+GLOBAL probe_rep_outsl
+        mov     %rsi, %rcx
+        mov     %rdi, %rsi
+GLOBAL probe_rep_outsl_fault
+        rep outsl (%rsi), (%dx)
+GLOBAL probe_rep_outsl_resume
+        mov     %rcx, probe_string_rcx(%rip)
+        mov     %rsi, %rax
+        ret
+
+/* uint64_t probe_rdmsr(uint32_t msr); void probe_wrmsr(uint32_t msr,
+ * uint64_t val) */
+GLOBAL probe_rdmsr
+        mov     %edi, %ecx
+GLOBAL probe_rdmsr_fault
+        rdmsr
+GLOBAL probe_rdmsr_resume
+        shl     $32, %rdx
+        or      %rdx, %rax
+        ret
+
+GLOBAL probe_wrmsr
+        mov     %edi, %ecx
+        mov     %rsi, %rax
+        mov     %rsi, %rdx
+        shr     $32, %rdx
+GLOBAL probe_wrmsr_fault
+        wrmsr
+GLOBAL probe_wrmsr_resume
+        ret
+
+        .data
+GLOBAL probe_string_rcx
+        .quad   0
+
+        .text
+/* The failsafe callback of desc.c's check: keep Xen's frame [rcx, r11,
+ * ds, es, fs, gs, rip, cs, rflags, rsp, ss] in failsafe_frame, count the
+ * call, and return to the interrupted context through the iret hypercall
+ * (as Linux's xen_failsafe_callback retries its iret). */
+GLOBAL failsafe_entry
+        push    %rax
+        push    %rdx
+        push    %rcx
+        lea     failsafe_frame(%rip), %rdx
+        xor     %ecx, %ecx
+1:      mov     24(%rsp,%rcx,8), %rax
+        mov     %rax, (%rdx,%rcx,8)
+        inc     %ecx
+        cmp     $11, %ecx
+        jne     1b
+        incq    failsafe_hits(%rip)
+        pop     %rcx
+        pop     %rdx
+        pop     %rax
+        mov     (%rsp), %rcx
+        mov     8(%rsp), %r11
+        add     $0x30, %rsp
+        push    $0
+        jmp     IRET_STUB
+
+        .data
+GLOBAL failsafe_frame
+        .fill   11, 8, 0
+GLOBAL failsafe_hits
+        .quad   0
+
         .section .note.GNU-stack, "", @progbits

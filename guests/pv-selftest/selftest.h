@@ -42,6 +42,7 @@ extern const struct check misc_checks[];
 extern const struct check memory_checks[];
 extern const struct check desc_checks[];
 extern const struct check abi_checks[];
+extern const struct check strio_checks[];
 
 /* probes.S: tiny functions whose named instruction faults.  The fault
  * handler resumes at the matching *_resume label. */
@@ -66,6 +67,26 @@ extern char probe_regs_fault[], probe_regs_resume[];
 extern const uint64_t probe_regs_in[PROBE_NREGS];
 extern uint64_t probe_regs_out[PROBE_NREGS + 1];
 extern uint64_t probe_regs_rsp;
+
+/* String I/O and MSRs (probes.S): rep insl/outsl with rcx left in
+ * probe_string_rcx, rdmsr/wrmsr. */
+uint64_t probe_rep_insl(uint32_t *dst, uint64_t count, uint16_t port);
+uint64_t probe_rep_outsl(const uint32_t *src, uint64_t count, uint16_t port);
+extern char probe_rep_insl_fault[], probe_rep_insl_resume[];
+extern char probe_rep_outsl_fault[], probe_rep_outsl_resume[];
+extern uint64_t probe_string_rcx;
+uint64_t probe_rdmsr(uint32_t msr);
+void probe_wrmsr(uint32_t msr, uint64_t val);
+extern char probe_rdmsr_fault[], probe_rdmsr_resume[];
+extern char probe_wrmsr_fault[], probe_wrmsr_resume[];
+
+/* A failsafe callback (probes.S) that keeps its frame and counts calls. */
+void failsafe_entry(void);
+extern uint64_t failsafe_frame[11];
+extern uint64_t failsafe_hits;
+
+/* abi.c: the vCPU's I/O privilege (PHYSDEVOP_set_iopl). */
+long set_iopl(uint32_t iopl);
 
 /* User mode (probes.S): the code page mapped into the user address space,
  * and a setjmp-like pair to enter it and come back. */

@@ -32,6 +32,7 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
 say() { echo "<3>linux-init: $*" > /dev/kmsg; }
 say "cpus $(grep -c ^processor /proc/cpuinfo)"
+say "$(dmesg | grep -o 'Checked W+X mappings: [a-z]*')"
 say "up"
 kb=/sys/devices/system/xen_memory/xen_memory0/info/current_kb
 ( last=; while :; do c=$(cat $kb); [ "$c" != "$last" ] && say "current_kb $c"; last=$c; sleep 1; done ) &
@@ -95,6 +96,8 @@ def linux_bzimage(t):
              r"^typed-42 on 2 cpus=>\x1d"]
     r = boot(t, "bzimage", script, timeout=150, type=typed)
     t.expect(r, r"^typed-42 on 2 cpus\r?$")
+    # Linux's own check of its kernel mappings (CONFIG_DEBUG_WX).
+    t.expect(r, r"linux-init: Checked W\+X mappings: passed$")
     t.expect(r, r"^@@detached$")
     # Guest lines printed while dom0 prints too may be cut into pieces on
     # the shared serial line: look for the markers anywhere in a line.
@@ -150,6 +153,7 @@ def linux_vmlinux(t):
     t.expect_not(r, r"^@@before\n(?:.*\n)*?\(XEN\) Domain \d+ created(?:.*\n)*?@@bad$")
     t.expect_count(r, r"linux-init: up$", 2)
     t.expect_count(r, r"linux-init: cpus 2$", 2)
+    t.expect_count(r, r"linux-init: Checked W\+X mappings: passed$", 2)
     t.expect(r, r"^\(XEN\) Domain 1 shut down \(reason 1\)$")
     t.expect(r, r"^Domain 1 restarted as domain 2$")
     t.expect(r, r"^\(XEN\) Domain 2 destroyed$")

@@ -35,8 +35,14 @@ SELFTEST_CHECKS = [
     "cpuid_xen_signature", "cpuid_version_leaf", "xen_version",
     "hypercall_bad_number_enosys", "console_io_bad_pointer_efault",
     "console_io_read_dom0", "set_segment_base_fs",
+    "rep_ins_outs_with_iopl_fault_and_direction", "hypercall_page_msr_0x40000000",
 ]
 SMP_CHECKS = ["time_monotonic_across_vcpus"]
+# Checks Xen 4.17 cannot be made to show deterministically: its lazy
+# context switch keeps a blocked-and-woken vCPU's segment registers.
+XEN_LITE_CHECKS = ["failsafe_frame_for_a_vanished_selector"]
+LAZY_SKIP = (r"^pv-selftest: failsafe_frame_for_a_vanished_selector: skipped "
+             r"\(Xen reloads segments only after another vCPU ran on the CPU\)$")
 SELFTEST_TOTALS = r"^pv-selftest: (\d+) passed, (\d+) failed$"
 
 
@@ -102,14 +108,19 @@ def expect_selftest(t, r, checks):
 @scenario("pv_selftest_dom0_smp2_{on}", on=list(HYPERVISORS))
 def selftest_passes_with_two_vcpus(t, on):
     r = boot_guest(t, "pv-selftest", on, smp=2)
-    expect_selftest(t, r, SELFTEST_CHECKS + SMP_CHECKS)
-    t.expect_not(r, r"^pv-selftest: .*: skipped")
+    if on == "xen_lite":
+        expect_selftest(t, r, SELFTEST_CHECKS + SMP_CHECKS + XEN_LITE_CHECKS)
+        t.expect_not(r, r"^pv-selftest: .*: skipped")
+    else:
+        expect_selftest(t, r, SELFTEST_CHECKS + SMP_CHECKS)
+        t.expect(r, LAZY_SKIP)
+        t.expect_count(r, r"^pv-selftest: .*: skipped", 1)
 
 
 @scenario("bochs_pv_selftest_dom0_smp2")
 def selftest_passes_under_bochs(t):
     r = boot_guest(t, "pv-selftest", "xen_lite", smp=2, **BOCHS)
-    expect_selftest(t, r, SELFTEST_CHECKS + SMP_CHECKS)
+    expect_selftest(t, r, SELFTEST_CHECKS + SMP_CHECKS + XEN_LITE_CHECKS)
     t.expect_not(r, r"^pv-selftest: .*: skipped")
 
 

@@ -21,6 +21,7 @@ static bool ready;
 static volatile uint32_t *mmio;
 static uint64_t timer_ticks_per_ms;     /* at divide-by-16 */
 static bool opt_x2apic = true;
+static bool timer_unmasked[NR_CPUS];  /* LVT timer set one-shot, unmasked */
 boolean_param("x2apic", opt_x2apic);
 
 uint32_t apic_read(unsigned int reg)
@@ -152,6 +153,7 @@ static void apic_setup_local(void)
     apic_write(APIC_ESR, 0);
     apic_write(APIC_LVT_TIMER, LVT_MASKED | LAPIC_TIMER_VECTOR);
     apic_write(APIC_TDCR, TDCR_DIV_16);
+    timer_unmasked[smp_processor_id()] = false;
 }
 
 void apic_init_bsp(void)
@@ -197,11 +199,18 @@ void apic_timer_calibrate_end(uint64_t elapsed_ns, uint32_t ticks)
 
 void apic_timer_set(int64_t ns)
 {
+    unsigned int cpu = smp_processor_id();
     uint64_t ticks = ns <= 0 ? 1 : (uint64_t)ns * timer_ticks_per_ms / 1000000;
 
     ticks = MAX(ticks, 1UL);
     ticks = MIN(ticks, 0xffffffffUL);
-    apic_write(APIC_LVT_TIMER, LAPIC_TIMER_VECTOR);     /* one-shot */
+    /* The LVT is written once: each APIC access is an exit under an
+     * emulator or another hypervisor, and timers are set thousands of
+     * times a second while a guest boots. */
+    if (!timer_unmasked[cpu]) {
+        apic_write(APIC_LVT_TIMER, LAPIC_TIMER_VECTOR);     /* one-shot */
+        timer_unmasked[cpu] = true;
+    }
     apic_write(APIC_TMICT, ticks);
 }
 

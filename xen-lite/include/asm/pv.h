@@ -73,6 +73,7 @@ void pv_trap_init(void);
 void pv_inject_exception(struct vcpu *v, unsigned int vector, int error_code);
 void pv_inject_page_fault(struct vcpu *v, unsigned long cr2, uint32_t error_code);
 int pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs);
+void pv_failsafe_callback(struct vcpu *v, struct cpu_user_regs *regs);
 void pv_toggle_guest_mode(struct vcpu *v);
 unsigned long pv_guest_cr3(const struct vcpu *v);
 void pv_return_to_guest(struct cpu_user_regs *regs);
@@ -117,6 +118,8 @@ void pv_debug_trap(struct vcpu *v);
 bool pv_iopl_ok(const struct vcpu *v);
 bool pv_emulate_io(struct cpu_user_regs *regs, bool in, unsigned int port,
                    unsigned int bytes);
+bool pv_emulate_string_io(struct cpu_user_regs *regs, bool in, unsigned int bytes,
+                          bool rep, bool addr32, unsigned int len);
 
 /* arch/x86/pv/msr.c */
 bool pv_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val);
@@ -139,7 +142,7 @@ unsigned int pv_desc_audit_refs(const struct vcpu *v, struct audit_ref *refs);
 #define PV_DESC_MAX_REFS (FIRST_RESERVED_GDT_PAGE + LDT_PAGES)
 bool pv_iret_selector_ok(const struct vcpu *v, uint16_t sel, bool code);
 void pv_save_segments(struct vcpu *v);
-void pv_load_segments(const struct vcpu *v);
+bool pv_load_segments(const struct vcpu *v);
 
 /* arch/x86/pv/emulate.c */
 bool pv_emulate_privileged(struct cpu_user_regs *regs);

@@ -376,15 +376,16 @@ void pv_save_segments(struct vcpu *v)
 
 /*
  * Load them again (after pv_desc_load).  A selector whose descriptor the
- * guest has removed meanwhile becomes null.  FS and GS bases are written
- * by the caller afterwards: a selector load sets them from the descriptor.
+ * guest has removed meanwhile is loaded null, and the result is false:
+ * the caller hands the vCPU to its failsafe callback.  FS and GS bases are
+ * written by the caller afterwards: a selector load sets them from the
+ * descriptor.
  */
-void pv_load_segments(const struct vcpu *v)
+bool pv_load_segments(const struct vcpu *v)
 {
     const struct cpu_user_regs *r = &v->arch.user_regs;
 
-    (void)LOAD_SEG(ds, r->ds);
-    (void)LOAD_SEG(es, r->es);
-    (void)LOAD_SEG(fs, r->fs);
-    (void)LOAD_SEG(gs, r->gs);
+    /* `|`, not `||`: every register is loaded. */
+    return !(LOAD_SEG(ds, r->ds) | LOAD_SEG(es, r->es) | LOAD_SEG(fs, r->fs) |
+             LOAD_SEG(gs, r->gs));
 }

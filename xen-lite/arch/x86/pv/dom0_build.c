@@ -28,11 +28,11 @@
 #define SUPPORTED_FEATURES (ELF_FEATURES_SUPPORTED | (1U << XENFEAT_dom0))
 
 static unsigned long *dom0_mfns;        /* pfn -> mfn while building */
-static uint64_t dom0_v_start;
+static const struct pv_layout *dom0_layout;
 
 static void *va_ptr(uint64_t va)
 {
-    return (char *)mfn_to_virt(dom0_mfns[(va - dom0_v_start) >> PAGE_SHIFT]) +
+    return (char *)mfn_to_virt(dom0_mfns[pv_layout_pfn(dom0_layout, va)]) +
            (va & (PAGE_SIZE - 1));
 }
 
@@ -96,6 +96,8 @@ static void write_start_info(struct domain *d, const struct pv_layout *l,
     si->pt_base = l->pt_start;
     si->nr_pt_frames = l->nr_pt_pages;
     si->mfn_list = l->p2m_start;
+    si->first_p2m_pfn = l->p2m_pfn;
+    si->nr_p2m_frames = l->nr_p2m_frames;
     si->mod_start = initrd_len ? l->initrd_start : 0;
     si->mod_len = initrd_len;
     if (cmdline)
@@ -156,12 +158,12 @@ void construct_dom0(const struct boot_module *kern, const struct boot_module *in
             panic("Could not set up DOM0: vCPU %u", i);
     nr_pages = dom0_nr_pages();
     pv_layout_compute(&img, initrd_len, nr_pages, false, &l);
-    if (nr_pages < (l.v_end - l.v_start) >> PAGE_SHIFT)
+    if (nr_pages < pv_layout_pages(&l))
         panic("Could not set up DOM0: it needs at least %lu MB for its bootstrap region",
-              ((l.v_end - l.v_start) >> 20) + 1);
+              (pv_layout_pages(&l) >> 8) + 1);
     print_layout(&l, nr_pages, img.entry);
     allocate_memory(d, nr_pages);
-    dom0_v_start = l.v_start;
+    dom0_layout = &l;
     elf_load(&img, put_bytes, NULL);
     if (initrd_len)
         put_bytes(l.initrd_start, maddr_to_virt(initrd->start), initrd_len, NULL);

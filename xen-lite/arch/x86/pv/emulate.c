@@ -3,8 +3,8 @@
  * emulated as Xen 4.17 emulates them for a PV guest: control-register
  * moves (CR3 in Xen's cr3 format; CR4 kept per vCPU, only the bits that
  * are the guest's to choose reaching the CPU), clts, rdmsr/wrmsr (msr.c),
- * in/out (io.c), cli/sti (no-ops when the vCPU's I/O privilege allows
- * them), rdtsc under CR4.TSD, wbinvd (ignored), and the forced-emulation
+ * in/out and ins/outs (io.c), cli/sti (no-ops when the vCPU's I/O
+ * privilege allows them), rdtsc under CR4.TSD, wbinvd (ignored), and the forced-emulation
  * prefix (`ud2; .ascii "xen"; cpuid`) that shows the guest its CPUID
  * policy (cpuid_policy.c) and Xen's leaves.
  */
@@ -200,14 +200,25 @@ static bool two_byte(struct vcpu *v, struct cpu_user_regs *regs, const uint8_t *
     return true;
 }
 
-/* in/out (immediate port or dx), cli/sti: one-byte opcodes. */
+/* The legacy prefixes seen before the opcode. */
+struct prefixes {
+    bool opsize, addr32, rep, fs_gs;
+    unsigned int rex;
+};
+
+/* in/out (immediate port or dx), ins/outs, cli/sti: one-byte opcodes. */
 static bool one_byte(struct vcpu *v, struct cpu_user_regs *regs, const uint8_t *b,
-                     unsigned int i, bool opsize)
+                     unsigned int i, const struct prefixes *p)
 {
     uint8_t op = b[i];
-    unsigned int bytes = (op & 1) ? (opsize ? 2 : 4) : 1, len = 1, port;
+    unsigned int bytes = (op & 1) ? (p->opsize ? 2 : 4) : 1, len = 1, port;
 
     switch (op) {
+    case 0x6c: case 0x6d: case 0x6e: case 0x6f:     /* ins, outs (dx) */
+        /* An FS or GS base on the source is not emulated: #GP. */
+        if (p->fs_gs && op >= 0x6e)
+            return false;
+        return pv_emulate_string_io(regs, op < 0x6e, bytes, p->rep, p->addr32, i + 1);
     case 0xe4: case 0xe5: case 0xe6: case 0xe7:     /* in/out al/eax, imm8 */
         port = b[i + 1];
         len = 2;
@@ -233,22 +244,27 @@ bool pv_emulate_privileged(struct cpu_user_regs *regs)
 {
     struct vcpu *v = current;
     uint8_t b[16];
-    unsigned int i = 0, rex = 0;
-    bool opsize = false;
+    unsigned int i = 0;
+    struct prefixes p = { 0 };
 
     if (copy_from_guest(b, regs->rip, sizeof(b)))
         return false;
-    while (i < 4 && ((b[i] & 0xf0) == 0x40 || b[i] == 0x66 || b[i] == 0x67)) {
-        if ((b[i] & 0xf0) == 0x40)
-            rex = b[i];
-        else if (b[i] == 0x66)
-            opsize = true;
-        i++;
+    for (; i < 8; i++) {
+        switch (b[i]) {
+        case 0x66: p.opsize = true; continue;
+        case 0x67: p.addr32 = true; continue;
+        case 0xf2: case 0xf3: p.rep = true; continue;
+        case 0x64: case 0x65: p.fs_gs = true; continue;
+        case 0x26: case 0x2e: case 0x36: case 0x3e: continue;  /* no base in long mode */
+        }
+        if ((b[i] & 0xf0) != 0x40)
+            break;
+        p.rex = b[i];
     }
     if (b[i] != 0x0f)
-        return one_byte(v, regs, b, i, opsize);
+        return one_byte(v, regs, b, i, &p);
     /* The rest are the kernel's alone (rdtsc only under its CR4.TSD). */
     if (!v->arch.pv.kernel_mode)
         return false;
-    return two_byte(v, regs, b, i, rex);
+    return two_byte(v, regs, b, i, p.rex);
 }

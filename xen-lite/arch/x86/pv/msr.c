@@ -4,10 +4,14 @@
  * answers a PV guest: the segment bases, the TSC, a virtual APIC base,
  * EFER and MISC_ENABLE as the hypervisor runs them (writes only of the
  * value read), Xen's PAT (so the guest can use write-combining), no
- * performance capabilities.  Anything else is a #GP, as on Xen.
+ * performance capabilities, and Xen's hypercall-page MSR (CPUID leaf
+ * 0x40000002 names it): it reads as zero, and a write of a frame of the
+ * guest's own that may be writable fills that frame with the hypercall
+ * page (Xen's guest_wrmsr_xen).  Anything else is a #GP, as on Xen.
  */
 #include "asm/msr.h"
 #include "asm/processor.h"
+#include "xen/domctl_int.h"
 #include "xen/lib.h"
 #include "xen/sched.h"
 
@@ -21,6 +25,7 @@
 #define APIC_DEFAULT_BASE           0xfee00000UL
 /* The PAT Xen gives PV guests: WB, WT, UC-, UC, WC, WP, UC-, UC (Xen's XEN_MSR_PAT). */
 #define XEN_PV_PAT                  0x0000050100070406ULL
+#define XEN_HYPERCALL_MSR           0x40000000  /* Xen's CPUID leaf 0x40000002 EBX */
 #define EFER_GUEST_VISIBLE          (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 static bool is_canonical(uint64_t va)
@@ -68,6 +73,7 @@ bool pv_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *val)
     case MSR_IA32_MISC_ENABLE:
         return guest_misc_enable(val);
     case MSR_IA32_PERF_CAPABILITIES:
+    case XEN_HYPERCALL_MSR:
         *val = 0;
         return true;
     }
@@ -91,6 +97,10 @@ bool pv_wrmsr(struct vcpu *v, uint32_t msr, uint64_t val)
         return val == guest_efer();
     case MSR_IA32_MISC_ENABLE:
         return guest_misc_enable(&cur) && val == cur;
+    case XEN_HYPERCALL_MSR:
+        /* The frame (a PV guest's frame numbers are machine frames); the
+         * low bits would pick a page of several: there is only page 0. */
+        return !(val & (PAGE_SIZE - 1)) && domctl_hypercall_init(v->domain, val >> PAGE_SHIFT) == 0;
     }
     return false;
 }

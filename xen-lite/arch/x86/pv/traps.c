@@ -74,6 +74,45 @@ void pv_inject_page_fault(struct vcpu *v, unsigned long cr2, uint32_t error_code
     pv_inject_exception(v, TRAP_page_fault, error_code);
 }
 
+/* The guest kernel stack a frame goes on, switching v to kernel mode;
+ * *cs is the interrupted CS as the frame tells it (RPL 0: kernel). */
+static inline __attribute__((always_inline)) uint64_t frame_stack(struct vcpu *v,
+                                                                 const struct cpu_user_regs *regs,
+                                                                 uint64_t *cs)
+{
+    *cs = regs->cs;
+    if (!v->arch.pv.kernel_mode) {
+        pv_toggle_guest_mode(v);
+        return v->arch.pv.kernel_sp;
+    }
+    *cs &= ~3UL;
+    return regs->rsp;
+}
+
+/* RFLAGS as a frame shows it: IF from the upcall mask, the virtual IOPL. */
+static inline uint64_t frame_rflags(const struct vcpu *v, const struct cpu_user_regs *regs,
+                                    uint8_t mask)
+{
+    uint64_t iopl = 0;
+
+    if (v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl))
+        iopl = (uint64_t)v->arch.pv.iopl << 12;
+    return (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
+           (mask ? 0 : X86_EFLAGS_IF) | iopl;
+}
+
+/* Run the kernel's handler at rip on the stack at sp. */
+static inline void enter_handler(struct cpu_user_regs *regs, uint64_t sp, uint64_t rip)
+{
+    regs->rflags = (regs->rflags & ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF |
+                                     X86_EFLAGS_NT | X86_EFLAGS_TF | X86_EFLAGS_IOPL)) |
+                   X86_EFLAGS_IF;
+    regs->ss = FLAT_KERNEL_SS;
+    regs->rsp = sp;
+    regs->cs = FLAT_KERNEL_CS;
+    regs->rip = rip;
+}
+
 /*
  * Write the bounce frame for v->arch.pv.trap_bounce on the guest kernel stack
  * and point regs at the handler.  -EFAULT if that stack is unusable.
@@ -83,24 +122,15 @@ static inline __attribute__((always_inline)) int bounce_frame(struct vcpu *v,
 {
     struct trap_bounce *tb = &v->arch.pv.trap_bounce;
     uint8_t *mask = &v->vcpu_info->evtchn_upcall_mask;
-    uint64_t frame[8], cs = regs->cs, sp, iopl = 0;
+    uint64_t frame[8], cs, sp;
     bool errcode = tb->flags & TBF_EXCEPTION_ERRCODE;
     uint8_t saved_mask = *mask;
 
-    if (!v->arch.pv.kernel_mode) {
-        pv_toggle_guest_mode(v);
-        sp = v->arch.pv.kernel_sp;
-    } else {
-        sp = regs->rsp;
-        cs &= ~3UL;                     /* tell the guest: kernel context */
-    }
-    if (v->domain->vm_assist & (1UL << VMASST_TYPE_architectural_iopl))
-        iopl = (uint64_t)v->arch.pv.iopl << 12;
+    sp = frame_stack(v, regs, &cs);
     /* [rcx, r11, (error code,) rip, cs, rflags, rsp, ss]: filled from the top. */
     frame[3] = regs->rip;
     frame[4] = cs | ((uint64_t)saved_mask << 32);
-    frame[5] = (regs->rflags & ~(X86_EFLAGS_IF | X86_EFLAGS_IOPL)) |
-               (saved_mask ? 0 : X86_EFLAGS_IF) | iopl;
+    frame[5] = frame_rflags(v, regs, saved_mask);
     frame[6] = regs->rsp;
     frame[7] = regs->ss;
     frame[2] = errcode ? tb->error_code : regs->r11;
@@ -111,12 +141,7 @@ static inline __attribute__((always_inline)) int bounce_frame(struct vcpu *v,
         return -XEN_EFAULT;
     if (tb->flags & TBF_INTERRUPT)
         *mask = 1;
-    regs->rflags = (regs->rflags & ~(X86_EFLAGS_AC | X86_EFLAGS_VM | X86_EFLAGS_RF |
-                                     X86_EFLAGS_NT | X86_EFLAGS_TF)) | X86_EFLAGS_IF;
-    regs->ss = FLAT_KERNEL_SS;
-    regs->rsp = sp;
-    regs->cs = FLAT_KERNEL_CS;
-    regs->rip = tb->eip;
+    enter_handler(regs, sp, tb->eip);
     tb->flags = 0;
     return 0;
 }
@@ -124,6 +149,43 @@ static inline __attribute__((always_inline)) int bounce_frame(struct vcpu *v,
 int pv_create_bounce_frame(struct vcpu *v, struct cpu_user_regs *regs)
 {
     return bounce_frame(v, regs);
+}
+
+/*
+ * A data segment selector the vCPU had loaded no longer loads (the guest
+ * removed its descriptor; it is null now): Xen's failsafe callback, with
+ * Xen's frame on the guest kernel stack -- [rcx, r11, ds, es, fs, gs, rip,
+ * cs (upcall mask in bits 32-39), rflags, rsp, ss], the selectors the ones
+ * the vCPU had.  A vCPU without a failsafe callback keeps the null
+ * selectors (Xen would send it to address 0).
+ */
+void pv_failsafe_callback(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint8_t *mask = &v->vcpu_info->evtchn_upcall_mask;
+    uint64_t frame[11], cs, sp;
+
+    if (!v->arch.pv.failsafe_callback)
+        return;
+    sp = frame_stack(v, regs, &cs);
+    frame[0] = regs->rcx;
+    frame[1] = regs->r11;
+    frame[2] = regs->ds;
+    frame[3] = regs->es;
+    frame[4] = regs->fs;
+    frame[5] = regs->gs;
+    frame[6] = regs->rip;
+    frame[7] = cs | ((uint64_t)*mask << 32);
+    frame[8] = frame_rflags(v, regs, *mask);
+    frame[9] = regs->rsp;
+    frame[10] = regs->ss;
+    sp = (sp & ~15UL) - sizeof(frame);
+    if (copy_words_to_guest(sp, frame, 11)) {
+        domain_crash(v->domain, "cannot write the failsafe frame on the guest kernel stack");
+        return;
+    }
+    if (v->arch.pv.failsafe_disables_events)
+        *mask = 1;
+    enter_handler(regs, sp, v->arch.pv.failsafe_callback);
 }
 
 /*

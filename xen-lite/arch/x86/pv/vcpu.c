@@ -51,9 +51,10 @@ static uint64_t canonical_or_0(uint64_t base)
 static void pv_ctxt_switch_to(struct vcpu *v)
 {
     struct pv_vcpu *pv = &v->arch.pv;
+    bool segs_ok;
 
     pv_desc_load(v);
-    pv_load_segments(v);                /* before the bases: loads set them */
+    segs_ok = pv_load_segments(v);      /* before the bases: loads set them */
     wrmsr(MSR_FS_BASE, canonical_or_0(pv->fs_base));
     wrmsr(MSR_GS_BASE, canonical_or_0(pv->kernel_mode ? pv->gs_base_kernel : pv->gs_base_user));
     wrmsr(MSR_SHADOW_GS_BASE,
@@ -64,6 +65,8 @@ static void pv_ctxt_switch_to(struct vcpu *v)
     pv_load_debugregs(v);
     pv_load_cr3(v);
     pv_areas_switched(v);
+    if (!segs_ok)                       /* on its kernel stack: tables loaded */
+        pv_failsafe_callback(v, &get_cpu_info()->guest_regs);
 }
 
 static __noreturn void pv_resume(struct vcpu *v)

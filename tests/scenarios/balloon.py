@@ -218,14 +218,16 @@ def steps(*parts):
 
 def detach_when_holding(*mibs):
     """--type rules: after each step's marker, detach `xl console` once
-    the guest says it holds that step's target."""
+    the guest says it holds that step's target, and after a phase that
+    holds its working set"""
     rules = []
     for step, mib in zip(("down", "up"), mibs):
         pages = mib * MIB
         rules += [rf"^@@{step}$=>",
                   rf"^{PREFIX}target {pages} pages, holds {pages} pages, "
                   r".*\(reached\)=>\x1d"]
-    return rules
+    return rules + [r"^@@hold$=>",
+                    rf"^{PREFIX}phase \d+ \(hold\): .* pattern ok=>\x1d"]
 
 
 @scenario("balloon_mem_set_down_and_up_converges_and_keeps_data")
@@ -241,6 +243,7 @@ def mem_set_converges(t):
                   "xenstore-read /local/domain/1/memory/target"]),
         ("up", ["xl mem-set bw 384", "xl console bw", "xl list",
                 "xl balloon-status"]),
+        ("hold", ["xl console bw"]),
         ("console", ["xl shutdown -w bw", "xl console bw"]),
         ("gone", ["xl destroy bw", "xl list", "xl info free_memory"])),
         mem=1024, timeout=240, type=detach_when_holding(128, 384))

@@ -28,13 +28,14 @@ boolean_param("hvm", opt_hvm);
 
 void hvm_init(void)
 {
-    const char *why = opt_hvm ? svm_backend.init() : "disabled (hvm=0)";
+    struct hvm_backend *b = &svm_backend;
+    const char *why = opt_hvm ? b->init() : "disabled (hvm=0)";
 
     if (why) {
         printk("HVM: %s: PV guests only\n", why);
         return;
     }
-    hvm_backend = &svm_backend;
+    hvm_backend = b;
     if (hvm_backend->hap_max_order == HVM_NO_HAP)
         printk("HVM: %s without nested paging\n", hvm_backend->name);
     else
@@ -108,7 +109,10 @@ static void hvm_vcpu_destroy(struct vcpu *v)
     hvm_backend->vcpu_destroy(v);
 }
 
-static void hvm_ctxt_switch_from(struct vcpu *v) { }
+static void hvm_ctxt_switch_from(struct vcpu *v)
+{
+    hvm_backend->vcpu_put(v);
+}
 
 /* The hypervisor's own page tables while an HVM vCPU is current. */
 static void hvm_ctxt_switch_to(struct vcpu *v)

@@ -27,6 +27,8 @@
  *   domain_create/destroy    per-domain hardware state (may be none)
  *   vcpu_create/destroy      VMCB / VMCS, I/O and MSR bitmaps
  *   vcpu_load(v)             v becomes current on this pCPU (VMPTRLD...)
+ *   vcpu_put(v)              v leaves this pCPU (VMCLEAR, the host's
+ *                            syscall MSRs back)
  *   run(v)                   interrupts off: enter the guest, return at
  *                            its next exit with v->arch.hvm.exit filled
  *                            (interrupts still off)
@@ -170,6 +172,7 @@ struct hvm_backend {
     int (*vcpu_create)(struct vcpu *v);
     void (*vcpu_destroy)(struct vcpu *v);
     void (*vcpu_load)(struct vcpu *v);
+    void (*vcpu_put)(struct vcpu *v);
     void (*run)(struct vcpu *v);
     void (*inject_event)(struct vcpu *v, const struct hvm_event *e);
     bool (*event_pending)(struct vcpu *v);

@@ -11,6 +11,7 @@
 #include "asm/page.h"
 #include "asm/processor.h"
 #include "asm/time.h"
+#include "asm/vmx.h"
 #include "xen/event.h"
 #include "xen/lib.h"
 #include "xen/param.h"
@@ -28,7 +29,8 @@ boolean_param("hvm", opt_hvm);
 
 void hvm_init(void)
 {
-    struct hvm_backend *b = &svm_backend;
+    /* Intel's CPUs have VMX, AMD's SVM. */
+    struct hvm_backend *b = cpuid(1).ecx & CPUID1_ECX_VMX ? &vmx_backend : &svm_backend;
     const char *why = opt_hvm ? b->init() : "disabled (hvm=0)";
 
     if (why) {

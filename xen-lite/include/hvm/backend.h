@@ -211,7 +211,7 @@ struct hvm_paging {
 };
 
 extern const struct hvm_backend *hvm_backend;   /* NULL: no HVM on this CPU */
-extern struct hvm_backend svm_backend;        /* init() completes it */
+extern struct hvm_backend svm_backend, vmx_backend;  /* init() completes them */
 extern const struct hvm_paging hap_paging;
 
 #endif

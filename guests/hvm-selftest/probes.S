@@ -55,6 +55,25 @@ probe_stgi_fault:
         stgi
         PROBE_END stgi
 
+/* int probe_vmxon(void): VMX instructions exit in VMX non-root operation
+   (Intel SDM vol. 3C 25.1.2) and #UD on AMD: never run for the guest. */
+        PROBE vmxon
+probe_vmxon_fault:
+        vmxon   (%rsp)
+        PROBE_END vmxon
+
+/* int probe_vmread(void) */
+        PROBE vmread
+probe_vmread_fault:
+        vmread  %rax, %rcx
+        PROBE_END vmread
+
+/* int probe_invept(void) */
+        PROBE invept
+probe_invept_fault:
+        invept  (%rsp), %rax
+        PROBE_END invept
+
 /* uint64_t probe_read(const volatile void *p): a fault is the guest's end. */
         .globl  probe_read
 probe_read:

@@ -42,7 +42,8 @@ void hvm_init(void)
         printk("HVM: %s without nested paging\n", hvm_backend->name);
     else
         printk("HVM: %s with nested paging, p2m entries up to %s\n", hvm_backend->name,
-               hvm_backend->hap_max_order >= 18 ? "1 GiB" : "2 MiB");
+               hvm_backend->hap_max_order >= 18 ? "1 GiB" :
+               hvm_backend->hap_max_order >= 9 ? "2 MiB" : "4 KiB");
 }
 
 void hvm_cpu_up(unsigned int cpu)

@@ -41,6 +41,8 @@ static const char *svm_init(void)
         return "no memory for the I/O and MSR permission maps";
     if (a.edx & SVM_FEATURE_NPT)
         svm_backend.hap_max_order = cpu_has_page1gb ? 18 : 9;
+    printk("SVM: %u guest ASIDs, %s\n", svm_max_asid,
+           svm_has_nrips ? "NRIP save" : "no NRIP save (instruction lengths decoded)");
     return NULL;
 }
 

@@ -78,6 +78,15 @@ def selftest_passes_on_bochs(t, on):
     expect_pvh_dom0_passes(t, r, hv)
 
 
+@scenario("bochs_hvm_selftest_ept_4k_entries_only", long=True)
+def selftest_passes_on_4k_ept(t):
+    """hap_2mb=0: the p2m, and so EPT, in 4 KiB entries only; the balloon
+    checks remove and add single entries."""
+    r = t.boot(dom0=selftest(t), cpu=BOCHS_CPUS["vmx"],
+               **dict(BOCHS, xen_append=PVH_DOM0 + " hap_2mb=0"))
+    expect_pvh_dom0_passes(t, r, "xen_lite")
+
+
 def expect_pvh_dom0_passes(t, r, on):
     t.expect_status(r, 0)
     t.expect(r, r"^hvm-selftest: dom0, 2 vCPUs, \d+ MiB")

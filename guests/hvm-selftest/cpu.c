@@ -1,7 +1,7 @@
 /*
  * The CPU as a PVH guest finds it: Xen's CPUID leaves, the hypercall
  * page, hypercall errors, #GP for MSRs and control-register values the
- * CPU would refuse, #UD for SVM instructions, and (on xen-lite, whose
+ * CPU would refuse, #UD for SVM and VMX instructions, and (on xen-lite, whose
  * devices these are) the emulated COM1 16550.
  */
 #include "selftest.h"
@@ -101,16 +101,23 @@ int probe_write_cr4(uint64_t value);
 int probe_write_cr0(uint64_t value);
 int probe_vmload(void);
 int probe_stgi(void);
+int probe_vmxon(void);
+int probe_vmread(void);
+int probe_invept(void);
 extern char probe_rdmsr_fault[], probe_rdmsr_resume[], probe_wrmsr_fault[],
     probe_wrmsr_resume[], probe_write_cr4_fault[], probe_write_cr4_resume[],
     probe_write_cr0_fault[], probe_write_cr0_resume[],
-    probe_vmload_fault[], probe_vmload_resume[], probe_stgi_fault[], probe_stgi_resume[];
+    probe_vmload_fault[], probe_vmload_resume[], probe_stgi_fault[], probe_stgi_resume[],
+    probe_vmxon_fault[], probe_vmxon_resume[], probe_vmread_fault[], probe_vmread_resume[],
+    probe_invept_fault[], probe_invept_resume[];
 
 static const struct { const char *fault, *resume; } probes[] = {
     { probe_rdmsr_fault, probe_rdmsr_resume }, { probe_wrmsr_fault, probe_wrmsr_resume },
     { probe_write_cr4_fault, probe_write_cr4_resume },
     { probe_write_cr0_fault, probe_write_cr0_resume },
     { probe_vmload_fault, probe_vmload_resume }, { probe_stgi_fault, probe_stgi_resume },
+    { probe_vmxon_fault, probe_vmxon_resume }, { probe_vmread_fault, probe_vmread_resume },
+    { probe_invept_fault, probe_invept_resume },
 };
 
 /* A fault at a probe's instruction resumes at its label: it returns 1. */
@@ -214,6 +221,19 @@ static const char *svm_insn_ud(void)
     return NULL;
 }
 
+/* VMX instructions exit in VMX non-root operation (Intel SDM vol. 3C
+ * 25.1.2) and the hypervisor must answer #UD; an AMD CPU raises it itself. */
+static const char *vmx_insn_ud(void)
+{
+    if (!with_handler(G_VEC_UD, probe_vmxon))
+        return why("vmxon did not #UD");
+    if (!with_handler(G_VEC_UD, probe_vmread))
+        return why("vmread did not #UD");
+    if (!with_handler(G_VEC_UD, probe_invept))
+        return why("invept did not #UD");
+    return NULL;
+}
+
 /* The 16550 at COM1: transmitter ready, scratch register kept. */
 static const char *com1_registers(void)
 {
@@ -241,6 +261,7 @@ const struct check cpu_checks[] = {
     { "mov_cr4_reserved_gp", cr4_reserved_gp },
     { "cr0_and_pat_invalid_gp", cr0_and_pat_invalid_gp },
     { "svm_instructions_ud", svm_insn_ud },
+    { "vmx_instructions_ud", vmx_insn_ud },
     { "com1_16550_registers", com1_registers },
     { NULL, NULL },
 };

@@ -61,6 +61,25 @@ probe_stgi_fault:
         stgi
         PROBE_END stgi
 
+/* int probe_vmxon(void): VMX instructions exit in VMX non-root operation
+   (Intel SDM vol. 3C 25.1.2) and #UD on AMD: never run for the guest. */
+        PROBE vmxon
+probe_vmxon_fault:
+        vmxon   (%rsp)
+        PROBE_END vmxon
+
+/* int probe_vmread(void) */
+        PROBE vmread
+probe_vmread_fault:
+        vmread  %rax, %rcx
+        PROBE_END vmread
+
+/* int probe_invept(void) */
+        PROBE invept
+probe_invept_fault:
+        invept  (%rsp), %rax
+        PROBE_END invept
+
 /* void probe_triple_fault(void): no IDT at all, then #UD: #GP, #DF, shutdown. */
         .globl  probe_triple_fault
 probe_triple_fault:

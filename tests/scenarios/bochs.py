@@ -65,7 +65,7 @@ def vmx_selftest(t):
     t.expect_status(r, 0)
     t.expect(r, r"^\(XEN\) VMX: revision 0x[0-9a-f]+, EPT 4-level WB 2M 1G .*"
                 r"VPID INVVPID-single.*, unrestricted guest$")
-    t.expect(r, r"^\(XEN\) VMX: HVM guests run on EPT$")
+    t.expect(r, r"^\(XEN\) HVM: VMX with nested paging, p2m entries up to 1 GiB$")
     for name in VMX_CHECKS:
         t.expect(r, rf"^\(XEN\) selftest: {name}: ok$")
     t.expect(r, r"selftest: VM entry failed: exit reason 0x80000021 \(invalid "
@@ -86,8 +86,8 @@ def no_unrestricted_guest(t):
                dom0=f"{t.build}/guests/hello", **BOCHS)
     t.expect_status(r, 0)
     t.expect(r, r"^\(XEN\) VMX: .*, no unrestricted guest$")
-    t.expect(r, r"^\(XEN\) VMX: HVM guests refused: this CPU has no "
-                r"unrestricted guest$")
+    t.expect(r, r"^\(XEN\) HVM: this CPU has no unrestricted guest: PV "
+                r"guests only$")
     t.expect(r, r"^hello: done$")
 
 
@@ -95,7 +95,7 @@ def no_unrestricted_guest(t):
 def vmx_not_used_on_core2(t):
     r = t.boot(cpu="core2_penryn_t9600", xen_append="selftest", **BOCHS)
     t.expect_status(r, 0)
-    t.expect(r, r"^\(XEN\) VMX: not used: the CPU lacks saving IA32_PAT$")
+    t.expect(r, r"^\(XEN\) HVM: VMX lacks saving IA32_PAT: PV guests only$")
     t.expect_not(r, r"selftest: vmx_")
     t.expect(r, r"\(XEN\) selftest: \d+ passed, 0 failed")
 

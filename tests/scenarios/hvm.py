@@ -1,7 +1,9 @@
 """HVM guests on AMD SVM with nested paging: hvm-selftest as a PVH dom0 on
 xen-lite and on Debian's Xen 4.17 under the same QEMU command (EPYC, which
 has SVM with NPT), and what happens to a guest that touches memory it does
-not have."""
+not have.  The same under Bochs: Intel VMX with EPT (corei7_skylake_x, in
+make test), and for make test-bochs AMD SVM with NPT and NRIP save (ryzen)
+and Xen 4.17 on VMX."""
 
 import os
 
@@ -18,9 +20,9 @@ COMMON_CHECKS = [
     "cpuid_hvm_leaf_vcpu_id", "cpuid_features_hide_svm_vmx",
     "hypercall_unknown_and_pv_only_enosys", "hypercall_bad_pointer_efault",
     "rdmsr_unknown_gp", "wrmsr_efer_reserved_gp", "mov_cr4_reserved_gp",
-    "svm_instructions_ud", "evtchn_upcall_through_callback_vector",
-    "virq_timer_wakes_halted_vcpu", "x2apic_timer_oneshot",
-    "x2apic_timer_periodic", "pattern_over_all_free_ram",
+    "svm_instructions_ud", "vmx_instructions_ud",
+    "evtchn_upcall_through_callback_vector", "virq_timer_wakes_halted_vcpu",
+    "x2apic_timer_oneshot", "x2apic_timer_periodic", "pattern_over_all_free_ram",
     "balloon_4k_out_and_back_keeps_data", "balloon_2m_extent_out_and_back",
 ]
 SMP_CHECKS = ["second_vcpu_runs_work_and_timers", "x2apic_ipi_to_another_vcpu"]
@@ -44,6 +46,48 @@ def expect_checks(t, r, names):
 def selftest_passes_as_pvh_dom0(t, on):
     r = t.boot(hypervisor=HYPERVISORS[on], dom0=selftest(t), cpu=CPU, smp=2,
                xen_append=PVH_DOM0, timeout=120)
+    if on == "xen_lite":    # QEMU's TCG: instruction lengths from the table
+        t.expect(r, r"^\(XEN\) SVM: \d+ guest ASIDs, no NRIP save \(instruction "
+                    r"lengths decoded\)$")
+    expect_pvh_dom0_passes(t, r, on)
+
+
+# Bochs's CPU models: back end -> model.
+BOCHS_CPUS = {"vmx": "corei7_skylake_x", "svm": "ryzen"}
+BOCHS = dict(emulator="bochs", smp=2, mem=256, xen_append=PVH_DOM0,
+             timeout=600)
+
+
+@scenario("bochs_hvm_selftest_pvh_dom0_smp2_vmx")
+def selftest_passes_on_vmx(t):
+    r = t.boot(dom0=selftest(t), cpu=BOCHS_CPUS["vmx"], **BOCHS)
+    t.expect(r, r"^\(XEN\) HVM: VMX with nested paging, p2m entries up to 1 GiB$")
+    expect_pvh_dom0_passes(t, r, "xen_lite")
+
+
+@scenario("bochs_hvm_selftest_pvh_dom0_smp2_{on}", long=True,
+          on=["svm", "xen_417"])
+def selftest_passes_on_bochs(t, on):
+    """SVM with NPT and NRIP save (ryzen); Xen 4.17 on VMX with EPT."""
+    cpu = BOCHS_CPUS["svm" if on == "svm" else "vmx"]
+    hv = "xen_417" if on == "xen_417" else "xen_lite"
+    r = t.boot(hypervisor=HYPERVISORS[hv], dom0=selftest(t), cpu=cpu, **BOCHS)
+    if on == "svm":
+        t.expect(r, r"^\(XEN\) SVM: \d+ guest ASIDs, NRIP save$")
+        t.expect(r, r"^\(XEN\) HVM: SVM with nested paging")
+    expect_pvh_dom0_passes(t, r, hv)
+
+
+@scenario("bochs_hvm_selftest_ept_4k_entries_only", long=True)
+def selftest_passes_on_4k_ept(t):
+    """hap_2mb=0: the p2m, and so EPT, in 4 KiB entries only; the balloon
+    checks remove and add single entries."""
+    r = t.boot(dom0=selftest(t), cpu=BOCHS_CPUS["vmx"],
+               **dict(BOCHS, xen_append=PVH_DOM0 + " hap_2mb=0"))
+    expect_pvh_dom0_passes(t, r, "xen_lite")
+
+
+def expect_pvh_dom0_passes(t, r, on):
     t.expect_status(r, 0)
     t.expect(r, r"^hvm-selftest: dom0, 2 vCPUs, \d+ MiB")
     t.expect(r, r"^exit status 0$")
@@ -62,6 +106,17 @@ def selftest_passes_as_pvh_dom0(t, on):
 def unpopulated_gfn_crashes(t):
     r = t.boot(dom0=selftest(t), dom0_cmdline="crash=gfn", cpu=CPU,
                xen_append=PVH_DOM0)
+    expect_gfn_crash(t, r)
+
+
+@scenario("bochs_hvm_unpopulated_gfn_crashes_the_domain_naming_it", long=True)
+def unpopulated_gfn_crashes_on_vmx(t):
+    r = t.boot(dom0=selftest(t), dom0_cmdline="crash=gfn",
+               **dict(BOCHS, smp=1))
+    expect_gfn_crash(t, r)
+
+
+def expect_gfn_crash(t, r):
     m = t.expect(r, r"^hvm-selftest: reading unpopulated gfn (0x[0-9a-f]+)$")
     t.expect(r, r"^\(XEN\) Domain 0 \(vcpu#0\) crashed: read access to unpopulated gfn "
              + m.group(1) + r" ")

@@ -85,7 +85,7 @@ TEST(gpr_numbers_map_onto_the_frame)
     CHECK(vmx_gpr(&r, 0) == &r.rax);
     CHECK(vmx_gpr(&r, 1) == &r.rcx);
     CHECK(vmx_gpr(&r, 3) == &r.rbx);
-    CHECK(vmx_gpr(&r, 4) == NULL);
+    CHECK(vmx_gpr(&r, 4) == &r.rsp);
     CHECK(vmx_gpr(&r, 7) == &r.rdi);
     CHECK(vmx_gpr(&r, 12) == &r.r12);
     CHECK(vmx_gpr(&r, 15) == &r.r15);

@@ -11,6 +11,7 @@
 #include "asm/page.h"
 #include "asm/processor.h"
 #include "asm/time.h"
+#include "asm/vmx.h"
 #include "xen/event.h"
 #include "xen/lib.h"
 #include "xen/param.h"
@@ -28,18 +29,21 @@ boolean_param("hvm", opt_hvm);
 
 void hvm_init(void)
 {
-    const char *why = opt_hvm ? svm_backend.init() : "disabled (hvm=0)";
+    /* Intel's CPUs have VMX, AMD's SVM. */
+    struct hvm_backend *b = cpuid(1).ecx & CPUID1_ECX_VMX ? &vmx_backend : &svm_backend;
+    const char *why = opt_hvm ? b->init() : "disabled (hvm=0)";
 
     if (why) {
         printk("HVM: %s: PV guests only\n", why);
         return;
     }
-    hvm_backend = &svm_backend;
+    hvm_backend = b;
     if (hvm_backend->hap_max_order == HVM_NO_HAP)
         printk("HVM: %s without nested paging\n", hvm_backend->name);
     else
         printk("HVM: %s with nested paging, p2m entries up to %s\n", hvm_backend->name,
-               hvm_backend->hap_max_order >= 18 ? "1 GiB" : "2 MiB");
+               hvm_backend->hap_max_order >= 18 ? "1 GiB" :
+               hvm_backend->hap_max_order >= 9 ? "2 MiB" : "4 KiB");
 }
 
 void hvm_cpu_up(unsigned int cpu)
@@ -110,7 +114,10 @@ static void hvm_vcpu_destroy(struct vcpu *v)
     hvm_backend->vcpu_destroy(v);
 }
 
-static void hvm_ctxt_switch_from(struct vcpu *v) { }
+static void hvm_ctxt_switch_from(struct vcpu *v)
+{
+    hvm_backend->vcpu_put(v);
+}
 
 /* The hypervisor's own page tables while an HVM vCPU is current. */
 static void hvm_ctxt_switch_to(struct vcpu *v)

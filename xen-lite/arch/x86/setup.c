@@ -10,7 +10,6 @@
 #include "asm/page.h"
 #include "asm/processor.h"
 #include "asm/time.h"
-#include "asm/vmx_cpu.h"
 #include "xen/bootinfo.h"
 #include "hvm/hvm.h"
 #include "xen/console.h"
@@ -126,7 +125,6 @@ __noreturn void __start_xen(unsigned int magic, unsigned int mbi)
     m2p_init();
     pv_trap_init();
     percpu_syscall_init(0);
-    vmx_boot_init();
     hvm_init();
     hvm_cpu_up(0);
     scheduler_init();

@@ -12,7 +12,6 @@
 #include "asm/page.h"
 #include "asm/processor.h"
 #include "asm/time.h"
-#include "asm/vmx_cpu.h"
 #include "xen/lib.h"
 #include "hvm/hvm.h"
 #include "xen/mm.h"
@@ -107,7 +106,6 @@ static __noreturn void start_secondary(void)
     ap_callin = true;
     time_init_secondary();
     percpu_syscall_init(cpu);
-    vmx_cpu_up();
     if (timer_cpu_init(cpu))
         panic("CPU%u: no memory for its timer queue", cpu);
     hvm_cpu_up(cpu);

@@ -27,7 +27,10 @@ static const char *svm_init(void)
 
     if (!(cpuid(0x80000001).ecx & CPUIDX1_ECX_SVM))
         return "this CPU has no SVM";
-    if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS)
+    uint64_t vm_cr;
+
+    /* Bochs has no VM_CR: without one, nothing can have disabled SVM. */
+    if (rdmsr_safe(MSR_VM_CR, &vm_cr) && (vm_cr & VM_CR_SVMDIS))
         return "SVM is disabled by the firmware (VM_CR.SVMDIS)";
     a = cpuid(CPUID_SVM_LEAF);
     svm_max_asid = a.ebx - 1;
@@ -38,6 +41,8 @@ static const char *svm_init(void)
         return "no memory for the I/O and MSR permission maps";
     if (a.edx & SVM_FEATURE_NPT)
         svm_backend.hap_max_order = cpu_has_page1gb ? 18 : 9;
+    printk("SVM: %u guest ASIDs, %s\n", svm_max_asid,
+           svm_has_nrips ? "NRIP save" : "no NRIP save (instruction lengths decoded)");
     return NULL;
 }
 
@@ -88,6 +93,7 @@ static void svm_vcpu_destroy(struct vcpu *v)
 }
 
 static void svm_vcpu_load(struct vcpu *v) { }
+static void svm_vcpu_put(struct vcpu *v) { }
 
 /*
  * The world switch.  An event cut short by the last exit (EXITINTINFO)
@@ -278,6 +284,7 @@ struct hvm_backend svm_backend = {
     .vcpu_create = svm_vcpu_create,
     .vcpu_destroy = svm_vcpu_destroy,
     .vcpu_load = svm_vcpu_load,
+    .vcpu_put = svm_vcpu_put,
     .run = svm_run,
     .inject_event = svm_inject_event,
     .event_pending = svm_event_pending,

@@ -107,14 +107,15 @@ uint64_t vmcs_read_current(void *opaque, uint32_t field)
 
 extern const char vmx_exit_entry[];
 
-/* This CPU's state as a VM exit must restore it. */
+/* This CPU's state as a VM exit must restore it: the hypervisor's own page
+ * tables (what an HVM vCPU runs over), whatever CR3 is loaded now. */
 void vmcs_host_state(struct vmcs_host *h)
 {
     struct desc_ptr gdtr, idtr;
 
     __asm__ __volatile__("sgdt %0; sidt %1" : "=m"(gdtr), "=m"(idtr));
     *h = (struct vmcs_host){
-        .cr0 = read_cr0(), .cr3 = read_cr3(), .cr4 = read_cr4(),
+        .cr0 = read_cr0(), .cr3 = virt_to_maddr(idle_pg_table), .cr4 = read_cr4(),
         .efer = rdmsr(MSR_EFER), .pat = rdmsr(MSR_IA32_PAT),
         .cs = __HYPERVISOR_CS, .ss = __HYPERVISOR_DS, .tr = TSS_SELECTOR,
         .tr_base = (unsigned long)&this_cpu()->tss,

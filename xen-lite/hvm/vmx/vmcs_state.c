@@ -37,8 +37,10 @@
 /* Guest CR bits the hypervisor owns (reads see the shadow; writes exit). */
 #define CR0_OWNED_HAP       X86_CR0_NE
 #define CR0_OWNED_SHADOW    (X86_CR0_NE | X86_CR0_PE | X86_CR0_PG | X86_CR0_WP)
-#define CR4_OWNED_HAP       X86_CR4_VMXE
-#define CR4_OWNED_SHADOW    (X86_CR4_VMXE | X86_CR4_PAE | X86_CR4_PSE | X86_CR4_PGE)
+/* Every CR4 write that changes a bit exits: the common layer checks it
+ * against the features the guest is shown. */
+#define CR4_OWNED_HAP       (~0UL)
+#define CR4_OWNED_SHADOW    (~0UL)
 
 static void put(const struct vmcs_writer *w, uint32_t field, uint64_t value)
 {

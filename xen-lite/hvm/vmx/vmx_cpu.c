@@ -17,10 +17,12 @@
 #include "xen/lib.h"
 #include "xen/mm.h"
 #include "xen/percpu.h"
+#include "xen_errno.h"
 
 static struct vmx_msrs msrs;
 static struct vmx_config config;
-static bool vmx_in_use;                 /* usable, and on every CPU so far */
+static char unusable[80];
+static bool vmx_in_use;                 /* usable for HVM guests */
 static void *vmxon_region[NR_CPUS];
 
 const struct vmx_config *vmx_config(void)
@@ -77,19 +79,21 @@ static bool feature_control_allows_vmx(void)
     return fc & FEATURE_CONTROL_VMX_OUTSIDE_SMX;
 }
 
-static void vmx_off(const char *why)
+static int vmx_off(const char *why)
 {
-    vmx_in_use = false;
-    printk(XENLOG_WARNING "VMX: off on CPU%u: %s\n", smp_processor_id(), why);
+    printk(XENLOG_ERR "VMX: CPU%u: %s\n", smp_processor_id(), why);
+    return -XEN_ENODEV;
 }
 
 /* Enter VMX root operation on this CPU (23.8). */
-static void vmx_enter_root(void)
+int vmx_cpu_enable(void)
 {
     unsigned int cpu = smp_processor_id();
     uint64_t cr0 = read_cr0(), cr4 = read_cr4() | X86_CR4_VMXE;
     uint32_t *region;
 
+    if (!vmx_in_use)
+        return -XEN_ENODEV;
     if (!feature_control_allows_vmx())
         return vmx_off("disabled by the firmware (IA32_FEATURE_CONTROL)");
     if ((cr0 & config.cr0_fixed0) != config.cr0_fixed0 || (cr0 & ~config.cr0_fixed1) ||
@@ -106,35 +110,29 @@ static void vmx_enter_root(void)
         return vmx_off("VMXON failed");
     }
     vmxon_region[cpu] = region;
+    return 0;
 }
 
-void vmx_boot_init(void)
+const char *vmx_probe(void)
 {
     char desc[200];
 
     if (!(cpuid(1).ecx & CPUID1_ECX_VMX))
-        return;
+        return "this CPU has no VMX";
+    if (!feature_control_allows_vmx())
+        return "VMX is disabled by the firmware (IA32_FEATURE_CONTROL)";
     read_msrs(&msrs);
     vmx_compute_config(&msrs, &config);
     if (!config.usable) {
-        printk(XENLOG_WARNING "VMX: not used: the CPU lacks %s\n", config.why);
-        return;
+        snprintf(unusable, sizeof(unusable), "VMX lacks %s", config.why);
+        return unusable;
     }
     vmx_describe(&config, desc, sizeof(desc));
     printk("VMX: %s\n", desc);
+    if (!config.hvm) {
+        snprintf(unusable, sizeof(unusable), "this CPU has no %s", config.why);
+        return unusable;
+    }
     vmx_in_use = true;
-    vmx_enter_root();
-    if (!vmx_in_use)
-        return;
-    if (config.hvm)
-        printk("VMX: HVM guests run on EPT\n");
-    else
-        printk(XENLOG_WARNING "VMX: HVM guests refused: this CPU has no %s\n",
-               config.why);
-}
-
-void vmx_cpu_up(void)
-{
-    if (vmx_in_use)
-        vmx_enter_root();
+    return NULL;
 }

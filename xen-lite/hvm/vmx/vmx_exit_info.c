@@ -43,7 +43,7 @@ void vmx_decode_ept(uint64_t q, struct vmx_ept_qual *d)
 uint64_t *vmx_gpr(struct cpu_user_regs *r, unsigned int n)
 {
     uint64_t *const gprs[16] = {
-        &r->rax, &r->rcx, &r->rdx, &r->rbx, NULL, &r->rbp, &r->rsi, &r->rdi,
+        &r->rax, &r->rcx, &r->rdx, &r->rbx, &r->rsp, &r->rbp, &r->rsi, &r->rdi,
         &r->r8, &r->r9, &r->r10, &r->r11, &r->r12, &r->r13, &r->r14, &r->r15,
     };
 

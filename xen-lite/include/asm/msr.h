@@ -2,6 +2,7 @@
 #ifndef ASM_MSR_H
 #define ASM_MSR_H
 
+#include "asm/traps.h"
 #include "xen/types.h"
 
 #define MSR_IA32_APIC_BASE      0x0000001b
@@ -35,6 +36,22 @@ static inline uint64_t rdmsr(uint32_t msr)
     uint32_t lo, hi;
     __asm__ __volatile__("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
     return ((uint64_t)hi << 32) | lo;
+}
+
+/* RDMSR of an MSR the CPU may lack: false (and *v = 0) if it faulted. */
+static inline bool rdmsr_safe(uint32_t msr, uint64_t *v)
+{
+    uint32_t lo = 0, hi = 0;
+    bool ok = true;
+
+    __asm__ __volatile__("1: rdmsr\n"
+                         "   jmp 3f\n"
+                         "2: movb $0, %[ok]\n"
+                         "3:\n"
+                         _ASM_EXTABLE(1b, 2b)
+                         : "+a"(lo), "+d"(hi), [ok] "+qm"(ok) : "c"(msr));
+    *v = ((uint64_t)hi << 32) | lo;
+    return ok;
 }
 
 static inline void wrmsr(uint32_t msr, uint64_t v)

@@ -8,10 +8,11 @@
 #include "asm/vmx_caps.h"
 #include "xen/types.h"
 
-/* Boot CPU: probe VMX, print what it offers, enter VMX operation. */
-void vmx_boot_init(void);
-/* Each application processor as it starts: enter VMX operation. */
-void vmx_cpu_up(void);
+/* Boot CPU: probe VMX and print what it offers; NULL if HVM guests can
+ * run on it, else why not. */
+const char *vmx_probe(void);
+/* Each CPU (the boot CPU too): enter VMX operation. */
+int vmx_cpu_enable(void);
 
 /* The configuration every VMCS uses, or NULL if VMX is not in use. */
 const struct vmx_config *vmx_config(void);

@@ -47,7 +47,7 @@ void vmx_decode_ept(uint64_t q, struct vmx_ept_qual *d);
 /*
  * The general register numbered n in instruction encodings (0 rax, 1 rcx,
  * 2 rdx, 3 rbx, 4 rsp, 5 rbp, 6 rsi, 7 rdi, 8-15 r8-r15) in a register
- * frame; rsp lives in the VMCS, so n == 4 gives NULL.
+ * frame (which holds the guest's rsp between exits); NULL past 15.
  */
 uint64_t *vmx_gpr(struct cpu_user_regs *regs, unsigned int n);
 

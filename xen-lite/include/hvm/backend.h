@@ -29,6 +29,8 @@
  *                            when the domain's last reference goes
  *   vcpu_create/destroy      VMCB / VMCS, I/O and MSR bitmaps
  *   vcpu_load(v)             v becomes current on this pCPU (VMPTRLD...)
+ *   vcpu_put(v)              v leaves this pCPU (VMCLEAR, the host's
+ *                            syscall MSRs back)
  *   run(v)                   interrupts off: enter the guest, return at
  *                            its next exit with v->arch.hvm.exit filled
  *                            (interrupts still off)
@@ -172,6 +174,7 @@ struct hvm_backend {
     int (*vcpu_create)(struct vcpu *v);
     void (*vcpu_destroy)(struct vcpu *v);
     void (*vcpu_load)(struct vcpu *v);
+    void (*vcpu_put)(struct vcpu *v);
     void (*run)(struct vcpu *v);
     void (*inject_event)(struct vcpu *v, const struct hvm_event *e);
     bool (*event_pending)(struct vcpu *v);
@@ -213,7 +216,7 @@ struct hvm_paging {
 };
 
 extern const struct hvm_backend *hvm_backend;   /* NULL: no HVM on this CPU */
-extern struct hvm_backend svm_backend;        /* init() completes it */
+extern struct hvm_backend svm_backend, vmx_backend;  /* init() completes them */
 extern const struct hvm_paging hap_paging;
 
 #endif

@@ -25,9 +25,9 @@
 #define EVTCHNOP_bind_vcpu         8
 #define EVTCHNOP_unmask            9
 #define EVTCHNOP_reset            10
-#define EVTCHNOP_init_control     11   /* FIFO ABI: not planned */
-#define EVTCHNOP_expand_array     12   /* FIFO ABI: not planned */
-#define EVTCHNOP_set_priority     13   /* FIFO ABI: not planned */
+#define EVTCHNOP_init_control     11   /* FIFO ABI */
+#define EVTCHNOP_expand_array     12
+#define EVTCHNOP_set_priority     13
 
 /* evtchn_status.status */
 #define EVTCHNSTAT_closed       0   /* port free */
@@ -146,6 +146,60 @@ struct evtchn_reset {
     domid_t dom;                 /* IN */
 };
 _Static_assert(sizeof(struct evtchn_reset) == 2, "evtchn_reset");
+
+/*
+ * The FIFO ABI.  Each port has a 32-bit event word in pages the guest
+ * gives (expand_array, 1024 words a page); each vCPU a control block
+ * (init_control: a frame and an 8-byte-aligned offset) with a ready bit
+ * and a queue head per priority.  A raised port that is not masked is
+ * linked to the tail of its vCPU's queue for its priority (the LINK
+ * field of the previous tail's word), or becomes the head of an empty
+ * queue, which sets the priority's ready bit and notifies the vCPU.  The
+ * first init_control switches the domain from the 2-level ABI; reset
+ * switches it back.
+ */
+typedef uint32_t event_word_t;
+#define EVTCHN_FIFO_PENDING          31
+#define EVTCHN_FIFO_MASKED           30
+#define EVTCHN_FIFO_LINKED           29
+#define EVTCHN_FIFO_BUSY             28
+#define EVTCHN_FIFO_LINK_BITS        17
+#define EVTCHN_FIFO_LINK_MASK        ((1u << EVTCHN_FIFO_LINK_BITS) - 1)
+#define EVTCHN_FIFO_NR_CHANNELS      (1u << EVTCHN_FIFO_LINK_BITS)
+#define EVTCHN_FIFO_PRIORITY_MAX     0
+#define EVTCHN_FIFO_PRIORITY_DEFAULT 7
+#define EVTCHN_FIFO_PRIORITY_MIN     15
+#define EVTCHN_FIFO_MAX_QUEUES       (EVTCHN_FIFO_PRIORITY_MIN + 1)
+
+struct evtchn_init_control {
+    uint64_t control_gfn;        /* IN */
+    uint32_t offset;             /* IN: 8-byte aligned */
+    uint32_t vcpu;               /* IN */
+    uint8_t link_bits;           /* OUT */
+    uint8_t _pad[7];
+};
+_Static_assert(sizeof(struct evtchn_init_control) == 24, "evtchn_init_control");
+_Static_assert(offsetof(struct evtchn_init_control, link_bits) == 16,
+               "evtchn_init_control.link_bits");
+
+struct evtchn_expand_array {
+    uint64_t array_gfn;          /* IN */
+};
+_Static_assert(sizeof(struct evtchn_expand_array) == 8, "evtchn_expand_array");
+
+struct evtchn_set_priority {
+    evtchn_port_t port;          /* IN */
+    uint32_t priority;           /* IN: 0 (highest) to 15 */
+};
+_Static_assert(sizeof(struct evtchn_set_priority) == 8, "evtchn_set_priority");
+
+struct evtchn_fifo_control_block {
+    uint32_t ready;              /* bit per priority with a non-empty queue */
+    uint32_t _rsvd;
+    event_word_t head[EVTCHN_FIFO_MAX_QUEUES];
+};
+_Static_assert(sizeof(struct evtchn_fifo_control_block) == 72,
+               "evtchn_fifo_control_block");
 
 #endif /* !__ASSEMBLY__ */
 

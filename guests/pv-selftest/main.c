@@ -34,7 +34,7 @@ void info(const char *fmt, ...)
 
 static const struct check *const groups[] = {
     fault_checks, user_checks, event_checks, time_checks, misc_checks,
-    memory_checks, desc_checks, abi_checks, strio_checks,
+    memory_checks, desc_checks, abi_checks, strio_checks, fifo_checks,
 };
 
 struct totals {

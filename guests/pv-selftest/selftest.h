@@ -43,6 +43,7 @@ extern const struct check memory_checks[];
 extern const struct check desc_checks[];
 extern const struct check abi_checks[];
 extern const struct check strio_checks[];
+extern const struct check fifo_checks[];      /* last: it leaves the 2-level ABI */
 
 /* probes.S: tiny functions whose named instruction faults.  The fault
  * handler resumes at the matching *_resume label. */

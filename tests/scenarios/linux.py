@@ -33,6 +33,7 @@ mount -t devtmpfs devtmpfs /dev
 say() { echo "<3>linux-init: $*" > /dev/kmsg; }
 say "cpus $(grep -c ^processor /proc/cpuinfo)"
 say "$(dmesg | grep -o 'Checked W+X mappings: [a-z]*')"
+say "events: $(dmesg | grep -o 'Using [A-Za-z0-9-]* ABI')"
 say "up"
 kb=/sys/devices/system/xen_memory/xen_memory0/info/current_kb
 ( last=; while :; do c=$(cat $kb); [ "$c" != "$last" ] && say "current_kb $c"; last=$c; sleep 1; done ) &
@@ -98,6 +99,8 @@ def linux_bzimage(t):
     t.expect(r, r"^typed-42 on 2 cpus\r?$")
     # Linux's own check of its kernel mappings (CONFIG_DEBUG_WX).
     t.expect(r, r"linux-init: Checked W\+X mappings: passed$")
+    # Event channels through the FIFO ABI, as Linux picks on Xen 4.17.
+    t.expect(r, r"linux-init: events: Using FIFO-based ABI$")
     t.expect(r, r"^@@detached$")
     # Guest lines printed while dom0 prints too may be cut into pieces on
     # the shared serial line: look for the markers anywhere in a line.
@@ -154,6 +157,7 @@ def linux_vmlinux(t):
     t.expect_count(r, r"linux-init: up$", 2)
     t.expect_count(r, r"linux-init: cpus 2$", 2)
     t.expect_count(r, r"linux-init: Checked W\+X mappings: passed$", 2)
+    t.expect_count(r, r"linux-init: events: Using FIFO-based ABI$", 2)
     t.expect(r, r"^\(XEN\) Domain 1 shut down \(reason 1\)$")
     t.expect(r, r"^Domain 1 restarted as domain 2$")
     t.expect(r, r"^\(XEN\) Domain 2 destroyed$")

@@ -1,5 +1,7 @@
 /*
- * Event channels, Xen's 2-level ABI: a domain's ports live in buckets of 64;
+ * Event channels.  Xen's 2-level ABI until the domain switches to the FIFO
+ * one (event_fifo.c: init_control), and again after reset: a domain's
+ * ports live in buckets of 64;
  * raising a port sets its bit in shared_info.evtchn_pending and, unless the
  * port is masked, its word's bit in the notified vCPU's evtchn_pending_sel
  * and evtchn_upcall_pending, then kicks that vCPU.  Each operation decodes
@@ -8,6 +10,7 @@
 #include "asm/atomic.h"
 #include "asm/guest_access.h"
 #include "xen/event.h"
+#include "xen/event_fifo.h"
 #include "hvm/hvm.h"
 #include "xen/lib.h"
 #include "xen/sched.h"
@@ -31,6 +34,16 @@ bool virq_is_global(uint32_t virq)
            virq != VIRQ_XENPMU;
 }
 
+/* A port about to be bound: FIFO's default priority, nothing held back. */
+static int fresh_port(struct domain *d, evtchn_port_t p)
+{
+    struct evtchn *chn = evtchn_from_port(d, p);
+
+    chn->fifo_priority = EVTCHN_FIFO_PRIORITY_DEFAULT;
+    chn->fifo_pending = false;
+    return p;
+}
+
 /* Lowest free port, growing the table by a bucket if needed.  Lock held. */
 static int get_free_port(struct domain *d)
 {
@@ -40,7 +53,7 @@ static int get_free_port(struct domain *d)
         return -XEN_EINVAL;             /* dying: evtchn_destroy runs */
     for (evtchn_port_t p = 1; p < d->valid_evtchns; p++)
         if (evtchn_from_port(d, p)->state == ECS_FREE)
-            return p;
+            return fresh_port(d, p);
     b = d->valid_evtchns / EVTCHNS_PER_BUCKET;
     if (b == NR_EVTCHN_BUCKETS)
         return -XEN_ENOSPC;
@@ -48,7 +61,7 @@ static int get_free_port(struct domain *d)
     if (!d->evtchn[b])
         return -XEN_ENOMEM;
     d->valid_evtchns += EVTCHNS_PER_BUCKET;
-    return b * EVTCHNS_PER_BUCKET;
+    return fresh_port(d, b * EVTCHNS_PER_BUCKET);
 }
 
 int evtchn_init(struct domain *d)
@@ -86,11 +99,16 @@ static inline __attribute__((always_inline)) void set_pending(struct domain *d, 
     struct vcpu *v = d->vcpu[chn->notify_vcpu_id];
     struct shared_info *s = d->shared_info;
 
-    if (!v || test_and_set_bit(port, s->evtchn_pending))
-        return;
-    if (!test_bit(port, s->evtchn_mask) &&
-        !test_and_set_bit(port / 64, &v->vcpu_info->evtchn_pending_sel))
-        vcpu_mark_events_pending(v);
+    if (unlikely(d->evtchn_fifo)) {
+        if (!evtchn_fifo_set_pending(d, chn, port))
+            return;
+    } else {
+        if (!v || test_and_set_bit(port, s->evtchn_pending))
+            return;
+        if (!test_bit(port, s->evtchn_mask) &&
+            !test_and_set_bit(port / 64, &v->vcpu_info->evtchn_pending_sel))
+            vcpu_mark_events_pending(v);
+    }
     if (d->poll_mask)
         for_each_vcpu(d, pv)
             if (test_bit(pv->vcpu_id, &d->poll_mask))
@@ -130,7 +148,9 @@ bool local_events_need_delivery(const struct vcpu *v)
 bool evtchn_any_pending(struct domain *d, const uint32_t *ports, unsigned int n)
 {
     for (unsigned int i = 0; i < n; i++)
-        if (ports[i] < d->valid_evtchns && test_bit(ports[i], d->shared_info->evtchn_pending))
+        if (ports[i] < d->valid_evtchns &&
+            (d->evtchn_fifo ? evtchn_fifo_is_pending(d, ports[i])
+                            : test_bit(ports[i], d->shared_info->evtchn_pending)))
             return true;
     return false;
 }
@@ -323,8 +343,11 @@ static void free_port(struct domain *d, evtchn_port_t port)
         break;
     }
     chn->state = ECS_FREE;
+    if (d->evtchn_fifo)
+        evtchn_fifo_clear_pending(d, chn, port);
+    else
+        clear_bit(port, d->shared_info->evtchn_pending);
     chn->notify_vcpu_id = 0;
-    clear_bit(port, d->shared_info->evtchn_pending);
 }
 
 static long close_port(struct domain *d, evtchn_port_t port)
@@ -493,6 +516,11 @@ static long evtchn_unmask(evtchn_port_t port)
         spin_unlock_irqrestore(&d->event_lock, f);
         return -XEN_EINVAL;
     }
+    if (d->evtchn_fifo) {
+        evtchn_fifo_unmask(d, evtchn_from_port(d, port), port);
+        spin_unlock_irqrestore(&d->event_lock, f);
+        return 0;
+    }
     v = d->vcpu[evtchn_from_port(d, port)->notify_vcpu_id];
     if (test_and_clear_bit(port, s->evtchn_mask) && test_bit(port, s->evtchn_pending) &&
         v && !test_and_set_bit(port / 64, &v->vcpu_info->evtchn_pending_sel))
@@ -522,6 +550,7 @@ void evtchn_destroy(struct domain *d)
     unsigned long f;
 
     close_all_ports(d);
+    evtchn_fifo_destroy(d);
     f = spin_lock_irqsave(&d->event_lock);
     d->valid_evtchns = 0;
     memcpy(buckets, d->evtchn, sizeof(buckets));
@@ -543,6 +572,9 @@ static const uint8_t op_size[] = {
     [EVTCHNOP_bind_vcpu] = sizeof(struct evtchn_bind_vcpu),
     [EVTCHNOP_unmask] = sizeof(struct evtchn_unmask),
     [EVTCHNOP_reset] = sizeof(struct evtchn_reset),
+    [EVTCHNOP_init_control] = sizeof(struct evtchn_init_control),
+    [EVTCHNOP_expand_array] = sizeof(struct evtchn_expand_array),
+    [EVTCHNOP_set_priority] = sizeof(struct evtchn_set_priority),
 };
 
 static long evtchn_reset(struct evtchn_reset *r)
@@ -553,8 +585,32 @@ static long evtchn_reset(struct evtchn_reset *r)
     if (!d)
         return rc;
     close_all_ports(d);
+    evtchn_fifo_destroy(d);             /* back to the 2-level ABI, as Xen */
     put_domain(d);
     return 0;
+}
+
+/* The FIFO sub-ops, each under the calling domain's event lock. */
+static long fifo_op(int cmd, void *a)
+{
+    struct domain *d = current->domain;
+    unsigned long f = spin_lock_irqsave(&d->event_lock);
+    long rc;
+
+    if (cmd == EVTCHNOP_init_control) {
+        rc = evtchn_fifo_init_control(d, a, evtchn_from_port);
+    } else if (cmd == EVTCHNOP_expand_array) {
+        rc = evtchn_fifo_expand_array(d, ((struct evtchn_expand_array *)a)->array_gfn,
+                                      evtchn_from_port);
+    } else {
+        struct evtchn_set_priority *sp = a;
+
+        rc = port_is_valid(d, sp->port)
+                 ? evtchn_fifo_set_priority(d, evtchn_from_port(d, sp->port), sp->priority)
+                 : -XEN_EINVAL;
+    }
+    spin_unlock_irqrestore(&d->event_lock, f);
+    return rc;
 }
 
 static long dispatch(int cmd, void *a)
@@ -572,6 +628,9 @@ static long dispatch(int cmd, void *a)
                                 ((struct evtchn_bind_vcpu *)a)->vcpu);
     case EVTCHNOP_unmask:           return evtchn_unmask(((struct evtchn_unmask *)a)->port);
     case EVTCHNOP_reset:            return evtchn_reset(a);
+    case EVTCHNOP_init_control:
+    case EVTCHNOP_expand_array:
+    case EVTCHNOP_set_priority:     return fifo_op(cmd, a);
     }
     return -XEN_ENOSYS;
 }
@@ -601,7 +660,7 @@ long do_event_channel_op(int cmd, unsigned long arg)
     size = op_size[cmd];
     has_out = cmd == EVTCHNOP_alloc_unbound || cmd == EVTCHNOP_bind_interdomain ||
               cmd == EVTCHNOP_bind_virq || cmd == EVTCHNOP_bind_ipi ||
-              cmd == EVTCHNOP_status;
+              cmd == EVTCHNOP_status || cmd == EVTCHNOP_init_control;
     if (copy_from_guest(&a, arg, size))
         return -XEN_EFAULT;
     /* Prove the result can be written back before changing anything. */

@@ -13,6 +13,7 @@
 #include "asm/processor.h"
 #include "asm/traps.h"
 #include "xen/audit.h"
+#include "xen/event_fifo.h"
 #include "xen/lib.h"
 #include "xen/m2p.h"
 #include "xen/percpu.h"
@@ -314,12 +315,15 @@ static void report_problem(unsigned long mfn, const char *what, uint64_t expecte
                (unsigned long)expected, (unsigned long)actual);
 }
 
-/* References vCPUs hold outside the frame table. */
+/* References vCPUs (and the FIFO event ABI) hold outside the frame table. */
 static unsigned int collect_vcpu_refs(struct audit_ref *refs, unsigned int max)
 {
     unsigned int n = 0;
 
-    for_each_domain(d)
+    for_each_domain(d) {
+        if (n + evtchn_fifo_max_refs(d) > max)
+            return n;
+        n += evtchn_fifo_audit_refs(d, refs + n);
         for_each_vcpu(d, v) {
             if (n + 4 + PV_DESC_MAX_REFS > max)
                 return n;
@@ -331,6 +335,7 @@ static unsigned int collect_vcpu_refs(struct audit_ref *refs, unsigned int max)
             if (v->arch.pv.deferred.page)
                 refs[n++] = (struct audit_ref){ page_to_mfn(v->arch.pv.deferred.page), 0 };
         }
+    }
     return n;
 }
 
@@ -341,7 +346,7 @@ long audit_all_domains(void)
     struct audit_ref *refs;
 
     for_each_domain(d) {
-        max += (4 + PV_DESC_MAX_REFS) * d->max_vcpus;
+        max += (4 + PV_DESC_MAX_REFS) * d->max_vcpus + evtchn_fifo_max_refs(d);
         if (d != current->domain)
             domain_pause(d);
         else

@@ -17,6 +17,11 @@ enum evtchn_state {
 struct evtchn {
     uint8_t state;                      /* ECS_* */
     uint16_t notify_vcpu_id;
+    /* FIFO ABI: its priority, the queue it was last linked on, and
+     * whether it was raised while it had no event word yet. */
+    uint8_t fifo_priority, fifo_last_priority;
+    uint16_t fifo_last_vcpu;
+    bool fifo_pending;
     union {
         domid_t unbound_remote;         /* who may bind to it */
         struct {

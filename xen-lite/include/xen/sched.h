@@ -25,6 +25,7 @@
 #define NR_EVTCHN_BUCKETS   (NR_EVENT_CHANNELS / EVTCHNS_PER_BUCKET)
 
 struct evtchn;
+struct evtchn_fifo;
 struct sched_vcpu;
 struct sched_domain;
 
@@ -120,6 +121,7 @@ struct domain {
     spinlock_t event_lock;
     struct evtchn *evtchn[NR_EVTCHN_BUCKETS];
     unsigned int valid_evtchns;         /* ports below this have a bucket */
+    struct evtchn_fifo *evtchn_fifo;    /* the FIFO ABI's state, or NULL: 2-level */
     unsigned long poll_mask;            /* vCPUs blocked in SCHEDOP_poll */
 
     unsigned long vm_assist;            /* VMASST_TYPE_* bits enabled */

@@ -67,14 +67,7 @@ OPS = [
     ("xl_destroy", "xl destroy, 64 MiB", "dom0", (0.4, 2.8), 0.050),
     ("xl_destroy_serial", "  xl destroy, echo -> `real` line", "host",
      (0.4, 2.8), None),
-    ("linux_vmlinux", "Debian Linux 6.1 vmlinux: xl create -> init", "host",
-     (7.7, 7.7), None),
-    ("linux_bzimage", "Debian Linux 6.1 bzImage: xl create -> init", "host",
-     (20.0, 20.0), None),
 ]
-LINUX_RUNS = 3
-LINUX_FIRST_INIT_LINE = r"^\(d\d+\) .*linux-init: "
-LINUX_CREATE = r"^xen-lite# xl create /etc/xen/linux\.cfg$"
 
 REAL_RE = re.compile(r"^real\t(\d+)m(\d+\.\d+)s$")
 TIMED_RE = re.compile(r"^xen-lite# time (.+)$")
@@ -178,42 +171,6 @@ def command_boot(build, qemu, runs):
     return rec, samples
 
 
-def linux_boot(build, qemu, kernel, runs):
-    """Debian's Linux (tests/scenarios/linux.py's materials) created and
-    destroyed `runs` times: host clock from the echoed `xl create` to the
-    first line its init writes.  (record, [seconds])."""
-    import importlib.util
-    import xldebian
-    path = os.path.join(os.path.dirname(__file__), "..", "tests", "scenarios", "linux.py")
-    spec = importlib.util.spec_from_file_location("scenario_linux", path)
-    linux = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(linux)
-    image = xldebian.bzimage(build) if kernel == "bzimage" else xldebian.vmlinux(build)
-    initrd = xldebian.initramfs(build, {"/etc/rc": linux.RC, "/etc/inittab": linux.INITTAB})
-    log = log_path(build, f"linux-{kernel}")
-    with tempfile.TemporaryDirectory(prefix="xen-lite-bench.") as tmp:
-        cfg = os.path.join(tmp, "linux.cfg")
-        with open(cfg, "w") as f:
-            f.write('name = "linux"\nkernel = "/boot/linux"\nramdisk = "/boot/initrd"\n'
-                    f'memory = 256\nvcpus = 2\nextra = "{linux.CMDLINE}"\n')
-        script = "; ".join(["xl create /etc/xen/linux.cfg; sleep 25; xl destroy linux"] * runs)
-        res = xlboot.boot(run=script, machine="q35",
-                          files=[f"{image}:/boot/linux", f"{initrd}:/boot/initrd",
-                                 f"{cfg}:/etc/xen/linux.cfg"],
-                          **dict(boot_options(build, qemu, log), timeout=60.0 + 40 * runs))
-    values, start = [], None
-    for when, text in res.lines:
-        if re.search(LINUX_CREATE, text):
-            start = when
-        elif start is not None and re.search(LINUX_FIRST_INIT_LINE, text):
-            values.append(round(when - start, 3))
-            start = None
-    rec = boot_record(f"linux-{kernel}", res, [] if len(values) == runs else
-                      [f"{len(values)} of {runs} figures"])
-    rec["log"] = log
-    return rec, values
-
-
 def run(build, runs=RUNS, jobs=1, qemu=None, progress=None):
     """Every boot of the section; returns its results.json entry."""
     qemu = dict(qemu or {}, **BOOT)
@@ -237,10 +194,6 @@ def run(build, runs=RUNS, jobs=1, qemu=None, progress=None):
         for fut in concurrent.futures.as_completed(futures):
             done(*fut.result())
     samples["boot_to_prompt"] = prompts
-    for kernel in ("vmlinux", "bzimage"):
-        rec, samples[f"linux_{kernel}"] = linux_boot(build, qemu, kernel,
-                                                     min(runs, LINUX_RUNS))
-        done(rec)
     return {"title": TITLE, "qemu": qemu, "runs": runs, "jobs": jobs,
             "host_load": load, "results": summarize(samples),
             "boots": records}

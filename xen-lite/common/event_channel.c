@@ -147,12 +147,16 @@ bool local_events_need_delivery(const struct vcpu *v)
 
 bool evtchn_any_pending(struct domain *d, const uint32_t *ports, unsigned int n)
 {
-    for (unsigned int i = 0; i < n; i++)
-        if (ports[i] < d->valid_evtchns &&
-            (d->evtchn_fifo ? evtchn_fifo_is_pending(d, ports[i])
-                            : test_bit(ports[i], d->shared_info->evtchn_pending)))
-            return true;
-    return false;
+    /* Under the lock: another vCPU's reset may free the FIFO state. */
+    unsigned long f = spin_lock_irqsave(&d->event_lock);
+    bool any = false;
+
+    for (unsigned int i = 0; i < n && !any; i++)
+        any = ports[i] < d->valid_evtchns &&
+              (d->evtchn_fifo ? evtchn_fifo_is_pending(d, ports[i])
+                              : test_bit(ports[i], d->shared_info->evtchn_pending));
+    spin_unlock_irqrestore(&d->event_lock, f);
+    return any;
 }
 
 /* Lock two domains' event locks in a fixed order. */

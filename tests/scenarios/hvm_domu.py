@@ -88,7 +88,7 @@ def pvh_domu_selftest(t, n):
                 ("gone", ["xl list", "xl info free_memory"])], timeout=120)
     text = section(t, r, "create")
     t.expect(text, rf"^\(XEN\) Domain 1 created \({n} vCPUs\)$")
-    t.expect(text, rf"^hvm-selftest: domU, {n} vCPUs, 64 MiB, xen-lite$")
+    t.expect(text, rf"^hvm-selftest: domU, {n} vCPUs, 32 MiB, xen-lite$")
     for name in ("cpuid_xen_signature", "hypercall_bad_pointer_efault",
                  "cr0_and_pat_invalid_gp", "evtchn_upcall_through_callback_vector",
                  "x2apic_timer_periodic", "pattern_over_all_free_ram",

@@ -62,11 +62,16 @@ def section(t, r, step):
     return rest[:end.start()] if end else rest
 
 
-def free_back(t, r, first, last):
+def free_back(t, r, first, last, slack=1):
+    """Free memory after the guests went is what it was before them, but
+    for `slack` MiB: the hypervisor's timer queues grow (and never shrink)
+    the first time the host runs this many vCPUs, which may take the last
+    pages of a MiB.  A guest whose predecessor warmed the host up is held
+    to slack=0; repeated creates of one guest keep free memory constant."""
     before = int(t.expect(section(t, r, first), FREE).group(1))
     after = int(t.expect(section(t, r, last), FREE).group(1))
-    t.check(after == before, f"free memory {before} MiB before the guests, "
-            f"{after} MiB after they went")
+    t.check(before - slack <= after <= before, f"free memory {before} MiB "
+            f"before the guests, {after} MiB after they went")
 
 
 def p2m_info(t, text):
@@ -115,16 +120,16 @@ def pvh_domu_mem_set(t):
     cfgs = Cfgs()
     bw = cfgs.add("bw", "balloon-worker-pvh", 256, "ws=16", maxmem=512,
                   vcpus=2)
-    big = cfgs.add("big", "balloon-worker-pvh", 1088, "ws=4")
+    big = cfgs.add("big", "balloon-worker-pvh", 1088, "ws=4", vcpus=2)
     settle = "xl balloon-status -w"
-    r = run(t, [("free0", ["xl info free_memory"]),
+    r = run(t, [("big", [f"xl create {big}", "xl p2m-info big",
+                         "xl destroy big"]),
+                ("free0", ["xl info free_memory"]),
                 ("start", [f"xl create {bw}", settle, "xl p2m-info bw"]),
                 ("down", ["xl mem-set bw 128", settle, "xl list bw",
                           "xl p2m-info bw"]),
                 ("up", ["xl mem-set bw 320", settle, "xl list bw",
                         "xl p2m-info bw"]),
-                ("big", [f"xl create {big}", "xl p2m-info big",
-                         "xl destroy big"]),
                 ("pv", ["-xl p2m-info 0"]),
                 ("gone", ["xl destroy bw", "xl list", "xl info free_memory"])],
             cfgs, mem=3072, timeout=180)
@@ -147,7 +152,7 @@ def pvh_domu_mem_set(t):
     t.check(ram >= 1088 * 1024, f"big's p2m maps {ram} KiB")
     t.expect(section(t, r, "pv"), r"^xl: domain 0 is PV: it has no p2m$")
     t.expect_not(section(t, r, "gone"), r"^(bw|big) ")
-    free_back(t, r, "free0", "gone")
+    free_back(t, r, "free0", "gone", slack=0)   # big warmed the host up
 
 
 @scenario("hvm_pvh_domu_running_vcpus_pause_unpause_destroy")

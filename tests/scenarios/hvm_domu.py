@@ -68,7 +68,8 @@ def pvh_domu_selftest(t, n):
     t.expect(text, rf"^hvm-selftest: domU, {n} vCPUs, 32 MiB, xen-lite$")
     for name in ("cpuid_xen_signature", "hypercall_bad_pointer_efault",
                  "cr0_and_pat_invalid_gp", "evtchn_upcall_through_callback_vector",
-                 "x2apic_timer_periodic", "pattern_over_all_free_ram",
+                 "x2apic_timer_periodic", "apic_interrupt_behind_upcall_delivered",
+                 "pattern_over_all_free_ram",
                  "balloon_2m_extent_out_and_back"):
         t.expect(text, rf"^hvm-selftest: {name}: ok$")
     smp = "ok" if n > 1 else r"skipped \(one vCPU\)"

@@ -79,14 +79,12 @@ static void unmap_window(struct builder *b)
     }
 }
 
-/* Copy (or zero, when src is NULL) bytes to a virtual address of the guest. */
-static int put_bytes(uint64_t va, const void *src, size_t len, void *ctx)
+int build_copy(uint64_t addr, const void *src, size_t len,
+               void *(*map)(uint64_t addr, void *ctx), void *ctx)
 {
-    struct builder *b = ctx;
-
     while (len) {
-        size_t off = va & (G_PAGE_SIZE - 1), n = G_PAGE_SIZE - off;
-        uint8_t *page = (uint8_t *)map_pfn(pv_layout_pfn(b->l, va), b);
+        size_t off = addr & (G_PAGE_SIZE - 1), n = G_PAGE_SIZE - off;
+        uint8_t *page = map(addr, ctx);
 
         if (!page)
             return -XEN_ENOMEM;
@@ -97,10 +95,23 @@ static int put_bytes(uint64_t va, const void *src, size_t len, void *ctx)
         } else {
             memset(page + off, 0, n);
         }
-        va += n;
+        addr += n;
         len -= n;
     }
     return 0;
+}
+
+static void *map_va(uint64_t va, void *ctx)
+{
+    struct builder *b = ctx;
+
+    return map_pfn(pv_layout_pfn(b->l, va), b);
+}
+
+/* Copy (or zero, when src is NULL) bytes to a virtual address of the guest. */
+static int put_bytes(uint64_t va, const void *src, size_t len, void *ctx)
+{
+    return build_copy(va, src, len, map_va, ctx);
 }
 
 int build_read_file(const char *path, const uint8_t **data, size_t *size,

@@ -26,6 +26,10 @@ int build_pv_domain(struct dom_build *db, FILE *err);
 /* build_pvh.c: the same for a PVH guest (XEN_ELFNOTE_PHYS32_ENTRY). */
 int pvh_kernel_check(const char *path, FILE *err);
 int build_pvh_domain(struct dom_build *db, FILE *err);
+/* Copy (or zero, when src is NULL) len bytes to a guest at addr, a page
+ * at a time through map(page's addr) -- a mapping of that page. */
+int build_copy(uint64_t addr, const void *src, size_t len,
+               void *(*map)(uint64_t addr, void *ctx), void *ctx);
 /* A file of the ramdisk (a message on err if there is none). */
 int build_read_file(const char *path, const uint8_t **data, size_t *size, FILE *err);
 

@@ -54,28 +54,15 @@ static void *map_gfn(struct pvh *p, uint64_t gfn)
     return p->win;
 }
 
+static void *map_gpa(uint64_t gpa, void *ctx)
+{
+    return map_gfn(ctx, gpa >> G_PAGE_SHIFT);
+}
+
 /* Copy (or zero, when src is NULL) bytes to guest-physical gpa. */
 static int put_gpa(uint64_t gpa, const void *src, size_t len, void *ctx)
 {
-    struct pvh *p = ctx;
-
-    while (len) {
-        size_t off = gpa & (G_PAGE_SIZE - 1), n = G_PAGE_SIZE - off;
-        uint8_t *page = map_gfn(p, gpa >> G_PAGE_SHIFT);
-
-        if (!page)
-            return -XEN_ENOMEM;
-        n = n < len ? n : len;
-        if (src) {
-            memcpy(page + off, src, n);
-            src = (const uint8_t *)src + n;
-        } else {
-            memset(page + off, 0, n);
-        }
-        gpa += n;
-        len -= n;
-    }
-    return 0;
+    return build_copy(gpa, src, len, map_gpa, ctx);
 }
 
 static int plan(struct pvh *p, const struct elf_image *img, const struct dom_build *db,
@@ -181,40 +168,41 @@ static int lay_out(struct pvh *p, struct dom_build *db, const struct elf_image *
     return start_vcpu0(p, (uint32_t)img->entry);
 }
 
-/* The PVH kernel checked before the domain is created (no domain for a
- * refused one), as pv_kernel_check does for PV. */
-int pvh_kernel_check(const char *path, FILE *err)
+/* The kernel read and parsed as a PVH one: 0, or -XEN_E* after a
+ * message naming the problem. */
+static int pvh_kernel(const char *path, struct elf_image *img, FILE *err)
 {
     const uint8_t *kernel;
     size_t len;
-    struct elf_image img;
-    const char *why;
+    const char *why = NULL;
 
     if (build_read_file(path, &kernel, &len, err))
         return -XEN_ENOENT;
-    if ((why = elf_parse_pvh(kernel, len, &img))) {
+    if ((why = elf_parse_pvh(kernel, len, img)))
         fprintf(err, "%s: not a PVH kernel xen-lite can run: %s\n", path, why);
-        return -XEN_ENOEXEC;
-    }
-    return 0;
+    return why ? -XEN_ENOEXEC : 0;
+}
+
+/* Checked before the domain is created (no domain for a refused one), as
+ * pv_kernel_check does for PV. */
+int pvh_kernel_check(const char *path, FILE *err)
+{
+    struct elf_image img;
+
+    return pvh_kernel(path, &img, err);
 }
 
 int build_pvh_domain(struct dom_build *db, FILE *err)
 {
-    const uint8_t *kernel, *ramdisk = NULL;
-    size_t kernel_len;
+    const uint8_t *ramdisk = NULL;
     struct elf_image img;
     struct pvh p = { .domid = db->domid };
-    const char *why;
     int rc;
 
-    if (build_read_file(db->kernel, &kernel, &kernel_len, err) ||
-        (db->ramdisk && build_read_file(db->ramdisk, &ramdisk, &db->ramdisk_len, err)))
+    if ((rc = pvh_kernel(db->kernel, &img, err)))
+        return rc;
+    if (db->ramdisk && build_read_file(db->ramdisk, &ramdisk, &db->ramdisk_len, err))
         return -XEN_ENOENT;
-    if ((why = elf_parse_pvh(kernel, kernel_len, &img))) {
-        fprintf(err, "%s: not a PVH kernel xen-lite can run: %s\n", db->kernel, why);
-        return -XEN_ENOEXEC;
-    }
     if ((rc = plan(&p, &img, db, err)))
         return rc;
     if ((rc = lay_out(&p, db, &img, ramdisk)))

@@ -65,16 +65,25 @@ static const char *const names[XENLITE_STATS_HYPERCALLS] = {
     [__HYPERVISOR_hvm_op] = "hvm_op",
 };
 
+/* The command's one <Domain>: its id, or -1 - the status to exit with. */
+static int domain_of(int argc, char **argv)
+{
+    struct xl_opts o;
+    int rc = xl_scan(argc, argv, "", NULL, 1, &o);
+
+    if (rc >= 0)
+        return -1 - rc;
+    rc = xl_domain_arg(o.args[0], NULL);
+    return rc < 0 ? -2 : rc;
+}
+
 int main_hypercall_stats(int argc, char **argv)
 {
     struct xenlite_domain_stats *s;
-    struct xl_opts o;
-    int domid, rc = xl_scan(argc, argv, "", NULL, 1, &o);
+    int rc, domid = domain_of(argc, argv);
 
-    if (rc >= 0)
-        return rc;
-    if ((domid = xl_domain_arg(o.args[0], NULL)) < 0)
-        return 1;
+    if (domid < 0)
+        return -1 - domid;
     if (!(s = calloc(1, sizeof(*s))))
         return 1;
     if ((rc = xc_domain_stats((domid_t)domid, s))) {
@@ -101,13 +110,10 @@ int main_hypercall_stats(int argc, char **argv)
 int main_p2m_info(int argc, char **argv)
 {
     struct xen_sysctl_xenlite_p2m_info p;
-    struct xl_opts o;
-    int domid, rc = xl_scan(argc, argv, "", NULL, 1, &o);
+    int rc, domid = domain_of(argc, argv);
 
-    if (rc >= 0)
-        return rc;
-    if ((domid = xl_domain_arg(o.args[0], NULL)) < 0)
-        return 1;
+    if (domid < 0)
+        return -1 - domid;
     if ((rc = xc_p2m_info((domid_t)domid, &p))) {
         if (rc == -XEN_EINVAL)
             fprintf(stderr, "xl: domain %d is PV: it has no p2m\n", domid);

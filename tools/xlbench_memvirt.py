@@ -135,18 +135,30 @@ def parse(log, measure, host_khz):
     return out
 
 
-def run_one(cfg, build, measure):
+def log_path(build, section, config, measure):
     log = os.path.join(build, "bench", "logs",
-                       f"memvirt-{cfg.name}-{measure.name}.log")
+                       f"{section}-{config}-{measure.name}.log")
     os.makedirs(os.path.dirname(log), exist_ok=True)
+    return log
+
+
+def run_one(cfg, build, measure):
+    log = log_path(build, NAME, cfg.name, measure)
     res = xlboot.boot(**boot_options(cfg, build, measure, log))
     parsed = parse(res.log, measure, xlbench.host_tsc_khz())
+    missing = [] if parsed["ops"] else ["no figures"]
+    return record(cfg.name, measure, res, parsed, log, missing)
+
+
+def record(config, measure, res, parsed, log, missing):
+    """One run's record: its figures and what went wrong (the boot, the
+    guest's failures, then `missing`)."""
     problems = list(parsed["info"].get("failed", []))
     if res.status != 0:
         problems.insert(0, res.reason or f"boot status {res.status}")
-    if not parsed["ops"] and not problems:
-        problems.append("no figures")
-    return {"config": cfg.name, "measure": measure.name, "ok": not problems,
+    if not problems:
+        problems += missing
+    return {"config": config, "measure": measure.name, "ok": not problems,
             "problems": problems, "boot_seconds": round(res.wall, 3),
             "log": log, "command": res.command, "guest": parsed["info"],
             "ops": parsed["ops"]}
@@ -234,13 +246,7 @@ def print_table(sec, say, host_cpu=None, emulator=None):
     for m in xlbench.MEASURES:
         if m.name not in sec["summary"]:
             continue
-        say()
-        say(f"  {m.label + ' [' + m.unit + ']':<{width}}"
-            + "".join(f"{labels[c]:>11}" for c in cfgs))
-        for op, label in FIGURES:
-            row = sec["summary"][m.name][op]
-            say(f"  {label:<{width}}"
-                + "".join(f"{_cell(row.get(c), m.unit):>11}" for c in cfgs))
+        print_figures(say, sec["summary"][m.name], m, FIGURES, labels, width)
         say(f"  {'ratio to native':<{width}}")
         for op, label in FIGURES:
             ratio = sec["summary"][m.name][op]["ratio"]
@@ -248,6 +254,11 @@ def print_table(sec, say, host_cpu=None, emulator=None):
                 say(f"  {'  ' + op:<{width}}"
                     + "".join(f"{_ratio(ratio.get(c)):>11}" for c in cfgs))
     print_counts(sec, say, cfgs, labels, width)
+    print_problems(sec, say)
+
+
+def print_problems(sec, say):
+    """The configurations not run and the runs that failed, and why."""
     for c, v in sec["configs"].items():
         if v["skipped"]:
             say(f"  {v['label']}: not run: {v['skipped']}")
@@ -255,6 +266,17 @@ def print_table(sec, say, host_cpu=None, emulator=None):
         if not r["ok"]:
             say(f"  {sec['configs'][r['config']]['label']}, {r['measure']}: "
                 f"FAILED: {'; '.join(r['problems'])} (log {r['log']})")
+
+
+def print_figures(say, table, m, rows, labels, width, col=11):
+    """One measure's figures: a row per (op, label) of rows, a column per
+    configuration of labels ({config: heading})."""
+    say()
+    say(f"  {m.label + ' [' + m.unit + ']':<{width}}"
+        + "".join(f"{h:>{col}}" for h in labels.values()))
+    for op, label in rows:
+        say(f"  {label:<{width}}" + "".join(
+            f"{_cell(table[op].get(c), m.unit):>{col}}" for c in labels))
 
 
 def _ratio(v):

@@ -112,6 +112,9 @@ class BootOptions:
                     f"TSC's rate (default: {xlbochs.DEFAULT_IPS})", "N")
     bochsrc_lines: list = _opt([], "extra bochsrc line (repeatable)",
                                "LINE", flag="--bochsrc-line")
+    kernel: str = _opt(None, "boot this PVH ELF with QEMU's -kernel and no "
+                       "hypervisor at all (its command line: --dom0-cmdline; "
+                       "it ends the run through isa-debug-exit)", "ELF")
     iso: str = _opt(None, "boot this ISO as it is (the hypervisor, module "
                     "and command-line options are then ignored)", "PATH")
     disk: str = _opt(None, "boot this raw disk image (make usb) as a USB "
@@ -127,7 +130,7 @@ class BootOptions:
 
 ISO_FIELDS = ("hypervisor", "xen", "xen_cmdline", "xen_append", "dom0",
               "dom0_cmdline", "ramdisk", "no_dom0", "run", "files", "iso",
-              "disk", "grub_cmds")
+              "disk", "grub_cmds", "kernel")
 DISK_BUSES = {
     "usb": ["-device", "qemu-xhci,id=xhci",
             "-device", "usb-storage,bus=xhci.0,drive=disk0,bootindex=0"],
@@ -275,6 +278,10 @@ def choose_iso(o, tmp):
 
 def option_error(o):
     """Why the options cannot make one run (None if they can)."""
+    if o.kernel and (o.emulator == "bochs" or o.iso or o.disk):
+        return "--kernel boots with QEMU's -kernel: not with bochs, --iso or --disk"
+    if o.kernel and not os.path.isfile(o.kernel):
+        return f"no such kernel: {o.kernel}"
     if o.emulator == "bochs" and (o.disk or o.qmp):
         return "--disk and --qmp need QEMU (not --emulator bochs)"
     if o.emulator == "bochs":
@@ -296,6 +303,8 @@ def parse_disk(arg):
 
 def boot_medium(o, iso):
     """QEMU arguments for what the machine boots from."""
+    if o.kernel:
+        return ["-kernel", o.kernel, "-append", o.dom0_cmdline]
     if not o.disk:
         return ["-cdrom", iso, "-boot", "d"]
     bus, path = parse_disk(o.disk)
@@ -334,7 +343,7 @@ def run(o, stream=None):
         if shutil.which(tool) is None:
             raise xliso.IsoError(f"{tool} not found (run make deps)")
         with tempfile.TemporaryDirectory(prefix="xen-lite-run.") as tmp:
-            iso = choose_iso(o, tmp)
+            iso = None if o.kernel else choose_iso(o, tmp)
             if o.disk:
                 parse_disk(o.disk)
     except (xliso.IsoError, OSError) as e:
@@ -550,6 +559,8 @@ def _result(o, argv, serial, messages, status, wall, timed_out, end_line):
         reason = f"timeout after {o.timeout:g} s"
         if last:
             reason += f" (last line: {last.strip()[:100]})"
+    elif o.kernel:
+        code, reason = verdict.judge_native(status, messages)
     elif o.hypervisor == "xen-4.17":
         if end_line is None:    # interactive: the emulator ended by hand
             end_line = next((t for _, t in serial.lines

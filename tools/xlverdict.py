@@ -160,6 +160,16 @@ def judge_xen_lite(qemu_status, lines, stderr):
     return EXIT_FAIL, f"QEMU exit {qemu_status}" + _stderr_hint(stderr)
 
 
+def judge_native(qemu_status, stderr):
+    """Verdict for a guest run with no hypervisor (QEMU -kernel): it ends
+    by writing its exit status to isa-debug-exit, which QEMU exits with
+    as status * 2 + 1."""
+    if qemu_status is not None and 0 < qemu_status <= 255 and qemu_status & 1:
+        v = qemu_status >> 1
+        return (EXIT_OK, "") if v == 0 else _guest_status(v)
+    return EXIT_FAIL, f"QEMU exit {qemu_status}" + _stderr_hint(stderr)
+
+
 def _debug_exit(v, lines):
     if 1 <= v <= DEBUG_EXIT_MAX_STATUS:
         return _guest_status(v)

@@ -22,7 +22,8 @@ COMMON_CHECKS = [
     "rdmsr_unknown_gp", "wrmsr_efer_reserved_gp", "mov_cr4_reserved_gp",
     "svm_instructions_ud", "vmx_instructions_ud",
     "evtchn_upcall_through_callback_vector", "virq_timer_wakes_halted_vcpu",
-    "x2apic_timer_oneshot", "x2apic_timer_periodic", "pattern_over_all_free_ram",
+    "x2apic_timer_oneshot", "x2apic_timer_periodic",
+    "apic_interrupt_behind_upcall_delivered", "pattern_over_all_free_ram",
     "balloon_4k_out_and_back_keeps_data", "balloon_2m_extent_out_and_back",
 ]
 SMP_CHECKS = ["second_vcpu_runs_work_and_timers", "x2apic_ipi_to_another_vcpu"]

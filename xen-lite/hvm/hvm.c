@@ -196,7 +196,9 @@ static void deliver_interrupts(struct vcpu *v)
         b->set_intr_window(v, true);
         return;
     }
-    b->set_intr_window(v, false);
+    /* The callback vector needs no EOI, so no exit follows its handler:
+     * an APIC interrupt due behind it asks for the next window itself. */
+    b->set_intr_window(v, !lapic && vlapic_pending(v) >= 0);
     if (lapic)
         vlapic_ack(v, vec);
     b->inject_event(v, &(struct hvm_event){ .type = HVM_EVENT_EXT_INTR, .vector = vec });

@@ -97,6 +97,19 @@ static G_NORETURN void native_exit(int code)
     }
 }
 
+/*
+ * With no hypervisor the firmware left the legacy PICs (8259A) at vectors
+ * 8-15, the PIT ticking on IRQ 0: mask both, or the first sti takes a
+ * timer tick as a double fault.  OCW1 = the interrupt mask register.
+ */
+#define PIC1_DATA   0x21
+#define PIC2_DATA   0xa1
+static void native_mask_pics(void)
+{
+    __asm__ volatile("outb %0, %1" :: "a"((uint8_t)0xff), "Nd"((uint16_t)PIC2_DATA));
+    __asm__ volatile("outb %0, %1" :: "a"((uint8_t)0xff), "Nd"((uint16_t)PIC1_DATA));
+}
+
 static void cpu0_init(void)
 {
     struct g_cpu *c = &g_cpus[0];
@@ -116,8 +129,10 @@ void g_hvm_start(uint64_t start_info_pa)
 
     g_hvm_start_info = (const struct hvm_start_info *)start_info_pa;
     native = !find_hypervisor();
-    if (native)
+    if (native) {
         g_native_exit = native_exit;
+        native_mask_pics();
+    }
     make_start_info(g_hvm_start_info);
     g_hvm_mm_init();
     si.nr_pages = g_nr_pages();

@@ -40,6 +40,7 @@ include xen-lite/build.mk
 -include guests/build.mk
 -include dom0/build.mk
 include tests/build.mk
+include tests/fuzz/build.mk
 
 .PHONY: all iso deps run test test-bochs fuzz fuzz-hc unit scenarios matrix bench install \
 	uninstall usb clean help
@@ -71,7 +72,7 @@ test-bochs: all
 	$(Q)$(PYTHON) tools/testall --build $(BUILD) --only scenarios --long -k 'bochs_*'
 
 ## fuzz       the fuzzers, for as long as they take: fuzz-hc, then fuzz-parsers
-fuzz: fuzz-hc
+fuzz: fuzz-hc fuzz-parsers
 
 ## fuzz-hc    hc-fuzz's long stream as a domU beside a checked one (HC_FUZZ_SEED, HC_FUZZ_CALLS: 10^6)
 fuzz-hc: all

@@ -42,7 +42,7 @@ include xen-lite/build.mk
 include tests/build.mk
 include tests/fuzz/build.mk
 
-.PHONY: all iso deps run test test-bochs fuzz fuzz-hc unit scenarios matrix bench install \
+.PHONY: all iso deps run test test-bochs fuzz fuzz-hc soak unit scenarios matrix bench install \
 	uninstall usb clean help
 
 ## all        build the hypervisor, guests, dom0 and the boot ISO (default)
@@ -78,6 +78,11 @@ fuzz: fuzz-hc fuzz-parsers
 fuzz-hc: all
 	$(Q)HC_FUZZ_SEED=$(HC_FUZZ_SEED) HC_FUZZ_CALLS=$(HC_FUZZ_CALLS) \
 		$(PYTHON) tools/testall --build $(BUILD) --only scenarios --long -k 'hc_fuzz_long*'
+
+## soak       1,000 create/destroy cycles of mixed guests give every frame back (SOAK_CYCLES)
+soak: all
+	$(Q)SOAK_CYCLES=$(SOAK_CYCLES) \
+		$(PYTHON) tools/testall --build $(BUILD) --only scenarios --long -k 'soak_mixed*'
 
 ## unit       host-compiled unit tests (ASan + UBSan)
 unit: $(UNIT_BINS)

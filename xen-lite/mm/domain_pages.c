@@ -281,14 +281,17 @@ static void report_problem(unsigned long mfn, const char *what, uint64_t expecte
                (unsigned long)expected, (unsigned long)actual);
 }
 
-/* References vCPUs hold outside the frame table. */
+/* References vCPUs hold outside the frame table: descriptor pages, the
+ * two page-table bases, a deferred teardown, the vcpu_info page. */
+#define VCPU_AUDIT_REFS (PV_DESC_MAX_REFS + 4)
+
 static unsigned int collect_vcpu_refs(struct audit_ref *refs, unsigned int max)
 {
     unsigned int n = 0;
 
     for_each_domain(d)
         for_each_vcpu(d, v) {
-            if (n + 4 + PV_DESC_MAX_REFS > max)
+            if (n + VCPU_AUDIT_REFS > max)
                 return n;
             n += pv_desc_audit_refs(v, refs + n);
             if (v->arch.pv.guest_table)
@@ -297,6 +300,9 @@ static unsigned int collect_vcpu_refs(struct audit_ref *refs, unsigned int max)
                 refs[n++] = (struct audit_ref){ v->arch.pv.guest_table_user, 1 };
             if (v->arch.pv.deferred.page)
                 refs[n++] = (struct audit_ref){ page_to_mfn(v->arch.pv.deferred.page), 0 };
+            /* VCPUOP_register_vcpu_info keeps its page writable-typed. */
+            if (v->vcpu_info_mfn)
+                refs[n++] = (struct audit_ref){ v->vcpu_info_mfn, 1 };
         }
     return n;
 }
@@ -308,7 +314,7 @@ long audit_all_domains(void)
     struct audit_ref *refs;
 
     for_each_domain(d) {
-        max += (4 + PV_DESC_MAX_REFS) * d->max_vcpus;
+        max += VCPU_AUDIT_REFS * d->max_vcpus;
         if (d != current->domain)
             domain_pause(d);
         else

@@ -40,8 +40,9 @@ include xen-lite/build.mk
 -include guests/build.mk
 -include dom0/build.mk
 include tests/build.mk
+include tests/fuzz/build.mk
 
-.PHONY: all iso deps run test test-bochs fuzz fuzz-hc unit scenarios matrix bench install \
+.PHONY: all iso deps run test test-bochs fuzz fuzz-hc soak unit scenarios matrix bench install \
 	uninstall usb clean help
 
 ## all        build the hypervisor, guests, dom0 and the boot ISO (default)
@@ -71,12 +72,17 @@ test-bochs: all
 	$(Q)$(PYTHON) tools/testall --build $(BUILD) --only scenarios --long -k 'bochs_*'
 
 ## fuzz       the fuzzers, for as long as they take: fuzz-hc, then fuzz-parsers
-fuzz: fuzz-hc
+fuzz: fuzz-hc fuzz-parsers
 
 ## fuzz-hc    hc-fuzz's long stream as a domU beside a checked one (HC_FUZZ_SEED, HC_FUZZ_CALLS: 10^6)
 fuzz-hc: all
 	$(Q)HC_FUZZ_SEED=$(HC_FUZZ_SEED) HC_FUZZ_CALLS=$(HC_FUZZ_CALLS) \
 		$(PYTHON) tools/testall --build $(BUILD) --only scenarios --long -k 'hc_fuzz_long*'
+
+## soak       1,000 create/destroy cycles of mixed guests give every frame back (SOAK_CYCLES)
+soak: all
+	$(Q)SOAK_CYCLES=$(SOAK_CYCLES) \
+		$(PYTHON) tools/testall --build $(BUILD) --only scenarios --long -k 'soak_mixed*'
 
 ## unit       host-compiled unit tests (ASan + UBSan)
 unit: $(UNIT_BINS)

@@ -330,11 +330,14 @@ static int interpret(struct xlcfg *cfg, FILE *err)
     int rc = 0;
 
     set_defaults(cfg);
-    /* In file order, so that messages are too; only the last of a key. */
-    for (s = cfg->settings; s < cfg->settings + cfg->nsettings; s++)
+    /* In file order, so that messages are too; only the last of a key.
+     * By index: an empty file has no settings array at all. */
+    for (size_t i = 0; i < cfg->nsettings; i++) {
+        s = &cfg->settings[i];
         if (s->known && xlcfg_find(cfg, s->key) == s &&
             !apply_rule(cfg, rule_for(s->key), s, err))
             rc = -EINVAL;
+    }
     if (!apply_builder(cfg, err))
         rc = -EINVAL;
     cfg->dynamic_range = xlcfg_find(cfg, "memory_min") ||

@@ -6,7 +6,7 @@ set -eu
 
 PKGS="qemu-system-x86 qemu-utils grub-pc-bin grub-common grub-efi-amd64-bin
 xorriso mtools ovmf bochs bochsbios vgabios bochs-term newlib-source cpio
-patch python3-matplotlib"
+patch python3-matplotlib clang libclang-rt-14-dev liblzma-dev"
 XEN_PKG=xen-hypervisor-4.17-amd64
 XEN_FILE=boot/xen-4.17-amd64.gz
 BUILD=${BUILD:-build}

@@ -31,6 +31,7 @@ struct attack {
 extern const struct attack exit_attacks[];      /* exits.c */
 extern const struct attack context_attacks[];   /* context.c */
 extern const struct attack misc_attacks[];      /* misc.c */
+extern const struct attack ref_attacks[];       /* refs.c */
 extern const struct attack peer_attacks[];      /* peers.c: dom0 only */
 extern const struct attack crash_attacks[];     /* crash.c: one per domain */
 

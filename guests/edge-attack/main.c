@@ -149,7 +149,7 @@ static void vcpus_up(void)
 int g_main(void)
 {
     static const struct attack *const lists[] = { exit_attacks, context_attacks,
-                                                  misc_attacks, peer_attacks };
+                                                  misc_attacks, ref_attacks, peer_attacks };
     const struct attack *crash = find_crash_attack();
     bool have_audit;
 

@@ -28,6 +28,8 @@ CORE = [
     "initialise_bad_mxcsr", "initialise_noncanonical_gp_handler",
     "initialise_unknown_vm_assist",
     "initialise_race_with_hostile_selectors",
+    "mmu_update_restarted_while_teardown_unfinished",
+    "register_vcpu_info_twice_at_once",
 ]
 
 # Attacks with a peer domain: dom0 only.

@@ -315,7 +315,11 @@ static void report_problem(unsigned long mfn, const char *what, uint64_t expecte
                (unsigned long)expected, (unsigned long)actual);
 }
 
-/* References vCPUs (and the FIFO event ABI) hold outside the frame table. */
+/* References vCPUs hold outside the frame table: descriptor pages, the
+ * two page-table bases, a deferred teardown, the vcpu_info page (and the
+ * FIFO event ABI's, counted per domain). */
+#define VCPU_AUDIT_REFS (PV_DESC_MAX_REFS + 4)
+
 static unsigned int collect_vcpu_refs(struct audit_ref *refs, unsigned int max)
 {
     unsigned int n = 0;
@@ -325,7 +329,7 @@ static unsigned int collect_vcpu_refs(struct audit_ref *refs, unsigned int max)
             return n;
         n += evtchn_fifo_audit_refs(d, refs + n);
         for_each_vcpu(d, v) {
-            if (n + 4 + PV_DESC_MAX_REFS > max)
+            if (n + VCPU_AUDIT_REFS > max)
                 return n;
             n += pv_desc_audit_refs(v, refs + n);
             if (v->arch.pv.guest_table)
@@ -334,6 +338,9 @@ static unsigned int collect_vcpu_refs(struct audit_ref *refs, unsigned int max)
                 refs[n++] = (struct audit_ref){ v->arch.pv.guest_table_user, 1 };
             if (v->arch.pv.deferred.page)
                 refs[n++] = (struct audit_ref){ page_to_mfn(v->arch.pv.deferred.page), 0 };
+            /* VCPUOP_register_vcpu_info keeps its page writable-typed. */
+            if (v->vcpu_info_mfn)
+                refs[n++] = (struct audit_ref){ v->vcpu_info_mfn, 1 };
         }
     }
     return n;
@@ -346,7 +353,7 @@ long audit_all_domains(void)
     struct audit_ref *refs;
 
     for_each_domain(d) {
-        max += (4 + PV_DESC_MAX_REFS) * d->max_vcpus + evtchn_fifo_max_refs(d);
+        max += VCPU_AUDIT_REFS * d->max_vcpus + evtchn_fifo_max_refs(d);
         if (d != current->domain)
             domain_pause(d);
         else

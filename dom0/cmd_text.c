@@ -2,13 +2,13 @@
  * The shell's text builtins, for the ends of pipes and for files:
  *
  *   grep [-vicqnEF] [-e] PATTERN [FILE...]
- *   head [-n N | -N] [FILE...]        tail [-n N | -N] [FILE...]
+ *   head [-n N | -N] [FILE...]        tail [-n [+]N | -N] [FILE...]
  *   wc [-lwc] [FILE...]
  *
  * With no FILE they read what was piped in (shell_stdin()); there is no
  * terminal to read from otherwise.  grep's patterns are textmatch.h's.
  * Statuses are the tools': grep 0 when a line was selected, 1 when none,
- * 2 for an error.
+ * 2 for an error; tail -n +N prints from line N on.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -157,34 +157,44 @@ int cmd_grep(int argc, char **argv)
 
 /* ---- head, tail --------------------------------------------------------- */
 
-/* -n N, -nN or -N: the count, and the index of the first file; -1 after
- * a message. */
-static int line_count(const char *tool, int argc, char **argv, long *n)
-{
-    int i = 1;
-    char *end;
+/* How many lines: the last (or first) n, or from line n on (tail -n +N). */
+struct lines {
+    long n;
+    bool from;
+};
 
-    *n = DEFAULT_LINES;
+/* -n N, -nN, -n +N or -N: the count, and the index of the first file; -1
+ * after a message. */
+static int line_count(const char *tool, int argc, char **argv,
+                      struct lines *l)
+{
+    const char *num;
+    char *end;
+    int i = 1;
+
+    *l = (struct lines){ DEFAULT_LINES, false };
     if (i < argc && !strcmp(argv[i], "-n") && i + 1 < argc)
-        *n = strtol(argv[++i], &end, 10), i++;
+        num = argv[++i];
     else if (i < argc && !strncmp(argv[i], "-n", 2) && argv[i][2])
-        *n = strtol(argv[i] + 2, &end, 10), i++;
+        num = argv[i] + 2;
     else if (i < argc && argv[i][0] == '-' && isdigit((unsigned char)argv[i][1]))
-        *n = strtol(argv[i] + 1, &end, 10), i++;
+        num = argv[i] + 1;
     else
         return i < argc && argv[i][0] == '-' && argv[i][1]
                    ? (fprintf(stderr, "usage: %s [-n N] [FILE...]\n", tool), -1)
                    : i;
-    if (*end || *n < 0) {
+    l->from = *num == '+';
+    l->n = strtol(num + l->from, &end, 10);
+    if (*end || l->n < 0 || !isdigit((unsigned char)num[l->from])) {
         fprintf(stderr, "%s: invalid number of lines\n", tool);
         return -1;
     }
-    return i;
+    return i + 1;
 }
 
 static int head_file(FILE *in, const char *name, void *state)
 {
-    long n = *(long *)state;
+    long n = ((struct lines *)state)->n;
     size_t cap = 0;
     char *line = NULL;
 
@@ -194,12 +204,26 @@ static int head_file(FILE *in, const char *name, void *state)
     return 0;
 }
 
-static int tail_file(FILE *in, const char *name, void *state)
+/* tail -n +N: from line N (1 for N = 0, as tail does) to the end. */
+static int tail_from(FILE *in, long first)
 {
-    long n = *(long *)state, seen = 0;
+    size_t cap = 0;
+    char *line = NULL;
+
+    for (long at = 1; next_line(in, &line, &cap); at++)
+        if (at >= first)
+            printf("%s\n", line);
+    free(line);
+    return 0;
+}
+
+/* The last n lines, kept in a ring. */
+static int tail_last(FILE *in, long n)
+{
     char **ring = n ? calloc((size_t)n, sizeof(*ring)) : NULL;
     size_t cap = 0;
     char *line = NULL;
+    long seen = 0;
 
     if (n && !ring)
         return 1;
@@ -218,14 +242,21 @@ static int tail_file(FILE *in, const char *name, void *state)
     return 0;
 }
 
+static int tail_file(FILE *in, const char *name, void *state)
+{
+    const struct lines *l = state;
+
+    return l->from ? tail_from(in, l->n) : tail_last(in, l->n);
+}
+
 static int head_tail(int argc, char **argv, text_fn fn)
 {
-    long n;
-    int first = line_count(argv[0], argc, argv, &n);
+    struct lines l;
+    int first = line_count(argv[0], argc, argv, &l);
 
     if (first < 0)
         return SHELL_STATUS_USAGE;
-    return each_input(argv[0], argc - first, argv + first, fn, &n);
+    return each_input(argv[0], argc - first, argv + first, fn, &l);
 }
 
 int cmd_head(int argc, char **argv)

@@ -1,11 +1,13 @@
 /*
  * One command line of the shell: words, quotes, $?, and the operators a
  * person types on any dom0 -- pipes into the text builtins, > and >> into
- * /tmp, && and || and ;.
+ * /tmp or /dev/null (2> and 2>> for standard error, 2>&1 and >&2 to send
+ * one where the other goes), && and || and ;.
  *
  *     xl list | grep hello | wc -l
  *     xl dmesg > /tmp/boot.log; grep -c Domain /tmp/boot.log
  *     xl create /etc/xen/hello.cfg && echo created || echo failed: $?
+ *     xl list web > /dev/null 2>&1 || echo no web
  *
  * Words are separated by blanks; '...' keeps everything literally,
  * "..." keeps blanks and operators (a backslash escapes " \ and $ inside,
@@ -13,7 +15,9 @@
  * character, and # starts a comment at the start of a word.  A pipeline's
  * status is its last command's; && and || run what follows only after
  * success or failure, as sh does.  Every command is a builtin: a pipe
- * hands the whole output of one to the next (shell_stdin()).
+ * hands the whole output of one to the next (shell_stdin()).  As in sh,
+ * the pipe is set up first and a command's redirections then apply from
+ * left to right (`2>&1 | grep` sends both into the pipe).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -25,12 +29,15 @@
 #include "shell.h"
 
 #define TOKENS_MAX SHELL_ARGS_MAX
+#define REDIRS_MAX 4            /* redirections of one command */
 
-enum tok_kind { T_WORD, T_PIPE, T_AND, T_OR, T_SEMI, T_TO, T_APPEND };
+enum tok_kind { T_WORD, T_PIPE, T_AND, T_OR, T_SEMI, T_TO, T_APPEND, T_DUP };
 
 struct token {
     enum tok_kind kind;
     char *word;                 /* T_WORD: in the line's word buffer */
+    int fd;                     /* T_TO, T_APPEND, T_DUP: 1 or 2 */
+    int dup;                    /* T_DUP: the fd it becomes a copy of */
 };
 
 struct line {
@@ -125,13 +132,42 @@ static int operator_at(const char *s, enum tok_kind *kind)
     return 0;
 }
 
+/* A redirection's fd: "2>" names standard error, "1>" and ">" standard
+ * output; *s is moved past the digit. */
+static int redirected_fd(const char **s)
+{
+    if ((**s == '1' || **s == '2') && (*s)[1] == '>')
+        return *(*s)++ - '0';
+    return 1;
+}
+
+/* An operator at *s into *t (a redirection with its fd, and >&1 or >&2
+ * as a copy); its length, or 0. */
+static int read_operator(const char *s, struct token *t)
+{
+    const char *start = s;
+    int fd = redirected_fd(&s), len = operator_at(s, &t->kind);
+
+    if (!len)
+        return 0;
+    s += len;
+    t->fd = fd;
+    if (t->kind == T_TO && s[0] == '&' && (s[1] == '1' || s[1] == '2') &&
+        !isalnum((unsigned char)s[2])) {
+        t->kind = T_DUP;
+        t->dup = s[1] - '0';
+        s += 2;
+    }
+    return (int)(s - start);
+}
+
 /* Split s into l's tokens; false after a message. */
 static bool tokenize(struct line *l, const char *s)
 {
     l->n = 0;
     l->used = 0;
     for (;;) {
-        enum tok_kind kind = T_WORD;
+        struct token op = { T_WORD, NULL, 1, 0 };
         int len;
 
         while (isblank((unsigned char)*s))
@@ -142,8 +178,8 @@ static bool tokenize(struct line *l, const char *s)
             fprintf(stderr, "shell: more than %d words\n", TOKENS_MAX - 1);
             return false;
         }
-        if ((len = operator_at(s, &kind))) {
-            l->tok[l->n++] = (struct token){ kind, NULL };
+        if ((len = read_operator(s, &op))) {
+            l->tok[l->n++] = op;
             s += len;
             continue;
         }
@@ -152,7 +188,7 @@ static bool tokenize(struct line *l, const char *s)
                     "jobs, no input redirection)\n", *s);
             return false;
         }
-        l->tok[l->n] = (struct token){ T_WORD, l->words + l->used };
+        l->tok[l->n] = (struct token){ T_WORD, l->words + l->used, 0, 0 };
         if (!read_word(l, &s)) {
             fprintf(stderr, "shell: unterminated quote\n");
             return false;
@@ -163,12 +199,22 @@ static bool tokenize(struct line *l, const char *s)
 
 /* ---- Running ------------------------------------------------------------ */
 
-/* Where a command's output goes: > or >> FILE in its tokens (removed). */
+/* One redirection: fd to a file (written or appended), or to where fd
+ * dup goes at that point. */
+struct redir {
+    int fd;
+    const char *file;           /* NULL: a copy of dup */
+    bool append;
+    int dup;
+};
+
+/* A command: its words and, in order, its redirections (removed from
+ * the words). */
 struct command {
     char *argv[SHELL_ARGS_MAX];
     int argc;
-    const char *file;
-    bool append;
+    struct redir redir[REDIRS_MAX];
+    int nredir;
     char expanded[SHELL_LINE_MAX * 2];  /* words with $? in them */
     size_t used;
 };
@@ -196,34 +242,51 @@ static char *expand(struct command *c, char *word)
     return out;
 }
 
+/* The redirection at tokens[*i] (and its file name) into c; false after
+ * a message. */
+static bool add_redir(const struct line *l, int *i, int to, struct command *c)
+{
+    const struct token *t = &l->tok[*i];
+    struct redir *r = &c->redir[c->nredir];
+
+    if (c->nredir == REDIRS_MAX) {
+        fprintf(stderr, "shell: more than %d redirections\n", REDIRS_MAX);
+        return false;
+    }
+    *r = (struct redir){ .fd = t->fd, .append = t->kind == T_APPEND,
+                         .dup = t->dup };
+    if (t->kind != T_DUP) {
+        if (*i + 1 >= to || l->tok[*i + 1].kind != T_WORD) {
+            fprintf(stderr, "shell: '%s' needs a file name\n",
+                    t->kind == T_APPEND ? ">>" : ">");
+            return false;
+        }
+        if (!(r->file = expand(c, l->tok[++*i].word))) {
+            fprintf(stderr, "shell: line too long once $? is expanded\n");
+            return false;
+        }
+    }
+    c->nredir++;
+    return true;
+}
+
 /* The command in tokens [from, to); false after a message. */
 static bool make_command(const struct line *l, int from, int to,
                          struct command *c)
 {
     c->argc = 0;
-    c->file = NULL;
-    c->append = false;
+    c->nredir = 0;
     c->used = 0;
     for (int i = from; i < to; i++) {
         const struct token *t = &l->tok[i];
 
-        if (t->kind == T_WORD) {
-            if (!(c->argv[c->argc++] = expand(c, t->word))) {
-                fprintf(stderr, "shell: line too long once $? is expanded\n");
+        if (t->kind != T_WORD) {
+            if (!add_redir(l, &i, to, c))
                 return false;
-            }
-            continue;
-        }
-        if (i + 1 >= to || l->tok[i + 1].kind != T_WORD) {
-            fprintf(stderr, "shell: '%s' needs a file name\n",
-                    t->kind == T_APPEND ? ">>" : ">");
-            return false;
-        }
-        if (!(c->file = expand(c, l->tok[++i].word))) {
+        } else if (!(c->argv[c->argc++] = expand(c, t->word))) {
             fprintf(stderr, "shell: line too long once $? is expanded\n");
             return false;
         }
-        c->append = t->kind == T_APPEND;
     }
     c->argv[c->argc] = NULL;
     if (!c->argc) {
@@ -233,39 +296,75 @@ static bool make_command(const struct line *l, int from, int to,
     return true;
 }
 
-/* Run c with in (len bytes, or NULL) as its piped input and out (or the
- * console) as its standard output. */
-static int run_command(struct command *c, char *in, size_t len, FILE *out)
+/* Where a command's standard output and error go ([1] and [2]; NULL:
+ * the console), and the files opened for it. */
+struct outputs {
+    FILE *to[3];
+    FILE *opened[REDIRS_MAX + 1];
+    int nopened;
+};
+
+/* Run c with in (len bytes, or NULL) as its piped input and o's streams
+ * as its standard output and error. */
+static int run_command(struct command *c, char *in, size_t len,
+                       const struct outputs *o)
 {
     static char nothing[1];
-    FILE *saved = stdout;
+    FILE *saved_out = stdout, *saved_err = stderr;
     int status;
 
     piped_in = in ? fmemopen(len ? in : nothing, len ? len : 1, "r") : NULL;
     if (in && !len && piped_in)
         fgetc(piped_in);                /* an empty pipe: at its end */
     fflush(stdout);
-    if (out)
-        stdout = out;
+    fflush(stderr);
+    stdout = o->to[1] ? o->to[1] : saved_out;
+    stderr = o->to[2] ? o->to[2] : saved_err;
     status = shell_run_argv(c->argc, c->argv);
     fflush(stdout);
-    stdout = saved;
+    fflush(stderr);
+    stdout = saved_out;
+    stderr = saved_err;
     if (piped_in)
         fclose(piped_in);
     piped_in = NULL;
     return status;
 }
 
-static FILE *open_output(const struct command *c, char **buf, size_t *len,
-                         bool piped)
+static FILE *opened(struct outputs *o, FILE *f)
 {
-    FILE *f;
-
-    if (!c->file)
-        return piped ? open_memstream(buf, len) : NULL;
-    if (!(f = fopen(c->file, c->append ? "a" : "w")))
-        fprintf(stderr, "shell: %s: %s\n", c->file, strerror(errno));
+    if (f)
+        o->opened[o->nopened++] = f;
     return f;
+}
+
+/* c's outputs into *o: the pipe (into *buf, *len) if piped, then its
+ * redirections in order; false after a message. */
+static bool open_outputs(const struct command *c, char **buf, size_t *len,
+                         bool piped, struct outputs *o)
+{
+    *o = (struct outputs){ .nopened = 0 };
+    if (piped && !(o->to[1] = opened(o, open_memstream(buf, len))))
+        return false;
+    for (int i = 0; i < c->nredir; i++) {
+        const struct redir *r = &c->redir[i];
+
+        if (!r->file) {
+            o->to[r->fd] = o->to[r->dup];
+            continue;
+        }
+        if (!(o->to[r->fd] = opened(o, fopen(r->file, r->append ? "a" : "w")))) {
+            fprintf(stderr, "shell: %s: %s\n", r->file, strerror(errno));
+            return false;
+        }
+    }
+    return true;
+}
+
+static void close_outputs(struct outputs *o)
+{
+    for (int i = 0; i < o->nopened; i++)
+        fclose(o->opened[i]);           /* a pipe's buffer is complete */
 }
 
 /* The pipeline in tokens [from, to): its last command's status. */
@@ -280,7 +379,7 @@ static int run_pipeline(const struct line *l, int from, int to)
         int end = start;
         char *out = NULL;
         size_t out_len = 0;
-        FILE *o;
+        struct outputs o;
 
         while (end < to && l->tok[end].kind != T_PIPE)
             end++;
@@ -288,13 +387,11 @@ static int run_pipeline(const struct line *l, int from, int to)
             status = SHELL_STATUS_USAGE;
             break;
         }
-        o = open_output(&c, &out, &out_len, end < to);
-        if (c.file && !o)
-            status = 1;
+        if (open_outputs(&c, &out, &out_len, end < to, &o))
+            status = run_command(&c, in, in_len, &o);
         else
-            status = run_command(&c, in, in_len, o);
-        if (o)
-            fclose(o);                  /* out (if piped) is complete */
+            status = 1;
+        close_outputs(&o);
         free(in);
         in = out;
         in_len = out_len;

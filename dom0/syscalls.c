@@ -6,7 +6,8 @@
  * fds 0-2 are the console: output goes through console_io(CONSOLEIO_write)
  * and input comes from console_io(CONSOLEIO_read), sleeping on
  * VIRQ_CONSOLE between keystrokes.  Other fds are ramdisk files, read-only,
- * or files of /tmp (tmpfs.c), read-write.
+ * files of /tmp (tmpfs.c), read-write, or /dev/null (empty; takes and
+ * drops whatever is written).
  *
  * This file is compiled with -mgeneral-regs-only: console_event runs from
  * the event upcall, whose entry path does not save SSE registers.
@@ -31,11 +32,13 @@
 
 #define NR_FDS        32
 #define FIRST_FILE_FD 3
+#define DEV_NULL      "/dev/null"
 
 struct open_file {
     bool used;
     struct ramfs_node node;             /* a ramdisk file */
     int tmp;                            /* or a /tmp file: its index, or -1 */
+    bool null;                          /* or /dev/null */
     bool append, writable;
     size_t pos;
 };
@@ -251,6 +254,9 @@ static int new_fd(const struct open_file *f)
     return errno = EMFILE, -1;
 }
 
+/* /dev/null as a node: an empty character device anyone may write. */
+static const struct ramfs_node null_node = { .mode = S_IFCHR | 0666 };
+
 /* A file of /tmp, the one writable place. */
 static int open_tmp(const char *path, int flags)
 {
@@ -273,6 +279,9 @@ int open(const char *path, int flags, ...)
         return errno = -rc, -1;
     if (tmpfs_owns(norm))
         return open_tmp(norm, flags);
+    if (!strcmp(norm, DEV_NULL))
+        return new_fd(&(struct open_file){ .node = null_node, .tmp = -1,
+                                           .null = true });
     if ((flags & O_ACCMODE) != O_RDONLY || (flags & (O_CREAT | O_TRUNC)))
         return errno = EROFS, -1;       /* only /tmp is writable */
     if ((rc = ramfs_lookup(norm, &node)) < 0)
@@ -344,6 +353,8 @@ _READ_WRITE_RETURN_TYPE write(int fd, const void *buf, size_t len)
         return (_READ_WRITE_RETURN_TYPE)len;
     }
     f = fd == STDIN_FILENO ? NULL : file_of(fd);
+    if (f && f->null)
+        return (_READ_WRITE_RETURN_TYPE)len;
     if (!f || f->tmp < 0 || !f->writable)
         return errno = EBADF, -1;
     if (f->append)
@@ -422,6 +433,8 @@ int stat(const char *path, struct stat *st)
         node = (struct ramfs_node){
             .mode = size < 0 ? S_IFDIR | 01777 : S_IFREG | 0644,
             .size = size < 0 ? 0 : (size_t)size };
+    else if (rc == 0 && !strcmp(norm, DEV_NULL))
+        node = null_node;
     else if (rc == 0)
         rc = ramfs_lookup(norm, &node);
     if (rc < 0)

@@ -333,6 +333,14 @@ SHELL_SCRIPT = steps(
                "xl help | head -3 | tail -n 1", "xl list | wc -l",
                "ls /tmp", "rm /tmp/info",
                "xl list nosuch && echo yes || echo no $?",
+               "xl list nosuch 2>/dev/null || echo missing $?",
+               "xl list nosuch 2>&1 | grep -q rc=-6 && echo err-piped",
+               "xl list nosuch 2>&1 >/dev/null | grep -q rc=-6 && "
+               "echo in-order",
+               "xl list >/dev/null && echo null-ok",
+               "-xl list nosuch 2>/tmp/err",
+               "grep -q rc=-6 /tmp/err && echo err-file",
+               "xl list | tail -n +2 | head -1", "wc -c /dev/null",
                "-echo x > /etc/x", "echo status $?"]),
     ("end", ["xl destroy hp"]))
 
@@ -374,3 +382,11 @@ def vcpu_set_store_and_pipes(t):
     t.expect(text, r"^nosuch is an invalid domain identifier \(rc=-6\)\n"
                    r"no 1$")
     t.expect(text, r"^shell: /etc/x: Read-only file system$")
+    # 2>, 2>&1 (in order, as sh: `2>&1 >/dev/null` keeps errors in the
+    # pipe), /dev/null, tail -n +N.
+    t.expect_count(text, r"^nosuch is an invalid domain identifier", 1)
+    for word in ("missing 1", "err-piped", "in-order", "null-ok",
+                 "err-file"):
+        t.expect(text, rf"^{word}$")
+    t.expect_count(text, r"^Domain-0 +0 ", 1)
+    t.expect(text, r"^ *0 /dev/null$")

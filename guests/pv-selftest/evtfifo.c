@@ -5,8 +5,9 @@
  * every port) goes back.  Checked: the sub-ops' errors before and after
  * the switch, a raised port that is masked stays pending and unlinked,
  * unmask links it as the head of its priority's queue with the ready bit,
- * a second port links after it through the first's LINK field, and
- * priorities beyond 15 are refused.
+ * a second port links after it through the first's LINK field,
+ * priorities beyond 15 are refused, and a page-table frame or a frame
+ * beyond memory is refused as a control block or event-array page.
  */
 #include "selftest.h"
 
@@ -27,6 +28,14 @@ static long init_control(const void *page, uint32_t offset, uint32_t vcpu, uint8
 
     *bits = ic.link_bits;
     return rc;
+}
+
+static uint64_t l4_mfn(void)
+{
+    uint64_t cr3;
+
+    __asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+    return cr3 >> 12;
 }
 
 static long set_priority(evtchn_port_t port, uint32_t prio)
@@ -53,6 +62,9 @@ static const char *before_the_switch(const void *cb_page, evtchn_port_t port)
         return why("init_control crossing the page: %ld", rc);
     if ((rc = init_control(cb_page, 0, 999, &bits)) != -XEN_ENOENT)
         return why("init_control for vCPU 999: %ld", rc);
+    struct evtchn_init_control ic = { .control_gfn = l4_mfn() };
+    if ((rc = fifo_op(EVTCHNOP_init_control, &ic)) != -XEN_EINVAL)
+        return why("init_control on our L4 table: %ld", rc);
     return NULL;
 }
 
@@ -111,6 +123,13 @@ static const char *fifo_abi(void)
         return why("a second init_control for vCPU 0: %ld", rc);
     for (unsigned int i = 0; i < 1024; i++)
         words[i] = MASKED;
+    ea.array_gfn = g_virt_to_mfn(words);
+    ea.array_gfn = l4_mfn();
+    if ((rc = fifo_op(EVTCHNOP_expand_array, &ea)) != -XEN_EINVAL)
+        return why("expand_array with our L4 table: %ld", rc);
+    ea.array_gfn = 1ull << 40;
+    if ((rc = fifo_op(EVTCHNOP_expand_array, &ea)) != -XEN_EINVAL)
+        return why("expand_array with a frame beyond memory: %ld", rc);
     ea.array_gfn = g_virt_to_mfn(words);
     if ((rc = fifo_op(EVTCHNOP_expand_array, &ea)))
         return why("expand_array: %ld", rc);

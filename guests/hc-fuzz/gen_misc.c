@@ -45,6 +45,7 @@ void gen_multicall(struct call *c)
 {
     unsigned int n = 1 + (unsigned int)rnd_below(MC_MAX);
     struct multicall_entry *e = arena_tail(n * sizeof(*e));
+    unsigned int used;
     bool bad;
 
     c->nr = __HYPERVISOR_multicall;
@@ -59,8 +60,11 @@ void gen_multicall(struct call *c)
         if (iteration >= cfg.trace_from)
             trace_call(&mc_calls[i], true);
     }
-    c->arg[0] = ptr_to(e, n * sizeof(*e), PTR_WRITE, &bad);
+    /* The count is an unsigned int: the hypervisor reads that many
+     * entries (32-bit), so a pointer is bad only if those do not fit. */
     c->arg[1] = chance(85) ? n : count_any();
+    used = (uint32_t)c->arg[1] < n ? (uint32_t)c->arg[1] : n;
+    c->arg[0] = ptr_to(e, (used ? used : 1) * sizeof(*e), PTR_WRITE, &bad);
     c->must_fail = bad && (uint32_t)c->arg[1];
     if (c->arg[0] == (uint64_t)e) {
         c->post = multicall_post;

@@ -83,8 +83,19 @@ void g_bench_per_op(char *buf, size_t size, uint64_t total, unsigned int n)
 
 int g_bench_selected(const char *name)
 {
-    size_t n;
-    const char *only = g_cmdline_value("only", &n);
+    size_t n, len = strlen(name);
+    const char *only = g_cmdline_value("only", &n), *end = only + n;
 
-    return !only || (strlen(name) == n && !strncmp(name, only, n));
+    if (!only)
+        return 1;
+    while (only < end) {                /* only=A,B,C */
+        size_t k = 0;
+
+        while (only + k < end && only[k] != ',')
+            k++;
+        if (k == len && !strncmp(name, only, k))
+            return 1;
+        only += k + 1;
+    }
+    return 0;
 }

@@ -35,7 +35,8 @@ int g_bench_done(void);
 void g_bench_sort(uint64_t *v, unsigned int n);
 /* total / n with two decimals into buf. */
 void g_bench_per_op(char *buf, size_t size, uint64_t total, unsigned int n);
-/* Is `name` selected by "only=NAME" on the command line (all are without)? */
+/* Is `name` selected by "only=NAME[,NAME...]" on the command line (all
+ * are without)? */
 int g_bench_selected(const char *name);
 
 #endif /* GUEST_BENCH_H */

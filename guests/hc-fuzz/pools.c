@@ -84,6 +84,16 @@ uint64_t ptr_any(size_t len, int use, bool *bad)
     }
 }
 
+/* A pointer that can never become readable or writable, whatever the
+ * calls map: the guard page, the hypervisor's range, non-canonical.  (A
+ * registered area the hypervisor writes at every switch must not be at
+ * 0, which a later update_va_mapping may map to a frame of ours.) */
+uint64_t unmappable_ptr(void)
+{
+    return PICK(env.guard_end, HV_START, USER_TOP, 0x8000000000000000ull,
+                0xffff82d080000000ull);
+}
+
 /* A pointer no read can go through: NULL, the guard page, the hypervisor's
  * range, non-canonical. */
 uint64_t unreadable_ptr(void)

@@ -169,6 +169,8 @@ void *arena_guard(void);
 uint64_t ptr_to(void *good, size_t len, int use, bool *bad);
 /* A pointer through which nothing can be read. */
 uint64_t unreadable_ptr(void);
+/* One that stays so whatever the calls map (not NULL). */
+uint64_t unmappable_ptr(void);
 /* A pointer without a good target (nothing valid to say). */
 uint64_t ptr_any(size_t len, int use, bool *bad);
 uint64_t count_any(void);           /* 0, 1, small, huge, preempted, ~0 */

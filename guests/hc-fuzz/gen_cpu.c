@@ -272,7 +272,7 @@ static void vcpu_op_arg(struct call *c, unsigned int cmd, uint32_t id)
         /* The hypervisor writes there at every switch: only into bytes
          * that are ours to lose, or where nothing can be written. */
         *(uint64_t *)a = chance(60) ? env.randbuf + (rnd_below(G_PAGE_SIZE) & ~7ull)
-                                    : unreadable_ptr();
+                                    : unmappable_ptr();
         fixed = true;
         break;
     default:                            /* runstate, physid, time area... */

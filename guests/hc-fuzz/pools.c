@@ -32,9 +32,11 @@ uint64_t ptr_any(size_t len, int use, bool *bad)
 
     *bad = true;
     switch (rnd_below(16)) {
-    case 0:
+    case 0:             /* NULL and low addresses: unmapped unless the */
+        *bad = false;   /* stream mapped something there, which it may */
         return 0;
     case 1:
+        *bad = false;
         return PICK(1, 8, 0xfff, 0x1000, 0x10000, 0x400000);
     case 2:
         return PICK(HV_START, 0xffff82d080000000ull, HV_END - 8,
@@ -84,12 +86,21 @@ uint64_t ptr_any(size_t len, int use, bool *bad)
     }
 }
 
-/* A pointer no read can go through: NULL, the guard page, the hypervisor's
- * range, non-canonical. */
+/* A pointer that can never become readable or writable, whatever the
+ * calls map: the guard page, the hypervisor's range, non-canonical.  (A
+ * registered area the hypervisor writes at every switch must not be at
+ * 0, which a later update_va_mapping may map to a frame of ours.) */
+uint64_t unmappable_ptr(void)
+{
+    return PICK(env.guard_end, HV_START, USER_TOP, 0x8000000000000000ull,
+                0xffff82d080000000ull);
+}
+
+/* A pointer no read can go through: the guard page, the hypervisor's
+ * range, non-canonical (not NULL: the stream may map page 0). */
 uint64_t unreadable_ptr(void)
 {
-    return PICK(0, 8, env.guard_end, HV_START, USER_TOP, 0x8000000000000000ull,
-                0xffff82d080000000ull);
+    return unmappable_ptr();
 }
 
 uint64_t ptr_to(void *good, size_t len, int use, bool *bad)

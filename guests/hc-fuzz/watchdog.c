@@ -28,9 +28,10 @@ static void report(void)
     g_printf("hc-fuzz: watchdog: no progress at call %lu: %s/%u %lx %lx %lx %lx\n",
              iteration, c->name ? c->name : "?", c->sub, c->arg[0], c->arg[1],
              c->arg[2], c->arg[3]);
-    g_printf("hc-fuzz: watchdog: vcpu 0 runstate %d: upcall pending %u mask %u "
-             "sel 0x%lx pending[0] 0x%lx mask[0] 0x%lx, timer port %d, now %lu\n",
-             rs.state, vi->evtchn_upcall_pending, vi->evtchn_upcall_mask,
+    g_printf("hc-fuzz: watchdog: vcpu 0 runstate %d, vcpu_info in %s: upcall pending %u "
+             "mask %u sel 0x%lx pending[0] 0x%lx mask[0] 0x%lx, timer port %d, now %lu\n",
+             rs.state, vi == &g_shared_info->vcpu_info[0] ? "shared_info" : "its own page",
+             vi->evtchn_upcall_pending, vi->evtchn_upcall_mask,
              vi->evtchn_pending_sel, g_shared_info->evtchn_pending[0],
              g_shared_info->evtchn_mask[0], g_cpus[0].timer_port, g_now_ns());
 }

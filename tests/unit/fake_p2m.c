@@ -75,7 +75,10 @@ void fg_set_4k_entries(unsigned long gfn)
         p2m_order[(gfn & ~511UL) + i] = 0;
 }
 
-/* As decrease_reservation: the shadows hear of it before the frame goes. */
+/*
+ * As decrease_reservation: the shadows hear of it, then the p2m's flush
+ * (as p2m_sync) before the frame goes.
+ */
 void fg_unmap(unsigned long gfn)
 {
     unsigned long mfn = p2m_mfn[gfn];
@@ -84,6 +87,7 @@ void fg_unmap(unsigned long gfn)
         fg_set_4k_entries(gfn);
     p2m_mfn[gfn] = 0;
     shadow_p2m_changed(&fg.sd, gfn, mfn, 0);
+    fg.p2m_flushes++;
 }
 
 unsigned long fg_mfn(unsigned long gfn)

@@ -57,6 +57,7 @@ bool hvm_hap_available(void);
 int hvm_domain_init(struct domain *d, bool hap);
 void hvm_domain_relinquish(struct domain *d);
 void hvm_domain_destroy(struct domain *d);
+unsigned long hvm_paging_audit_all(void);
 /* An event or interrupt is waiting for v (SCHEDOP_block, HLT). */
 bool hvm_local_events_need_delivery(struct vcpu *v);
 /* Event channels signalled v (vcpu_mark_events_pending). */

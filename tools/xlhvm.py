@@ -36,3 +36,13 @@ def expect_checks(t, r, names):
     m = t.expect(r, TOTALS)
     t.check(int(m.group(2)) == 0, f"{m.group(2)} checks failed")
     t.check(int(m.group(1)) >= len(names), f"only {m.group(1)} checks passed")
+
+
+def expect_unpopulated_gfn_crash(t, r):
+    """hvm-selftest's crash=gfn: the domain crashes on its read, naming the gfn."""
+    m = t.expect(r, r"^hvm-selftest: reading unpopulated gfn (0x[0-9a-f]+)$")
+    t.expect(r, r"^\(XEN\) Domain 0 \(vcpu#0\) crashed: read access to unpopulated gfn "
+             + m.group(1) + r" ")
+    t.expect(r, r"Hardware Dom0 crashed")
+    t.expect_not(r, r"the read of gfn .* returned")
+    t.expect_not(r, r"FATAL TRAP")

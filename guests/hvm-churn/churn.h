@@ -24,7 +24,8 @@
  *   exit     every frame of the child freed.
  *
  * Worker 0 balloons the guest down and up every BALLOON_EVERY rounds
- * while the other worker keeps running.
+ * while the other worker keeps running, and after its rounds floods the
+ * shadow pool (pressure.c).
  */
 #ifndef HVM_CHURN_H
 #define HVM_CHURN_H
@@ -35,6 +36,8 @@
 #define NR_L1           (NR_PAGES / 512)
 #define MAX_WORKERS     2u
 #define FIRST_SLOT      8u
+#define PRESSURE_SLOT   (FIRST_SLOT + MAX_WORKERS)   /* pressure.c's region */
+#define PRESSURE_L1     160u                        /* its L1 tables */
 #define RECURSIVE_SLOT  510u
 #define WINDOW_PAGE     (NR_PAGES + 511)        /* a parent page slot kept free */
 #define LARGE_OFFSET    (1ULL << 30)            /* the 2 MiB page, in the region */
@@ -94,6 +97,10 @@ bool space_build_parent(struct worker *w);
 void space_free(struct worker *w, struct space *s);
 void space_detach_parent(struct worker *w);
 uint64_t new_frame(struct worker *w);
+uint64_t home_l4(void);
+
+/* pressure.c */
+bool pool_pressure(struct worker *w);
 
 /* main.c */
 void fail(struct worker *w, const char *fmt, ...) G_PRINTF(2, 3);

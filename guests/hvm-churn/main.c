@@ -223,6 +223,8 @@ static void work(void *arg)
                      "%lu switches, %lu entries remapped)\n", w->id, r + 1, w->tables,
                      w->copies, w->switches, w->remaps);
     }
+    if (w->id == 0 && !w->failure)
+        pool_pressure(w);
     if (w->failure)
         g_printf("hvm-churn: worker %u: FAILED in round %u: %s\n", w->id, w->rounds,
                  w->failure);

@@ -22,7 +22,7 @@ static uint64_t link(uint64_t frame)
     return (frame << 12) | PTE_TABLE;
 }
 
-static uint64_t home_l4(void)
+uint64_t home_l4(void)
 {
     return read_cr3() >> 12;
 }
@@ -107,7 +107,7 @@ bool space_fork(struct worker *w)
         return false;
     l4 = table_of(c->l4);
     for (unsigned int s = 0; s < 512; s++)
-        if (s < FIRST_SLOT || s >= FIRST_SLOT + MAX_WORKERS)
+        if (s < FIRST_SLOT || s > PRESSURE_SLOT)
             l4[s] = home[s];
     l4[FIRST_SLOT + w->id] = link(c->l3);
     l4[RECURSIVE_SLOT] = link(c->l4);

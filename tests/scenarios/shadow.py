@@ -75,6 +75,7 @@ def churn_keeps_memory_right(t, paging, smp):
     m = t.expect(r, r"^hvm-churn: (\d+) rounds ok$")
     t.check(int(m.group(1)) == 16 * smp, f"{m.group(1)} rounds, not {16 * smp}")
     t.expect_count(r, r"^hvm-churn: worker \d: round 16 ok ", smp)
+    t.expect(r, r"^hvm-churn: pool pressure: 81920 pages through 160 tables read twice ok$")
     if paging == "shadow":
         t.expect(r, AUDIT_OK)
         s = stats(t, r)
@@ -83,3 +84,32 @@ def churn_keeps_memory_right(t, paging, smp):
         t.check(s["unshadowed"] > 0, "no table was ever let go")
     else:
         t.expect_not(r, r"shadow audit")
+
+
+@scenario("shadow_small_pool_reclaims_and_holds_its_limit")
+def small_pool_reclaims(t):
+    """dom0_shadow_memory=1M (256 pages) is less than hvm-churn's flood of
+    page tables needs (160 L1s): the pool reclaims (cached top levels
+    first, then everything) and the guest's memory stays right."""
+    r = t.boot(dom0=guest(t, "hvm-churn"), cpu=NO_NPT, smp=1,
+               xen_append=f"{PVH} dom0_mem=128M dom0_shadow_memory=1M", timeout=300)
+    t.expect_status(r, 0)
+    t.expect_not(r, r"FAILED")
+    t.expect(r, r"^hvm-churn: 16 rounds ok$")
+    t.expect(r, r"^hvm-churn: pool pressure: 81920 pages through 160 tables read twice ok$")
+    t.expect(r, AUDIT_OK)
+    s = stats(t, r)
+    t.check(s["pool"] == 256, f"the pool has {s['pool']} pages, not dom0_shadow_memory's 256")
+    t.check(s["peak"] <= s["pool"], "the pool limit did not hold")
+    t.check(s["evictions"] + s["blowups"] > 0, "a 1 MiB pool never had to reclaim")
+
+
+@scenario("shadow_xl_info_and_list_say_the_paging_mode_{cpu}", cpu=["npt", "no_npt"])
+def xl_says_paging_mode(t, cpu):
+    r = t.boot(cpu=hvm.CPU if cpu == "npt" else NO_NPT, mem=512,
+               run="xl info virt_caps; xl list -v")
+    t.expect_status(r, 0)
+    t.expect(r, rf"^pv hvm {'hap ' if cpu == 'npt' else ''}shadow$")
+    t.expect(r, r"^Name +ID +Mem VCPUs\tState\tTime\(s\) +UUID +Reason-Code\tSecurity Label"
+                r"  Paging$")
+    t.expect(r, r"^Domain-0 +0 .* -  pv$")

@@ -93,6 +93,26 @@ void hvm_domain_relinquish(struct domain *d)
     d->arch.hvm.paging->domain_destroy(d);
 }
 
+/*
+ * XEN_DOMCTL_{get,set}_paging_mempool_size: the frames the domain's paging
+ * mode keeps for its own tables.  Only shadow paging has such a pool (HAP's
+ * p2m tables come from the heap as the p2m grows); a PV domain has none.
+ */
+long hvm_paging_mempool(struct domain *d, uint64_t *bytes, bool set)
+{
+    const struct hvm_paging *pg = d->arch.type == GUEST_HVM ? d->arch.hvm.paging : NULL;
+
+    if (!pg || !pg->get_pool)
+        return -XEN_EOPNOTSUPP;
+    if (!set) {
+        *bytes = pg->get_pool(d);
+        return 0;
+    }
+    if (d == current->domain)
+        return -XEN_EBUSY;              /* its vCPUs run on the pool */
+    return pg->set_pool(d, *bytes);
+}
+
 /* The paging modes' own checks of every HVM domain: problems found. */
 unsigned long hvm_paging_audit_all(void)
 {

@@ -12,6 +12,7 @@
 #include "xen/bootinfo.h"
 #include "xen/lib.h"
 #include "xen/libelf.h"
+#include "xen/param.h"
 #include "xen/physmap.h"
 #include "xen/pv_mm.h"
 #include "xen/sched.h"
@@ -126,12 +127,23 @@ static void start_vcpu0(struct domain *d, uint32_t entry, uint64_t info)
     clear_bit(_VPF_down, &d->vcpu[0]->pause_flags);
 }
 
-/* The paging pool for dom0's memory (libxl's rule), taken before dom0's RAM. */
+/*
+ * dom0_shadow_memory=<size>: a PVH dom0's shadow pool, as xl.cfg's
+ * shadow_memory sizes a domU's (xen-lite's option; Xen sizes dom0's pool
+ * itself).  Default: libxl's rule for dom0's memory and vCPUs.
+ */
+static unsigned long opt_dom0_shadow_memory;
+size_param("dom0_shadow_memory", opt_dom0_shadow_memory);
+
+/* The paging pool for dom0's memory, taken before dom0's RAM. */
 static void size_paging_pool(struct domain *d, unsigned int nr_vcpus)
 {
     const struct hvm_paging *pg = d->arch.hvm.paging;
-    unsigned long pages = shadow_default_pages(dom0_nr_pages() >> 8, nr_vcpus);
+    unsigned long pages = opt_dom0_shadow_memory >> PAGE_SHIFT;
     int rc;
+
+    if (!pages)
+        pages = shadow_default_pages(dom0_nr_pages() >> 8, nr_vcpus);
 
     if (pg->set_pool && (rc = pg->set_pool(d, (uint64_t)pages << PAGE_SHIFT)))
         panic("Could not set up DOM0: no %lu pages for its %s pool (%d)", pages, pg->name,

@@ -66,7 +66,9 @@ def unpopulated_gfn_crashes_on_shadow(t):
 @scenario("hvm_churn_{paging}_smp{smp}", paging=["shadow", "npt"], smp=[1, 2])
 def churn_keeps_memory_right(t, paging, smp):
     cpu = NO_NPT if paging == "shadow" else hvm.CPU
-    r = t.boot(dom0=guest(t, "hvm-churn"), cpu=cpu, smp=smp,
+    # 4 GiB: the hypervisor's heap (and so the shadow pool) starts above
+    # 4 GiB, where a PAE root of the unpaged map must not be.
+    r = t.boot(dom0=guest(t, "hvm-churn"), cpu=cpu, smp=smp, mem=4096,
                xen_append=f"{PVH} dom0_mem=128M", timeout=300)
     t.expect_status(r, 0)
     t.expect(r, rf"^\(XEN\)  Dom0 alloc\.: .* paging {'shadow' if paging == 'shadow' else 'HAP'}$")

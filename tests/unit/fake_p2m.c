@@ -18,9 +18,9 @@ static unsigned long next_gfn, runs_used, code_gfn, guest_frames;
 
 /* ---- hooks of xen/shadow.h ---- */
 
-unsigned long shadow_host_alloc(struct shadow_domain *sd)
+unsigned long shadow_host_alloc(struct shadow_domain *sd, bool below_4g)
 {
-    return fake_alloc(D0);
+    return fake_alloc(D0);              /* every fake frame is below 4 GiB */
 }
 
 void shadow_host_free(struct shadow_domain *sd, unsigned long mfn)

@@ -109,6 +109,7 @@ static long domain_stats(const struct xen_sysctl *op)
             sum->multicall_entries[i] += v->stats.multicall_entries[i];
         }
         sum->ptwr_emulations += v->stats.ptwr_emulations;
+        sum->vm_exits += v->stats.vm_exits;
     }
     put_domain(d);
     rc = copy_to_guest_obj(q.buffer, sum) ? -XEN_EFAULT : 0;

@@ -43,9 +43,9 @@ static struct shadow_vcpu *sv_of(struct vcpu *v)
 
 /* ---- what the shadows need from the machine (xen/shadow.h) ---- */
 
-unsigned long shadow_host_alloc(struct shadow_domain *sd)
+unsigned long shadow_host_alloc(struct shadow_domain *sd, bool below_4g)
 {
-    void *p = alloc_xenheap_pages(0, 0);
+    void *p = alloc_xenheap_pages(0, below_4g ? MEMF_below_4G : 0);
 
     return p ? virt_to_mfn(p) : 0;
 }
@@ -239,8 +239,10 @@ static void emulate(struct vcpu *v, struct shadow_domain *sd, unsigned long va,
     spin_lock(&sd->lock);
     rc = shadow_emulate_write(sd, sv_of(v), regs, &env, va, info->gfn, info);
     spin_unlock(&sd->lock);
-    if (regs->rip != rip)
+    if (regs->rip != rip) {
         hvm_backend->advance_rip(v, 0);     /* the instruction is done: no shadow */
+        v->stats.ptwr_emulations++;
+    }
     if (rc == -XEN_EFAULT)
         inject_pf(v, info);
     else if (rc == -XEN_ENXIO)

@@ -107,8 +107,8 @@ struct shadow_vcpu {
 };
 
 /* ---- supplied by the hypervisor (or the unit tests' fakes) ---- */
-/* A zeroed frame for the pool; 0 if none. */
-unsigned long shadow_host_alloc(struct shadow_domain *sd);
+/* A zeroed frame for the pool, below 4 GiB if asked; 0 if none. */
+unsigned long shadow_host_alloc(struct shadow_domain *sd, bool below_4g);
 void shadow_host_free(struct shadow_domain *sd, unsigned long mfn);
 /*
  * The machine frame of RAM gfn, or SH_INVALID_MFN if gfn is not the

@@ -32,7 +32,9 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
     /* hvm: an HVM guest can be created (hvm_domain_init); hap and shadow:
      * the ways its memory can be translated. */
     pi->capabilities = XEN_SYSCTL_PHYSCAP_pv |
-                       (hvm_available() ? XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_shadow : 0) |
+                       (hvm_hap_available() || hvm_shadow_available() ?
+                        XEN_SYSCTL_PHYSCAP_hvm : 0) |
+                       (hvm_shadow_available() ? XEN_SYSCTL_PHYSCAP_shadow : 0) |
                        (hvm_hap_available() ? XEN_SYSCTL_PHYSCAP_hap : 0);
     pi->total_pages = total_pages;
     pi->free_pages = heap_free_pages();

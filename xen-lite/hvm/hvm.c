@@ -41,7 +41,10 @@ void hvm_init(void)
         return;
     }
     hvm_backend = b;
-    if (hvm_backend->hap_max_order == HVM_NO_HAP)
+    if (!hvm_hap_available() && !b->shadow)
+        printk("HVM: %s%s: no shadow paging on %s yet: HVM guests refused\n", b->name,
+               opt_hap ? " without nested paging" : ", nested paging off (hap=0)", b->name);
+    else if (hvm_backend->hap_max_order == HVM_NO_HAP)
         printk("HVM: %s without nested paging: shadow paging\n", hvm_backend->name);
     else if (!opt_hap)
         printk("HVM: %s, nested paging off (hap=0): shadow paging\n", hvm_backend->name);
@@ -58,6 +61,7 @@ void hvm_cpu_up(unsigned int cpu)
 }
 
 bool hvm_available(void)     { return hvm_backend; }
+bool hvm_shadow_available(void) { return hvm_backend && hvm_backend->shadow; }
 bool hvm_hap_available(void)
 {
     return hvm_backend && opt_hap && hvm_backend->hap_max_order != HVM_NO_HAP;
@@ -71,6 +75,8 @@ int hvm_domain_init(struct domain *d, bool hap)
     if (!hvm_backend)
         return -XEN_EOPNOTSUPP;
     hap = hap && hvm_hap_available();
+    if (!hap && !hvm_backend->shadow)
+        return -XEN_EOPNOTSUPP;         /* VMX: shadow paging not yet */
     /* A domain whose creation fails stays PV to domain_free: neither
      * back end sees a destroy without its create. */
     d->arch.hvm.paging = hap ? &hap_paging : &shadow_paging;

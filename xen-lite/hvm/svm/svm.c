@@ -329,6 +329,7 @@ static void svm_set_paging(struct vcpu *v, const struct hvm_hw_paging *hw)
 struct hvm_backend svm_backend = {
     .name = "SVM",
     .hap_max_order = HVM_NO_HAP,
+    .shadow = true,
     .p2m_format = &p2m_format_npt,
     .hypercall_insn = { 0x0f, 0x01, 0xd9 },     /* VMMCALL */
     .init = svm_init,

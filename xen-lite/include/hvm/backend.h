@@ -17,10 +17,11 @@
  *
  * Operations, per back end:
  *
- *   name, hap_max_order, p2m_format, hypercall_insn
+ *   name, hap_max_order, shadow, p2m_format, hypercall_insn
  *                            data (hap_max_order filled by init()): the
  *                            nested table format, the largest p2m entry
  *                            the hardware walks (0, 9 or 18; HVM_NO_HAP),
+ *                            whether it can run a guest on shadow paging,
  *                            the hypercall instruction's bytes
  *   init()                   boot CPU: detect, say why not (NULL: fine)
  *   cpu_up(cpu)              every pCPU: enable (EFER.SVME / VMXON)
@@ -173,6 +174,8 @@ struct hvm_hw_paging {
 struct hvm_backend {
     const char *name;
     unsigned int hap_max_order;         /* 0, 9, 18; HVM_NO_HAP without */
+    bool shadow;                        /* runs guests on shadow paging: it
+                                           takes hvm_hw_paging's hw_cr0/4/efer */
     const struct p2m_format *p2m_format;
     uint8_t hypercall_insn[3];          /* VMMCALL / VMCALL, for the hypercall page */
     const char *(*init)(void);

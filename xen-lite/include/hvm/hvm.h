@@ -53,6 +53,7 @@ void hvm_init(void);                    /* boot CPU: pick the back end */
 void hvm_cpu_up(unsigned int cpu);
 bool hvm_available(void);
 bool hvm_hap_available(void);
+bool hvm_shadow_available(void);
 /* Make d an HVM domain (before its vCPUs): paging mode, p2m, back end. */
 int hvm_domain_init(struct domain *d, bool hap);
 void hvm_domain_relinquish(struct domain *d);

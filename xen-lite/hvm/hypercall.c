@@ -84,8 +84,6 @@ void hvm_hypercall(struct vcpu *v, struct cpu_user_regs *regs)
     } else {
         unsigned long a[6] = { regs->rdi, regs->rsi, regs->rdx, regs->r10, regs->r8, regs->r9 };
 
-        if (regs->rax < XENLITE_STATS_HYPERCALLS)
-            v->stats.hypercalls[regs->rax]++;   /* xl hypercall-stats, as for PV */
         v->arch.hvm.hcall_preempted = false;
         hypercall_budget_reset();
         if (regs->rax < NR_HYPERCALLS)

@@ -103,6 +103,7 @@ int main_hypercall_stats(int argc, char **argv)
     }
     printf("writable page-table writes emulated: %llu\n",
            (unsigned long long)s->ptwr_emulations);
+    printf("VM exits: %llu\n", (unsigned long long)s->vm_exits);
     free(s);
     return 0;
 }

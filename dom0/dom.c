@@ -190,6 +190,21 @@ void dom_new_uuid(uint8_t u[16])
     u[8] = (u[8] & 0x3f) | 0x80;        /* its variant */
 }
 
+/* shadow_memory, or libxl's rule: 1 MiB per vCPU and 8 KiB per MiB of maxmem. */
+static unsigned long shadow_pool_mib(const struct xlcfg *cfg)
+{
+    return cfg->shadow_memory_mb ? cfg->shadow_memory_mb
+                                 : cfg->maxvcpus + (cfg->maxmem_mb * 8 + 1023) / 1024;
+}
+
+/* A shadow-paged domain's pool, set before it runs (a HAP domain has none). */
+static int shadow_pool(const struct xlcfg *cfg, domid_t domid)
+{
+    int rc = xc_paging_mempool_set(domid, (uint64_t)shadow_pool_mib(cfg) << 20);
+
+    return rc == -XEN_EOPNOTSUPP ? 0 : rc;
+}
+
 /* Create the domain itself and build it; -1 after a message on failure. */
 static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *err)
 {
@@ -205,9 +220,16 @@ static int build(struct xlcfg *cfg, domid_t *domid, struct dom_build *db, FILE *
     else
         dom_new_uuid(handle);
     if ((rc = xc_domain_create(cfg->maxvcpus, handle,
-                               pvh ? XEN_DOMCTL_CDF_hvm | XEN_DOMCTL_CDF_hap : 0,
+                               pvh ? XEN_DOMCTL_CDF_hvm | (cfg->hap ? XEN_DOMCTL_CDF_hap : 0)
+                                   : 0,
                                domid))) {
         fprintf(err, "cannot create domain: %s\n", xc_strerror(rc));
+        return -1;
+    }
+    if (pvh && (rc = shadow_pool(cfg, *domid))) {
+        fprintf(err, "cannot give domain %u a shadow pool of %lu MiB: %s\n", *domid,
+                shadow_pool_mib(cfg), xc_strerror(rc));
+        xc_domain_destroy(*domid);
         return -1;
     }
     *db = (struct dom_build){ .domid = *domid, .kernel = cfg->kernel,

@@ -42,6 +42,14 @@ int xc_domctl(struct xen_domctl *op)
     return (int)hc_domctl(op);
 }
 
+int xc_paging_mempool_set(domid_t domid, uint64_t bytes)
+{
+    struct xen_domctl op = { .cmd = XEN_DOMCTL_set_paging_mempool_size, .domain = domid };
+
+    op.u.paging_mempool.size = bytes;
+    return xc_domctl(&op);
+}
+
 const char *xc_strerror(int rc)
 {
     static char buf[24];

@@ -24,6 +24,8 @@ typedef struct xen_domctl_getdomaininfo xc_dominfo_t;
 const char *xc_strerror(int rc);
 
 int xc_domctl(struct xen_domctl *op);            /* fills interface_version */
+/* XEN_DOMCTL_set_paging_mempool_size: a shadow-paged domain's pool. */
+int xc_paging_mempool_set(domid_t domid, uint64_t bytes);
 int xc_sysctl(struct xen_sysctl *op);
 
 /* Domains. */

@@ -54,6 +54,7 @@ static const struct rule rules[] = {
     { "on_reboot", R_ACTION, F(on_reboot) },
     { "on_crash", R_ACTION, F(on_crash) },
     { "hap", R_BOOL, F(hap) },
+    { "shadow_memory", R_MIB, F(shadow_memory_mb) },
     { "cpu_weight", R_COUNT, F(cpu_weight) },
     { "cap", R_COUNT, F(cap) },
 };
@@ -423,11 +424,6 @@ static int check_type(const struct xlcfg *cfg, FILE *err)
         xlcfg_report(err, at(cfg, key), "type 'hvm' is not supported by "
                      "xen-lite: hardware-virtualized guests run as type = "
                      "\"pvh\"");
-        return 1;
-    }
-    if (cfg->type == XLCFG_PVH && !cfg->hap) {
-        xlcfg_report(err, at(cfg, "hap"), "hap = 0 (shadow paging) is not supported "
-                     "yet: a PVH guest runs on nested paging (hap = 1)");
         return 1;
     }
     return cfg->type != XLCFG_PV && cfg->type != XLCFG_PVH;

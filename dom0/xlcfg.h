@@ -136,6 +136,7 @@ struct xlcfg {
     enum xlcfg_action on_reboot;        /* default restart */
     enum xlcfg_action on_crash;         /* default destroy */
     bool hap;                           /* default 1 */
+    unsigned long shadow_memory_mb;     /* 0: libxl's rule (see dom.c) */
 
     /* Every setting in the order read, duplicates included. */
     struct xlcfg_setting *settings;

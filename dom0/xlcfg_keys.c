@@ -38,7 +38,7 @@ static const char *const xl_only_keys[] = {
     "pci_power_mgmt", "pci_seize", "period", "pool", "pvcalls", "pvshim",
     "pvshim_cmdline", "pvshim_extra", "pvshim_path", "rdm",
     "rdm_mem_boundary", "rtc_timeoffset", "sdl", "seclabel", "serial",
-    "shadow_memory", "slice", "smbios_firmware", "soundhw", "spice",
+    "slice", "smbios_firmware", "soundhw", "spice",
     "spice_clipboard_sharing", "spice_image_compression",
     "spice_streaming_video", "spiceagent_mouse", "spicedisable_ticketing",
     "spicehost", "spicepasswd", "spiceport", "spicetls_port",

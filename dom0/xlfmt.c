@@ -51,8 +51,8 @@ void xlfmt_list(FILE *f, const struct xl_dominfo *doms, size_t n,
     fputs("Name                                        ID   Mem VCPUs\tState"
           "\tTime(s)", f);
     if (verbose)
-        fputs("   UUID                            Reason-Code\tSecurity Label",
-              f);
+        fputs("   UUID                            Reason-Code\tSecurity Label"
+              "  Paging", f);
     fputc('\n', f);
     for (const struct xl_dominfo *d = doms; d < doms + n; d++) {
         fprintf(f, "%-40s %5u %5llu %5u     %c%c%c%c%c%c  ", d->name,
@@ -70,6 +70,7 @@ void xlfmt_list(FILE *f, const struct xl_dominfo *doms, size_t n,
             else
                 fprintf(f, " %8s", "-");
             fprintf(f, " %16s", d->ssid_label ? d->ssid_label : "-");
+            fprintf(f, "  %s", d->paging ? d->paging : "-");
         }
         fputc('\n', f);
     }

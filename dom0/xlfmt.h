@@ -45,6 +45,7 @@ struct xl_dominfo {
     uint8_t uuid[16];
     const char *ssid_label;     /* NULL: "-" */
     uint32_t ssidref;
+    const char *paging;         /* list -v: "pv", "hap", "shadow" (NULL: "-") */
 };
 
 struct xl_vcpuinfo {

@@ -32,6 +32,14 @@ void xlstate_dominfo(const struct xen_domctl_getdomaininfo *in,
     out->cpu_time_ns = in->cpu_time;
     memcpy(out->uuid, in->handle, sizeof(out->uuid));
     out->ssidref = in->ssidref;
+    out->paging = xlstate_paging_mode(f);
+}
+
+const char *xlstate_paging_mode(uint32_t flags)
+{
+    if (!(flags & XEN_DOMINF_hvm_guest))
+        return "pv";
+    return flags & XEN_DOMINF_hap ? "hap" : "shadow";
 }
 
 void xlstate_cpumap_from(uint64_t bits, struct xl_cpumap *map)

@@ -27,6 +27,11 @@
 void xlstate_dominfo(const struct xen_domctl_getdomaininfo *in,
                      const char *name, struct xl_dominfo *out);
 
+/* How a domain's memory is virtualized, from getdomaininfo's flags: "pv"
+ * (the guest's own tables, validated), "hap" (nested paging: NPT, EPT) or
+ * "shadow" (shadow page tables). */
+const char *xlstate_paging_mode(uint32_t flags);
+
 /* One vCPU of domain domid as xl vcpu-list shows it; hard and soft are
  * the affinity bitmaps of the first 64 CPUs. */
 void xlstate_vcpuinfo(const struct xen_domctl_getvcpuinfo *in,

@@ -39,7 +39,10 @@ GUEST_HVM_HEAD := $(GUEST_OBJ)/lib/hvm/head.o
 GUEST_HVM_LDFLAGS := $(filter-out -T $(GUEST_LIBDIR)/guest.lds,$(GUEST_LDFLAGS)) \
 	-T $(GUEST_HVM_LIBDIR)/hvm.lds
 
-GUEST_SRCS   = $(wildcard guests/$(1)/*.c guests/$(1)/*.S)
+# A guest may take sources of another: hvm-memvirt is memvirt's workloads
+# on the PVH platform (its pvh.c in place of memvirt's pv.c).
+GUEST_SHARED_hvm-memvirt := $(filter-out guests/memvirt/pv.c,$(wildcard guests/memvirt/*.c))
+GUEST_SRCS   = $(wildcard guests/$(1)/*.c guests/$(1)/*.S) $(GUEST_SHARED_$(1))
 GUEST_DIRS  := $(filter-out lib,$(patsubst guests/%/,%,$(wildcard guests/*/)))
 GUEST_NAMES := $(foreach g,$(GUEST_DIRS),$(if $(call GUEST_SRCS,$(g)),$(g)))
 GUEST_HVM_NAMES := $(filter hvm-%,$(GUEST_NAMES))

@@ -315,6 +315,19 @@ _Static_assert(sizeof(struct xen_domctl_scheduler_op) == 24,
 _Static_assert(offsetof(struct xen_domctl_scheduler_op, u) == 8,
                "xen_domctl_scheduler_op.u");
 
+/*
+ * XEN_DOMCTL_get/set_paging_mempool_size: the frames the domain's paging
+ * mode keeps for its tables, in bytes (a multiple of 4096).  xen-lite: only
+ * shadow paging has a pool (xl.cfg's shadow_memory); it can be set while
+ * no vCPU of the domain runs on a shadow (-XEN_EBUSY), to at least 128
+ * pages plus 16 per vCPU (-XEN_EINVAL below); -XEN_EOPNOTSUPP for PV and
+ * HAP domains.
+ */
+struct xen_domctl_paging_mempool {
+    uint64_t size;                  /* IN (set) / OUT (get): bytes */
+};
+_Static_assert(sizeof(struct xen_domctl_paging_mempool) == 8, "xen_domctl_paging_mempool");
+
 struct xen_domctl {
     uint32_t cmd;                   /* XEN_DOMCTL_* */
     uint32_t interface_version;     /* XEN_DOMCTL_INTERFACE_VERSION */
@@ -329,6 +342,7 @@ struct xen_domctl {
         struct xen_domctl_vcpuaffinity  vcpuaffinity;
         struct xen_domctl_max_vcpus     max_vcpus;
         struct xen_domctl_scheduler_op  scheduler_op;
+        struct xen_domctl_paging_mempool paging_mempool;
         uint8_t pad[128];
     } u;
 };

@@ -51,8 +51,9 @@
 /*
  * sysctl(XEN_SYSCTL_xenlite_domain_stats): a domain's counters since it
  * was created -- hypercalls by number, made directly and as multicall
- * entries, and writes to its own page tables emulated by the writable
- * page-table assist.  dom0 only (-XEN_EPERM); -XEN_ESRCH for no such
+ * entries, writes to its own page tables emulated (by the writable
+ * page-table assist of a PV guest, by shadow paging for an HVM one), and
+ * an HVM guest's VM exits.  dom0 only (-XEN_EPERM); -XEN_ESRCH for no such
  * domain.  xl hypercall-stats prints them.
  */
 #define XEN_SYSCTL_xenlite_domain_stats  (XENLITE_OP_BASE + 1)
@@ -62,8 +63,9 @@ struct xenlite_domain_stats {
     uint64_t hypercalls[XENLITE_STATS_HYPERCALLS];
     uint64_t multicall_entries[XENLITE_STATS_HYPERCALLS];
     uint64_t ptwr_emulations;
+    uint64_t vm_exits;
 };
-_Static_assert(sizeof(struct xenlite_domain_stats) == 1032, "xenlite_domain_stats");
+_Static_assert(sizeof(struct xenlite_domain_stats) == 1040, "xenlite_domain_stats");
 
 struct xen_sysctl_xenlite_domain_stats {
     uint16_t domid;                     /* IN */

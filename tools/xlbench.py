@@ -113,6 +113,8 @@ def _per_op(total_ticks, iters, measure, khz):
 def tsc_rate(guest_khz, host_khz):
     """The rate to turn wall-clock ticks into time, and what to record
     about it."""
+    if not guest_khz and host_khz:      # no hypervisor: the host's TSC
+        return {"tsc_khz_used": host_khz, "tsc_from_host": True}
     info = {"tsc_khz_used": guest_khz}
     if guest_khz and host_khz:
         off = guest_khz / host_khz - 1

@@ -9,9 +9,6 @@ XEN_SRCS  := $(wildcard $(XEN_DIR)/arch/x86/*.c $(XEN_DIR)/arch/x86/*.S \
 	$(XEN_DIR)/mm/*.c $(XEN_DIR)/common/*.c $(XEN_DIR)/lib/*.c \
 	$(XEN_DIR)/hvm/*.c $(XEN_DIR)/hvm/*/*.c $(XEN_DIR)/hvm/*/*.S \
 	$(XEN_DIR)/arch/x86/pv/*.c)
-# Shadow paging is pure logic, unit-tested on the host, until the HVM
-# layer's paging hooks call it.
-XEN_SRCS  := $(filter-out $(XEN_DIR)/hvm/shadow/%,$(XEN_SRCS))
 XEN_OBJS  := $(patsubst $(XEN_DIR)/%,$(XEN_OUT)/%.o,$(basename $(XEN_SRCS)))
 
 XEN_CFLAGS := $(BARE_CFLAGS) -D__XEN_HYPERVISOR__ -fpie -include $(XEN_DIR)/include/xen/visibility.h -mgeneral-regs-only -mpreferred-stack-boundary=3 \

@@ -5,42 +5,11 @@ not have.  The same under Bochs: Intel VMX with EPT (corei7_skylake_x, in
 make test), and for make test-bochs AMD SVM with NPT and NRIP save (ryzen)
 and Xen 4.17 on VMX."""
 
-import os
-
 from xltest import scenario
+from xlhvm import (COMMON_CHECKS, CPU, PVH_DOM0, SMP_CHECKS, XEN_LITE_CHECKS,
+                   expect_checks, expect_unpopulated_gfn_crash, selftest)
 
 HYPERVISORS = {"xen_lite": "xen-lite", "xen_417": "xen-4.17"}
-CPU = "EPYC,-monitor"
-# Xen 4.17 needs dom0-iommu=none for a PVH dom0 here; xen-lite ignores it.
-PVH_DOM0 = "dom0=pvh dom0-iommu=none dom0_mem=64M"
-
-# Checks every hypervisor must pass; xen-lite has a few of its own.
-COMMON_CHECKS = [
-    "cpuid_xen_signature", "cpuid_version_leaf", "cpuid_hypercall_msr_leaf",
-    "cpuid_hvm_leaf_vcpu_id", "cpuid_features_hide_svm_vmx",
-    "hypercall_unknown_and_pv_only_enosys", "hypercall_bad_pointer_efault",
-    "rdmsr_unknown_gp", "wrmsr_efer_reserved_gp", "mov_cr4_reserved_gp",
-    "svm_instructions_ud", "vmx_instructions_ud",
-    "evtchn_upcall_through_callback_vector", "virq_timer_wakes_halted_vcpu",
-    "x2apic_timer_oneshot", "x2apic_timer_periodic",
-    "apic_interrupt_behind_upcall_delivered", "pattern_over_all_free_ram",
-    "balloon_4k_out_and_back_keeps_data", "balloon_2m_extent_out_and_back",
-]
-SMP_CHECKS = ["second_vcpu_runs_work_and_timers", "x2apic_ipi_to_another_vcpu"]
-XEN_LITE_CHECKS = ["com1_16550_registers", "populate_of_a_populated_gfn_refused"]
-TOTALS = r"^hvm-selftest: (\d+) passed, (\d+) failed \((\d+) skipped\)$"
-
-
-def selftest(t):
-    return os.path.join(t.build, "guests", "hvm-selftest")
-
-
-def expect_checks(t, r, names):
-    for name in names:
-        t.expect(r, rf"^hvm-selftest: {name}: ok$")
-    m = t.expect(r, TOTALS)
-    t.check(int(m.group(2)) == 0, f"{m.group(2)} checks failed")
-    t.check(int(m.group(1)) >= len(names), f"only {m.group(1)} checks passed")
 
 
 @scenario("hvm_selftest_pvh_dom0_smp2_{on}", on=list(HYPERVISORS))
@@ -107,20 +76,11 @@ def expect_pvh_dom0_passes(t, r, on):
 def unpopulated_gfn_crashes(t):
     r = t.boot(dom0=selftest(t), dom0_cmdline="crash=gfn", cpu=CPU,
                xen_append=PVH_DOM0)
-    expect_gfn_crash(t, r)
+    expect_unpopulated_gfn_crash(t, r)
 
 
 @scenario("bochs_hvm_unpopulated_gfn_crashes_the_domain_naming_it", long=True)
 def unpopulated_gfn_crashes_on_vmx(t):
     r = t.boot(dom0=selftest(t), dom0_cmdline="crash=gfn",
                **dict(BOCHS, smp=1))
-    expect_gfn_crash(t, r)
-
-
-def expect_gfn_crash(t, r):
-    m = t.expect(r, r"^hvm-selftest: reading unpopulated gfn (0x[0-9a-f]+)$")
-    t.expect(r, r"^\(XEN\) Domain 0 \(vcpu#0\) crashed: read access to unpopulated gfn "
-             + m.group(1) + r" ")
-    t.expect(r, r"Hardware Dom0 crashed")
-    t.expect_not(r, r"the read of gfn .* returned")
-    t.expect_not(r, r"FATAL TRAP")
+    expect_unpopulated_gfn_crash(t, r)

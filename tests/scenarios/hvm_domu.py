@@ -2,9 +2,10 @@
 self-test with one and two vCPUs, ballooning by xl mem-set seen in the
 guest's p2m (xl p2m-info), pause and destroy of vCPUs that never leave the
 guest on their own, a guest that misbehaves crashing alone, and what xl
-refuses (type = "hvm", hap = 0).  Each leaves the host's free memory as it
-found it.  The self-test, mem-set and crash scenarios also run on Intel
-VMX with EPT under Bochs (make test-bochs)."""
+refuses (type = "hvm"); hap = 0 runs the self-test on shadow paging.
+Each leaves the host's free memory as it found it.  The self-test, mem-set
+and crash scenarios also run on Intel VMX with EPT under Bochs (make
+test-bochs)."""
 
 import os
 import re
@@ -208,24 +209,37 @@ def pvh_domu_crashes_alone(t, on="qemu"):
     free_back(t, r, "free0", "gone")
 
 
-@scenario("hvm_xl_reports_virt_caps_and_refuses_hvm_and_shadow")
+@scenario("hvm_pvh_domu_selftest_on_shadow_by_xl_hap0")
+def pvh_domu_selftest_on_shadow(t):
+    r = run(t, [("free0", ["xl info free_memory"]),
+                ("create", [f"xl create -p {SELFTEST_CFG} hap=0 shadow_memory=4 vcpus=2",
+                            "xl list -v"]),
+                ("run", ["xl unpause hvm-selftest", "xl console hvm-selftest"]),
+                ("gone", ["xl list", "xl info free_memory"])], timeout=180)
+    t.expect(section(t, r, "create"), r"^hvm-selftest +1 .*  shadow$")
+    text = section(t, r, "run")
+    t.expect(text, r"^hvm-selftest: domU, 2 vCPUs, \d+ MiB, xen-lite$")
+    for name in ("pattern_over_all_free_ram", "balloon_2m_extent_out_and_back",
+                 "second_vcpu_runs_work_and_timers"):
+        t.expect(text, rf"^hvm-selftest: {name}: ok$")
+    t.expect_not(text, r"FAILED")
+    m = t.expect(text, TOTALS)
+    t.check(int(m.group(2)) == 0, f"{m.group(2)} checks failed")
+    t.expect(r, r"^\(XEN\) d1: shadow: ")
+    t.expect_not(section(t, r, "gone"), r"^hvm-selftest ")
+    free_back(t, r, "free0", "gone")
+
+
+@scenario("hvm_xl_reports_virt_caps_and_refuses_hvm")
 def xl_refuses_hvm(t):
     files = Files()
     hvm = files.cfg("hvm", "/boot/hvm-selftest", type="hvm", memory=32)
     r = run(t, [("caps", ["xl info virt_caps"]),
                 ("hvm", [f"-xl create {hvm}", "echo status $?"]),
-                ("hap0", [f"-xl create {SELFTEST_CFG} hap=0",
-                          "echo status $?"]),
                 ("after", ["xl list"])], files, timeout=60)
-    t.expect(section(t, r, "caps"), r"^pv hvm hap$")
-    refusals = {
-        "hvm": r"^/etc/xen/hvm.cfg:3: type 'hvm' is not supported by "
-               r'xen-lite: hardware-virtualized guests run as type = "pvh"$',
-        "hap0": r"^command line:1: hap = 0 \(shadow paging\) is not "
-                r"supported yet: a PVH guest runs on nested paging "
-                r"\(hap = 1\)$"}
-    for step, message in refusals.items():
-        text = section(t, r, step)
-        t.expect(text, message)
-        t.expect(text, r"^status 1$")
+    t.expect(section(t, r, "caps"), r"^pv hvm hap shadow$")
+    text = section(t, r, "hvm")
+    t.expect(text, r"^/etc/xen/hvm.cfg:3: type 'hvm' is not supported by "
+                   r'xen-lite: hardware-virtualized guests run as type = "pvh"$')
+    t.expect(text, r"^status 1$")
     t.expect_not(section(t, r, "after"), r"^hvm-selftest ")

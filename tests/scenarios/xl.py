@@ -33,7 +33,7 @@ def info_reports_host_and_hypervisor(t):
         "host": r".+", "release": r".+", "machine": r"x86_64",
         "nr_cpus": r"2", "max_cpu_id": r"1", "nr_nodes": r"1",
         "cpu_mhz": r"\d+\.\d{3}", "hw_caps": r"[0-9a-f]{8}(:[0-9a-f]{8}){7}",
-        "virt_caps": r"pv", "total_memory": r"\d+", "free_memory": r"\d+",
+        "virt_caps": r"pv hvm shadow", "total_memory": r"\d+", "free_memory": r"\d+",
         "outstanding_claims": r"0", "xen_major": r"4", "xen_minor": r"17",
         "xen_extra": r"\S+", "xen_version": r"4\.17\S*",
         "xen_caps": r"xen-3\.0-x86_64", "xen_scheduler": r"credit",

@@ -18,9 +18,9 @@ static unsigned long next_gfn, runs_used, code_gfn, guest_frames;
 
 /* ---- hooks of xen/shadow.h ---- */
 
-unsigned long shadow_host_alloc(struct shadow_domain *sd)
+unsigned long shadow_host_alloc(struct shadow_domain *sd, bool below_4g)
 {
-    return fake_alloc(D0);
+    return fake_alloc(D0);              /* every fake frame is below 4 GiB */
 }
 
 void shadow_host_free(struct shadow_domain *sd, unsigned long mfn)
@@ -75,7 +75,10 @@ void fg_set_4k_entries(unsigned long gfn)
         p2m_order[(gfn & ~511UL) + i] = 0;
 }
 
-/* As decrease_reservation: the shadows hear of it before the frame goes. */
+/*
+ * As decrease_reservation: the shadows hear of it, then the p2m's flush
+ * (as p2m_sync) before the frame goes.
+ */
 void fg_unmap(unsigned long gfn)
 {
     unsigned long mfn = p2m_mfn[gfn];
@@ -84,6 +87,7 @@ void fg_unmap(unsigned long gfn)
         fg_set_4k_entries(gfn);
     p2m_mfn[gfn] = 0;
     shadow_p2m_changed(&fg.sd, gfn, mfn, 0);
+    fg.p2m_flushes++;
 }
 
 unsigned long fg_mfn(unsigned long gfn)

@@ -32,6 +32,7 @@ struct fake_guest {
     struct shadow_vcpu v[FG_VCPUS];
     struct cpu_user_regs regs[FG_VCPUS];
     unsigned long flushes;              /* shadow_flush_tlbs calls */
+    unsigned long p2m_flushes;          /* the p2m's own, after fg_unmap */
     unsigned long host_frames_at_start;
 };
 extern struct fake_guest fg;

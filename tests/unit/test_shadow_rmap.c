@@ -28,10 +28,11 @@ TEST(a_p2m_change_drops_every_mapping_of_the_frame)
     CHECK_EQ(fg_touch(0, va1, A_WRITE).result, FG_OK);
     CHECK_EQ(fg_touch(0, va2, A_READ).result, FG_OK);
     CHECK_EQ(fg_touch(1, vb, A_WRITE).result, FG_OK);
-    flushes = fg.flushes;
+    flushes = fg.p2m_flushes;
     fg_unmap(data);
     CHECK_EQ(fg.sd.stats.rmap_drops, 3);
-    CHECK(fg.flushes > flushes);
+    CHECK(fg.p2m_flushes > flushes);
+    CHECK(fg.sd.need_flush);            /* and the shadows' own next flush */
     CHECK_EQ(fg_hw_leaf(0, va1, NULL), 0);
     CHECK_EQ(fg_hw_leaf(0, va2, NULL), 0);
     CHECK_EQ(fg_hw_leaf(1, vb, NULL), 0);
@@ -220,5 +221,34 @@ TEST(a_random_run_keeps_every_chain_and_count_right)
     SHADOW_CLEAN();
     CHECK(fg.sd.stats.emulations > 0);
     CHECK(fg.sd.stats.rmap_drops > 0);
+    fg_teardown();
+}
+
+/* Every entry of an L1 maps one frame (one long chain); one of them moves. */
+TEST(an_entry_moved_to_another_frame_leaves_both_chains_whole)
+{
+    unsigned long l4, l1, shared, other;
+    uint64_t pt_va = VA(3, 0, 0, 0);
+
+    fg_reset(FG_POOL);
+    l4 = fg_l4();
+    shared = fg_new_page();
+    other = fg_new_page();
+    for (unsigned int i = 0; i < 512; i++)
+        fg_map(l4, VA(1, 0, 0, i), shared, G_RW | A_D, 1);
+    l1 = pte_mfn(*fg_entry(l4, VA(1, 0, 0, 0), 2));
+    fg_map(l4, pt_va, l1, G_RW | A_D, 1);
+    fg_enter_long(0, l4);
+    CHECK_EQ(fg_touch(0, VA(1, 0, 0, 0), A_READ).mfn, fg_mfn(shared));
+    SHADOW_CLEAN();
+    for (unsigned int i = 100; i < 400; i += 50) {
+        fg.regs[0].rax = ((uint64_t)other << PAGE_SHIFT) | G_RW | A_D;
+        CHECK_EQ(fg_emulate(0, (const uint8_t[]){ 0x48, 0x89, 0x07 }, 3, pt_va + i * 8), 0);
+        SHADOW_CLEAN();
+    }
+    fg_unmap(shared);
+    CHECK_EQ(fg.sd.stats.rmap_drops, 512 - 6);        /* every entry still mapping it */
+    CHECK_EQ(fg_touch(0, VA(1, 0, 0, 150), A_READ).mfn, fg_mfn(other));
+    SHADOW_CLEAN();
     fg_teardown();
 }

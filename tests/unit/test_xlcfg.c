@@ -952,7 +952,7 @@ TEST(check_reports_every_problem_name_first)
     xlcfg_free(&cfg);
 }
 
-TEST(pvh_needs_a_kernel_and_nested_paging)
+TEST(pvh_needs_a_kernel_and_may_ask_for_shadow_paging)
 {
     struct xlcfg cfg;
     FILE *err = sink();
@@ -963,10 +963,17 @@ TEST(pvh_needs_a_kernel_and_nested_paging)
     xlcfg_free(&cfg);
 
     err = sink();
-    CHECK_EQ(parse_text(&cfg, "name = 'p'\ntype = 'pvh'\nhap = 0\n", err), 0);
+    CHECK_EQ(parse_text(&cfg, "name = 'p'\ntype = 'pvh'\nhap = 0\nshadow_memory = 4\n"
+                              "kernel = '/boot/k'\n", err), 0);
+    CHECK_EQ(xlcfg_check(&cfg, err), 0);
+    CHECK_STR(said(err), "");
+    CHECK(!cfg.hap);
+    CHECK_EQ(cfg.shadow_memory_mb, 4);
+    xlcfg_free(&cfg);
+
+    err = sink();
+    CHECK_EQ(parse_text(&cfg, "name = 'p'\ntype = 'pvh'\n", err), 0);
     CHECK_EQ(xlcfg_check(&cfg, err), -EINVAL);
-    CHECK_STR(said(err), "t.cfg:3: hap = 0 (shadow paging) is not supported yet: "
-                         "a PVH guest runs on nested paging (hap = 1)\n"
-                         "t.cfg: kernel must be specified for a PVH guest\n");
+    CHECK_STR(said(err), "t.cfg: kernel must be specified for a PVH guest\n");
     xlcfg_free(&cfg);
 }

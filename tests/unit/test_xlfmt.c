@@ -61,10 +61,11 @@ TEST(list_verbose_matches_xl)
     FILE *f = sink();
 
     d.cpu_time_ns = 43 * SEC + 800000000;
+    d.paging = "pv";
     xlfmt_list(f, &d, 1, true);
     CHECK_STR(printed(f),
-        "Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label\n"
-        "Domain-0                                     0  1024     2     r-----      43.8 00000000-0000-0000-0000-000000000000        -                -\n");
+        "Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label  Paging\n"
+        "Domain-0                                     0  1024     2     r-----      43.8 00000000-0000-0000-0000-000000000000        -                -  pv\n");
 }
 
 TEST(list_shutdown_states_reasons_and_long_times)
@@ -84,8 +85,8 @@ TEST(list_shutdown_states_reasons_and_long_times)
     d.ssid_label = "system_u:system_r:domU_t";
     xlfmt_list(f, &d, 1, false);
     CHECK_STR(printed(f),
-        "Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label\n"
-        "test-pv64-example                            1   128     1     ---s--  1234567.0 00112233-4455-6677-8899-aabbccddeeff        0                -\n"
+        "Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label  Paging\n"
+        "test-pv64-example                            1   128     1     ---s--  1234567.0 00112233-4455-6677-8899-aabbccddeeff        0                -  -\n"
         "Name                                        ID   Mem VCPUs\tState\tTime(s)\n"
         "test-pv64-example                            1   128     1     ---scd  1234567.0\n");
 }

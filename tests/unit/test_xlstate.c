@@ -88,6 +88,24 @@ TEST(reason_is_read_only_when_shut_down)
     CHECK_EQ(row.shutdown_reason, XL_SHUTDOWN_CRASH);
 }
 
+TEST(paging_mode_follows_hvm_and_hap_flags)
+{
+    static const struct { uint32_t flags; const char *mode; } cases[] = {
+        { XEN_DOMINF_running, "pv" },
+        { XEN_DOMINF_hap, "pv" },       /* hap means nothing without hvm */
+        { XEN_DOMINF_hvm_guest, "shadow" },
+        { XEN_DOMINF_hvm_guest | XEN_DOMINF_hap, "hap" },
+    };
+
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        struct xen_domctl_getdomaininfo info = guest(cases[i].flags);
+        struct xl_dominfo row;
+
+        xlstate_dominfo(&info, "x", &row);
+        CHECK_STR(row.paging, cases[i].mode);
+    }
+}
+
 TEST(memory_counts_pages_and_claims_in_kib)
 {
     struct xen_domctl_getdomaininfo info = guest(XEN_DOMINF_running);
@@ -151,7 +169,7 @@ TEST(uuid_and_ssidref_are_copied)
     f = open_memstream(&out, &out_len);
     xlfmt_list(f, &row, 1, true);
     fclose(f);
-    CHECK(strstr(out, " 00112233-4455-6677-8899-aabbccddeeff        -                -\n"));
+    CHECK(strstr(out, " 00112233-4455-6677-8899-aabbccddeeff        -                -  pv\n"));
 }
 
 TEST(vcpu_row_from_getvcpuinfo_and_maps)

@@ -22,7 +22,7 @@
 static char opt_selftest[32];
 static struct dom0_mem opt_dom0_mem;   /* 0s: all but a reserve, no limit */
 static unsigned long opt_dom0_max_vcpus;
-static bool opt_dom0_pvh;
+static bool opt_dom0_pvh, opt_dom0_shadow;
 
 static int parse_dom0_mem(const char *s)
 {
@@ -31,7 +31,11 @@ static int parse_dom0_mem(const char *s)
 custom_param("dom0_mem", parse_dom0_mem);
 integer_param("dom0_max_vcpus", opt_dom0_max_vcpus);
 
-/* dom0=<word>[,<word>...]: "pvh" or "pv"; Xen's other words are accepted. */
+/*
+ * dom0=<word>[,<word>...]: "pvh" or "pv", and for a PVH dom0 "shadow"
+ * (shadow=<bool>, no-shadow) for shadow paging instead of HAP; Xen's
+ * other words are accepted.
+ */
 static int parse_dom0(const char *s)
 {
     while (s && *s) {
@@ -41,9 +45,18 @@ static int parse_dom0(const char *s)
             opt_dom0_pvh = true;
         else if (n == 2 && !strncmp(s, "pv", 2))
             opt_dom0_pvh = false;
+        else if ((n == 6 && !strncmp(s, "shadow", 6)) || (n == 8 && !strncmp(s, "shadow=1", 8)))
+            opt_dom0_shadow = true;
+        else if ((n == 9 && !strncmp(s, "no-shadow", 9)) || (n == 8 && !strncmp(s, "shadow=0", 8)))
+            opt_dom0_shadow = false;
         s += n + (s[n] == ',');
     }
     return 0;
+}
+
+bool dom0_shadow(void)
+{
+    return opt_dom0_shadow;
 }
 custom_param("dom0", parse_dom0);
 

@@ -7,7 +7,6 @@
 #include "asm/atomic.h"
 #include "xen/console.h"
 #include "xen/event.h"
-#include "hvm/hvm.h"
 #include "xen/audit.h"
 #include "xen/lib.h"
 #include "xen/param.h"
@@ -19,6 +18,8 @@
 #include "asm/traps.h"
 #include "sched_op.h"
 #include "xen_errno.h"
+
+#include "hvm/hvm.h"
 
 struct domain *domain_list;
 DEFINE_SPINLOCK(domlist_lock);
@@ -288,6 +289,10 @@ static __noreturn void hardware_domain_shutdown(struct domain *d, uint8_t reason
     /* Every run ends with a check of the page-type invariants. */
     if (opt_audit && audit_all_domains()) {
         printk("Hardware Dom0 shut down, but the page-type audit failed\n");
+        machine_halt(DEBUG_EXIT_AUDIT);
+    }
+    if (opt_audit && hvm_paging_audit_all()) {
+        printk("Hardware Dom0 shut down, but the shadow audit failed\n");
         machine_halt(DEBUG_EXIT_AUDIT);
     }
     /* ... and with none of the faults hardware would have taken in ring 0. */

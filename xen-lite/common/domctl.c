@@ -208,6 +208,10 @@ static long domctl_on(struct domain *d, struct xen_domctl *op, bool *copyback)
         return domctl_sched(d, &op->u.scheduler_op);
     case XEN_DOMCTL_xenlite_hvm_vcpu_context:
         return hvm_vcpu_context(d, op);
+    case XEN_DOMCTL_get_paging_mempool_size:
+    case XEN_DOMCTL_set_paging_mempool_size:
+        *copyback = op->cmd == XEN_DOMCTL_get_paging_mempool_size;
+        return hvm_paging_mempool(d, &op->u.paging_mempool.size, !*copyback);
     case XEN_DOMCTL_hypercall_init:
         if (is_hvm_domain(d))
             return -XEN_EINVAL;         /* an HVM guest asks through the MSR */

@@ -163,9 +163,11 @@ static int unmap_extent(struct domain *d, xen_pfn_t gpfn, unsigned int order,
         rl->n = first;
         return rc;
     }
-    for (unsigned long j = first; j < rl->n; j++)
+    for (unsigned long j = first; j < rl->n; j++) {
+        guest_physmap_changed(d, gpfn + j - first, rl->mfn[j] & ~RELEASE_KEEP, 0);
         if (!(rl->mfn[j] & RELEASE_KEEP))
             set_gpfn_from_mfn(rl->mfn[j], INVALID_M2P_ENTRY);
+    }
     return 0;
 }
 

@@ -29,11 +29,13 @@ static void physinfo(struct xen_sysctl_physinfo *pi)
     pi->max_cpu_id = nr_cpu_ids - 1;
     pi->nr_nodes = 1;
     pi->cpu_khz = tsc_khz_get();
-    /* hvm: an HVM guest can be created, which needs nested paging until
-     * shadow paging exists (hvm_domain_init). */
+    /* hvm: an HVM guest can be created (hvm_domain_init); hap and shadow:
+     * the ways its memory can be translated. */
     pi->capabilities = XEN_SYSCTL_PHYSCAP_pv |
-                       (hvm_available() && hvm_hap_available() ?
-                        XEN_SYSCTL_PHYSCAP_hvm | XEN_SYSCTL_PHYSCAP_hap : 0);
+                       (hvm_hap_available() || hvm_shadow_available() ?
+                        XEN_SYSCTL_PHYSCAP_hvm : 0) |
+                       (hvm_shadow_available() ? XEN_SYSCTL_PHYSCAP_shadow : 0) |
+                       (hvm_hap_available() ? XEN_SYSCTL_PHYSCAP_hap : 0);
     pi->total_pages = total_pages;
     pi->free_pages = heap_free_pages();
     pi->scrub_pages = heap_dirty_pages();
@@ -109,6 +111,7 @@ static long domain_stats(const struct xen_sysctl *op)
             sum->multicall_entries[i] += v->stats.multicall_entries[i];
         }
         sum->ptwr_emulations += v->stats.ptwr_emulations;
+        sum->vm_exits += v->stats.vm_exits;
     }
     put_domain(d);
     rc = copy_to_guest_obj(q.buffer, sum) ? -XEN_EFAULT : 0;

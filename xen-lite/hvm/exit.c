@@ -175,5 +175,6 @@ void hvm_handle_exit(struct vcpu *v, struct cpu_user_regs *regs)
 {
     const struct hvm_exit *e = &v->arch.hvm.exit;
 
+    v->stats.vm_exits++;
     handlers[e->reason < HVM_NR_EXIT_REASONS ? e->reason : HVM_EXIT_UNHANDLED](v, regs, e);
 }

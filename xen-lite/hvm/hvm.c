@@ -26,6 +26,9 @@
 const struct hvm_backend *hvm_backend;
 static bool opt_hvm = true;
 boolean_param("hvm", opt_hvm);
+/* hap=0: every HVM domain on shadow paging, as Xen's option. */
+static bool opt_hap = true;
+boolean_param("hap", opt_hap);
 
 void hvm_init(void)
 {
@@ -38,8 +41,13 @@ void hvm_init(void)
         return;
     }
     hvm_backend = b;
-    if (hvm_backend->hap_max_order == HVM_NO_HAP)
-        printk("HVM: %s without nested paging\n", hvm_backend->name);
+    if (!hvm_hap_available() && !b->shadow)
+        printk("HVM: %s%s: no shadow paging on %s yet: HVM guests refused\n", b->name,
+               opt_hap ? " without nested paging" : ", nested paging off (hap=0)", b->name);
+    else if (hvm_backend->hap_max_order == HVM_NO_HAP)
+        printk("HVM: %s without nested paging: shadow paging\n", hvm_backend->name);
+    else if (!opt_hap)
+        printk("HVM: %s, nested paging off (hap=0): shadow paging\n", hvm_backend->name);
     else
         printk("HVM: %s with nested paging, p2m entries up to %s\n", hvm_backend->name,
                hvm_backend->hap_max_order >= 18 ? "1 GiB" :
@@ -53,19 +61,25 @@ void hvm_cpu_up(unsigned int cpu)
 }
 
 bool hvm_available(void)     { return hvm_backend; }
-bool hvm_hap_available(void) { return hvm_backend && hvm_backend->hap_max_order != HVM_NO_HAP; }
+bool hvm_shadow_available(void) { return hvm_backend && hvm_backend->shadow; }
+bool hvm_hap_available(void)
+{
+    return hvm_backend && opt_hap && hvm_backend->hap_max_order != HVM_NO_HAP;
+}
 
+/* HAP where asked for and the CPU has it; shadow paging otherwise. */
 int hvm_domain_init(struct domain *d, bool hap)
 {
     int rc;
 
     if (!hvm_backend)
         return -XEN_EOPNOTSUPP;
-    if (!hap || !hvm_hap_available())
-        return -XEN_EOPNOTSUPP;         /* shadow paging: not yet */
+    hap = hap && hvm_hap_available();
+    if (!hap && !hvm_backend->shadow)
+        return -XEN_EOPNOTSUPP;         /* VMX: shadow paging not yet */
     /* A domain whose creation fails stays PV to domain_free: neither
      * back end sees a destroy without its create. */
-    d->arch.hvm.paging = &hap_paging;
+    d->arch.hvm.paging = hap ? &hap_paging : &shadow_paging;
     if ((rc = d->arch.hvm.paging->domain_init(d)))
         return rc;
     if ((rc = hvm_backend->domain_create(d))) {
@@ -73,7 +87,7 @@ int hvm_domain_init(struct domain *d, bool hap)
         return rc;
     }
     d->arch.type = GUEST_HVM;
-    d->arch.paging = PAGING_HAP;
+    d->arch.paging = hap ? PAGING_HAP : PAGING_SHADOW;
     d->arch.ops = &hvm_vcpu_ops;
     return 0;
 }
@@ -83,6 +97,37 @@ void hvm_domain_relinquish(struct domain *d)
 {
     hvm_console_flush(d);
     d->arch.hvm.paging->domain_destroy(d);
+}
+
+/*
+ * XEN_DOMCTL_{get,set}_paging_mempool_size: the frames the domain's paging
+ * mode keeps for its own tables.  Only shadow paging has such a pool (HAP's
+ * p2m tables come from the heap as the p2m grows); a PV domain has none.
+ */
+long hvm_paging_mempool(struct domain *d, uint64_t *bytes, bool set)
+{
+    const struct hvm_paging *pg = d->arch.type == GUEST_HVM ? d->arch.hvm.paging : NULL;
+
+    if (!pg || !pg->get_pool)
+        return -XEN_EOPNOTSUPP;
+    if (!set) {
+        *bytes = pg->get_pool(d);
+        return 0;
+    }
+    if (d == current->domain)
+        return -XEN_EBUSY;              /* its vCPUs run on the pool */
+    return pg->set_pool(d, *bytes);
+}
+
+/* The paging modes' own checks of every HVM domain: problems found. */
+unsigned long hvm_paging_audit_all(void)
+{
+    unsigned long problems = 0;
+
+    for_each_domain(d)
+        if (d->arch.type == GUEST_HVM && d->arch.hvm.paging && d->arch.hvm.paging->audit)
+            problems += d->arch.hvm.paging->audit(d);
+    return problems;
 }
 
 void hvm_domain_destroy(struct domain *d)

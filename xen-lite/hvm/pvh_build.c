@@ -12,10 +12,12 @@
 #include "xen/bootinfo.h"
 #include "xen/lib.h"
 #include "xen/libelf.h"
+#include "xen/param.h"
 #include "xen/physmap.h"
 #include "xen/pv_mm.h"
 #include "xen/sched.h"
 #include "xen/setup.h"
+#include "xen/shadow.h"
 #include "memory_op.h"
 #include "xen.h"
 
@@ -125,6 +127,29 @@ static void start_vcpu0(struct domain *d, uint32_t entry, uint64_t info)
     clear_bit(_VPF_down, &d->vcpu[0]->pause_flags);
 }
 
+/*
+ * dom0_shadow_memory=<size>: a PVH dom0's shadow pool, as xl.cfg's
+ * shadow_memory sizes a domU's (xen-lite's option; Xen sizes dom0's pool
+ * itself).  Default: libxl's rule for dom0's memory and vCPUs.
+ */
+static unsigned long opt_dom0_shadow_memory;
+size_param("dom0_shadow_memory", opt_dom0_shadow_memory);
+
+/* The paging pool for dom0's memory, taken before dom0's RAM. */
+static void size_paging_pool(struct domain *d, unsigned int nr_vcpus)
+{
+    const struct hvm_paging *pg = d->arch.hvm.paging;
+    unsigned long pages = opt_dom0_shadow_memory >> PAGE_SHIFT;
+    int rc;
+
+    if (!pages)
+        pages = shadow_default_pages(dom0_nr_pages() >> 8, nr_vcpus);
+
+    if (pg->set_pool && (rc = pg->set_pool(d, (uint64_t)pages << PAGE_SHIFT)))
+        panic("Could not set up DOM0: no %lu pages for its %s pool (%d)", pages, pg->name,
+              rc);
+}
+
 void construct_pvh_dom0(const struct boot_module *kern, const struct boot_module *initrd)
 {
     unsigned int nr_vcpus = dom0_nr_vcpus();
@@ -138,13 +163,15 @@ void construct_pvh_dom0(const struct boot_module *kern, const struct boot_module
 
     if ((err = elf_parse_pvh(maddr_to_virt(kern->start), kern->end - kern->start, &img)))
         panic("Could not set up DOM0 guest OS: %s", err);
-    if (!(d = domain_create(0, nr_vcpus, DOMCRF_privileged | DOMCRF_hvm | DOMCRF_hap, &rc)))
-        panic("Could not set up a PVH DOM0 (%d): it needs SVM with nested paging", rc);
+    if (!(d = domain_create(0, nr_vcpus, DOMCRF_privileged | DOMCRF_hvm |
+                            (dom0_shadow() ? 0 : DOMCRF_hap), &rc)))
+        panic("Could not set up a PVH DOM0 (%d): it needs SVM", rc);
     dom0 = d;
     for (unsigned int i = 0; i < nr_vcpus; i++)
         if (!vcpu_create(d, i))
             panic("Could not set up DOM0: vCPU %u", i);
     d->max_pages = dom0_max_pages();
+    size_paging_pool(d, nr_vcpus);
     plan(&l, &img, initrd_len, dom0_nr_pages());
     printk("*** Building a PVH Dom0 ***\n");
     printk(" Dom0 alloc.:   %lu pages (%lu MB), %u vCPUs, paging %s\n",

@@ -43,6 +43,7 @@ int p2m_remove_page(struct domain *d, unsigned long gfn, unsigned long mfn,
         return 0;
     if ((rc = p2m_set(d->arch.p2m, gfn, 0, order, p2m_invalid)))
         return rc == -XEN_ESRCH ? 0 : rc;   /* torn down: nothing is mapped */
+    guest_physmap_changed(d, gfn, mfn, order);
     for (unsigned long i = 0; i < (1UL << order); i++)
         set_gpfn_from_mfn(mfn + i, INVALID_M2P_ENTRY);
     return 0;

@@ -95,7 +95,7 @@ g_entry32:
         mov     %eax, %cr3
         mov     $MSR_EFER, %ecx
         rdmsr
-        or      $(EFER_LME | EFER_SCE), %eax
+        or      $(EFER_LME | EFER_SCE | EFER_NXE), %eax  /* NX: every x86-64 CPU here has it */
         wrmsr
         mov     %cr0, %eax
         or      $(CR0_PG | CR0_WP | CR0_NE | CR0_PE), %eax

@@ -18,20 +18,33 @@ struct audit {
     unsigned long problems;
 };
 
-static void problem(struct audit *a, uint32_t idx, unsigned int slot, const char *what)
+static void problem_e(struct audit *a, uint32_t idx, unsigned int slot, const char *what,
+                      uint64_t e, uint64_t d)
 {
     if (!a->problems++ && a->size)
-        snprintf(a->why, a->size, "page %u slot %u: %s", idx, slot, what);
+        snprintf(a->why, a->size, "page %u slot %u: %s (entry %#llx, expected %#llx)", idx,
+                 slot, what, (unsigned long long)e, (unsigned long long)d);
+}
+
+static void problem(struct audit *a, uint32_t idx, unsigned int slot, const char *what)
+{
+    problem_e(a, idx, slot, what, 0, 0);
 }
 
 #define L2_LARGE_ADDR       0x000fffffffe00000ULL
 
-/* May e stand for d, derived from guest entry ge? Same target, no more rights. */
+/*
+ * May e stand for d, derived from guest entry ge?  Same target, no more
+ * rights; the accessed bit is the MMU's to set (it does even in PAE
+ * PDPTEs under some CPUs).
+ */
 static bool compatible(struct shadow_domain *sd, unsigned int type, uint64_t e, uint64_t d,
                        uint64_t ge)
 {
     uint64_t less = _PAGE_RW | _PAGE_DIRTY;
 
+    e &= ~(uint64_t)_PAGE_ACCESSED;
+    d &= ~(uint64_t)_PAGE_ACCESSED;
     if (e == d)
         return true;
     if (!pte_present(d))
@@ -78,7 +91,7 @@ static void audit_entry(struct shadow_domain *sd, struct audit *a, uint32_t *ref
     if (!pte_present(e))
         return problem(a, idx, slot, "a non-present entry that is not zero");
     if (!on_rmap_chain(sd, idx, slot))
-        problem(a, idx, slot, "a present entry missing from the reverse map");
+        problem_e(a, idx, slot, "a present entry missing from the reverse map", e, type);
     if (!sh_entry_is_leaf(type, e)) {
         uint32_t child = sh_index_of(sd, pte_mfn(e));
         if (child == SH_NIL || sd->pages[child].type == SH_FREE ||
@@ -88,7 +101,7 @@ static void audit_entry(struct shadow_domain *sd, struct audit *a, uint32_t *ref
     }
     d = sh_derive(sd, idx, ge, false, &bad);
     if (!compatible(sd, type, e, d, ge))
-        problem(a, idx, slot, "differs from the guest's entry and the p2m");
+        problem_e(a, idx, slot, "differs from the guest's entry and the p2m", e, d);
 }
 
 static void audit_page(struct shadow_domain *sd, struct audit *a, uint32_t *refs, uint32_t idx)

@@ -123,11 +123,27 @@ static void init_page(struct shadow_domain *sd, uint32_t idx, unsigned int type,
 {
     struct sh_page *pg = &sd->pages[idx];
 
-    *pg = (struct sh_page){ .mfn = pg->mfn, .gfn = gfn, .type = type, .next = SH_NIL,
-                            .lru_prev = SH_NIL, .lru_next = SH_NIL, .links = SH_NIL,
-                            .gmfn = SH_INVALID_MFN };
+    *pg = (struct sh_page){ .mfn = pg->mfn, .low = pg->low, .gfn = gfn, .type = type,
+                            .next = SH_NIL, .lru_prev = SH_NIL, .lru_next = SH_NIL,
+                            .links = SH_NIL, .gmfn = SH_INVALID_MFN };
     /* Links start unlinked (all ones); shadow entries start empty. */
     memset(sh_map(sd, idx), type == SH_LINKS ? 0xff : 0, PAGE_SIZE);
+}
+
+/* A free page below 4 GiB, for a PAE root; SH_NIL if none. */
+static uint32_t take_free_low(struct shadow_domain *sd)
+{
+    if (sd->nr_pending)
+        flush_now(sd);
+    for (uint32_t *at = &sd->free_head; *at != SH_NIL; at = &sd->pages[*at].next) {
+        uint32_t idx = *at;
+        if (sd->pages[idx].low) {
+            *at = sd->pages[idx].next;
+            sd->nr_free--;
+            return idx;
+        }
+    }
+    return SH_NIL;
 }
 
 /* A zeroed shadow page of `type` with its reverse-map links page. */
@@ -137,9 +153,11 @@ uint32_t sh_alloc(struct shadow_domain *sd, unsigned int type, unsigned long gfn
 
     if (sd->nr_free + sd->nr_pending < 2)
         return SH_NIL;
-    idx = take_free(sd);
+    idx = type == SH_PAE_ROOT ? take_free_low(sd) : take_free(sd);
+    if (idx == SH_NIL)
+        return SH_NIL;                  /* no PAE root below 4 GiB is free */
     links = take_free(sd);
-    if (idx == SH_NIL || links == SH_NIL)
+    if (links == SH_NIL)
         BUG();                          /* counted above */
     init_page(sd, idx, type, gfn);
     init_page(sd, links, SH_LINKS, gfn);
@@ -263,12 +281,14 @@ int shadow_set_allocation(struct shadow_domain *sd, unsigned long pages)
         return -XEN_ENOMEM;
     }
     for (uint32_t i = 0; i < pages; i++) {
-        unsigned long mfn = shadow_host_alloc(sd);
+        /* One PAE root per vCPU, and one spare, can always be below 4 GiB. */
+        unsigned long mfn = shadow_host_alloc(sd, i <= sd->nr_vcpus);
         if (!mfn) {
             free_tables(sd);
             return -XEN_ENOMEM;
         }
-        sd->pages[i] = (struct sh_page){ .mfn = mfn, .type = SH_FREE };
+        sd->pages[i] = (struct sh_page){ .mfn = mfn, .type = SH_FREE,
+                                         .low = mfn < SH_LOW_MFN_LIMIT };
         sd->nr_pages++;
         mfn_insert(sd, i);
         push(sd, &sd->free_head, i);

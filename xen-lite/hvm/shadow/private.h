@@ -48,6 +48,7 @@ struct sh_page {
     uint32_t links;                     /* leaf holders: links page; SH_LINKS: owner */
     uint8_t type;
     bool pinned;
+    bool low;                           /* below 4 GiB: may be a PAE root */
 };
 
 /* One 2 MiB guest-physical region holding shadowed page tables. */
@@ -73,6 +74,8 @@ struct sh_region {
 #define SH_PAE_ROOT_ENTRIES 4
 
 #define SH_LARGE_ORDER      9
+/* A PAE root is reached by a 32-bit CR3 (SDM vol. 3 §4.4.1): below 4 GiB. */
+#define SH_LOW_MFN_LIMIT    (1UL << (32 - PAGE_SHIFT))
 #define SH_MAX_GFN          ((1UL << 40) - 1)   /* guest-physical bits the walk accepts */
 
 static inline struct sh_page *sh_pg(struct shadow_domain *sd, uint32_t idx)

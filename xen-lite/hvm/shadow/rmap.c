@@ -126,6 +126,4 @@ void shadow_p2m_changed(struct shadow_domain *sd, unsigned long gfn, unsigned lo
         if (mfn != SH_INVALID_MFN)
             sh_rmap_each(sd, mfn + i, drop_mapping, NULL);
     }
-    sd->need_flush = true;
-    sh_flush_if_needed(sd);
 }

@@ -49,14 +49,15 @@ void sh_set_entry(struct shadow_domain *sd, uint32_t idx, unsigned int slot, uin
         t[slot] = e;                    /* flags only */
         return;
     }
+    /* One link pair per slot: the old entry leaves its chain first. */
     if (links_table(type, e))
         sh_get_ref(sd, sh_index_of(sd, pte_mfn(e)));
+    if (pte_present(old))
+        sh_rmap_del(sd, idx, slot, old);
     if (pte_present(e))
         sh_rmap_add(sd, idx, slot, e);
     if (pte_present(e) && sh_level(type) == 2 && sh_entry_is_leaf(type, e))
         sd->stats.large_leaves++;
-    if (pte_present(old))
-        sh_rmap_del(sd, idx, slot, old);
     t[slot] = e;
     if (links_table(type, old))
         sh_put_ref(sd, sh_index_of(sd, pte_mfn(old)));

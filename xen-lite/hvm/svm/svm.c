@@ -169,10 +169,27 @@ static void svm_advance_rip(struct vcpu *v, unsigned int len)
     svm(v)->vmcb->interrupt_shadow = 0;
 }
 
+/* The guest's own CR0, CR3, CR4, EFER while the paging mode runs others. */
+static uint64_t *own_value(struct svm_vcpu *s, enum hvm_reg r)
+{
+    if (!s->own_view)
+        return NULL;
+    switch (r) {
+    case HVM_REG_CR0:   return &s->cr0;
+    case HVM_REG_CR3:   return &s->cr3;
+    case HVM_REG_CR4:   return &s->cr4;
+    case HVM_REG_EFER:  return &s->efer;
+    default:            return NULL;
+    }
+}
+
 static uint64_t svm_get_reg(struct vcpu *v, enum hvm_reg r)
 {
     struct vmcb *vmcb = svm(v)->vmcb;
+    uint64_t *own = own_value(svm(v), r);
 
+    if (own)
+        return *own;
     switch (r) {
     case HVM_REG_CR0:   return vmcb->cr0;
     case HVM_REG_CR2:   return vmcb->cr2;
@@ -185,11 +202,20 @@ static uint64_t svm_get_reg(struct vcpu *v, enum hvm_reg r)
     }
 }
 
-/* §15.5.1: the guest's EFER must keep SVME set; the guest never sees it. */
+/*
+ * §15.5.1: the guest's EFER must keep SVME set; the guest never sees it.
+ * Under the paging mode's own values the guest's are only recorded: the
+ * mode's update_paging, which follows every change, sets the VMCB's.
+ */
 static void svm_set_reg(struct vcpu *v, enum hvm_reg r, uint64_t val)
 {
     struct vmcb *vmcb = svm(v)->vmcb;
+    uint64_t *own = own_value(svm(v), r);
 
+    if (own) {
+        *own = val;
+        return;
+    }
     switch (r) {
     case HVM_REG_CR0:   vmcb->cr0 = val; break;
     case HVM_REG_CR2:   vmcb->cr2 = val; break;
@@ -252,29 +278,58 @@ static void svm_invlpg(struct vcpu *v, unsigned long va)
         s->flush = true;
 }
 
-/* §15.25: nested paging walks the p2m; without it the CR3 given is used. */
+/* Every CR0, CR3 and CR4 access exits while the guest has values of its own. */
+#define OWN_VIEW_CR_INTERCEPTS  (VMCB_CR_READ(0) | VMCB_CR_WRITE(0) | VMCB_CR_READ(3) | \
+                                 VMCB_CR_WRITE(3) | VMCB_CR_READ(4) | VMCB_CR_WRITE(4))
+
+/* Keep the guest's values aside, the first time the mode runs its own. */
+static void take_own_view(struct svm_vcpu *s)
+{
+    if (s->own_view)
+        return;
+    s->cr0 = s->vmcb->cr0;
+    s->cr3 = s->vmcb->cr3;
+    s->cr4 = s->vmcb->cr4;
+    s->efer = s->vmcb->efer & ~EFER_SVME;
+    s->own_view = true;
+}
+
+/*
+ * §15.25: nested paging walks the p2m; without it the CR3 given is used,
+ * with the CR0, CR4 and EFER the paging mode chose.
+ */
 static void svm_set_paging(struct vcpu *v, const struct hvm_hw_paging *hw)
 {
-    struct vmcb *vmcb = svm(v)->vmcb;
+    struct svm_vcpu *s = svm(v);
+    struct vmcb *vmcb = s->vmcb;
 
     vmcb->np_enable = hw->nested;
     vmcb->n_cr3 = hw->nested ? hw->nested_root : 0;
-    if (!hw->nested)
+    if (!hw->nested) {
+        take_own_view(s);
         vmcb->cr3 = hw->hw_cr3;
+        vmcb->cr0 = hw->hw_cr0;
+        vmcb->cr4 = hw->hw_cr4;
+        vmcb->efer = hw->hw_efer | EFER_SVME;
+        vmcb->cr_intercepts |= OWN_VIEW_CR_INTERCEPTS;
+    } else {
+        /* CR0 and CR4 writes stay intercepted (vmcb.c): they are checked. */
+        vmcb->cr_intercepts = (vmcb->cr_intercepts & ~(VMCB_CR_READ(3) | VMCB_CR_WRITE(3))) |
+                              (hw->intercept_cr3 ? VMCB_CR_READ(3) | VMCB_CR_WRITE(3) : 0);
+    }
     vmcb->exception_intercepts = hw->intercept_pf
         ? vmcb->exception_intercepts | (1U << TRAP_page_fault)
         : vmcb->exception_intercepts & ~(1U << TRAP_page_fault);
-    vmcb->cr_intercepts = (vmcb->cr_intercepts & ~(VMCB_CR_READ(3) | VMCB_CR_WRITE(3))) |
-                          (hw->intercept_cr3 ? VMCB_CR_READ(3) | VMCB_CR_WRITE(3) : 0);
     vmcb->intercepts1 = hw->intercept_invlpg ? vmcb->intercepts1 | VMCB_I1_INVLPG
                                              : vmcb->intercepts1 & ~VMCB_I1_INVLPG;
-    svm(v)->flush = true;
+    s->flush = true;
 }
 
 /* Not const: init() fills in what this CPU's nested paging can do. */
 struct hvm_backend svm_backend = {
     .name = "SVM",
     .hap_max_order = HVM_NO_HAP,
+    .shadow = true,
     .p2m_format = &p2m_format_npt,
     .hypercall_insn = { 0x0f, 0x01, 0xd9 },     /* VMMCALL */
     .init = svm_init,

@@ -12,6 +12,9 @@ struct svm_vcpu {
     uint32_t asid_generation;
     unsigned int asid_cpu;              /* the pCPU the ASID belongs to */
     volatile bool flush;                /* the guest TLB is stale: new ASID */
+    /* Without nested paging: the guest's own values (the VMCB has the mode's). */
+    bool own_view;
+    uint64_t cr0, cr3, cr4, efer;
 };
 
 /* Per pCPU: the host state areas and the ASID space (APM §15.16). */

@@ -17,10 +17,11 @@
  *
  * Operations, per back end:
  *
- *   name, hap_max_order, p2m_format, hypercall_insn
+ *   name, hap_max_order, shadow, p2m_format, hypercall_insn
  *                            data (hap_max_order filled by init()): the
  *                            nested table format, the largest p2m entry
  *                            the hardware walks (0, 9 or 18; HVM_NO_HAP),
+ *                            whether it can run a guest on shadow paging,
  *                            the hypercall instruction's bytes
  *   init()                   boot CPU: detect, say why not (NULL: fine)
  *   cpu_up(cpu)              every pCPU: enable (EFER.SVME / VMXON)
@@ -56,8 +57,9 @@
  *                            before this returns
  *   set_paging(v, hw)        the paging mode's view of what the hardware
  *                            walks: nested paging on (root) or off (the
- *                            shadow's CR3), and which guest actions to
- *                            intercept (#PF, CR3 writes, INVLPG)
+ *                            shadow's CR3, CR0, CR4, EFER, with the
+ *                            guest's values kept for get_reg), and which
+ *                            guest actions to intercept (#PF, CR3, INVLPG)
  *   dump(v)                  print the hardware structure (crashes)
  *
  * This interface is stable: a back end or paging mode that needs more
@@ -152,11 +154,18 @@ struct hvm_segment {
     uint64_t base;
 };
 
-/* What the paging mode asks the hardware to walk and intercept. */
+/*
+ * What the paging mode asks the hardware to walk and intercept.  Without
+ * nested paging the hardware runs with the paging mode's CR3, CR0, CR4
+ * and EFER (shadow paging forces paging, write protection and PAE on),
+ * while get_reg and set_reg keep answering with the guest's own values:
+ * the back end then intercepts every read and write of CR0, CR3 and CR4.
+ */
 struct hvm_hw_paging {
     bool nested;                        /* nested paging (NPT / EPT) on */
     uint64_t nested_root;               /* its top table (machine address) */
     uint64_t hw_cr3;                    /* !nested: the CR3 the hardware uses */
+    uint64_t hw_cr0, hw_cr4, hw_efer;   /* !nested: what the hardware runs with */
     bool intercept_pf;                  /* guest #PF exits */
     bool intercept_cr3;                 /* CR3 reads and writes exit */
     bool intercept_invlpg;
@@ -165,6 +174,8 @@ struct hvm_hw_paging {
 struct hvm_backend {
     const char *name;
     unsigned int hap_max_order;         /* 0, 9, 18; HVM_NO_HAP without */
+    bool shadow;                        /* runs guests on shadow paging: it
+                                           takes hvm_hw_paging's hw_cr0/4/efer */
     const struct p2m_format *p2m_format;
     uint8_t hypercall_insn[3];          /* VMMCALL / VMCALL, for the hypercall page */
     const char *(*init)(void);
@@ -195,11 +206,16 @@ struct hvm_backend {
 #define HVM_NO_HAP  0xffU
 
 /*
- * A paging mode (hvm/hap.c; shadow: hvm/shadow/).  update_paging runs
- * whenever the guest's CR0, CR3, CR4 or EFER changed (and at start); the
- * mode answers with set_paging.  page_fault and invlpg are called only
- * for the intercepts the mode asked for: page_fault returns true if the
- * fault was the mode's (fixed), false to give it to the guest.
+ * A paging mode (hvm/hap.c; shadow: hvm/shadow.c over hvm/shadow/).
+ * update_paging runs whenever the guest's CR0, CR3, CR4 or EFER changed
+ * (and at start); the mode answers with set_paging.  page_fault and
+ * invlpg are called only for the intercepts the mode asked for:
+ * page_fault returns true if it dealt with the fault (fixed it, emulated,
+ * or gave the guest the fault its own tables make), false to give the
+ * guest the fault as the hardware reported it.  get_pool/set_pool
+ * (optional): the paging pool, in bytes (XEN_DOMCTL_get/
+ * set_paging_mempool_size).  audit (optional): check the mode's state
+ * against the guest's, print what it found, return the problems.
  * domain_destroy runs when the domain dies (its vCPUs stopped, before its
  * frames are freed, or when its creation fails after domain_init); the
  * struct p2m_domain outlives it, empty (xen/physmap.h).
@@ -213,10 +229,13 @@ struct hvm_paging {
     void (*update_paging)(struct vcpu *v);
     bool (*page_fault)(struct vcpu *v, unsigned long va, uint32_t error);
     void (*invlpg)(struct vcpu *v, unsigned long va);
+    uint64_t (*get_pool)(struct domain *d);
+    int (*set_pool)(struct domain *d, uint64_t bytes);
+    unsigned long (*audit)(struct domain *d);
 };
 
 extern const struct hvm_backend *hvm_backend;   /* NULL: no HVM on this CPU */
 extern struct hvm_backend svm_backend, vmx_backend;  /* init() completes them */
-extern const struct hvm_paging hap_paging;
+extern const struct hvm_paging hap_paging, shadow_paging;
 
 #endif

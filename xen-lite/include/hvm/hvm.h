@@ -53,10 +53,14 @@ void hvm_init(void);                    /* boot CPU: pick the back end */
 void hvm_cpu_up(unsigned int cpu);
 bool hvm_available(void);
 bool hvm_hap_available(void);
+bool hvm_shadow_available(void);
 /* Make d an HVM domain (before its vCPUs): paging mode, p2m, back end. */
 int hvm_domain_init(struct domain *d, bool hap);
 void hvm_domain_relinquish(struct domain *d);
+/* The paging mode's pool in bytes, read or set (domctl paging_mempool). */
+long hvm_paging_mempool(struct domain *d, uint64_t *bytes, bool set);
 void hvm_domain_destroy(struct domain *d);
+unsigned long hvm_paging_audit_all(void);
 /* An event or interrupt is waiting for v (SCHEDOP_block, HLT). */
 bool hvm_local_events_need_delivery(struct vcpu *v);
 /* Event channels signalled v (vcpu_mark_events_pending). */

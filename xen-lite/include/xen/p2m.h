@@ -65,6 +65,13 @@ struct p2m_domain {
     bool use_reserve;
     /* The owner's: every pCPU drops cached translations of this p2m. */
     void (*flush)(struct p2m_domain *p);
+    /*
+     * The owner's, optional: gfn no longer maps mfn (called by memory_op
+     * after the change, without the p2m's lock, before mfn may be freed):
+     * shadow paging drops every shadow entry that maps it.
+     */
+    void (*changed)(struct p2m_domain *p, unsigned long gfn, unsigned long mfn,
+                    unsigned int order);
     void *owner;
 };
 

@@ -32,6 +32,13 @@ static inline int guest_physmap_remove_page(struct domain *d, unsigned long gfn,
     return paging_mode_translate(d) ? p2m_remove_page(d, gfn, mfn, order) : 0;
 }
 void guest_physmap_sync(struct domain *d);
+/* gfn stopped mapping mfn (p2m_set to invalid done): the paging mode hears of it. */
+static inline void guest_physmap_changed(struct domain *d, unsigned long gfn,
+                                         unsigned long mfn, unsigned int order)
+{
+    if (paging_mode_translate(d) && d->arch.p2m->changed)
+        d->arch.p2m->changed(d->arch.p2m, gfn, mfn, order);
+}
 /* The RAM frame at gfn of a translated domain; P2M_INVALID_MFN if none. */
 unsigned long guest_physmap_lookup(struct domain *d, unsigned long gfn, enum p2m_type *t);
 

@@ -16,5 +16,6 @@ void construct_dom0(const struct boot_module *kern, const struct boot_module *in
 unsigned long dom0_nr_pages(void);
 unsigned long dom0_max_pages(void);
 unsigned int dom0_nr_vcpus(void);
+bool dom0_shadow(void);                 /* dom0=pvh,shadow */
 
 #endif

@@ -107,8 +107,8 @@ struct shadow_vcpu {
 };
 
 /* ---- supplied by the hypervisor (or the unit tests' fakes) ---- */
-/* A zeroed frame for the pool; 0 if none. */
-unsigned long shadow_host_alloc(struct shadow_domain *sd);
+/* A zeroed frame for the pool, below 4 GiB if asked; 0 if none. */
+unsigned long shadow_host_alloc(struct shadow_domain *sd, bool below_4g);
 void shadow_host_free(struct shadow_domain *sd, unsigned long mfn);
 /*
  * The machine frame of RAM gfn, or SH_INVALID_MFN if gfn is not the
@@ -204,9 +204,10 @@ void shadow_vcpu_release(struct shadow_domain *sd, struct shadow_vcpu *sv);
 
 /* ---- the p2m changed (hvm/shadow/rmap.c) ---- */
 /*
- * [gfn, gfn + 2^order), which mapped [mfn, ...), is changing: drop every
- * shadow entry mapping those frames and every shadow of them as tables.
- * TLBs are flushed before it returns, so the frames may be freed.
+ * [gfn, gfn + 2^order), which mapped [mfn, ...), changed in the p2m: drop
+ * every shadow entry mapping those frames and every shadow of them as
+ * tables.  The caller flushes every vCPU's TLB before the frames may be
+ * freed (the p2m's own flush does), as after any p2m change.
  */
 void shadow_p2m_changed(struct shadow_domain *sd, unsigned long gfn, unsigned long mfn,
                         unsigned int order);

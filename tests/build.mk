@@ -25,7 +25,9 @@ UNIT_SRCS_test_vmx_check := xen-lite/hvm/vmx/vmx_caps.c xen-lite/hvm/vmx/vmx_che
 UNIT_SRCS_test_timer_heap := xen-lite/common/timer.c
 UNIT_SRCS_test_nospec :=
 UNIT_SRCS_test_xlargs := dom0/xlargs.c dom0/xlargs_cmds.c
-UNIT_SRCS_test_xlcfg := dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c dom0/xlfmt.c
+UNIT_SRCS_test_xlcfg := dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c dom0/xlfmt.c \
+	tests/unit/xlcfg_util.c
+UNIT_SRCS_test_xlcfg_print := $(UNIT_SRCS_test_xlcfg)
 UNIT_SRCS_test_xlfmt := dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c
 UNIT_SRCS_test_xlstate := dom0/xlstate.c dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c
 UNIT_SRCS_test_balloon_policy := dom0/balloon_policy.c

@@ -12,29 +12,6 @@
  */
 #include "selftest.h"
 
-static char reason[200];
-
-const char *why(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    g_vsnprintf(reason, sizeof(reason), fmt, ap);
-    va_end(ap);
-    return reason;
-}
-
-void info(const char *fmt, ...)
-{
-    char buf[200];
-    va_list ap;
-
-    va_start(ap, fmt);
-    g_vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    g_printf("hvm-selftest: info: %s\n", buf);
-}
-
 bool on_xen_lite(void)
 {
     xen_changeset_info_t cs;

@@ -7,6 +7,7 @@
 #ifndef HVM_SELFTEST_H
 #define HVM_SELFTEST_H
 
+#include <guest/checklog.h>
 #include <guest/guest.h>
 #include <guest/control.h>
 #include <guest/hvm.h>
@@ -16,10 +17,10 @@ struct check {
     const char *(*run)(void);
 };
 
-const char *why(const char *fmt, ...) G_PRINTF(1, 2);
+#define why(...) g_check_why(__VA_ARGS__)
 #define SKIP_MARK "\001"
 #define SKIP(text) (SKIP_MARK text)
-void info(const char *fmt, ...) G_PRINTF(1, 2);
+#define info(...) g_check_info("hvm-selftest", __VA_ARGS__)
 /* Running on xen-lite (its own devices and extensions are checked). */
 bool on_xen_lite(void);
 

@@ -9,29 +9,6 @@
  */
 #include "selftest.h"
 
-static char reason[200];
-
-const char *why(const char *fmt, ...)
-{
-    va_list ap;
-
-    va_start(ap, fmt);
-    g_vsnprintf(reason, sizeof(reason), fmt, ap);
-    va_end(ap);
-    return reason;
-}
-
-void info(const char *fmt, ...)
-{
-    char buf[200];
-    va_list ap;
-
-    va_start(ap, fmt);
-    g_vsnprintf(buf, sizeof(buf), fmt, ap);
-    va_end(ap);
-    g_printf("pv-selftest: info: %s\n", buf);
-}
-
 static const struct check *const groups[] = {
     fault_checks, user_checks, event_checks, time_checks, misc_checks,
     memory_checks, desc_checks, abi_checks, strio_checks, fifo_checks,

@@ -17,6 +17,7 @@
 
 #ifndef __ASSEMBLY__
 
+#include <guest/checklog.h>
 #include <guest/guest.h>
 
 struct check {
@@ -25,13 +26,13 @@ struct check {
 };
 
 /* A failure reason (formatted into a static buffer). */
-const char *why(const char *fmt, ...) G_PRINTF(1, 2);
+#define why(...) g_check_why(__VA_ARGS__)
 /* A reason to skip: starts with this marker. */
 #define SKIP_MARK "\001"
 #define SKIP(text) (SKIP_MARK text)
 
 /* Extra facts for the log, "pv-selftest: info: ...". */
-void info(const char *fmt, ...) G_PRINTF(1, 2);
+#define info(...) g_check_info("pv-selftest", __VA_ARGS__)
 
 /* Each file's checks, ending with { NULL, NULL }. */
 extern const struct check fault_checks[];

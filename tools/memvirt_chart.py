@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Draw the memvirt section of tools/bench's results.json: one grouped bar
 chart per workload (page-table churn, TLB stress, sequential sweep), with
-instructions and wall time per operation side by side (log scale where
-the bars span more than 20x), one bar per configuration, PNG and SVG.
+instructions, the emulator's CPU time and wall time per operation side by
+side (log scale where the bars span more than 20x), one bar per
+configuration (QEMU's and Bochs's, "B ..."), PNG and SVG.
 
     memvirt_chart.py RESULTS_JSON OUTDIR      prints the files it wrote
 """
@@ -19,8 +20,11 @@ import matplotlib.pyplot as plt  # noqa: E402
 WORKLOADS = (("churn", "page-table churn (per PTE write)"),
              ("tlb", "TLB stress (per random 8-byte read)"),
              ("seq", "sequential sweep (per 64-byte line)"))
-MEASURES = (("instructions", "instructions per operation (-icount shift=5)"),
-            ("wall", "wall time per operation [us]"))
+MEASURES = (("instructions", "instructions per operation\n"
+                             "(QEMU -icount shift=5; Bochs TSC)"),
+            ("cpu", "emulator CPU time per operation [ns]\n"
+                    "(QEMU and Bochs differ: compare within one)"),
+            ("wall", "wall time per operation [us]\n(QEMU only; shared host)"))
 
 
 def scale(ax, values):
@@ -66,10 +70,10 @@ def main(argv):
             if "instructions" in sec["summary"] else []
         if not ops:
             continue
-        fig, axes = plt.subplots(1, 2, figsize=(11, 4.2))
+        fig, axes = plt.subplots(1, len(MEASURES), figsize=(16, 4.8))
         for ax, (m, mtitle) in zip(axes, MEASURES):
             bars(ax, sec["summary"].get(m, {}), ops, cfgs, labels, mtitle)
-        axes[0].legend(fontsize=8, ncol=2)
+        axes[0].legend(fontsize=7, ncol=2)
         fig.suptitle(f"memvirt: {title}")
         fig.tight_layout()
         for ext in ("png", "svg"):

@@ -12,7 +12,22 @@ under nested paging, under shadow paging, and with no hypervisor at all.
 Each configuration boots the guest as dom0 (or alone), once on the wall
 clock and once under -icount (instructions).  Per figure: instructions
 and wall time per operation, the ratio to the native run, and for the
-churn the VM exits and hypercalls per 1,000 PTE writes.  A configuration
+churn the VM exits and hypercalls per 1,000 PTE writes.
+
+The same PVH guest also runs under Bochs (Intel VMX with EPT, the p2m
+limited to 4 KiB, 2 MiB or 1 GiB entries as on NPT; natively, started
+by GRUB's multiboot2 from an ISO), with the full workloads: Bochs runs
+them in about 90 s.  Bochs's TSC counts instructions (clock sync=none),
+so its instruction figures compare with QEMU's -icount ones; its ratios
+are to Bochs's own native run.
+
+Instructions do not count page walks, and wall time on a shared host
+counts other programs.  So every run also records the CPU time the
+emulator's threads used for each figure (the host samples it as the
+guest's 'bench: begin' line and its figure line arrive, over the warm-up
+and the timed runs): emulator CPU ns per operation, where an emulated
+TLB miss costs the emulator its software page walk (one-dimensional
+with shadow paging or natively, two-dimensional under NPT or EPT).  A configuration
 whose guest, hypervisor or emulator support is missing is listed with the
 reason.  The table is printed; grouped bar charts (one per workload, log
 scale) go to $BUILD/bench/memvirt-<workload>.png and .svg.
@@ -30,6 +45,7 @@ import sys
 from dataclasses import dataclass
 
 import xlbench
+import xlbochs
 import xlboot
 
 NAME = "memvirt"
@@ -64,6 +80,19 @@ class Config:
     emulator: str = "qemu"
     cmdline: str = ""                   # the guest's (only=FIGURE picks one)
 
+    @property
+    def baseline(self):
+        """The native run on the same emulator: ratios are to it."""
+        return "native" if self.emulator == "qemu" else "bochs-native"
+
+
+BOCHS_CPU = "corei7_skylake_x"          # VMX with EPT (2 MiB and 1 GiB)
+BOCHS_MEM = 3072                        # 1 GiB p2m entries need room
+# Bochs's TSC: one tick per instruction (clock sync=none, fixed ips).
+BOCHS_MEASURE = xlbench.Measure("instructions", "instructions (Bochs TSC)",
+                                "instr", icount=0)
+CPU_MEASURE = xlbench.Measure("cpu", "emulator CPU time", "ns")
+
 
 CONFIGS = (
     Config("native", "native", "hvm-memvirt", hypervisor=None),
@@ -79,6 +108,19 @@ CONFIGS = (
     Config("xen-pv", "Xen PV", "memvirt", hypervisor="xen-4.17",
            xen_append=f"dom0_mem={GUEST_MEM}"),
     Config("xen-hap", "Xen HAP", "hvm-memvirt", hypervisor="xen-4.17",
+           xen_append=f"dom0=pvh dom0-iommu=none dom0_mem={GUEST_MEM}"),
+    Config("bochs-native", "B native", "hvm-memvirt", hypervisor=None,
+           cpu=BOCHS_CPU, emulator="bochs"),
+    Config("ept-4k", "B EPT 4K", "hvm-memvirt", cpu=BOCHS_CPU,
+           emulator="bochs",
+           xen_append=f"dom0=pvh dom0_mem={GUEST_MEM} hap_2mb=0"),
+    Config("ept-2m", "B EPT 2M", "hvm-memvirt", cpu=BOCHS_CPU,
+           emulator="bochs",
+           xen_append=f"dom0=pvh dom0_mem={GUEST_MEM} hap_1gb=0"),
+    Config("ept-1g", "B EPT 1G", "hvm-memvirt", cpu=BOCHS_CPU,
+           emulator="bochs", xen_append=f"dom0=pvh dom0_mem={GUEST_MEM}"),
+    Config("xen-hap-bochs", "B Xen HAP", "hvm-memvirt",
+           hypervisor="xen-4.17", cpu=BOCHS_CPU, emulator="bochs",
            xen_append=f"dom0=pvh dom0-iommu=none dom0_mem={GUEST_MEM}"),
 )
 
@@ -96,6 +138,8 @@ def unavailable(cfg, build):
     guest = os.path.join(build, "guests", cfg.guest)
     if not os.path.isfile(guest):
         return f"no {guest} (the PVH build needs the HVM guest library)"
+    if cfg.emulator == "bochs" and not shutil.which(xlbochs.BOCHS):
+        return "no Bochs (make deps)"
     if cfg.hypervisor == "xen-4.17" and \
             not os.path.isfile(xlbench.xen417_path(build)):
         return "Xen 4.17 is missing (make deps)"
@@ -103,8 +147,11 @@ def unavailable(cfg, build):
 
 
 def boot_options(cfg, build, measure, log):
-    opts = dict(xlbench.QEMU_OPTIONS, cpu=cfg.cpu, icount=measure.icount,
-                timeout=BOOT_TIMEOUT, build=build, log=log,
+    if cfg.emulator == "bochs":     # the TSC counts instructions already
+        opts = dict(emulator="bochs", cpu=cfg.cpu, smp=1, mem=BOCHS_MEM)
+    else:
+        opts = dict(xlbench.QEMU_OPTIONS, cpu=cfg.cpu, icount=measure.icount)
+    opts.update(timeout=BOOT_TIMEOUT, build=build, log=log,
                 dom0_cmdline=cfg.cmdline)
     guest = os.path.join(build, "guests", cfg.guest)
     if cfg.hypervisor is None:
@@ -134,19 +181,49 @@ def parse(log, measure, host_khz):
     return out
 
 
-def log_path(build, section, config, measure):
+def log_path(build, section, config, measure, run=0):
+    tail = f"-{run + 1}" if run else ""
     log = os.path.join(build, "bench", "logs",
-                       f"{section}-{config}-{measure.name}.log")
+                       f"{section}-{config}-{measure.name}{tail}.log")
     os.makedirs(os.path.dirname(log), exist_ok=True)
     return log
 
 
-def run_one(cfg, build, measure):
-    log = log_path(build, NAME, cfg.name, measure)
+def run_one(cfg, build, measure, run=0):
+    log = log_path(build, NAME, cfg.name, measure, run)
     res = xlboot.boot(**boot_options(cfg, build, measure, log))
     parsed = parse(res.log, measure, xlbench.host_tsc_khz())
     missing = [] if parsed["ops"] else ["no figures"]
-    return record(cfg.name, measure, res, parsed, log, missing)
+    rec = record(cfg.name, measure, res, parsed, log, missing)
+    rec["cpu"] = cpu_figures(res.cpu_lines, parsed["ops"])
+    return rec
+
+
+BEGIN_RE = re.compile(r"^bench: begin (\w+)$")
+
+
+def cpu_figures(cpu_lines, ops):
+    """Emulator CPU ns per operation of each figure: the CPU time between
+    its 'bench: begin' line and its figure line, over the warm-up and the
+    timed runs."""
+    out, begun = {}, {}
+    for cpu, text in cpu_lines:
+        text = text.strip()
+        if (m := BEGIN_RE.match(text)):
+            begun[m.group(1)] = cpu
+            continue
+        op = text.split(" ", 2)[1] if text.startswith("bench: ") else None
+        if op in ops and begun.get(op) is not None and cpu is not None \
+                and "min_total=" in text:
+            f = ops[op]
+            out[op] = (cpu - begun[op]) * 1e9 / ((f["reps"] + 1) * f["iters"])
+    return out
+
+
+def config_measures(cfg, measures):
+    """Bochs runs once: its TSC counts instructions, and the emulator's
+    CPU time is taken on the same run."""
+    return (BOCHS_MEASURE,) if cfg.emulator == "bochs" else measures
 
 
 def record(config, measure, res, parsed, log, missing):
@@ -163,8 +240,10 @@ def record(config, measure, res, parsed, log, missing):
             "ops": parsed["ops"]}
 
 
-def run(build, configs=None, measures=xlbench.MEASURES, progress=None):
-    """Every available configuration under every measure."""
+def run(build, configs=None, measures=xlbench.MEASURES, progress=None,
+        runs=1):
+    """Every available configuration under every measure, runs times
+    (the figures are the minima over the runs)."""
     chosen = [c for c in CONFIGS if not configs or c.name in configs]
     sec = {"title": TITLE, "configs": {}, "runs": []}
     for cfg in chosen:
@@ -175,11 +254,12 @@ def run(build, configs=None, measures=xlbench.MEASURES, progress=None):
                                     "xen_append": cfg.xen_append}
         if why:
             continue
-        for m in measures:
-            rec = run_one(cfg, build, m)
-            sec["runs"].append(rec)
-            if progress:
-                progress(rec)
+        for i in range(runs):
+            for m in config_measures(cfg, measures):
+                rec = run_one(cfg, build, m, i)
+                sec["runs"].append(rec)
+                if progress:
+                    progress(rec)
     sec["summary"] = summarize(sec, measures)
     return sec
 
@@ -187,11 +267,37 @@ def run(build, configs=None, measures=xlbench.MEASURES, progress=None):
 # ---- Summary -----------------------------------------------------------------
 
 def _figure(sec, cfg, measure, op):
-    for r in sec["runs"]:
-        if r["config"] == cfg and r["measure"] == measure and r["ok"] and \
-                op in r["ops"]:
-            return r["ops"][op]["min"]
-    return None
+    """The least of the runs' figures (each a minimum of its timed loops)."""
+    found = [r["ops"][op]["min"] for r in sec["runs"]
+             if r["config"] == cfg and r["measure"] == measure and r["ok"]
+             and op in r["ops"]]
+    return min(found) if found else None
+
+
+def _cpu_figure(sec, cfg, op):
+    """Emulator CPU ns per operation: the run without -icount where there
+    is one (-icount changes how QEMU runs the code), else the one run."""
+    return min(_cpu_runs(sec, cfg, op), default=None)
+
+
+def _cpu_runs(sec, cfg, op):
+    runs = [r for r in sec["runs"] if r["config"] == cfg and r["ok"] and
+            op in r.get("cpu", {})]
+    if any(r["measure"] == "wall" for r in runs):
+        runs = [r for r in runs if r["measure"] == "wall"]
+    return [r["cpu"][op] for r in runs]
+
+
+def _cpu_spread(sec, cfgs):
+    """{op: {config: largest / least}} of the emulator CPU figures, where
+    there were several runs."""
+    out = {}
+    for op, _ in FIGURES:
+        for c in cfgs:
+            v = _cpu_runs(sec, c, op)
+            if len(v) > 1 and min(v) > 0:
+                out.setdefault(op, {})[c] = max(v) / min(v)
+    return out
 
 
 def _counts(sec, cfg, op):
@@ -211,14 +317,26 @@ def summarize(sec, measures):
     plus {"per_1000_ptes": {config: {...}}} for the churn."""
     out = {}
     cfgs = [c for c, v in sec["configs"].items() if not v["skipped"]]
-    for m in measures:
+    for m in list(measures) + [CPU_MEASURE]:
         table = out[m.name] = {}
         for op, _ in FIGURES:
-            row = table[op] = {c: _figure(sec, c, m.name, op) for c in cfgs}
-            base = row.get("native")
-            row["ratio"] = {c: v / base for c, v in row.items()
-                            if c != "ratio" and v is not None and base}
+            get = _cpu_figure if m is CPU_MEASURE else \
+                (lambda s, c, o, n=m.name: _figure(s, c, n, o))
+            row = table[op] = {c: get(sec, c, op) for c in cfgs}
+            row["ratio"] = _ratios(row)
     out["per_1000_ptes"] = {c: _counts(sec, c, "churn") for c in cfgs}
+    out["cpu_spread"] = _cpu_spread(sec, cfgs)
+    return out
+
+
+def _ratios(row):
+    """Each configuration's figure over its emulator's native one."""
+    base = {c.name: c.baseline for c in CONFIGS}
+    out = {}
+    for c, v in row.items():
+        b = row.get(base.get(c))
+        if v is not None and b:
+            out[c] = v / b
     return out
 
 
@@ -241,8 +359,10 @@ def print_table(sec, say, host_cpu=None, emulator=None):
         say(f"  {emulator or 'QEMU'} TCG, guest CPU "
             + ", ".join(sorted({sec['configs'][c]['cpu'] for c in cfgs}))
             + (f"; host CPU {host_cpu}" if host_cpu else ""))
+    say("  B ...: Bochs 2.7, corei7_skylake_x (VMX, EPT), clock sync=none, "
+        "its TSC counting instructions; ratios to B native")
     width = max(len(label) for _, label in FIGURES) + 2
-    for m in xlbench.MEASURES:
+    for m in xlbench.MEASURES + (CPU_MEASURE,):
         if m.name not in sec["summary"]:
             continue
         print_figures(say, sec["summary"][m.name], m, FIGURES, labels, width)
@@ -252,8 +372,21 @@ def print_table(sec, say, host_cpu=None, emulator=None):
             if ratio:
                 say(f"  {'  ' + op:<{width}}"
                     + "".join(f"{_ratio(ratio.get(c)):>11}" for c in cfgs))
+    print_spread(sec, say, cfgs, width)
     print_counts(sec, say, cfgs, labels, width)
     print_problems(sec, say)
+
+
+def print_spread(sec, say, cfgs, width):
+    """How far apart the runs' emulator CPU figures were."""
+    spread = sec["summary"].get("cpu_spread") or {}
+    if not spread:
+        return
+    say(f"  {'emulator CPU: largest / least run':<{width}}")
+    for op, _ in FIGURES:
+        if op in spread:
+            say(f"  {'  ' + op:<{width}}" + "".join(
+                f"{_ratio(spread[op].get(c)):>11}" for c in cfgs))
 
 
 def print_problems(sec, say):

@@ -51,6 +51,7 @@ XEN417_APPEND = "x2apic_phys=1"
 _EXIT_RE = re.compile(r"Bochs is exiting with the following message:\s*\n"
                       r"(?:\[[^\]]*\]\s*)?(.*)")
 POWER_OFF_MESSAGE = "ACPI control: soft power off"
+SHUTDOWN_MESSAGE = "Shutdown port: shutdown requested"
 
 
 # Bochs's i440FX puts RAM below the PCI hole up to 3 GiB and the rest above

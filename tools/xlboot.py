@@ -112,9 +112,11 @@ class BootOptions:
                     f"TSC's rate (default: {xlbochs.DEFAULT_IPS})", "N")
     bochsrc_lines: list = _opt([], "extra bochsrc line (repeatable)",
                                "LINE", flag="--bochsrc-line")
-    kernel: str = _opt(None, "boot this PVH ELF with QEMU's -kernel and no "
-                       "hypervisor at all (its command line: --dom0-cmdline; "
-                       "it ends the run through isa-debug-exit)", "ELF")
+    kernel: str = _opt(None, "boot this PVH ELF with no hypervisor at all: "
+                       "QEMU's -kernel, or under Bochs GRUB's multiboot2 "
+                       "from an ISO (its command line: --dom0-cmdline; it "
+                       "ends the run through isa-debug-exit or Bochs's "
+                       "shutdown port)", "ELF")
     iso: str = _opt(None, "boot this ISO as it is (the hypervisor, module "
                     "and command-line options are then ignored)", "PATH")
     disk: str = _opt(None, "boot this raw disk image (make usb) as a USB "
@@ -159,6 +161,10 @@ class Result:
     qemu_argv: list = field(default_factory=list)
     command: str = ""       # a tools/boot command that repeats this run
     until_time: float = None    # seconds from QEMU's start to --until's match
+    # [(CPU seconds the emulator had used, text)] as each complete line
+    # arrived (None where the OS does not tell): for benchmarks, whose
+    # figures in emulated work must not count the time other programs ran.
+    cpu_lines: list = field(default_factory=list)
 
     @property
     def ok(self):
@@ -198,6 +204,8 @@ def iso_spec(o, tmp):
     """What the ISO for o holds: hypervisor, command line, modules (a
     per-run ramdisk is built in the directory tmp)."""
     build = build_dir(o)
+    if o.kernel:                # Bochs: the kernel alone, by Multiboot2
+        return xliso.IsoSpec(o.kernel, o.dom0_cmdline, [], o.grub_cmds)
     if o.hypervisor == "xen-4.17":
         xen = o.xen or os.path.join(build, "xen-4.17", "xen.gz")
         cmdline = o.xen_cmdline or f"{XEN417_CMDLINE} dom0_max_vcpus={o.smp}"
@@ -278,8 +286,8 @@ def choose_iso(o, tmp):
 
 def option_error(o):
     """Why the options cannot make one run (None if they can)."""
-    if o.kernel and (o.emulator == "bochs" or o.iso or o.disk):
-        return "--kernel boots with QEMU's -kernel: not with bochs, --iso or --disk"
+    if o.kernel and (o.iso or o.disk):
+        return "--kernel boots the kernel alone: not with --iso or --disk"
     if o.kernel and not os.path.isfile(o.kernel):
         return f"no such kernel: {o.kernel}"
     if o.emulator == "bochs" and (o.disk or o.qmp):
@@ -343,7 +351,8 @@ def run(o, stream=None):
         if shutil.which(tool) is None:
             raise xliso.IsoError(f"{tool} not found (run make deps)")
         with tempfile.TemporaryDirectory(prefix="xen-lite-run.") as tmp:
-            iso = None if o.kernel else choose_iso(o, tmp)
+            iso = None if o.kernel and o.emulator != "bochs" else \
+                choose_iso(o, tmp)
             if o.disk:
                 parse_disk(o.disk)
     except (xliso.IsoError, OSError) as e:
@@ -431,6 +440,19 @@ class _Emulator:
         for fd in (self.serial, self.messages):
             os.set_blocking(fd, False)
 
+    def cpu_seconds(self):
+        """CPU time the emulator's threads have used (Linux's schedstat,
+        in ns), or None."""
+        total = 0
+        try:
+            task = f"/proc/{self.proc.pid}/task"
+            for tid in os.listdir(task):
+                with open(os.path.join(task, tid, "schedstat")) as f:
+                    total += int(f.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+        return total / 1e9
+
     def close(self):
         if self.proc.poll() is None:
             self.proc.kill()
@@ -468,6 +490,7 @@ def _read(fd):
 
 def _run_headless(o, iso, work, stream):
     serial, messages, watch = verdict.SerialLog(), bytearray(), _Watch(o)
+    cpu_at = []                 # the emulator's CPU seconds at each line
     logf = open(o.log, "wb") if o.log else None
     start = time.monotonic()
     emu = _Emulator(o, iso, work)
@@ -488,6 +511,8 @@ def _run_headless(o, iso, work, stream):
                 if data and fd == emu.serial:
                     _serial_chunk(data, now - start, serial, logf, stream,
                                   watch, start)
+                    cpu = emu.cpu_seconds()
+                    cpu_at += [cpu] * (len(serial.lines) - len(cpu_at))
                     _type(emu, watch)
                 elif data:
                     messages += data
@@ -513,6 +538,8 @@ def _run_headless(o, iso, work, stream):
         xlbochs.keep_log(work, o.log + ".bochs")
     res = _result(o, emu.argv, serial, messages.decode(errors="replace"),
                   status, wall, timed_out, watch.end_line)
+    res.cpu_lines = [(cpu, text) for cpu, (_, text) in
+                     zip(cpu_at + [None] * len(serial.lines), serial.lines)]
     if watch.until_time is not None and not timed_out:
         res.status, res.reason = verdict.EXIT_OK, ""
         res.until_time = watch.until_time
@@ -559,6 +586,8 @@ def _result(o, argv, serial, messages, status, wall, timed_out, end_line):
         reason = f"timeout after {o.timeout:g} s"
         if last:
             reason += f" (last line: {last.strip()[:100]})"
+    elif o.kernel and o.emulator == "bochs":
+        code, reason = verdict.judge_native_bochs(serial.lines, messages)
     elif o.kernel:
         code, reason = verdict.judge_native(status, messages)
     elif o.hypervisor == "xen-4.17":

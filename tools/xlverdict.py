@@ -170,6 +170,20 @@ def judge_native(qemu_status, stderr):
     return EXIT_FAIL, f"QEMU exit {qemu_status}" + _stderr_hint(stderr)
 
 
+def judge_native_bochs(lines, bochs_output):
+    """Verdict for a guest run under Bochs with no hypervisor: it prints
+    'exit status N' and ends Bochs through its shutdown port."""
+    m = None
+    for _, text in lines:
+        m = EXIT_STATUS_RE.search(text) or m
+    why = xlbochs.exit_message(bochs_output) or "no exit message"
+    if m is None:
+        return EXIT_FAIL, f"no exit status line (Bochs: {why})"
+    if xlbochs.exit_message(bochs_output) != xlbochs.SHUTDOWN_MESSAGE:
+        return EXIT_FAIL, f"the guest's shutdown did not end Bochs (Bochs: {why})"
+    return _guest_status(int(m.group(1)))
+
+
 def _debug_exit(v, lines):
     if 1 <= v <= DEBUG_EXIT_MAX_STATUS:
         return _guest_status(v)

@@ -19,8 +19,15 @@ static evtchn_port_t cons_port;
 static bool com1;                       /* a PVH domU: the emulated 16550 */
 
 #define COM1_THR        0x3f8
+#define COM1_DLL        0x3f8           /* with LCR.DLAB: divisor, low byte */
+#define COM1_DLM        0x3f9           /* with LCR.DLAB: divisor, high byte */
+#define COM1_LCR        0x3fb
+#define  LCR_8N1        0x03            /* 8 data bits, no parity, 1 stop bit */
+#define  LCR_DLAB       0x80
 #define COM1_LSR        0x3fd
 #define  LSR_THRE       0x20
+#define  LSR_TEMT       0x40            /* the last byte has left the wire */
+#define UART_115200     1               /* divisor of the 1.8432 MHz clock / 16 */
 static volatile int cons_owner = -1;
 
 /* cons_lock() result bit: this vCPU already held the lock (no unlock). */
@@ -65,16 +72,45 @@ void g_console_use_com1(void)
     com1 = true;
 }
 
+static void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port));
+}
+
+/*
+ * With no hypervisor, COM1 is as the loader left it: QEMU's firmware sets
+ * 8N1, a Multiboot2 loader under Bochs may leave 5 data bits.  115200 8N1.
+ */
+void g_console_com1_setup(void)
+{
+    outb(COM1_LCR, LCR_DLAB);
+    outb(COM1_DLL, UART_115200);
+    outb(COM1_DLM, 0);
+    outb(COM1_LCR, LCR_8N1);
+}
+
+static uint8_t com1_lsr(void)
+{
+    uint8_t lsr;
+
+    __asm__ volatile("inb %1, %0" : "=a"(lsr) : "Nd"((uint16_t)COM1_LSR));
+    return lsr;
+}
+
+/* Before the machine goes away: until COM1 has sent everything. */
+void g_console_com1_drain(void)
+{
+    while (!(com1_lsr() & LSR_TEMT))
+        ;
+}
+
 /* Polled: wait for the transmit holding register, then send a byte. */
 static void com1_write(const char *buf, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
-        uint8_t lsr;
-
-        do
-            __asm__ volatile("inb %1, %0" : "=a"(lsr) : "Nd"(COM1_LSR));
-        while (!(lsr & LSR_THRE));
-        __asm__ volatile("outb %0, %1" :: "a"(buf[i]), "Nd"(COM1_THR));
+        while (!(com1_lsr() & LSR_THRE))
+            ;
+        outb(COM1_THR, (uint8_t)buf[i]);
     }
 }
 

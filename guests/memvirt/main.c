@@ -45,6 +45,7 @@ void mv_measure(const struct mv_platform *p, const struct mv_figure *f)
 
     if (!g_bench_selected(f->name))
         return;
+    g_printf("bench: begin %s\n", f->name);    /* the host times the emulator from here */
     for (unsigned int r = 0; r <= MV_REPS; r++) {
         uint64_t ticks;
 

@@ -21,6 +21,7 @@
  * MV_REPS times; the lines are bench-pv's (tools/bench), plus one line of
  * counts per figure where the platform can count:
  *
+ *   bench: begin <name>              (before the warm-up)
  *   bench: <name> min=<t> median=<t> iters=<n> reps=<n> min_total=<t> median_total=<t>
  *   bench: counts <name> ptes=<n> exits=<n> hypercalls=<n> emulations=<n>
  *   bench: skipped <name>: <why>

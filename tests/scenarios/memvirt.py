@@ -49,3 +49,23 @@ def churn_runs_and_counts(t, way):
         # only exits are the counting sysctl's and a timer tick or two
         t.check(exits != "-" and int(exits) < 8, f"{exits} VM exits on NPT")
         t.check(emul == "0", f"{emul} page-table writes emulated on NPT")
+
+
+@scenario("memvirt_churn_runs_natively_on_bochs")
+def churn_runs_natively_on_bochs(t):
+    """Bochs has no -kernel: GRUB starts the PVH kernel by its Multiboot2
+    header from an ISO, with no hypervisor, and the kernel's command line
+    and memory map come from the Multiboot2 boot information; the run's
+    status is the 'exit status' line, Bochs ended by its shutdown port."""
+    guest = os.path.join(t.build, "guests", "hvm-memvirt")
+    r = t.boot(emulator="bochs", cpu="corei7_skylake_x", mem=256, kernel=guest,
+               dom0_cmdline="only=churn", timeout=300)
+    t.expect_status(r, 0)
+    t.expect(r, r"^bench: hypervisor none$")
+    t.expect(r, r"^bench: memvirt on native$")
+    t.expect(r, r"^bench: churn min=\S+ median=\S+ iters=65536 reps=5 ")
+    m = t.expect(r, COUNTS)
+    t.check(int(m.group(1)) == CHURN_PTES and m.group(2) == "-",
+            f"native churn counted {m.group(1)} PTE writes, exits {m.group(2)}")
+    t.check("tlb_" not in r.log, "only=churn was not on the command line")
+    t.expect(r, r"^exit status 0$")

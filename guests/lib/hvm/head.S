@@ -5,6 +5,10 @@
  * switch to long mode with our own page tables, the IDT stubs, the entry
  * of secondary vCPUs, and the hypercall page (filled through Xen's MSR).
  *
+ * A Multiboot2 header and entry let a Multiboot2 loader (GRUB) start the
+ * same image with no hypervisor: its entry keeps the boot information's
+ * address for multiboot2.c and joins the PVH entry with %ebx = 0.
+ *
  * The image is linked at G_VIRT_BASE + 1 MiB and loaded at 1 MiB
  * (hvm.lds): a symbol's physical address is its address - G_VIRT_BASE.
  * The boot tables map the first 4 GiB twice: 1:1 (the direct map, where
@@ -32,6 +36,11 @@
 #define EFER_NXE        (1 << 11)
 #define PTE_TABLE       0x003           /* present, writable */
 #define PTE_2M          0x083           /* present, writable, large */
+#define MB2_HEADER_MAGIC 0xe85250d6     /* Multiboot2 specification §3.1 */
+#define MB2_BOOT_MAGIC  0x36d76289      /* in %eax at the entry (§3.2) */
+#define MB2_ARCH_I386   0
+#define MB2_TAG_END     0
+#define MB2_TAG_ENTRY   3
 #define SEL_CODE64      0x08
 #define SEL_DATA        0x10
 
@@ -54,6 +63,33 @@
         XEN_NOTE XEN_ELFNOTE_PHYS32_ENTRY,   .long PHYS(g_entry32)
         XEN_NOTE XEN_ELFNOTE_FEATURES,       .asciz "dom0"
         XEN_NOTE XEN_ELFNOTE_SUPPORTED_FEATURES, .long (1 << XENFEAT_dom0)
+
+/* ---- Multiboot2: the header (in the file's first 32 KiB) and entry ---- */
+        .section .text.multiboot2, "ax"
+        .code32
+        .balign 8
+mb2_header:
+        .long   MB2_HEADER_MAGIC
+        .long   MB2_ARCH_I386
+        .long   mb2_header_end - mb2_header
+        .long   -(MB2_HEADER_MAGIC + MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+        .balign 8
+        .short  MB2_TAG_ENTRY, 0
+        .long   12
+        .long   PHYS(g_entry_multiboot2)
+        .balign 8
+        .short  MB2_TAG_END, 0
+        .long   8
+mb2_header_end:
+
+g_entry_multiboot2:
+        cmp     $MB2_BOOT_MAGIC, %eax
+        jne     1f
+        mov     %ebx, PHYS(g_multiboot2_info)
+        xor     %ebx, %ebx
+        jmp     g_entry32
+1:      hlt
+        jmp     1b
 
 /* ---- 32-bit entry: build the boot tables, enter long mode ---- */
         .section .text.head, "ax"
@@ -208,6 +244,10 @@ vector_common:
 
 /* ---- Data ---- */
         .data
+        .balign 4
+        .globl  g_multiboot2_info
+g_multiboot2_info:                          /* set before the BSS is cleared */
+        .long   0
         .balign 16
 gdt:
         .quad   0

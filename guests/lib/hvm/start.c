@@ -87,14 +87,22 @@ static void map_shared_info(void)
     si.shared_info = x.gpfn << G_PAGE_SHIFT;
 }
 
-/* QEMU's isa-debug-exit at port 0xf4 (the boot runner's): power off. */
-#define DEBUG_EXIT_PORT 0xf4
+/*
+ * Power off: QEMU's isa-debug-exit at port 0xf4 (the boot runner's) ends
+ * QEMU with the status; Bochs has no such device and ends on the bytes of
+ * "Shutdown" written to its shutdown port (the status is in the serial
+ * log's "exit status" line).
+ */
+#define DEBUG_EXIT_PORT     0xf4
+#define BOCHS_SHUTDOWN_PORT 0x8900
 static G_NORETURN void native_exit(int code)
 {
-    for (;;) {
-        __asm__ volatile("outl %0, %1" :: "a"((uint32_t)code), "Nd"((uint16_t)DEBUG_EXIT_PORT));
+    g_console_com1_drain();
+    __asm__ volatile("outl %0, %1" :: "a"((uint32_t)code), "Nd"((uint16_t)DEBUG_EXIT_PORT));
+    for (const char *s = "Shutdown"; *s; s++)
+        __asm__ volatile("outb %0, %1" :: "a"(*s), "Nd"((uint16_t)BOCHS_SHUTDOWN_PORT));
+    for (;;)
         __asm__ volatile("cli; hlt");
-    }
 }
 
 /*
@@ -127,6 +135,8 @@ void g_hvm_start(uint64_t start_info_pa)
 {
     int rc;
 
+    if (!start_info_pa && g_multiboot2_info)
+        start_info_pa = g_hvm_multiboot2_start_info();
     g_hvm_start_info = (const struct hvm_start_info *)start_info_pa;
     native = !find_hypervisor();
     if (native) {
@@ -139,6 +149,8 @@ void g_hvm_start(uint64_t start_info_pa)
     if (!native)
         map_shared_info();
     cpu0_init();
+    if (native)
+        g_console_com1_setup();
     if (native || !g_is_dom0())
         g_console_use_com1();
     g_hvm_traps_init();

@@ -55,6 +55,8 @@ static inline bool g_is_dom0(void)
  * One g_printf call prints at most 255 characters. */
 void g_console_init(void);
 void g_console_use_com1(void);                  /* PVH: write to COM1 */
+void g_console_com1_setup(void);                /* no hypervisor: 115200 8N1 */
+void g_console_com1_drain(void);                /* until COM1 has sent all */
 void g_console_write(const char *buf, size_t len);
 int g_puts(const char *s);                      /* appends a newline */
 int g_printf(const char *fmt, ...) G_PRINTF(1, 2);

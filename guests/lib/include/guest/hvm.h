@@ -78,6 +78,10 @@ void g_hvm_ap_start(unsigned int id);
 void g_hvm_vector(struct g_frame *f);
 void g_hvm_traps_init(void);
 void g_hvm_mm_init(void);
+/* multiboot2.c: a Multiboot2 loader's boot information (head.S keeps its
+ * address, 0 under a PVH loader) as an hvm_start_info's physical address. */
+extern uint32_t g_multiboot2_info;
+uint64_t g_hvm_multiboot2_start_info(void);
 extern uint64_t g_hvm_boot_l4[];
 
 #endif /* GUEST_HVM_H */

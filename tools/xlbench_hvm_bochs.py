@@ -14,7 +14,8 @@ two emulators do not compare; ratios on the same one do.
 
 Not here: the random reads (Bochs's TSC counts instructions, not what a
 translation costs, and a 1 GiB working set takes Bochs minutes) and the
-native floor (Bochs cannot start a PVH kernel without a hypervisor).
+native floor (the memvirt section has Bochs's: tools/boot --kernel
+starts a PVH kernel there through GRUB's multiboot2).
 
     import xlbench_hvm_bochs
     sec = xlbench_hvm_bochs.run("build", progress=print)

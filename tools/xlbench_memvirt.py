@@ -37,6 +37,7 @@ scale) go to $BUILD/bench/memvirt-<workload>.png and .svg.
     xlbench_memvirt.print_table(sec, print)
 """
 
+import json
 import os
 import re
 import shutil
@@ -196,6 +197,8 @@ def run_one(cfg, build, measure, run=0):
     missing = [] if parsed["ops"] else ["no figures"]
     rec = record(cfg.name, measure, res, parsed, log, missing)
     rec["cpu"] = cpu_figures(res.cpu_lines, parsed["ops"])
+    with open(log + ".cpu.json", "w") as f:    # beside the serial log
+        json.dump(rec["cpu"], f)
     return rec
 
 

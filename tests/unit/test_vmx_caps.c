@@ -49,7 +49,7 @@ TEST(skylake_runs_hvm_on_ept_with_large_pages_and_vpid)
     struct vmx_config c = config_of(&m);
 
     CHECK(c.usable);
-    CHECK(c.hvm);
+    CHECK(c.hap);
     CHECK_EQ(c.revision, 0x2b);
     CHECK_EQ(c.region_size, 4096);
     CHECK(!c.below_4g);
@@ -96,7 +96,7 @@ TEST(without_true_msrs_default1_controls_stay_1)
     m.ctl[VMX_CTL_EXIT] = 0x7fffff00036dffUL;
     m.ctl[VMX_CTL_ENTRY] = 0xffff000011ffUL;
     c = config_of(&m);
-    CHECK(c.usable && c.hvm);
+    CHECK(c.usable && c.hap);
     CHECK((c.ctl[VMX_CTL_PROC] & (PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING)) ==
           (PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING));
     CHECK_EQ(c.ctl[VMX_CTL_PROC], 0x0401e172 | PROC_WANTED);
@@ -117,13 +117,13 @@ TEST(must_be_1_bits_are_always_set)
     }
 }
 
-TEST(no_unrestricted_guest_refuses_hvm_but_keeps_vmx)
+TEST(no_unrestricted_guest_means_no_hap_but_keeps_vmx)
 {
     struct vmx_msrs m = lynnfield();
     struct vmx_config c = config_of(&m);
 
     CHECK(c.usable);
-    CHECK(!c.hvm);
+    CHECK(!c.hap);
     CHECK(!c.unrestricted_guest);
     CHECK(c.why && strstr(c.why, "unrestricted guest"));
     CHECK(c.ept && c.ept_2m && !c.ept_1g);
@@ -132,7 +132,7 @@ TEST(no_unrestricted_guest_refuses_hvm_but_keeps_vmx)
     CHECK(c.ctl[VMX_CTL_PROC2] & PROC2_EPT);
 }
 
-TEST(no_ept_refuses_hvm)
+TEST(no_ept_means_no_hap)
 {
     struct vmx_msrs m = skylake();
     struct vmx_config c;
@@ -143,7 +143,7 @@ TEST(no_ept_refuses_hvm)
     m.ept_vpid = 0;
     c = config_of(&m);
     CHECK(c.usable);
-    CHECK(!c.hvm && !c.ept && !c.vpid && !c.unrestricted_guest);
+    CHECK(!c.hap && !c.ept && !c.vpid && !c.unrestricted_guest);
     CHECK(c.why && !strcmp(c.why, "EPT"));
     CHECK_EQ(c.ctl[VMX_CTL_PROC2], 0);
 }
@@ -157,7 +157,7 @@ TEST(no_secondary_controls_means_no_ept)
     m.ctl[VMX_CTL_PROC2] = 0;
     m.ept_vpid = 0;
     c = config_of(&m);
-    CHECK(c.usable && !c.hvm && !c.ept);
+    CHECK(c.usable && !c.hap && !c.ept);
     CHECK(!(c.ctl[VMX_CTL_PROC] & PROC_SECONDARY_CONTROLS));
     CHECK_EQ(c.ctl[VMX_CTL_PROC2], 0);
 }
@@ -169,7 +169,7 @@ TEST(missing_needed_control_makes_vmx_unusable_and_names_it)
 
     m.ctl[VMX_CTL_PROC] &= ~((uint64_t)PROC_HLT_EXITING << 32);
     c = config_of(&m);
-    CHECK(!c.usable && !c.hvm);
+    CHECK(!c.usable && !c.hap);
     CHECK(c.why && !strcmp(c.why, "HLT exiting"));
 }
 
@@ -202,7 +202,7 @@ TEST(ept_without_write_back_is_not_used)
 
     m.ept_vpid &= ~VMX_EPT_MEMTYPE_WB;
     c = config_of(&m);
-    CHECK(c.usable && !c.hvm && !c.ept);
+    CHECK(c.usable && !c.hap && !c.ept);
     CHECK(c.why && strstr(c.why, "write-back"));
     CHECK(!(c.ctl[VMX_CTL_PROC2] & (PROC2_EPT | PROC2_UNRESTRICTED_GUEST)));
     CHECK(c.vpid);
@@ -215,7 +215,7 @@ TEST(ept_without_invept_is_not_used)
 
     m.ept_vpid &= ~(VMX_EPT_INVEPT_SINGLE | VMX_EPT_INVEPT_ALL);
     c = config_of(&m);
-    CHECK(!c.ept && !c.hvm);
+    CHECK(!c.ept && !c.hap);
     CHECK(c.why && strstr(c.why, "INVEPT"));
 }
 
@@ -226,7 +226,7 @@ TEST(ept_page_sizes_follow_the_capability_msr)
 
     m.ept_vpid &= ~(VMX_EPT_2MB | VMX_EPT_1GB);
     c = config_of(&m);
-    CHECK(c.hvm && c.ept && !c.ept_2m && !c.ept_1g);
+    CHECK(c.hap && c.ept && !c.ept_2m && !c.ept_1g);
 }
 
 TEST(vpid_without_invvpid_is_not_used)
@@ -236,7 +236,7 @@ TEST(vpid_without_invvpid_is_not_used)
 
     m.ept_vpid &= ~VMX_VPID_INVVPID;
     c = config_of(&m);
-    CHECK(c.hvm && !c.vpid);
+    CHECK(c.hap && !c.vpid);
     CHECK(!(c.ctl[VMX_CTL_PROC2] & PROC2_VPID));
     CHECK(!c.invvpid_single && !c.invvpid_all && !c.invvpid_addr);
 }
@@ -248,7 +248,7 @@ TEST(vmcs_memory_type_must_be_write_back)
 
     m.basic &= ~(0xfUL << 50);          /* uncacheable */
     c = config_of(&m);
-    CHECK(!c.usable && !c.hvm);
+    CHECK(!c.usable && !c.hap);
     CHECK(c.why && strstr(c.why, "write-back"));
 }
 

@@ -42,8 +42,8 @@ void hvm_init(void)
     }
     hvm_backend = b;
     if (!hvm_hap_available() && !b->shadow)
-        printk("HVM: %s%s: no shadow paging on %s yet: HVM guests refused\n", b->name,
-               opt_hap ? " without nested paging" : ", nested paging off (hap=0)", b->name);
+        printk("HVM: %s%s, and no shadow paging: HVM guests refused\n", b->name,
+               opt_hap ? " without nested paging" : ", nested paging off (hap=0)");
     else if (hvm_backend->hap_max_order == HVM_NO_HAP)
         printk("HVM: %s without nested paging: shadow paging\n", hvm_backend->name);
     else if (!opt_hap)
@@ -76,7 +76,7 @@ int hvm_domain_init(struct domain *d, bool hap)
         return -XEN_EOPNOTSUPP;
     hap = hap && hvm_hap_available();
     if (!hap && !hvm_backend->shadow)
-        return -XEN_EOPNOTSUPP;         /* VMX: shadow paging not yet */
+        return -XEN_EOPNOTSUPP;         /* a back end without shadow paging */
     /* A domain whose creation fails stays PV to domain_free: neither
      * back end sees a destroy without its create. */
     d->arch.hvm.paging = hap ? &hap_paging : &shadow_paging;

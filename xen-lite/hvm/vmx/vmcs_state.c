@@ -6,8 +6,9 @@
  *
  * Paging: with an EPT pointer the guest owns its CR0.PG/PE and CR3 as an
  * unrestricted guest (Intel SDM vol. 3C 25.6, 26.3.1.1); with none (shadow
- * paging) CR3 loads and stores, INVLPG and #PF exit, and CR0.PG/PE/WP are
- * the hypervisor's, so that mode stays a clean alternative.
+ * paging) CR3 loads and stores and #PF exit, and every bit of CR0 and CR4
+ * is the hypervisor's (the guest reads its own values from the read
+ * shadows), so that mode stays a clean alternative.
  */
 #include "asm/desc.h"
 #include "asm/msr.h"
@@ -36,7 +37,7 @@
 
 /* Guest CR bits the hypervisor owns (reads see the shadow; writes exit). */
 #define CR0_OWNED_HAP       X86_CR0_NE
-#define CR0_OWNED_SHADOW    (X86_CR0_NE | X86_CR0_PE | X86_CR0_PG | X86_CR0_WP)
+#define CR0_OWNED_SHADOW    (~0UL)
 /* Every CR4 write that changes a bit exits: the common layer checks it
  * against the features the guest is shown. */
 #define CR4_OWNED_HAP       (~0UL)

@@ -70,7 +70,8 @@ static const char *vmx_init(void)
         return why;
     if (bitmaps_init())
         return "no memory for the MSR and I/O bitmaps";
-    vmx_backend.hap_max_order = vmx_config()->ept_1g ? 18 : vmx_config()->ept_2m ? 9 : 0;
+    if (vmx_config()->hap)
+        vmx_backend.hap_max_order = vmx_config()->ept_1g ? 18 : vmx_config()->ept_2m ? 9 : 0;
     return NULL;
 }
 
@@ -250,6 +251,7 @@ static void vmx_run(struct vcpu *v)
 struct hvm_backend vmx_backend = {
     .name = "VMX",
     .hap_max_order = HVM_NO_HAP,
+    .shadow = true,
     .p2m_format = &p2m_format_ept,
     .hypercall_insn = { 0x0f, 0x01, 0xc1 },     /* VMCALL */
     .init = vmx_init,

@@ -28,6 +28,10 @@ struct vmx_vcpu {
     uint64_t cr2;                       /* VMX keeps no CR2 (SDM 27.3.1) */
     uint64_t dr[4], dr6, dr7;           /* the guest's, never in the CPU */
     uint64_t eptp;                      /* 0: nested paging off */
+    /* Without nested paging the VMCS holds the paging mode's CR0, CR3, CR4
+     * and EFER; the guest's own are these and the CR0/CR4 read shadows. */
+    bool own_view;
+    uint64_t cr3, efer;
     struct vmx_entry_failure fail;      /* the last failed entry, for dump */
 };
 

@@ -6,9 +6,10 @@
  * on 1 (the allowed-0 settings, from the TRUE_* MSRs where they exist, which
  * let some "default1" controls be 0 -- A.2).  EPT needs 4-level walks,
  * write-back paging structures and INVEPT; VPID needs INVVPID (A.10).
- * HVM guests need EPT and unrestricted guest: PVH starts in 32-bit
- * protected mode with paging off, which VMX runs natively only as an
- * unrestricted guest (26.3.1.1).
+ * Nested paging (HAP) needs EPT and unrestricted guest: PVH starts in
+ * 32-bit protected mode with paging off, which VMX runs natively only as
+ * an unrestricted guest (26.3.1.1).  Without them HVM guests run on shadow
+ * paging, whose hardware CR0 always has PE and PG.
  */
 #include "asm/vmx.h"
 #include "asm/vmx_caps.h"
@@ -176,8 +177,8 @@ void vmx_compute_config(const struct vmx_msrs *m, struct vmx_config *c)
         c->ctl[VMX_CTL_PROC2] &= ~(PROC2_EPT | PROC2_UNRESTRICTED_GUEST);
     check_vpid(m, c);
     c->unrestricted_guest = c->ctl[VMX_CTL_PROC2] & PROC2_UNRESTRICTED_GUEST;
-    c->hvm = c->ept && c->unrestricted_guest;
-    if (!c->hvm)
+    c->hap = c->ept && c->unrestricted_guest;
+    if (!c->hap)
         c->why = no_hap ? no_hap : "no EPT";
 }
 

@@ -129,10 +129,8 @@ const char *vmx_probe(void)
     }
     vmx_describe(&config, desc, sizeof(desc));
     printk("VMX: %s\n", desc);
-    if (!config.hvm) {
-        snprintf(unusable, sizeof(unusable), "this CPU has no %s", config.why);
-        return unusable;
-    }
+    if (!config.hap)
+        printk("VMX: no nested paging: this CPU has no %s\n", config.why);
     vmx_in_use = true;
     return NULL;
 }

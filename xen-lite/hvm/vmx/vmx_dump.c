@@ -33,5 +33,8 @@ void vmx_dump(struct vcpu *v)
                (unsigned long)vmcs_read_current(NULL, dumped[i]),
                i + 1 < ARRAY_SIZE(dumped) ? vmcs_field_name(dumped[i + 1]) : "",
                i + 1 < ARRAY_SIZE(dumped) ? (unsigned long)vmcs_read_current(NULL, dumped[i + 1]) : 0UL);
+    if (s->own_view)
+        printk("  the guest's own CR3 %016lx EFER %016lx (the VMCS has the shadows')\n",
+               (unsigned long)s->cr3, (unsigned long)s->efer);
     vmx_release(v);
 }

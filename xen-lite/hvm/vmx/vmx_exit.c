@@ -187,8 +187,10 @@ void vmx_decode_exit(struct vcpu *v, struct cpu_user_regs *regs)
     const struct exit_kind *k = code <= EXIT_REASON_MAX ? &kinds[code] : NULL;
 
     *e = (struct hvm_exit){ .code = code, .reason = HVM_EXIT_UNHANDLED };
-    /* Without VMX_MISC[5] the IA-32e mode entry control is ours to follow. */
-    if (!(vmx_msrs()->misc & VMX_MISC_SAVES_LMA))
+    /* Without VMX_MISC[5] the IA-32e mode entry control is ours to follow
+     * (an unrestricted guest changes EFER.LMA itself; under shadow paging
+     * only vmx_set_paging does). */
+    if (!vmx(v)->own_view && !(vmx_msrs()->misc & VMX_MISC_SAVES_LMA))
         vmx_set_reg(v, HVM_REG_EFER, vmread(GUEST_IA32_EFER));
     if (!k || !k->known)
         return;

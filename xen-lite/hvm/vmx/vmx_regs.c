@@ -18,6 +18,7 @@
 /* CR0 bits the hardware must have whatever the guest writes. */
 #define CR0_FORCED_HAP      X86_CR0_NE
 #define CR0_FORCED_SHADOW   (X86_CR0_NE | X86_CR0_PE | X86_CR0_PG)
+#define CR_ALL_OWNED        (~0UL)      /* guest/host mask: every bit exits */
 
 /* The guest's view: owned bits from the read shadow, the rest live. */
 static uint64_t guest_cr(uint32_t live, uint32_t mask, uint32_t shadow)
@@ -35,9 +36,9 @@ uint64_t vmx_get_reg(struct vcpu *v, enum hvm_reg r)
     switch (r) {
     case HVM_REG_CR0:   val = guest_cr(GUEST_CR0, CR0_GUEST_HOST_MASK, CR0_READ_SHADOW); break;
     case HVM_REG_CR2:   val = s->cr2; break;
-    case HVM_REG_CR3:   val = vmread(GUEST_CR3); break;
+    case HVM_REG_CR3:   val = s->own_view ? s->cr3 : vmread(GUEST_CR3); break;
     case HVM_REG_CR4:   val = guest_cr(GUEST_CR4, CR4_GUEST_HOST_MASK, CR4_READ_SHADOW); break;
-    case HVM_REG_EFER:  val = vmread(GUEST_IA32_EFER); break;
+    case HVM_REG_EFER:  val = s->own_view ? s->efer : vmread(GUEST_IA32_EFER); break;
     case HVM_REG_PAT:   val = vmread(GUEST_IA32_PAT); break;
     case HVM_REG_TSC_OFFSET: val = vmread(TSC_OFFSET); break;
     default:            break;
@@ -56,10 +57,33 @@ static void set_efer(uint64_t efer)
                                                : entry & ~ENTRY_IA32E_MODE);
 }
 
+/*
+ * Under the paging mode's own values (own_view) the guest's are only
+ * recorded: its CR0 and CR4 in the read shadows, which every guest read
+ * sees, CR3 and EFER aside.  The mode's update_paging, which follows every
+ * change, sets what the hardware runs with (vmx_set_paging).
+ */
+static bool set_own_value(struct vmx_vcpu *s, enum hvm_reg r, uint64_t val)
+{
+    if (!s->own_view)
+        return false;
+    switch (r) {
+    case HVM_REG_CR0:   vmwrite(CR0_READ_SHADOW, val); return true;
+    case HVM_REG_CR3:   s->cr3 = val; return true;
+    case HVM_REG_CR4:   vmwrite(CR4_READ_SHADOW, val); return true;
+    case HVM_REG_EFER:  s->efer = val; return true;
+    default:            return false;
+    }
+}
+
 void vmx_set_reg(struct vcpu *v, enum hvm_reg r, uint64_t val)
 {
     struct vmx_vcpu *s = vmx_use(v);
 
+    if (set_own_value(s, r, val)) {
+        vmx_release(v);
+        return;
+    }
     switch (r) {
     case HVM_REG_CR0:
         vmwrite(GUEST_CR0, val | (s->eptp ? CR0_FORCED_HAP : CR0_FORCED_SHADOW));
@@ -149,29 +173,63 @@ static void set_bits(uint32_t field, uint64_t bits, bool on)
     vmwrite(field, on ? val | bits : val & ~bits);
 }
 
+/* The first time the paging mode runs its own values: keep the guest's
+ * aside, and make every bit of CR0 and CR4 the hypervisor's (25.3). */
+static void take_own_view(struct vmx_vcpu *s)
+{
+    if (s->own_view)
+        return;
+    vmwrite(CR0_READ_SHADOW, guest_cr(GUEST_CR0, CR0_GUEST_HOST_MASK, CR0_READ_SHADOW));
+    vmwrite(CR4_READ_SHADOW, guest_cr(GUEST_CR4, CR4_GUEST_HOST_MASK, CR4_READ_SHADOW));
+    vmwrite(CR0_GUEST_HOST_MASK, CR_ALL_OWNED);
+    vmwrite(CR4_GUEST_HOST_MASK, CR_ALL_OWNED);
+    s->cr3 = vmread(GUEST_CR3);
+    s->efer = vmread(GUEST_IA32_EFER);
+    s->own_view = true;
+}
+
+/*
+ * Without EPT, unrestricted guest is off too (it needs EPT: 26.2.1.1), so
+ * the hardware's CR0 must have PE, PG and NE (the CR0 fixed bits, A.7),
+ * which the mode's values give; VM entry loads the PAE PDPTEs from the
+ * CR3 given when the mode runs PAE paging outside long mode (26.3.2.4),
+ * and the IA-32e mode entry control follows the mode's EFER.LMA.
+ */
+static void run_own_values(struct vmx_vcpu *s, const struct hvm_hw_paging *hw)
+{
+    take_own_view(s);
+    vmwrite(GUEST_CR3, hw->hw_cr3);
+    vmwrite(GUEST_CR0, hw->hw_cr0 | CR0_FORCED_SHADOW);
+    vmwrite(GUEST_CR4, hw->hw_cr4 | X86_CR4_VMXE);
+    set_efer(hw->hw_efer);
+}
+
 /*
  * Nested paging: EPT over the p2m, the guest owning CR3 and its paging
  * bits as an unrestricted guest.  Without it (shadow paging) the hardware
- * walks the CR3 given, and CR3 accesses, INVLPG and #PF exit as asked.
+ * walks the CR3 given with the CR0, CR4 and EFER given, and CR3 accesses,
+ * INVLPG and #PF exit as asked.
  */
 void vmx_set_paging(struct vcpu *v, const struct hvm_hw_paging *hw)
 {
     struct vmx_vcpu *s = vmx_use(v);
-    uint64_t cr0 = guest_cr(GUEST_CR0, CR0_GUEST_HOST_MASK, CR0_READ_SHADOW);
 
     s->eptp = hw->nested ? hw->nested_root | EPTP_WB_4LEVEL : 0;
-    if (hw->nested)
+    if (hw->nested) {
+        uint64_t cr0 = guest_cr(GUEST_CR0, CR0_GUEST_HOST_MASK, CR0_READ_SHADOW);
+
         vmwrite(EPT_POINTER, s->eptp);
-    else
-        vmwrite(GUEST_CR3, hw->hw_cr3);
+        vmwrite(CR0_GUEST_HOST_MASK, CR0_FORCED_HAP);
+        vmwrite(GUEST_CR0, cr0 | CR0_FORCED_HAP);
+        vmwrite(CR0_READ_SHADOW, cr0);
+    } else {
+        run_own_values(s, hw);
+    }
     set_bits(SECONDARY_VM_EXEC_CONTROL, PROC2_EPT | PROC2_UNRESTRICTED_GUEST, hw->nested);
     set_bits(CPU_BASED_VM_EXEC_CONTROL, PROC_CR3_LOAD_EXITING | PROC_CR3_STORE_EXITING,
              hw->intercept_cr3);
     set_bits(CPU_BASED_VM_EXEC_CONTROL, PROC_INVLPG_EXITING, hw->intercept_invlpg);
     set_bits(EXCEPTION_BITMAP, 1U << TRAP_page_fault, hw->intercept_pf);
-    vmwrite(CR0_GUEST_HOST_MASK, hw->nested ? CR0_FORCED_HAP : CR0_FORCED_SHADOW | X86_CR0_WP);
-    vmwrite(GUEST_CR0, cr0 | (hw->nested ? CR0_FORCED_HAP : CR0_FORCED_SHADOW));
-    vmwrite(CR0_READ_SHADOW, cr0);
     s->flush = true;
     vmx_release(v);
 }

@@ -207,7 +207,7 @@ void vmx_selftests(selftest_report_fn *report)
         return;
     report("vmx_every_cpu_in_vmx_operation", test_every_cpu_in_vmx_operation());
     report("vmx_vmread_vmwrite", test_vmread_vmwrite());
-    if (!vmx_config()->hvm)
+    if (!vmx_config()->hap)
         return;
     report("vmx_pvh_start_enters_guest", test_pvh_start_enters_guest());
     report("vmx_bad_guest_field_named", test_bad_guest_field_named());

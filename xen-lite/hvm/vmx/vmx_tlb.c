@@ -13,7 +13,9 @@
  * domain, so a p2m change marks them all stale: each does INVEPT
  * (single-context where offered) before it next enters the domain, and
  * the ones running it now are made to exit at once, so that nothing the
- * change freed is reached again.
+ * change freed is reached again.  Under shadow paging the same call is
+ * the shadows' flush (they changed, or the p2m under them did): every
+ * vCPU takes a fresh VPID at its next entry.
  */
 #include "asm/vmx.h"
 #include "asm/vmx_cpu.h"
@@ -78,9 +80,13 @@ void vmx_p2m_flush(struct domain *d)
     uint64_t running = 0;
 
     __atomic_store_n(&x->ept_stale, ~0ULL, __ATOMIC_SEQ_CST);
-    for_each_vcpu(d, v)
+    for_each_vcpu(d, v) {
+        if (vmx(v))
+            vmx(v)->flush = true;       /* shadow paging: linear translations */
         if (v->is_running)
             running |= 1ULL << v->processor;
+    }
+    __atomic_thread_fence(__ATOMIC_SEQ_CST);
     running &= ~(1ULL << smp_processor_id());
     if (running)
         on_selected_cpus(running, exited, NULL);

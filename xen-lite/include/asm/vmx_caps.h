@@ -35,8 +35,8 @@ struct vmx_msrs {
 
 struct vmx_config {
     bool usable;                /* VMX can run guests (else: why) */
-    bool hvm;                   /* HVM/PVH guests on EPT (else: no_hvm) */
-    const char *why;            /* why VMX or HVM is off, for the boot log */
+    bool hap;                   /* HVM guests on EPT (else shadow paging) */
+    const char *why;            /* why VMX, or (usable) HAP, is off: boot log */
     uint32_t revision;          /* VMCS revision identifier */
     uint32_t region_size;       /* bytes of a VMXON region or VMCS */
     bool below_4g;              /* regions must sit below 4 GiB */
@@ -50,7 +50,7 @@ struct vmx_config {
     uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
 };
 
-/* Fill c from m; c->usable and c->hvm say what the CPU can do. */
+/* Fill c from m; c->usable and c->hap say what the CPU can do. */
 void vmx_compute_config(const struct vmx_msrs *m, struct vmx_config *c);
 
 /* A one-line description of c ("revision 0x2b, EPT 4-level WB 2M 1G ..."). */

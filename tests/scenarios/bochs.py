@@ -78,16 +78,18 @@ def vmx_selftest(t):
     t.expect(r, r"\(XEN\) selftest: \d+ passed, 0 failed")
 
 
-@scenario("bochs_no_unrestricted_guest_refuses_hvm")
+@scenario("bochs_no_unrestricted_guest_means_shadow_paging")
 def no_unrestricted_guest(t):
-    """A Nehalem (EPT, no unrestricted guest) says why HVM is refused and
-    runs PV guests as before."""
+    """A Nehalem (EPT, no unrestricted guest) says why it has no nested
+    paging, offers HVM on shadow paging (shadow.py runs the HVM self-test
+    there) and runs PV guests as before."""
     r = t.boot(cpu="corei5_lynnfield_750", xen_append="dom0_mem=32M",
                dom0=f"{t.build}/guests/hello", **BOCHS)
     t.expect_status(r, 0)
     t.expect(r, r"^\(XEN\) VMX: .*, no unrestricted guest$")
-    t.expect(r, r"^\(XEN\) HVM: this CPU has no unrestricted guest: PV "
-                r"guests only$")
+    t.expect(r, r"^\(XEN\) VMX: no nested paging: this CPU has no "
+                r"unrestricted guest$")
+    t.expect(r, r"^\(XEN\) HVM: VMX without nested paging: shadow paging$")
     t.expect(r, r"^hello: done$")
 
 

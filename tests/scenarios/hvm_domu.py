@@ -5,7 +5,8 @@ guest on their own, a guest that misbehaves crashing alone, and what xl
 refuses (type = "hvm"); hap = 0 runs the self-test on shadow paging.
 Each leaves the host's free memory as it found it.  The self-test, mem-set
 and crash scenarios also run on Intel VMX with EPT under Bochs: the 2-vCPU
-self-test and mem-set in make test, the others in make test-bochs."""
+self-test and mem-set in make test, the others in make test-bochs, which
+also runs the hap = 0 self-test on VMX (shadow paging)."""
 
 import os
 import re
@@ -211,13 +212,15 @@ def pvh_domu_crashes_alone(t, on="qemu"):
     free_back(t, r, "free0", "gone")
 
 
+@scenario("bochs_hvm_pvh_domu_selftest_on_shadow_by_xl_hap0_{on}", long=True,
+          on=["vmx"])
 @scenario("hvm_pvh_domu_selftest_on_shadow_by_xl_hap0")
-def pvh_domu_selftest_on_shadow(t):
+def pvh_domu_selftest_on_shadow(t, on="qemu"):
     r = run(t, [("free0", ["xl info free_memory"]),
                 ("create", [f"xl create -p {SELFTEST_CFG} hap=0 shadow_memory=4 vcpus=2",
                             "xl list -v"]),
                 ("run", ["xl unpause hvm-selftest", "xl console hvm-selftest"]),
-                ("gone", ["xl list", "xl info free_memory"])], timeout=180)
+                ("gone", ["xl list", "xl info free_memory"])], on=on, timeout=180)
     t.expect(section(t, r, "create"), r"^hvm-selftest +1 .*  shadow$")
     text = section(t, r, "run")
     t.expect(text, r"^hvm-selftest: domU, 2 vCPUs, \d+ MiB, xen-lite$")

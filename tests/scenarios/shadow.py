@@ -1,7 +1,10 @@
 """Shadow paging: HVM guests on a CPU without nested paging (QEMU's EPYC
 with -npt), or told not to use it (hap=0 on the hypervisor's command line,
 dom0=pvh,shadow), run hvm-selftest and hvm-churn as they do on NPT; every
-run ends with the shadow auditor's verdict on every shadow entry."""
+run ends with the shadow auditor's verdict on every shadow entry.  The
+same on Intel VMX under Bochs: corei7_skylake_x with hap=0 (the self-test
+in make test), and with dom0=pvh,shadow, corei5_lynnfield_750 (EPT but no
+unrestricted guest, so no nested paging) and hvm-churn in make test-bochs."""
 
 import os
 
@@ -40,10 +43,33 @@ WAYS = {
 }
 
 
+# The same on Intel VMX under Bochs: (cpu, command line, banner).
+SKYLAKE, LYNNFIELD = "corei7_skylake_x", "corei5_lynnfield_750"
+# 40 M emulated instructions a second: the guests' timers wait less wall time.
+BOCHS = dict(emulator="bochs", mem=256, ips=40000000, timeout=600)
+VMX_WAYS = {
+    "vmx_hap0": (SKYLAKE, f"{PVH} dom0_mem=64M hap=0",
+                 r"^\(XEN\) HVM: VMX, nested paging off \(hap=0\): shadow paging$"),
+    "vmx_no_unrestricted_guest": (
+        LYNNFIELD, f"{PVH} dom0_mem=64M",
+        r"^\(XEN\) VMX: no nested paging: this CPU has no unrestricted guest\n"
+        r"\(XEN\) HVM: VMX without nested paging: shadow paging$"),
+    "vmx_dom0_shadow": (SKYLAKE, "dom0=pvh,shadow dom0-iommu=none dom0_mem=64M",
+                        r"^\(XEN\) HVM: VMX with nested paging"),
+}
+
+
 @scenario("shadow_hvm_selftest_passes_{way}", way=list(WAYS))
+@scenario("bochs_shadow_hvm_selftest_passes_{way}", way=["vmx_hap0"])
+@scenario("bochs_shadow_hvm_selftest_passes_{way}", long=True,
+          way=["vmx_no_unrestricted_guest", "vmx_dom0_shadow"])
 def selftest_passes_on_shadow(t, way):
-    cpu, cmdline, banner = WAYS[way]
-    r = t.boot(dom0=hvm.selftest(t), cpu=cpu, smp=2, xen_append=cmdline, timeout=180)
+    if way in VMX_WAYS:
+        cpu, cmdline, banner = VMX_WAYS[way]
+        r = t.boot(dom0=hvm.selftest(t), cpu=cpu, smp=2, xen_append=cmdline, **BOCHS)
+    else:
+        cpu, cmdline, banner = WAYS[way]
+        r = t.boot(dom0=hvm.selftest(t), cpu=cpu, smp=2, xen_append=cmdline, timeout=180)
     t.expect_status(r, 0)
     t.expect(r, banner)
     t.expect(r, r"^\(XEN\)  Dom0 alloc\.: .* paging shadow$")
@@ -64,12 +90,19 @@ def unpopulated_gfn_crashes_on_shadow(t):
 
 
 @scenario("hvm_churn_{paging}_smp{smp}", paging=["shadow", "npt"], smp=[1, 2])
+@scenario("bochs_hvm_churn_{paging}_smp{smp}", long=True, paging=["vmx_shadow"],
+          smp=[1, 2])
 def churn_keeps_memory_right(t, paging, smp):
-    cpu = NO_NPT if paging == "shadow" else hvm.CPU
-    # 4 GiB: the hypervisor's heap (and so the shadow pool) starts above
-    # 4 GiB, where a PAE root of the unpaged map must not be.
-    r = t.boot(dom0=guest(t, "hvm-churn"), cpu=cpu, smp=smp, mem=4096,
-               xen_append=f"{PVH} dom0_mem=128M", timeout=300)
+    if paging == "vmx_shadow":
+        r = t.boot(dom0=guest(t, "hvm-churn"), cpu=SKYLAKE, smp=smp,
+                   xen_append=f"{PVH} dom0_mem=128M hap=0", **dict(BOCHS, mem=384))
+        paging = "shadow"
+    else:
+        cpu = NO_NPT if paging == "shadow" else hvm.CPU
+        # 4 GiB: the hypervisor's heap (and so the shadow pool) starts above
+        # 4 GiB, where a PAE root of the unpaged map must not be.
+        r = t.boot(dom0=guest(t, "hvm-churn"), cpu=cpu, smp=smp, mem=4096,
+                   xen_append=f"{PVH} dom0_mem=128M", timeout=300)
     t.expect_status(r, 0)
     t.expect(r, rf"^\(XEN\)  Dom0 alloc\.: .* paging {'shadow' if paging == 'shadow' else 'HAP'}$")
     t.expect(r, rf"^hvm-churn: {smp} worker\(s\), ")

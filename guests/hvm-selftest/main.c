@@ -2,7 +2,7 @@
  * hvm-selftest: run every check, one line each, then the totals; the exit
  * status is the number of failed checks.  With "crash=gfn" or
  * "crash=triple" on its command line it instead does what must get the
- * domain crashed (crash.c).
+ * domain crashed, with "paging32" what shadow paging must refuse (crash.c).
  *
  * With "spin" every vCPU loops for ever (for the toolstack's pause and
  * destroy of running vCPUs).
@@ -32,6 +32,8 @@ int g_main(void)
         crash_on_unpopulated_gfn();
     if (g_cmdline_has("crash=triple"))
         crash_by_triple_fault();
+    if (g_cmdline_has("paging32"))
+        start_vcpu_with_32bit_paging();
     if (g_cmdline_has("spin"))
         spin_on_every_vcpu();
     g_printf("hvm-selftest: %s, %u vCPUs, %lu MiB, %s\n", g_is_dom0() ? "dom0" : "domU",

@@ -37,6 +37,7 @@ bool sleep_until_virq_timer(uint64_t ns);
  * crashed). */
 G_NORETURN void crash_on_unpopulated_gfn(void);
 G_NORETURN void crash_by_triple_fault(void);
+G_NORETURN void start_vcpu_with_32bit_paging(void);
 /* smp.c: spin on every vCPU, for ever ("spin"). */
 G_NORETURN void spin_on_every_vcpu(void);
 uint64_t probe_read(const volatile void *p);

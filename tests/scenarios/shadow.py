@@ -89,6 +89,25 @@ def unpopulated_gfn_crashes_on_shadow(t):
     hvm.expect_unpopulated_gfn_crash(t, r)
 
 
+@scenario("shadow_vcpu_context_with_32bit_paging_is_refused_{on}", on=["svm"])
+@scenario("bochs_shadow_vcpu_context_with_32bit_paging_is_refused_{on}", long=True,
+          on=["vmx"])
+def context_shadow_cannot_run_refused(t, on):
+    """Shadow paging runs no guest with 32-bit paging: VCPUOP_initialise
+    of such a context is -EINVAL; taking it would leave the vCPU to run
+    with no shadow, CR3 0: machine frame 0 as its page table."""
+    if on == "vmx":
+        r = t.boot(dom0=hvm.selftest(t), dom0_cmdline="paging32", cpu=SKYLAKE, smp=2,
+                   xen_append=f"{PVH} dom0_mem=64M hap=0", **BOCHS)
+    else:
+        r = t.boot(dom0=hvm.selftest(t), dom0_cmdline="paging32", cpu=NO_NPT, smp=2,
+                   xen_append=f"{PVH} dom0_mem=64M", timeout=120)
+    t.expect_status(r, 0)
+    t.expect(r, r"^\(XEN\)  Dom0 alloc\.: .* paging shadow$")
+    t.expect(r, r"^hvm-selftest: VCPUOP_initialise of vCPU 1 with 32-bit paging: -22$")
+    t.expect_not(r, r"crashed")
+
+
 @scenario("hvm_churn_{paging}_smp{smp}", paging=["shadow", "npt"], smp=[1, 2])
 @scenario("bochs_hvm_churn_{paging}_smp{smp}", long=True, paging=["vmx_shadow"],
           smp=[1, 2])

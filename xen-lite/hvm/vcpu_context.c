@@ -3,7 +3,8 @@
  * protocol, VCPUOP_initialise for application processors, and dom0's
  * builder): 32-bit mode with the segments given, or long mode with flat
  * 64-bit segments.  Everything is checked against what a CPU would accept
- * before any of it is taken; a context it would refuse is -EINVAL.
+ * before any of it is taken; a context it would refuse is -EINVAL, and so
+ * is one the domain's paging mode cannot run.
  */
 #include "asm/msr.h"
 #include "asm/processor.h"
@@ -144,6 +145,10 @@ int hvm_set_vcpu_context(struct vcpu *v, const struct vcpu_hvm_context *c)
     if (rc)
         return rc;
     hvm_update_paging(v);
+    /* A mode the paging mode cannot run (shadow paging: real mode, 32-bit
+     * paging) leaves the hardware nothing to walk: the vCPU stays down. */
+    if (!v->arch.hvm.paging.nested && !v->arch.hvm.paging.hw_cr3)
+        return -XEN_EINVAL;
     v->arch.hvm.initialised = true;
     return 0;
 }

@@ -164,7 +164,9 @@ struct hvm_segment {
 struct hvm_hw_paging {
     bool nested;                        /* nested paging (NPT / EPT) on */
     uint64_t nested_root;               /* its top table (machine address) */
-    uint64_t hw_cr3;                    /* !nested: the CR3 the hardware uses */
+    uint64_t hw_cr3;                    /* !nested: the CR3 the hardware uses;
+                                           0: the mode cannot run the guest's
+                                           state (the vCPU must not run) */
     uint64_t hw_cr0, hw_cr4, hw_efer;   /* !nested: what the hardware runs with */
     bool intercept_pf;                  /* guest #PF exits */
     bool intercept_cr3;                 /* CR3 reads and writes exit */

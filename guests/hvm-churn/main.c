@@ -208,8 +208,11 @@ static void work(void *arg)
 
     w->base = (uint64_t)(FIRST_SLOT + w->id) << 39;
     w->large_tag = ((uint64_t)w->id << 40) | 0xa5;
-    if (!space_build_parent(w))
+    if (!space_build_parent(w)) {
+        g_printf("hvm-churn: worker %u: FAILED building its address space: %s\n", w->id,
+                 w->failure);
         return;
+    }
     for (unsigned int i = 0; i < 512; i++)
         table_of(w->large)[i * 512 + i % 512] = word(w->large_tag, i);
     for (unsigned int i = 0; i < NR_PAGES; i++)

@@ -46,8 +46,15 @@ static bool build_region(struct worker *w, struct space *s, unsigned int extra_l
     return true;
 }
 
-/* 512 free frames in a row, 2 MiB aligned: the first, or 0. */
-static uint64_t large_frames(struct worker *w)
+/*
+ * 512 free frames in a row, 2 MiB aligned: the first, or 0.  One worker
+ * claims at a time: two scanning together can take part of every run from
+ * each other in lockstep, give it back, and both find none (seen on
+ * Bochs, whose vCPUs take turns in fixed slices).
+ */
+static volatile bool claiming;
+
+static uint64_t claim_large_frames(struct worker *w)
 {
     for (uint64_t base = 512; base + 512 <= g_max_pfn(); base += 512) {
         unsigned int i;
@@ -71,6 +78,17 @@ static uint64_t large_frames(struct worker *w)
     }
     fail(w, "no 2 MiB of free memory in a row");
     return 0;
+}
+
+static uint64_t large_frames(struct worker *w)
+{
+    uint64_t base;
+
+    while (__atomic_test_and_set(&claiming, __ATOMIC_ACQUIRE))
+        hc_sched_op(SCHEDOP_yield, NULL);
+    base = claim_large_frames(w);
+    __atomic_clear(&claiming, __ATOMIC_RELEASE);
+    return base;
 }
 
 bool space_build_parent(struct worker *w)

@@ -52,6 +52,17 @@
         pop     %rdi
         .endm
 
+/*
+ * Jump to \bad unless \reg holds a canonical address (bits 63:47 all equal,
+ * SDM vol. 1 §3.3.7.1): adding 2^47 maps exactly those onto [0, 2^48).
+ */
+        .macro NONCANONICAL reg, scratch, bad
+        movabs  $0x800000000000, \scratch
+        add     \reg, \scratch
+        shr     $48, \scratch
+        jnz     \bad
+        .endm
+
         .text
         .balign 16
         .globl  vector_stubs
@@ -112,19 +123,18 @@ syscall_enter:
         movq    $HYPERCALL_BUDGET, CPUINFO_preempt_budget(%r12)
         cmp     $NR_HYPERCALLS, %rax
         jae     4f
-        sbb     %r11, %r11                  /* ~0 here: the number stays bounded */
-        and     %r11, %rax                  /* under a mispredicted jae too */
+        and     $(NR_HYPERCALLS - 1), %rax  /* a power of two: the number stays */
+                                            /* bounded under a mispredicted jae */
         incq    VCPU_stats_hypercalls(%rbx, %rax, 8)     /* xl hypercall-stats */
         lea     hypercall_table(%rip), %r11
-        mov     (%r11, %rax, 8), %r11
-        test    %r11, %r11
-        jz      4f
         mov     %r10, %rcx
-        call    *%r11
-        mov     %rax, UREGS_rax(%rsp)
-        jmp     ret_to_guest
-4:      movq    $-XEN_ENOSYS, UREGS_rax(%rsp)
-        jmp     ret_to_guest
+        call    *(%r11, %rax, 8)            /* every slot holds a handler */
+9:      mov     %rax, UREGS_rax(%rsp)
+        cli
+        mov     %r12, %rax                  /* cpu_info: r12 survives the call */
+        jmp     ret_to_guest_ci
+4:      mov     $-XEN_ENOSYS, %rax
+        jmp     9b
 3:      mov     %rsp, %rdi
         call    pv_syscall_from_user
         /* fall through */
@@ -135,22 +145,19 @@ syscall_enter:
  * is decided here; anything else goes through pv_return_to_guest, which
  * returns with interrupts off and nothing left to do.
  *
- * First, a non-canonical rip (a syscall or an emulated instruction in the
- * last bytes below 2^47) is the guest's fault: it takes #GP there, as the
- * next fetch would raise on hardware -- before any event, whose frame
- * would otherwise carry that rip.
+ * A non-canonical rip (a syscall or an emulated instruction in the last
+ * bytes below 2^47) is the guest's fault: it takes #GP there, as the next
+ * fetch would raise on hardware -- before any event, whose frame would
+ * otherwise carry that rip.  The common case checks it once, in
+ * restore_guest; the paths that deliver something check it first.
  */
         .globl  ret_to_guest
 ret_to_guest:
         cli
-        mov     UREGS_rip(%rsp), %rdx
-        sar     $47, %rdx                           /* canonical: 0 or -1 */
-        inc     %rdx
-        cmp     $1, %rdx
-        ja      5f
         mov     %rsp, %rax
         or      $(STACK_SIZE - 1), %rax
         sub     $(CPUINFO_sizeof - 1), %rax         /* struct cpu_info */
+ret_to_guest_ci:                            /* %rax: cpu_info; interrupts off */
         mov     CPUINFO_percpu(%rax), %rcx
         cmpq    $0, PERCPU_softirq_pending(%rcx)
         jne     1f
@@ -162,15 +169,21 @@ ret_to_guest:
         je      restore_guest
         cmpb    $0, VCPUINFO_upcall_mask(%rdx)
         jne     restore_guest
-        mov     %rsp, %rdi                  /* just an upcall to deliver */
+        mov     UREGS_rip(%rsp), %rcx       /* just an upcall to deliver */
+        NONCANONICAL %rcx, %rdx, 5f
+        mov     %rsp, %rdi
         call    pv_deliver_upcall
         jmp     restore_guest
-1:      mov     %rsp, %rdi
+1:      mov     UREGS_rip(%rsp), %rcx
+        NONCANONICAL %rcx, %rdx, 5f
+        mov     %rsp, %rdi
         call    pv_return_to_guest
         jmp     restore_guest
 5:      mov     %rsp, %rdi
         call    pv_exit_noncanonical_rip            /* bounced: a handler's rip */
-        /* fall through */
+        mov     UREGS_rip(%rsp), %rcx
+        NONCANONICAL %rcx, %rdx, 6f                 /* cannot be: the guard */
+        jmp     8f
 
 /*
  * sysret when it would restore exactly what iret would: a syscall frame
@@ -180,12 +193,8 @@ ret_to_guest:
  */
 restore_guest:
         mov     UREGS_rip(%rsp), %rcx
-        mov     %rcx, %rdx
-        sar     $47, %rdx
-        inc     %rdx
-        cmp     $1, %rdx
-        ja      6f
-        cmp     %rcx, UREGS_rcx(%rsp)
+        NONCANONICAL %rcx, %rdx, 5b
+8:      cmp     %rcx, UREGS_rcx(%rsp)
         jne     2f
         mov     UREGS_rflags(%rsp), %r11
         cmp     %r11, UREGS_r11(%rsp)

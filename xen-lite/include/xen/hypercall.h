@@ -10,7 +10,8 @@
 typedef long (*hypercall_fn_t)(unsigned long, unsigned long, unsigned long,
                                unsigned long, unsigned long, unsigned long);
 
-/* Indexed by hypercall number; NULL: not implemented.  entry.S calls it. */
+/* Indexed by hypercall number; every slot holds a handler (-ENOSYS for
+ * numbers with none).  entry.S calls it. */
 extern const hypercall_fn_t hypercall_table[NR_HYPERCALLS];
 
 /*

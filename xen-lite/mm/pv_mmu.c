@@ -26,12 +26,12 @@
 /*
  * The domain foreigndom names for this batch, with a reference held until
  * put_owners (as Xen's rcu_lock_domain_by_id): a destroy on another vCPU
- * must not free it under the batch.
+ * must not free it under the batch.  The caller's own domain needs none
+ * (it cannot be freed while one of its vCPUs runs this hypercall).
  */
-static int get_owner(domid_t id, struct domain **d)
+static int get_owner(domid_t id, struct domain *cd, struct mmu_owners *o,
+                     struct domain **d)
 {
-    struct domain *cd = current->domain;
-
     *d = cd;
     if (id == DOMID_SELF || id == cd->domain_id)
         return 0;
@@ -39,16 +39,15 @@ static int get_owner(domid_t id, struct domain **d)
         return -XEN_EPERM;
     if (!(*d = get_domain_by_id(id)))
         return -XEN_ESRCH;
+    o->foreign = true;
     if (paging_mode_translate(*d)) {
         /* Its frames are gfns: only update_va_mapping_otherdomain maps them. */
-        put_domain(*d);
-        *d = NULL;
-        return -XEN_EINVAL;
+        return -XEN_EINVAL;             /* put_foreign_owners drops it */
     }
     return 0;
 }
 
-void put_owners(struct mmu_owners *o)
+void put_foreign_owners(struct mmu_owners *o)
 {
     struct domain *cd = current->domain;
 
@@ -57,21 +56,33 @@ void put_owners(struct mmu_owners *o)
     if (o->pt_d && o->pt_d != cd)
         put_domain(o->pt_d);
     o->pg_d = o->pt_d = NULL;
+    o->foreign = false;
 }
 
-int get_owners(unsigned int foreigndom, struct mmu_owners *o)
+static int __attribute__((noinline)) get_foreign_owners(unsigned int foreigndom,
+                                                        struct domain *cd,
+                                                        struct mmu_owners *o)
 {
     domid_t pg = foreigndom & 0xffff, pt = (foreigndom >> 16) ? (foreigndom >> 16) - 1 : DOMID_SELF;
     int rc;
 
     o->pt_d = NULL;
-    if ((rc = get_owner(pg, &o->pg_d)))
-        return rc;
-    if ((rc = get_owner(pt, &o->pt_d))) {
-        o->pt_d = NULL;
-        put_owners(o);
-    }
+    if (!(rc = get_owner(pg, cd, o, &o->pg_d)))
+        rc = get_owner(pt, cd, o, &o->pt_d);
+    if (rc)
+        put_foreign_owners(o);
     return rc;
+}
+
+int get_owners(unsigned int foreigndom, struct mmu_owners *o)
+{
+    struct domain *cd = current->domain;
+
+    o->pg_d = o->pt_d = cd;
+    o->foreign = false;
+    if (likely(foreigndom == DOMID_SELF))   /* both: the caller's domain */
+        return 0;
+    return get_foreign_owners(foreigndom, cd, o);
 }
 
 /* Continue a batch later, keeping the running total in *pdone. */
@@ -275,53 +286,52 @@ static inline int mmu_update_one(uint64_t ptr, uint64_t val, const struct mmu_ow
 }
 
 /* The elements of a batch whose owners batch_enter took. */
-static long mmu_update_batch(struct batch *bp)
+static long mmu_update_batch(struct batch *b)
 {
-    struct batch b = *bp;
-    unsigned long ureqs = b.list, pdone = b.pdone;
-    unsigned int foreigndom = b.foreigndom;
+    unsigned long ureqs = b->list, pdone = b->pdone;
+    unsigned int foreigndom = b->foreigndom, count = b->count;
     struct held_table h = { NULL };
     struct vcpu *v = current;
     bool list_ok;
     unsigned int i;
     long rc;
 
-    list_ok = guest_range_ok(ureqs, (unsigned long)b.count * sizeof(struct mmu_update));
-    for (i = 0; i < b.count; i++) {
+    list_ok = guest_range_ok(ureqs, (unsigned long)count * sizeof(struct mmu_update));
+    for (i = 0; i < count; i++) {
         unsigned long va = ureqs + (unsigned long)i * sizeof(struct mmu_update);
         uint64_t ptr, val;
 
         if ((!list_ok && !guest_range_ok(va, sizeof(struct mmu_update))) ||
             load_guest_u64(&ptr, va) || load_guest_u64(&val, va + 8)) {
             release_table(&h, v);
-            return batch_fail(&b, i, -XEN_EFAULT);
+            return batch_fail(b, i, -XEN_EFAULT);
         }
         if (h.pg && h.mfn != ptr >> PAGE_SHIFT && (ptr & 7) != MMU_MACHPHYS_UPDATE) {
             /* Another table: let go of this one first, which may leave teardown. */
             release_table(&h, v);
             if (v->arch.pv.deferred.page)
-                return batch_continuation(b.op, ureqs, b.elem, i, b.count, pdone,
-                                          b.done + i, foreigndom);
+                return batch_continuation(b->op, ureqs, b->elem, i, count, pdone,
+                                          b->done + i, foreigndom);
         }
-        rc = mmu_update_one(ptr, val, &b.o, v, &h);
+        rc = mmu_update_one(ptr, val, &b->o, v, &h);
         if (unlikely(rc)) {
             release_table(&h, v);
             if (rc == -XEN_ERESTART)    /* element i starts again */
-                return batch_continuation(b.op, ureqs, b.elem, i, b.count, pdone,
-                                          b.done + i, foreigndom);
-            return batch_fail(&b, i, rc);
+                return batch_continuation(b->op, ureqs, b->elem, i, count, pdone,
+                                          b->done + i, foreigndom);
+            return batch_fail(b, i, rc);
         }
         if (unlikely(v->arch.pv.deferred.page) ||
-            ((i & 7) == 7 && i + 1 < b.count && hypercall_preempt_check())) {
+            ((i & 7) == 7 && i + 1 < count && hypercall_preempt_check())) {
             release_table(&h, v);
-            if ((rc = batch_between(&b, i)))
+            if ((rc = batch_between(b, i)))
                 return rc;
         }
     }
     release_table(&h, v);
-    if (v->arch.pv.deferred.page && (rc = batch_between(&b, b.count - 1)))
+    if (v->arch.pv.deferred.page && (rc = batch_between(b, count - 1)))
         return rc;                      /* the last release left teardown */
-    return batch_finish(&b);
+    return batch_finish(b);
 }
 
 long do_mmu_update(unsigned long ureqs, unsigned int count, unsigned long pdone,

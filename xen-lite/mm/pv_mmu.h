@@ -11,6 +11,7 @@ struct domain;
 /* The domains an op acts for: page tables of pt_d, frames of pg_d. */
 struct mmu_owners {
     struct domain *pt_d, *pg_d;
+    bool foreign;                       /* a reference held on either */
 };
 
 /* One mmu_update / mmuext_op call: its list and progress. */
@@ -29,7 +30,14 @@ struct batch {
  * and keeps them only when it returns true (go on; otherwise *rc is what
  * the hypercall returns -- a continuation's value may be any number). */
 int get_owners(unsigned int foreigndom, struct mmu_owners *o);
-void put_owners(struct mmu_owners *o);
+void put_foreign_owners(struct mmu_owners *o);
+
+static inline void put_owners(struct mmu_owners *o)
+{
+    if (unlikely(o->foreign))
+        put_foreign_owners(o);
+}
+
 long batch_continuation(unsigned int op, unsigned long list, size_t elem,
                         unsigned int i, unsigned int count, unsigned long pdone,
                         unsigned int done, unsigned int foreigndom);

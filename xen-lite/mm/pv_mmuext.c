@@ -208,27 +208,25 @@ static long one_op(const struct mmuext_op *op, const struct mmu_owners *o)
 }
 
 /* The operations of a batch whose owners batch_enter took. */
-static long mmuext_batch(struct batch *bp)
+static long mmuext_batch(struct batch *b)
 {
-    struct batch b = *bp;
-    unsigned long uops = b.list, pdone = b.pdone;
-    unsigned int foreigndom = b.foreigndom;
+    unsigned int count = b->count;
     struct mmuext_op op;
     long rc;
 
-    for (unsigned int i = 0; i < b.count; i++) {
-        if (copy_from_guest_obj(&op, uops + (unsigned long)i * sizeof(op)))
-            return batch_fail(&b, i, -XEN_EFAULT);
-        rc = one_op(&op, &b.o);
+    for (unsigned int i = 0; i < count; i++) {
+        if (copy_from_guest_obj(&op, b->list + (unsigned long)i * sizeof(op)))
+            return batch_fail(b, i, -XEN_EFAULT);
+        rc = one_op(&op, &b->o);
         if (rc == -XEN_ERESTART)
-            return batch_continuation(b.op, uops, b.elem, i, b.count, pdone,
-                                      b.done + i, foreigndom);
+            return batch_continuation(b->op, b->list, b->elem, i, count, b->pdone,
+                                      b->done + i, b->foreigndom);
         if (rc)
-            return batch_fail(&b, i, rc);
-        if ((rc = batch_between(&b, i)))
+            return batch_fail(b, i, rc);
+        if ((rc = batch_between(b, i)))
             return rc;
     }
-    return batch_finish(&b);
+    return batch_finish(b);
 }
 
 long do_mmuext_op(unsigned long uops, unsigned int count, unsigned long pdone,

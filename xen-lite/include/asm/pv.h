@@ -140,7 +140,19 @@ void pv_desc_get_context(const struct vcpu *v, struct vcpu_guest_context *c);
 void pv_desc_release(struct vcpu *v);
 unsigned int pv_desc_audit_refs(const struct vcpu *v, struct audit_ref *refs);
 #define PV_DESC_MAX_REFS (FIRST_RESERVED_GDT_PAGE + LDT_PAGES)
-bool pv_iret_selector_ok(const struct vcpu *v, uint16_t sel, bool code);
+bool pv_iret_descriptor_ok(const struct vcpu *v, uint16_t sel, bool code);
+
+/*
+ * May an iret load sel into CS (code) or SS (not code)?  The hypervisor's
+ * flat ring-3 selectors -- what nearly every frame holds -- without a
+ * call; anything else by its descriptor in the guest's own tables.
+ */
+static inline bool pv_iret_selector_ok(const struct vcpu *v, uint16_t sel, bool code)
+{
+    if (code ? sel == FLAT_RING3_CS64 || sel == FLAT_RING3_CS32 : sel == FLAT_RING3_SS64)
+        return true;
+    return pv_iret_descriptor_ok(v, sel, code);
+}
 void pv_save_segments(struct vcpu *v);
 bool pv_load_segments(const struct vcpu *v);
 

@@ -314,18 +314,14 @@ static bool guest_descriptor(const struct vcpu *v, uint16_t sel, uint64_t *desc)
 }
 
 /*
- * May an iret load sel into CS (code) or SS (not code)?  The hypervisor's
- * flat ring-3 selectors, or a present DPL-3 segment of the guest's own
- * tables of the right kind, so that the CPU's iretq will not fault on it.
+ * pv_iret_selector_ok's slow half: sel names a present DPL-3 segment of the
+ * guest's own tables of the right kind, so that the CPU's iretq will not
+ * fault on it.
  */
-bool pv_iret_selector_ok(const struct vcpu *v, uint16_t sel, bool code)
+bool pv_iret_descriptor_ok(const struct vcpu *v, uint16_t sel, bool code)
 {
     uint64_t d, type;
 
-    if (code && (sel == FLAT_RING3_CS64 || sel == FLAT_RING3_CS32))
-        return true;
-    if (!code && sel == FLAT_RING3_SS64)
-        return true;
     if ((sel & SEL_RPL_MASK) != 3 || !guest_descriptor(v, sel, &d))
         return false;
     type = (d & SEG_DESC_TYPE_MASK) >> SEG_DESC_TYPE_SHIFT;

@@ -287,7 +287,7 @@ void vcpu_mark_down(struct vcpu *v)
 static __noreturn void hardware_domain_shutdown(struct domain *d, uint8_t reason)
 {
     /* Every run ends with a check of the page-type invariants. */
-    if (opt_audit && audit_all_domains()) {
+    if (opt_audit && audit_all_domains() > 0) {
         printk("Hardware Dom0 shut down, but the page-type audit failed\n");
         machine_halt(DEBUG_EXIT_AUDIT);
     }

@@ -351,6 +351,7 @@ long audit_all_domains(void)
     unsigned int max = 0, n, shown = 0;
     struct audit_result res;
     struct audit_ref *refs;
+    long rc;
 
     for_each_domain(d) {
         max += VCPU_AUDIT_REFS * d->max_vcpus + evtchn_fifo_max_refs(d);
@@ -364,11 +365,13 @@ long audit_all_domains(void)
     refs = xmalloc_bytes((max + 1) * sizeof(*refs));
     n = refs ? collect_vcpu_refs(refs, max) : 0;
     if (!refs || audit_frames(refs, n, report_problem, &shown, &res)) {
+        /* An audit that did not run found nothing: never say "clean". */
         printk(XENLOG_ERR "audit: not enough memory to run\n");
-        res.problems = 0;
+        rc = -XEN_ENOMEM;
     } else {
         printk("audit: %lu frames, %lu page tables checked, %lu problems\n",
                res.frames, res.tables, res.problems);
+        rc = (long)res.problems;
     }
     xfree(refs);
     for_each_domain(d) {
@@ -379,5 +382,5 @@ long audit_all_domains(void)
                 if (v != current)
                     vcpu_unpause(v);
     }
-    return res.problems;
+    return rc;
 }

@@ -28,7 +28,8 @@ typedef void (*audit_problem_fn)(unsigned long mfn, const char *what,
 int audit_frames(const struct audit_ref *extra, unsigned int nr_extra,
                  audit_problem_fn report, void *ctx, struct audit_result *res);
 
-/* Hypervisor: pause, audit every domain, print the result; returns problems. */
+/* Hypervisor: pause, audit every domain, print the result; returns the
+ * problems found, or -XEN_ENOMEM if there was no memory to run it. */
 long audit_all_domains(void);
 
 #endif

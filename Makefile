@@ -74,7 +74,7 @@ test-bochs: all
 ## fuzz       the fuzzers, for as long as they take: fuzz-hc, then fuzz-parsers
 fuzz: fuzz-hc fuzz-parsers
 
-## fuzz-hc    hc-fuzz's long stream as a domU beside a checked one (HC_FUZZ_SEED, HC_FUZZ_CALLS: 10^6)
+## fuzz-hc    hc-fuzz's long streams, as a domU beside a checked one and as dom0 (HC_FUZZ_SEED, HC_FUZZ_CALLS: 10^6)
 fuzz-hc: all
 	$(Q)HC_FUZZ_SEED=$(HC_FUZZ_SEED) HC_FUZZ_CALLS=$(HC_FUZZ_CALLS) \
 		$(PYTHON) tools/testall --build $(BUILD) --only scenarios --long -k 'hc_fuzz_long*'

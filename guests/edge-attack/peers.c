@@ -7,17 +7,8 @@
  */
 #include "edge.h"
 #include "domctl.h"
-#include "sysctl.h"
 
 #define SEND_ROUNDS 24
-
-static long domctl(uint32_t cmd, domid_t dom, struct xen_domctl *op)
-{
-    op->cmd = cmd;
-    op->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    op->domain = dom;
-    return G_HYPERCALL(__HYPERVISOR_domctl, op, 0, 0, 0, 0);
-}
 
 /* A new bare domain with one vCPU: its id, or 0. */
 static domid_t peer_create(void)
@@ -26,7 +17,7 @@ static domid_t peer_create(void)
 
     memset(&op, 0, sizeof(op));
     op.u.createdomain.max_vcpus = 1;
-    return domctl(XEN_DOMCTL_createdomain, 0, &op) < 0 ? 0 : op.domain;
+    return g_domctl(XEN_DOMCTL_createdomain, 0, &op) < 0 ? 0 : op.domain;
 }
 
 static long peer_destroy(domid_t dom)
@@ -34,19 +25,7 @@ static long peer_destroy(domid_t dom)
     struct xen_domctl op;
 
     memset(&op, 0, sizeof(op));
-    return domctl(XEN_DOMCTL_destroydomain, dom, &op);
-}
-
-static uint64_t free_pages(void)
-{
-    struct xen_sysctl op;
-
-    memset(&op, 0, sizeof(op));
-    op.cmd = XEN_SYSCTL_physinfo;
-    op.interface_version = XEN_SYSCTL_INTERFACE_VERSION;
-    if (G_HYPERCALL(__HYPERVISOR_sysctl, &op, 0, 0, 0, 0) < 0)
-        return 0;
-    return op.u.physinfo.free_pages;
+    return g_domctl(XEN_DOMCTL_destroydomain, dom, &op);
 }
 
 static bool need_dom0(struct outcome *o)
@@ -124,7 +103,7 @@ static void destroy_peer_during_send(struct outcome *o)
 static void shared_info_mapped_across_destroy(struct outcome *o)
 {
     struct xen_domctl op;
-    uint64_t before = free_pages(), mfn, after;
+    uint64_t before = g_host_free_pages(), mfn, after;
     volatile uint64_t *va = (volatile uint64_t *)g_page_alloc_mapped();
     domid_t peer;
     long rc;
@@ -132,7 +111,7 @@ static void shared_info_mapped_across_destroy(struct outcome *o)
     if (!need_dom0(o))
         return;
     if (!va || !(peer = peer_create()) || (memset(&op, 0, sizeof(op)),
-                                           domctl(XEN_DOMCTL_getdomaininfo, peer, &op)) < 0) {
+                                           g_domctl(XEN_DOMCTL_getdomaininfo, peer, &op)) < 0) {
         succeeded(o, "setting up: no page or no peer");
         return;
     }
@@ -151,7 +130,7 @@ static void shared_info_mapped_across_destroy(struct outcome *o)
     g_map_page((uint64_t)va, g_virt_to_mfn((const void *)va), G_PTE_KERNEL_RW);
     g_page_free_mapped((void *)va);
     g_sleep_ns(1000000);
-    after = free_pages();
+    after = g_host_free_pages();
     if (after != before)
         succeeded(o, "free pages %lu before, %lu after", before, after);
     else

@@ -129,17 +129,50 @@ static void find_self(void)
     g_evtchn_close(a.port);
 }
 
+/* What a port of ours is bound to (zeroed first: the union's unused
+ * bytes stay comparable). */
+static long port_status(uint32_t port, struct evtchn_status *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->dom = DOMID_SELF;
+    st->port = port;
+    return hc_event_channel_op(EVTCHNOP_status, st);
+}
+
+/* What each protected port was bound to at start. */
+static struct evtchn_status protected_status[32];
+
 /* Every port bound now belongs to the library: protect it. */
 static void find_protected_ports(void)
 {
     for (uint32_t p = 1; p < 256 && env.nr_protected < 32; p++) {
-        struct evtchn_status st = { .dom = DOMID_SELF, .port = p };
+        struct evtchn_status *st = &protected_status[env.nr_protected];
 
-        if (hc_event_channel_op(EVTCHNOP_status, &st) < 0)
+        if (port_status(p, st) < 0)
             break;
-        if (st.status != EVTCHNSTAT_closed)
+        if (st->status != EVTCHNSTAT_closed)
             env.protected_ports[env.nr_protected++] = p;
     }
+}
+
+/*
+ * A protected port no longer bound as it was at the last look, or 0.  The
+ * stream never closes, moves or resets them (each call that could is given
+ * exactly the structure it built, or one that cannot be read): a change is
+ * a call that did what its arguments did not ask for.
+ */
+uint32_t env_port_changed(void)
+{
+    for (unsigned int i = 0; i < env.nr_protected; i++) {
+        struct evtchn_status st;
+
+        port_status(env.protected_ports[i], &st);
+        if (memcmp(&st, &protected_status[i], sizeof(st))) {
+            protected_status[i] = st;
+            return env.protected_ports[i];
+        }
+    }
+    return 0;
 }
 
 void env_init(void)

@@ -77,6 +77,7 @@ void print_summary(void);
 extern uint64_t total_calls;            /* counted by tally, entries too */
 unsigned int distinct_outcomes(void);   /* (number, result) pairs seen */
 unsigned int anomaly_count(void);
+void note_port_changed(const struct call *c, uint32_t port);
 
 /* ---- randomness (rng.c) ------------------------------------------------- */
 
@@ -133,6 +134,7 @@ struct env {
     uint32_t nr_protected;
     uint32_t protected_ports[32];   /* bound at start: never closed */
     domid_t victims[NR_VICTIMS];    /* 0: none */
+    domid_t last_created;           /* highest id of a domain the calls made */
     uint64_t victim_mfn[NR_VICTIMS];
     unsigned int nr_vcpus;
     struct live_slot slots[NR_SLOTS];
@@ -142,6 +144,7 @@ extern struct env env;
 
 void env_init(void);
 bool port_is_protected(uint32_t port);
+uint32_t env_port_changed(void);    /* a protected port rebound, or 0 */
 void port_remember(uint32_t port);
 void port_forget(uint32_t port);
 void scratch_forget(uint64_t mfn);
@@ -167,6 +170,8 @@ void *arena_guard(void);
 /* A pointer to good (len bytes), or often a hostile one instead; *bad is
  * set when the one returned can certainly not be used that way. */
 uint64_t ptr_to(void *good, size_t len, int use, bool *bad);
+/* The good one, or one through which nothing can be read (ptr_exact). */
+uint64_t ptr_exact(void *good, bool *bad);
 /* A pointer through which nothing can be read. */
 uint64_t unreadable_ptr(void);
 /* One that stays so whatever the calls map (not NULL). */

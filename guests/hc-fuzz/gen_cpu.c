@@ -234,6 +234,7 @@ static void vcpu_op_arg(struct call *c, unsigned int cmd, uint32_t id)
         size = sizeof(struct vcpu_guest_context);
         c->post = initialise_post;
         c->ctx[0] = runnable;
+        fixed = true;                   /* a shifted one would run garbage */
         break;
     case VCPUOP_set_periodic_timer:
         *(uint64_t *)a = PICK(0, 1, 999999, 1000000, 10000000,
@@ -280,8 +281,7 @@ static void vcpu_op_arg(struct call *c, unsigned int cmd, uint32_t id)
     }
     /* Arguments the hypervisor keeps are given exactly, or unreadable. */
     if (fixed) {
-        c->arg[2] = chance(85) ? (uint64_t)a : unreadable_ptr();
-        bad = c->arg[2] != (uint64_t)a;
+        c->arg[2] = ptr_exact(a, &bad);
     } else {
         c->arg[2] = chance(10) ? 0 : ptr_to(a, size, PTR_WRITE, &bad);
     }

@@ -104,13 +104,18 @@ void gen_event_channel_op(struct call *c)
     bool out = cmd == EVTCHNOP_bind_interdomain || cmd == EVTCHNOP_bind_virq ||
                cmd == EVTCHNOP_bind_ipi || cmd == EVTCHNOP_alloc_unbound ||
                cmd == EVTCHNOP_status || cmd == EVTCHNOP_bind_pirq;
+    /* What could close, move or reset a port of the library, or switch
+     * us to the FIFO ABI, reads only the structure built. */
+    bool exact = cmd == EVTCHNOP_close || cmd == EVTCHNOP_bind_vcpu ||
+                 cmd == EVTCHNOP_reset || cmd == EVTCHNOP_init_control;
     bool bad;
 
     c->nr = __HYPERVISOR_event_channel_op;
     c->name = "event_channel_op";
     c->sub = cmd;
     c->arg[0] = cmd;
-    c->arg[1] = ptr_to(a, size, out ? PTR_WRITE : PTR_READ, &bad);
+    c->arg[1] = exact ? ptr_exact(a, &bad)
+                      : ptr_to(a, size, out ? PTR_WRITE : PTR_READ, &bad);
     if (bad)
         c->ctx[0] = 0;
     c->post = port_post;
@@ -182,10 +187,12 @@ static void sched_op(struct call *c, unsigned int cmd)
     c->name = "sched_op";
     c->sub = cmd;
     c->arg[0] = cmd;
-    c->arg[1] = cmd == SCHEDOP_poll && chance(20) ? unreadable_ptr()
-              : cmd == SCHEDOP_poll ? (uint64_t)a : ptr_to(a, 64, PTR_WRITE, &bad);
-    if (cmd == SCHEDOP_poll)
-        bad = c->arg[1] != (uint64_t)a;
+    /* A poll reading garbage could block for good, a shutdown reading
+     * zeroes or our id could end us: the structure built, or nothing. */
+    if (cmd == SCHEDOP_poll || cmd == SCHEDOP_remote_shutdown)
+        c->arg[1] = ptr_exact(a, &bad);
+    else
+        c->arg[1] = ptr_to(a, 64, PTR_WRITE, &bad);
     c->must_fail = bad && (cmd == SCHEDOP_poll || cmd == SCHEDOP_remote_shutdown);
     c->dirty = DIRTY_EVENTS;
 }

@@ -79,8 +79,11 @@ static void domctl_post(const struct call *c, long rc)
 {
     const struct xen_domctl *op = (const void *)c->ctx[0];
 
-    if (rc == 0 && c->sub == XEN_DOMCTL_createdomain)
+    if (rc == 0 && c->sub == XEN_DOMCTL_createdomain) {
         victim_remember(op->domain);
+        if (op->domain < DOMID_FIRST_RESERVED && op->domain > env.last_created)
+            env.last_created = op->domain;
+    }
     if (rc == 0 && c->sub == XEN_DOMCTL_destroydomain)
         victim_forget(op->domain);
 }

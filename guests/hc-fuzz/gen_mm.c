@@ -304,6 +304,12 @@ static void gen_reservation(struct call *c, unsigned int cmd, uint64_t start)
     c->must_fail = bad;
 }
 
+static bool reads_only(unsigned int cmd)
+{
+    return cmd == XENMEM_current_reservation || cmd == XENMEM_maximum_reservation ||
+           cmd == XENMEM_maximum_gpfn || cmd == XENMEM_set_memory_map;
+}
+
 static void gen_memory_struct(struct call *c, unsigned int cmd)
 {
     size_t size = 64;
@@ -349,7 +355,9 @@ static void gen_memory_struct(struct call *c, unsigned int cmd)
              : cmd == XENMEM_machphys_mapping ? sizeof(struct xen_machphys_mapping)
              : size;
     }
-    c->arg[1] = ptr_to(s, size, PTR_WRITE, &bad);
+    /* Those that only read their argument may read it from a read-only
+     * page; the others write a result back. */
+    c->arg[1] = ptr_to(s, size, reads_only(cmd) ? PTR_READ : PTR_WRITE, &bad);
     c->must_fail = bad && cmd != XENMEM_maximum_ram_page && cmd <= 14 &&
                    cmd != 8;
 }

@@ -103,6 +103,21 @@ uint64_t unreadable_ptr(void)
     return unmappable_ptr();
 }
 
+/*
+ * For a sub-op that could end the stream if it read its structure from
+ * anywhere else (close or move a port of the library, reset our event
+ * channels, shut us down, hand a vCPU a context): the structure built, or
+ * a pointer nothing can be read through.  An address a few bytes off, or
+ * into other memory of ours, holds numbers the calls did not choose --
+ * zeroes that name dom0 or port 0-3, ports the hypervisor wrote back --
+ * and what the hypervisor then does is what Xen would do: our own doing.
+ */
+uint64_t ptr_exact(void *good, bool *bad)
+{
+    *bad = !chance(85);
+    return *bad ? unreadable_ptr() : (uint64_t)good;
+}
+
 uint64_t ptr_to(void *good, size_t len, int use, bool *bad)
 {
     *bad = false;

@@ -63,9 +63,11 @@ unsigned int distinct_outcomes(void)
 static struct anomaly anomalies[NR_ANOMALIES];
 static unsigned int nr_anomalies;
 
+static unsigned int nr_lost_ports;
+
 unsigned int anomaly_count(void)
 {
-    return nr_anomalies;
+    return nr_anomalies + nr_lost_ports;
 }
 
 static const char *const names[NR_TALLY] = {
@@ -97,6 +99,17 @@ static const char *slot_name(unsigned int i)
 static const char *name_of(uint64_t nr)
 {
     return slot_name(nr < 64 ? (unsigned int)nr : 64);
+}
+
+/* A call left a port of the library bound to something else: say which
+ * call, at once (the stream may not get much further without it). */
+void note_port_changed(const struct call *c, uint32_t port)
+{
+    if (nr_lost_ports++ < NR_ANOMALIES)
+        g_printf("hc-fuzz: anomaly: port %u of the guest library changed by call %lu "
+                 "(%s sub %u, arguments 0x%lx 0x%lx 0x%lx)\n", port, iteration,
+                 c->name ? c->name : name_of(c->nr), c->sub, c->arg[0], c->arg[1],
+                 c->arg[2]);
 }
 
 static void count_error(struct count *ct, long rc)

@@ -81,10 +81,15 @@ G_NORETURN void g_panic(const char *fmt, ...) G_PRINTF(1, 2);
                 #cond);                                                 \
 } while (0)
 
-/* ---- xen-lite's page-type audit (audit.c) -------------------------------- */
-/* Problems the hypervisor found, or -1 where there is no auditor (Xen) or
- * the caller may not run it (a domU). */
+/* ---- dom0's view of the host (audit.c) ----------------------------------- */
+/* Problems xen-lite's page-type audit found, or -1 where there is no
+ * auditor (Xen), the caller may not run it (a domU) or it could not run. */
 long g_audit_page_types(void);
+struct xen_domctl;
+/* A domctl on dom with op's arguments (cmd, version, domain filled in). */
+long g_domctl(uint32_t cmd, domid_t dom, struct xen_domctl *op);
+/* The host's free pages (physinfo), or 0 if the caller may not ask. */
+uint64_t g_host_free_pages(void);
 
 /* ---- Small helpers ------------------------------------------------------- */
 static inline void g_barrier(void)

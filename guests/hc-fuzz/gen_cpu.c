@@ -226,6 +226,7 @@ static void vcpu_op_arg(struct call *c, unsigned int cmd, uint32_t id)
 {
     void *a = arena_alloc(sizeof(struct vcpu_guest_context));
     size_t size = 32;
+    int use = PTR_WRITE;
     bool bad = false, runnable, fixed = false;
 
     switch (cmd) {
@@ -236,10 +237,12 @@ static void vcpu_op_arg(struct call *c, unsigned int cmd, uint32_t id)
         c->ctx[0] = runnable;
         fixed = true;                   /* a shifted one would run garbage */
         break;
-    case VCPUOP_set_periodic_timer:
+    case VCPUOP_set_periodic_timer:      /* read only, 8 bytes */
         *(uint64_t *)a = PICK(0, 1, 999999, 1000000, 10000000,
                               3600000000000ull, 3600000000001ull, ~0ull,
                               rnd());
+        size = sizeof(struct vcpu_set_periodic_timer);
+        use = PTR_READ;
         break;
     case VCPUOP_set_singleshot_timer: {
         struct vcpu_set_singleshot_timer *t = a;
@@ -247,6 +250,8 @@ static void vcpu_op_arg(struct call *c, unsigned int cmd, uint32_t id)
         t->timeout_abs_ns = PICK(0, 1, now - 1000, now + 100000,
                                  now + 5000000, ~0ull, 1ull << 63, rnd());
         t->flags = (uint32_t)PICK(0, VCPU_SSHOTTMR_future, u32_any());
+        size = sizeof(*t);
+        use = PTR_READ;
         break;
     }
     case VCPUOP_register_vcpu_info: {
@@ -276,14 +281,17 @@ static void vcpu_op_arg(struct call *c, unsigned int cmd, uint32_t id)
                                     : unmappable_ptr();
         fixed = true;
         break;
-    default:                            /* runstate, physid, time area... */
+    case VCPUOP_get_runstate_info:
+        size = sizeof(struct vcpu_runstate_info);
+        break;
+    default:                            /* physid, time area... */
         fill_random(a, size);
     }
     /* Arguments the hypervisor keeps are given exactly, or unreadable. */
     if (fixed) {
         c->arg[2] = ptr_exact(a, &bad);
     } else {
-        c->arg[2] = chance(10) ? 0 : ptr_to(a, size, PTR_WRITE, &bad);
+        c->arg[2] = chance(10) ? 0 : ptr_to(a, size, use, &bad);
     }
     c->must_fail = bad && id < env.nr_vcpus &&
                    (cmd == VCPUOP_initialise || cmd == VCPUOP_get_runstate_info ||

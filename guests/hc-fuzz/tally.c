@@ -145,7 +145,7 @@ void tally(const struct call *c, long rc)
     struct count *ct = &counts[c->nr < 64 ? c->nr : 64];
 
     total_calls++;
-    note_outcome(c->nr, rc);
+    note_outcome(c->nr < 64 ? c->nr : 64, rc);      /* as the summary counts */
     ct->calls++;
     if (rc >= 0)
         ct->ok++;

@@ -22,6 +22,7 @@ struct bm_policy bm_policy = {
     .reserve = BALLOON_RESERVE_MIB * PAGES_PER_MIB,
     .headroom = BALLOON_HEADROOM_MIB * PAGES_PER_MIB,
 };
+struct bm_rounds bm_rounds;
 static uint64_t next_round_ns;
 static uint64_t dom0_next_ns;           /* dom0's own driver: 0 = idle */
 static bool hold;                       /* making room: raise nobody */
@@ -203,11 +204,16 @@ void bm_rebalance(void)
     struct bp_params p = { .reserve = bm_policy.reserve,
                            .shift_idle = bm_policy.shift_idle,
                            .headroom = bm_policy.headroom };
+    struct bp_summary sum;
     size_t n = gather(view, owner, true);
 
     p.host_free = xc_free_pages();
-    if (!n || bp_compute(view, n, &p, NULL))
+    if (!n || bp_compute(view, n, &p, &sum))
         return;
+    bm_rounds.count++;
+    bm_rounds.shifted = sum.shifted;
+    if (sum.shifted)
+        bm_rounds.last_shift = bm_rounds.count;
     for (size_t i = 0; i < n; i++) {
         uint64_t t = view[i].new_target;
 
@@ -280,7 +286,7 @@ static void say_missing(uint64_t pages, uint64_t free, uint64_t missing,
 
 int balloon_make_room(uint64_t pages, const char *name, FILE *err)
 {
-    uint64_t free = xc_free_pages(), missing, deadline;
+    uint64_t free = xc_free_pages(), missing, deadline, best;
     size_t n;
 
     if (free >= pages)
@@ -296,13 +302,19 @@ int balloon_make_room(uint64_t pages, const char *name, FILE *err)
     for (size_t i = 0; i < n; i++)
         if (bm_managed(owner[i]))
             bm_set_target(owner[i], view[i].new_target);
+    best = free;
     deadline = g_now_ns() + BALLOON_RECLAIM_NS;
-    while ((free = xc_free_pages()) < pages && g_now_ns() < deadline)
+    while ((free = xc_free_pages()) < pages && g_now_ns() < deadline) {
+        if (free > best) {              /* still coming: wait on */
+            best = free;
+            deadline = g_now_ns() + BALLOON_RECLAIM_NS;
+        }
         dom0_idle(g_now_ns() + WAIT_STEP_NS);
+    }
     if (free >= pages)
         return 0;
-    fprintf(err, "not enough memory for domain \"%s\": the other domains did "
-            "not give back enough within %llu s (%llu MiB missing)\n", name,
+    fprintf(err, "not enough memory for domain \"%s\": the other domains "
+            "gave nothing back for %llu s (%llu MiB missing)\n", name,
             (unsigned long long)(BALLOON_RECLAIM_NS / 1000000000ull),
             (unsigned long long)bp_pages_to_mib_up(pages - free));
     hold = false;

@@ -24,8 +24,8 @@
  * less a reserve, in proportion over the ranges of the managed domains
  * (dom0/balloon_policy.h); the others keep their targets.  Before `xl
  * create` it makes room: it asks the managed domains to give memory back
- * (never below their memory_min), waits for it, and says how much is
- * missing if that cannot work.
+ * (never below their memory_min), waits for it while it keeps coming, and
+ * says how much is missing if that cannot work.
  *
  * Domain-0 balloons itself (balloon_dom0.c): `xl mem-set 0` sets its
  * target, down to 64 MiB and up to what it booted with.
@@ -63,9 +63,10 @@ uint64_t balloon_due(void);
 
 /*
  * Before building a domain of `pages`: 0 once the host has them free
- * (after asking managed domains to give memory back and waiting up to
- * BALLOON_RECLAIM_NS), else -1 after a message saying how much is
- * missing.  Until balloon_room_done() the manager raises nobody's target.
+ * (after asking managed domains to give memory back and waiting while
+ * they do: as libxl, it gives up only after BALLOON_RECLAIM_NS in which
+ * the host's free memory did not grow), else -1 after a message saying
+ * how much is missing.  Until balloon_room_done() the manager raises nobody's target.
  */
 int balloon_make_room(uint64_t pages, const char *name, FILE *err);
 void balloon_room_done(void);
@@ -88,12 +89,26 @@ struct balloon_settings {
  * (a reserve above the host's memory). */
 int balloon_policy(const struct balloon_settings *s, FILE *out, FILE *err);
 
-/* xl balloon-status: a row per domain and the host's free memory. */
+/* xl balloon-status: a row per domain and the host's free memory (and,
+ * while idle memory is shifted, how much the last round moved). */
 void balloon_print_status(FILE *out);
+
+/* What balloon_wait waits for: every domain holding its target, and ... */
+enum balloon_until {
+    BALLOON_UNTIL_HELD,                 /* nothing more */
+    BALLOON_UNTIL_STUCK,                /* (or reported stuck) */
+    BALLOON_UNTIL_UNCOOPERATIVE,        /* (or reported uncooperative) */
+    BALLOON_UNTIL_SHIFTED,              /* a round since has shifted idle
+                                           memory to a busy guest */
+};
+
 /* Rebalance now and wait until every domain holds its target within
- * 1 MiB: 0 and the ns it took in *took, or -1 after timeout_ns with a
- * line on err naming each domain that did not get there. */
-int balloon_wait(uint64_t timeout_ns, uint64_t *took, FILE *err);
+ * 1 MiB, and what `until` adds: 0 and the ns it took in *took, or -1
+ * after timeout_ns with a line on err naming each domain that did not
+ * get there.  The manager's rounds, not the clock, decide: a slow host
+ * only makes it wait longer. */
+int balloon_wait(uint64_t timeout_ns, enum balloon_until until,
+                 uint64_t *took, FILE *err);
 
 /* ---- Domain-0's own memory (balloon_dom0.c) ---- */
 

@@ -210,11 +210,26 @@ void balloon_print_status(FILE *out)
             "domain(s) excluded as stuck or uncooperative\n",
             (unsigned long long)bm_mib(host_free),
             (unsigned long long)bm_mib(bm_policy.reserve), excluded, n);
+    if (bm_policy.shift_idle)
+        fprintf(out, "Idle memory shifted to busy guests: %llu MiB\n",
+                (unsigned long long)bm_mib(bm_rounds.shifted));
 }
 
-/* Whether every domain holds its target; if not and err is given, a
- * line naming each that does not. */
-static bool all_reached(FILE *err, uint64_t timeout_ns)
+/* Whether d counts as settled: it holds its target, or is in the state
+ * the wait excuses. */
+static bool settled(const struct bm_dom *d, enum balloon_until until)
+{
+    if (until == BALLOON_UNTIL_STUCK && d->state == BP_STUCK)
+        return true;
+    if (until == BALLOON_UNTIL_UNCOOPERATIVE && d->state == BP_UNCOOPERATIVE)
+        return true;
+    return reached(d);
+}
+
+/* Whether every domain is settled; if not and err is given, a line
+ * naming each that is not. */
+static bool all_settled(enum balloon_until until, FILE *err,
+                        uint64_t timeout_ns)
 {
     bool all = true;
 
@@ -222,7 +237,7 @@ static bool all_reached(FILE *err, uint64_t timeout_ns)
         struct bm_dom *d = &bm_doms[i];
         const struct dom *dd;
 
-        if (!d->used || !bm_sample(d) || reached(d))
+        if (!d->used || !bm_sample(d) || settled(d, until))
             continue;
         if (err && all)
             fprintf(err, "Targets not reached after %llu s:\n",
@@ -240,14 +255,28 @@ static bool all_reached(FILE *err, uint64_t timeout_ns)
     return all;
 }
 
-int balloon_wait(uint64_t timeout_ns, uint64_t *took, FILE *err)
+/* Whether a round after round `since` shifted idle memory, if asked. */
+static bool shifted_since(enum balloon_until until, uint64_t since)
+{
+    return until != BALLOON_UNTIL_SHIFTED || bm_rounds.last_shift > since;
+}
+
+int balloon_wait(uint64_t timeout_ns, enum balloon_until until,
+                 uint64_t *took, FILE *err)
 {
     uint64_t start = g_now_ns(), deadline = start + timeout_ns;
+    uint64_t since = bm_rounds.count;
 
     bm_kick();
     bm_rebalance();
-    while (!all_reached(NULL, timeout_ns) && g_now_ns() < deadline)
+    while (!(shifted_since(until, since) && all_settled(until, NULL, 0)) &&
+           g_now_ns() < deadline)
         dom0_idle(g_now_ns() + WAIT_STEP_NS);
     *took = g_now_ns() - start;
-    return all_reached(err, timeout_ns) ? 0 : -1;
+    if (!shifted_since(until, since)) {
+        fprintf(err, "No idle memory shifted to a busy guest in %llu s\n",
+                (unsigned long long)(timeout_ns / G_NS_PER_SEC));
+        return -1;
+    }
+    return all_settled(until, err, timeout_ns) ? 0 : -1;
 }

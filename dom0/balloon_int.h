@@ -30,8 +30,16 @@ struct bm_policy {
     bool shift_idle, manage_all;
 };
 
+/* What the rounds did (bm_rebalance), for balloon-status and its waits. */
+struct bm_rounds {
+    uint64_t count;                     /* rounds so far */
+    uint64_t last_shift;                /* the last one that shifted, or 0 */
+    uint64_t shifted;                   /* pages the last round shifted */
+};
+
 extern struct bm_dom bm_doms[];         /* DOM_MAX of them */
 extern struct bm_policy bm_policy;
+extern struct bm_rounds bm_rounds;
 
 static inline uint64_t bm_mib(uint64_t pages)
 {

@@ -8,11 +8,14 @@
  *                            the host reserve, shifting idle memory to busy
  *                            guests, the free memory a guest keeps for that,
  *                            whether every domain is managed
- *   xl balloon-status [-w] [-t SECONDS]
+ *   xl balloon-status [-w] [-t SECONDS] [-u stuck|uncooperative|shifted]
  *                            targets, holdings, ranges, states, free memory;
  *                            -w first waits (30 s, or SECONDS) until every
  *                            domain holds its target, and fails naming those
- *                            that do not
+ *                            that do not; -u (implies -w) counts domains
+ *                            reported stuck or uncooperative as there, or
+ *                            also waits for a round of the manager that
+ *                            shifts idle memory to a busy guest
  *
  * SIZE is xl's: a number with an optional unit t, g, m, k or b (MiB when
  * there is none).  As in xl, mem-set takes any target up to maxmem (the
@@ -104,14 +107,37 @@ int main_balloon_policy(int argc, char **argv)
     return balloon_policy(&s, stdout, stderr) ? 1 : 0;
 }
 
+/* -u's word; false after a message. */
+static bool until_arg(const char *s, enum balloon_until *until)
+{
+    static const struct { const char *name; enum balloon_until until; }
+    words[] = {
+        { "stuck", BALLOON_UNTIL_STUCK },
+        { "uncooperative", BALLOON_UNTIL_UNCOOPERATIVE },
+        { "shifted", BALLOON_UNTIL_SHIFTED },
+    };
+
+    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+        if (!strcmp(s, words[i].name)) {
+            *until = words[i].until;
+            return true;
+        }
+    fprintf(stderr, "xl balloon-status: -u takes stuck, uncooperative or "
+            "shifted, not '%s'\n", s);
+    return false;
+}
+
 int main_balloon_status(int argc, char **argv)
 {
     static const struct xl_longopt longopts[] = {
-        { "wait", false, 'w' }, { "timeout", true, 't' }, { NULL, false, 0 } };
+        { "wait", false, 'w' }, { "timeout", true, 't' },
+        { "until", true, 'u' }, { NULL, false, 0 } };
+    enum balloon_until until = BALLOON_UNTIL_HELD;
     unsigned long timeout = WAIT_S;
     struct xl_opts o;
     uint64_t took = 0;
-    int rc = xl_scan(argc, argv, "wt:", longopts, 0, &o);
+    bool wait;
+    int rc = xl_scan(argc, argv, "wt:u:", longopts, 0, &o);
 
     if (rc >= 0)
         return rc;
@@ -121,12 +147,15 @@ int main_balloon_status(int argc, char **argv)
                 o.arg['t']);
         return 1;
     }
-    if (o.seen['w'])
-        rc = balloon_wait(timeout * G_NS_PER_SEC, &took, stderr);
-    balloon_print_status(stdout);
-    if (o.seen['w'] && rc)
+    if (o.seen['u'] && !until_arg(o.arg['u'], &until))
         return 1;
-    if (o.seen['w'])
+    wait = o.seen['w'] || o.seen['u'];
+    if (wait)
+        rc = balloon_wait(timeout * G_NS_PER_SEC, until, &took, stderr);
+    balloon_print_status(stdout);
+    if (wait && rc)
+        return 1;
+    if (wait)
         printf("Targets reached in %.3f s\n", (double)took / 1e9);
     return 0;
 }

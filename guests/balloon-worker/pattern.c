@@ -8,12 +8,14 @@
 #include "worker.h"
 
 #define WORDS    (G_PAGE_SIZE / 8)
+#define YIELD_PAGES 1024u               /* work between calls of yield_fn */
 
 static uint32_t ws_pfn[WS_MAX_PAGES];
 static uint16_t ws_gen[WS_MAX_PAGES];
 static uint64_t nr_ws;
 static uint16_t generation = 1;
 static enum zerocheck zero_mode;
+static void (*yield_fn)(void);
 
 static uint64_t written[G_MAX_PFNS / 64], seen_zero[G_MAX_PFNS / 64];
 
@@ -81,6 +83,18 @@ void ws_init(enum zerocheck z)
             set(seen_zero, pfn, g_pfn_to_mfn(pfn) != G_INVALID_MFN);
 }
 
+void ws_set_yield(void (*fn)(void))
+{
+    yield_fn = fn;
+}
+
+/* Every YIELD_PAGES pages of a long walk, let the guest's other work run. */
+static void maybe_yield(uint64_t done)
+{
+    if (yield_fn && done && done % YIELD_PAGES == 0)
+        yield_fn();
+}
+
 uint64_t ws_pages(void)
 {
     return nr_ws;
@@ -102,6 +116,7 @@ uint64_t ws_grow(uint64_t n)
         check_zero(pfn, "fresh");
         ws_pfn[nr_ws] = (uint32_t)pfn;
         fill(nr_ws++);
+        maybe_yield(nr_ws);
     }
     return nr_ws;
 }
@@ -109,8 +124,10 @@ uint64_t ws_grow(uint64_t n)
 void ws_rewrite(void)
 {
     generation++;
-    for (uint64_t i = 0; i < nr_ws; i += 2)
+    for (uint64_t i = 0; i < nr_ws; i += 2) {
         fill(i);
+        maybe_yield(i + 2);
+    }
 }
 
 void ws_shrink(void)
@@ -138,6 +155,7 @@ uint64_t ws_check(void)
                  p[i], word(pfn, ws_gen[idx], i));
             return idx;
         }
+        maybe_yield(idx + 1);
     }
     return nr_ws;
 }

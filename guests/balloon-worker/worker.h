@@ -42,6 +42,10 @@ G_NORETURN void follow(const struct options *o);
 
 /* pattern.c: the working set, its pattern and the zero checks. */
 void ws_init(enum zerocheck z);
+/* Call fn every so often in the long walks over the working set, as a
+ * kernel lets its balloon driver run while user space is busy (NULL:
+ * never). */
+void ws_set_yield(void (*fn)(void));
 uint64_t ws_pages(void);
 /* Grow to n pages (fewer if free memory falls to WS_MARGIN); returns
  * the size. */

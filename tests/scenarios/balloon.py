@@ -9,9 +9,12 @@ an uncooperative guest ignores its targets."""
 
 import os
 import re
-import tempfile
+import sys
 
 from xltest import scenario
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _xlscript import Files, section, steps  # noqa: E402
 
 HYPERVISORS = {"xen_lite": "xen-lite", "xen_417": "xen-4.17"}
 MIB = 256                                       # pages
@@ -26,42 +29,21 @@ NOT_ZERO = rf"^{PREFIX}FAILED: .* not zero$"
 FREE = r"^(\d+)$"
 
 
-class Cfgs:
-    """xl.cfg files for one boot's ramdisk."""
-
-    def __init__(self):
-        self.tmp = tempfile.TemporaryDirectory()
-        self.specs = []
-
-    def add(self, name, memory, maxmem, extra, on_poweroff="destroy",
-            **keys):
-        host = os.path.join(self.tmp.name, f"{name}.cfg")
-        lines = [f'name = "{name}"', 'kernel = "/boot/balloon-worker"',
-                 f"memory = {memory}", f"maxmem = {maxmem}",
-                 f'extra = "{extra}"', f'on_poweroff = "{on_poweroff}"',
-                 'on_crash = "destroy"']
-        lines += [f"{k} = {v}" for k, v in keys.items()]
-        with open(host, "w") as f:
-            f.write("\n".join(lines) + "\n")
-        self.specs.append(f"{host}:/etc/xen/{name}.cfg")
-        return f"/etc/xen/{name}.cfg"
+def worker_cfg(files, name, memory, maxmem, extra, on_poweroff="destroy",
+               **keys):
+    """/etc/xen/NAME.cfg of a balloon-worker guest, in files."""
+    return files.cfg(name, kernel="/boot/balloon-worker", memory=memory,
+                     maxmem=maxmem, extra=extra, on_poweroff=on_poweroff,
+                     on_crash="destroy", **keys)
 
 
-def boot_with(t, cfgs, script, **opts):
+def boot_with(t, files, script, **opts):
     try:
-        r = t.boot(run=script, files=cfgs.specs, **opts)
+        r = t.boot(run=script, files=files.specs, **opts)
     finally:
-        cfgs.tmp.cleanup()
+        files.close()
     t.expect_status(r, 0)
     return r
-
-
-def section(t, r, step):
-    """What script step `step` printed (after `echo @@step`)."""
-    m = t.expect(r, rf"^@@{step}$")
-    rest = r.log[m.end():]
-    end = re.search(r"^(xen-lite# )?(echo )?@@", rest, re.M)
-    return rest[:end.start()] if end else rest
 
 
 def expect_steps(t, text, targets, start, limit):
@@ -92,9 +74,9 @@ DOMU_TARGETS = [96, 48, 256, 64, 384, 128]
 
 @scenario("balloon_domu_reaches_every_target_and_keeps_its_data")
 def domu_reaches_every_target(t):
-    cfgs = Cfgs()
-    cfg = cfgs.add("bw", 128, 384, "selftest=" +
-                   ",".join(map(str, DOMU_TARGETS)) + " ws=16")
+    cfgs = Files()
+    cfg = worker_cfg(cfgs, "bw", 128, 384, "selftest=" +
+                     ",".join(map(str, DOMU_TARGETS)) + " ws=16")
     r = boot_with(t, cfgs, "; ".join([
         "echo @@before", "xl info free_memory",
         f"xl create -c {cfg}",
@@ -124,9 +106,9 @@ def domu_reaches_every_target(t):
 def new_guest_sees_zeroed_memory(t):
     """One guest fills 160 MiB with its pattern and goes; the next takes
     every page the host will give it and must find each one zero."""
-    cfgs = Cfgs()
-    first = cfgs.add("filler", 192, 192, "selftest=192 ws=160")
-    second = cfgs.add("taker", 32, 500, "selftest=500 ws=1")
+    cfgs = Files()
+    first = worker_cfg(cfgs, "filler", 192, 192, "selftest=192 ws=160")
+    second = worker_cfg(cfgs, "taker", 32, 500, "selftest=500 ws=1")
     r = boot_with(t, cfgs, "; ".join([
         f"xl create -c {first}", "echo @@taker", f"xl create -c {second}"]),
         mem=512, timeout=240)
@@ -207,15 +189,6 @@ def list_mem(t, text, name):
     return int(t.expect(text, rf"^{re.escape(name)} +\d+ +(\d+) ").group(1))
 
 
-def steps(*parts):
-    """A --run script from (step, [commands]) pairs."""
-    out = []
-    for step, commands in parts:
-        out.append(f"echo @@{step}")
-        out.extend(commands)
-    return "; ".join(out)
-
-
 def detach_when_holding(*mibs):
     """--type rules: after each step's marker, detach `xl console` once
     the guest says it holds that step's target, and after a phase that
@@ -232,9 +205,9 @@ def detach_when_holding(*mibs):
 
 @scenario("balloon_mem_set_down_and_up_converges_and_keeps_data")
 def mem_set_converges(t):
-    cfgs = Cfgs()
-    cfg = cfgs.add("bw", 256, 512, "ws=16", on_poweroff="preserve",
-                   memory_min=64, memory_dynamic_max=256)
+    cfgs = Files()
+    cfg = worker_cfg(cfgs, "bw", 256, 512, "ws=16", on_poweroff="preserve",
+                     memory_min=64, memory_dynamic_max=256)
     r = boot_with(t, cfgs, steps(
         ("free0", ["xl info free_memory"]),
         ("start", [f"xl create {cfg}", "sleep 1", "xl balloon-status"]),
@@ -281,9 +254,9 @@ def mem_set_and_mem_max_as_xl(t):
     above it; mem-max is refused below the target; `mem-set DOM auto`
     hands the domain back to the balloon manager; Domain-0 is ballooned
     like any other."""
-    cfgs = Cfgs()
-    cfg = cfgs.add("bw", 128, 256, "ws=4", memory_min=96,
-                   memory_dynamic_max=128)
+    cfgs = Files()
+    cfg = worker_cfg(cfgs, "bw", 128, 256, "ws=4", memory_min=96,
+                     memory_dynamic_max=128)
     r = boot_with(t, cfgs, steps(
         ("create", [f"xl create {cfg}", "sleep 1"]),
         ("below", ["xl mem-set bw 64", SETTLE, "xl balloon-status"]),
@@ -329,10 +302,10 @@ def create_reclaims(t):
     """A guest that does not fit is created once another gives memory
     back; one that cannot fit even then is refused with the shortfall,
     and nothing is left of it."""
-    cfgs = Cfgs()
-    big = cfgs.add("big", 600, 600, "ws=16", memory_min=128)
-    new = cfgs.add("new", 300, 300, "ws=4")
-    huge = cfgs.add("huge", 700, 700, "ws=4")
+    cfgs = Files()
+    big = worker_cfg(cfgs, "big", 600, 600, "ws=16", memory_min=128)
+    new = worker_cfg(cfgs, "new", 300, 300, "ws=4")
+    huge = worker_cfg(cfgs, "huge", 700, 700, "ws=4")
     r = boot_with(t, cfgs, steps(
         ("free0", ["xl info free_memory"]),
         ("big", [f"xl create {big}", "sleep 1", "xl info free_memory"]),
@@ -368,37 +341,51 @@ def create_reclaims(t):
 
 @scenario("balloon_uncooperative_guest_is_reported_while_others_are_squeezed")
 def uncooperative_reported(t):
-    """Two guests that may shrink to 64 MiB; a third arrives and leaves
-    the host below its 64 MiB reserve.  The one that ignores its target
-    is reported stuck, then uncooperative; the other gives for both."""
-    cfgs = Cfgs()
-    coop = cfgs.add("coop", 300, 300, "ws=8", memory_min=64)
-    mule = cfgs.add("mule", 300, 300, "ws=8 uncooperative", memory_min=64)
-    third = cfgs.add("third", 200, 200, "ws=4")
+    """Two guests that may shrink to 64 MiB; the host's reserve is raised
+    past what is free.  The one that ignores its target is reported
+    stuck, then uncooperative; the other gives for both.  The script
+    waits for the manager's verdicts (balloon-status -u), not for a
+    number of seconds: a slow host only makes it wait longer."""
+    cfgs = Files()
+    coop = worker_cfg(cfgs, "coop", 300, 300, "ws=8", memory_min=64)
+    mule = worker_cfg(cfgs, "mule", 300, 300, "ws=8 uncooperative",
+                      memory_min=64)
     r = boot_with(t, cfgs, steps(
-        ("two", [f"xl create {coop}", f"xl create {mule}", "sleep 1",
-                 "xl balloon-status"]),
-        ("third", [f"xl create {third}", "sleep 8", "xl balloon-status"]),
-        ("later", ["sleep 20", "xl balloon-status", "xl info free_memory",
-                   "xl list"])),
+        ("two", [f"xl create {coop}", f"xl create {mule}",
+                 "xl balloon-status -w -t 120", "xl info free_memory"]),
+        ("squeeze", ["xl balloon-policy -r 200m",
+                     "xl balloon-status -u stuck -t 120"]),
+        ("later", ["xl balloon-status -u uncooperative -t 120",
+                   "xl info free_memory", "xl list"])),
         mem=1024, timeout=300)
+    two = section(t, r, "two")
     for name in ("coop", "mule"):
-        row = status_row(t, section(t, r, "two"), name)
+        row = status_row(t, two, name)
         t.check(row[:2] == (300, 300) and row[5] == "ok", f"{name}: {row}")
-    row = status_row(t, section(t, r, "third"), "mule")
-    t.check(row[5] == "stuck" and row[1] == 300,
-            f"mule after 8 s without moving: {row}")
+    free = int(t.expect(two, FREE).group(1))
+    t.check(100 < free < 200, f"{free} MiB free: a 200 MiB reserve would "
+            f"not squeeze the guests")
+    squeeze = section(t, r, "squeeze")
+    mule = status_row(t, squeeze, "mule")
+    coop = status_row(t, squeeze, "coop")
+    t.check(mule[5] == "stuck" and mule[1] == 300 and mule[0] < 300,
+            f"mule, asked to shrink, once settled: {mule}")
+    # Held: within the manager's 1 MiB tolerance (the MiB are rounded down).
+    t.check(coop[5] == "ok" and abs(coop[1] - coop[0]) <= 1 and coop[0] < 300,
+            f"coop did not give: {coop}")
     later = section(t, r, "later")
     mule = status_row(t, later, "mule")
     coop = status_row(t, later, "coop")
     t.check(mule[5] == "uncooperative" and mule[1] == 300,
-            f"mule after 28 s: {mule}")
-    t.check(coop[5] == "ok" and coop[1] == coop[0] and coop[0] < 300 and
-            coop[0] >= 64, f"coop was not squeezed in its range: {coop}")
-    t.expect(later, r"^Host free memory: \d+ MiB \(reserve 64 MiB\); 1 of 4 "
+            f"mule, later: {mule}")
+    t.check(coop[5] == "ok" and abs(coop[1] - coop[0]) <= 1 and
+            64 <= coop[0] < 300, f"coop was not squeezed in its range: {coop}")
+    t.check(coop[0] <= 300 - (200 - free) + 1,
+            f"coop did not give for both: {coop} with {free} MiB free before")
+    t.expect(later, r"^Host free memory: \d+ MiB \(reserve 200 MiB\); 1 of 3 "
                     r"domain\(s\) excluded as stuck or uncooperative$")
     free = int(t.expect(later, FREE).group(1))
-    t.check(free >= 64, f"the host is down to {free} MiB, below its reserve")
+    t.check(free >= 199, f"the host is down to {free} MiB, below its reserve")
 
 
 @scenario("balloon_idle_memory_moves_to_a_busy_guest_when_asked")
@@ -407,16 +394,19 @@ def idle_memory_shifts(t):
     of its memory free and one that fills all it gets share in proportion
     to their ranges.  Once `xl balloon-policy -s on` moves idle memory,
     the busy one grows at the idle one's expense, neither leaves its
-    range, and the reserve stays free."""
-    cfgs = Cfgs()
-    idle = cfgs.add("idle", 256, 256, "ws=4", memory_min=64)
-    busy = cfgs.add("busy", 256, 512, "ws=1000 fill", memory_min=64)
+    range, and the reserve stays free.  The script waits for the
+    manager's round that shifts (balloon-status -u shifted), not for a
+    number of seconds."""
+    cfgs = Files()
+    idle = worker_cfg(cfgs, "idle", 256, 256, "ws=4", memory_min=64)
+    busy = worker_cfg(cfgs, "busy", 256, 512, "ws=1000 fill",
+                      memory_min=64)
     r = boot_with(t, cfgs, steps(
         ("policy", ["xl balloon-policy -r 300m"]),
-        ("plain", [f"xl create {idle}", f"xl create {busy}", "sleep 5",
-                   "xl balloon-status -w"]),
-        ("shift", ["xl balloon-policy -s on", "sleep 8",
-                   "xl balloon-status", "xl info free_memory"])),
+        ("plain", [f"xl create {idle}", f"xl create {busy}",
+                   "xl balloon-status -w -t 120"]),
+        ("shift", ["xl balloon-policy -s on",
+                   "xl balloon-status -u shifted -t 120"])),
         mem=1024, timeout=240)
     t.expect(section(t, r, "policy"), r"^reserve: 300 MiB$")
     plain, shift = section(t, r, "plain"), section(t, r, "shift")
@@ -430,7 +420,13 @@ def idle_memory_shifts(t):
             f"{busy0[0]} -> {busy1[0]} MiB")
     t.check(idle1[0] >= 64 and busy1[0] <= 512, f"out of range: {idle1} "
             f"{busy1}")
+    t.check(abs(idle1[1] - idle1[0]) <= 1 and abs(busy1[1] - busy1[0]) <= 1,
+            f"targets not held once settled: {idle1} {busy1}")
     t.check(idle1[0] + busy1[0] <= idle0[0] + busy0[0] + 1,
             "shifting gave out more memory than the split had")
-    free = int(t.expect(shift, FREE).group(1))
+    moved = int(t.expect(shift, r"^Idle memory shifted to busy guests: "
+                                r"(\d+) MiB$").group(1))
+    t.check(moved > 0, "the manager says it shifted nothing")
+    # Every target held: what is free now is what the targets leave.
+    free = int(t.expect(shift, r"^Host free memory: (\d+) MiB").group(1))
     t.check(free >= 299, f"{free} MiB free with a 300 MiB reserve")

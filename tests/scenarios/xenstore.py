@@ -12,32 +12,16 @@ step printed."""
 
 import os
 import re
+import sys
 import tempfile
 
 from xltest import scenario
 
-PROMPT = "xen-lite# "
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _xlscript import section, steps  # noqa: E402
+
 VICTIM = 1                      # idle.cfg, created first
 ATTACKER = 2
-
-
-def section(t, r, step):
-    """The output of script step `step`, without the echoed commands."""
-    m = t.expect(r, rf"^@@{re.escape(step)}$")
-    rest = r.log[m.end() + 1:]
-    end = re.search(r"^(xen-lite# echo )?@@", rest, re.M)
-    text = rest[:end.start()] if end else rest
-    return "\n".join(line for line in text.split("\n")
-                     if not line.startswith(PROMPT))
-
-
-def steps(*parts):
-    """A --run script from (step, [commands]) pairs."""
-    out = []
-    for name, commands in parts:
-        out.append(f"echo @@{name}")
-        out.extend(commands)
-    return "; ".join(out)
 
 
 def boot(t, script, status=0, files=(), **opts):

@@ -16,55 +16,10 @@
  */
 #include "xen.h"
 #include "xen_errno.h"
+#include <guest/asm.h>
 #include <guest/traps.h>
 
 #define IRET_STUB (hypercall_page + __HYPERVISOR_iret * XEN_HYPERCALL_STUB_SIZE)
-
-.macro SAVE_GPRS
-        push    %rdi
-        push    %rsi
-        push    %rdx
-        push    %rcx
-        push    %rax
-        push    %r8
-        push    %r9
-        push    %r10
-        push    %r11
-        push    %rbx
-        push    %rbp
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
-.endm
-
-.macro RESTORE_GPRS
-        pop     %r15
-        pop     %r14
-        pop     %r13
-        pop     %r12
-        pop     %rbp
-        pop     %rbx
-        pop     %r11
-        pop     %r10
-        pop     %r9
-        pop     %r8
-        pop     %rax
-        pop     %rcx
-        pop     %rdx
-        pop     %rsi
-        pop     %rdi
-.endm
-
-/* Call a C function with the frame as argument on a 16-byte aligned stack;
- * rbx (callee-saved) keeps the frame address across the call. */
-.macro CALL_WITH_FRAME fn
-        mov     %rsp, %rdi
-        mov     %rsp, %rbx
-        and     $-16, %rsp
-        call    \fn
-        mov     %rbx, %rsp
-.endm
 
         .text
 

@@ -18,6 +18,7 @@
 #include "xen.h"
 #include "elfnote.h"
 #include "version.h"
+#include <guest/asm.h>
 #include <guest/traps.h>
 
 #define VIRT_BASE       0xffffffff80000000
@@ -44,25 +45,10 @@
 #define SEL_CODE64      0x08
 #define SEL_DATA        0x10
 
-.macro XEN_NOTE type, desc:vararg
-        .balign 4
-        .long 4
-        .long 2f - 1f
-        .long \type
-        .asciz "Xen"
-        .balign 4
-1:      \desc
-2:      .balign 4
-.endm
-
         .section .note.xen, "a", @note
-        XEN_NOTE XEN_ELFNOTE_GUEST_OS,       .asciz "xen-lite-guest"
-        XEN_NOTE XEN_ELFNOTE_GUEST_VERSION,  .asciz "1"
-        XEN_NOTE XEN_ELFNOTE_XEN_VERSION,    .asciz "xen-3.0"
-        XEN_NOTE XEN_ELFNOTE_LOADER,         .asciz "generic"
+        XEN_NOTES_GUEST_ID
         XEN_NOTE XEN_ELFNOTE_PHYS32_ENTRY,   .long PHYS(g_entry32)
-        XEN_NOTE XEN_ELFNOTE_FEATURES,       .asciz "dom0"
-        XEN_NOTE XEN_ELFNOTE_SUPPORTED_FEATURES, .long (1 << XENFEAT_dom0)
+        XEN_NOTES_FEATURES
 
 /* ---- Multiboot2: the header (in the file's first 32 KiB) and entry ---- */
         .section .text.multiboot2, "ax"
@@ -153,11 +139,7 @@ entry64:
         mov     %eax, %fs
         mov     %eax, %gs
         mov     %esi, %r12d                 /* (upper halves are undefined) */
-        lea     __bss_start(%rip), %rdi
-        lea     __bss_end(%rip), %rcx
-        sub     %rdi, %rcx
-        xor     %eax, %eax
-        rep stosb                           /* the stack too; the tables are in .data */
+        CLEAR_BSS                           /* the stack too; the tables are in .data */
         lea     g_boot_stack_top(%rip), %rsp
         mov     %r12, %rdi                  /* hvm_start_info */
         xor     %ebp, %ebp
@@ -204,41 +186,9 @@ g_hvm_vectors:
 
 vector_common:
         cld
-        push    %rdi
-        push    %rsi
-        push    %rdx
-        push    %rcx
-        push    %rax
-        push    %r8
-        push    %r9
-        push    %r10
-        push    %r11
-        push    %rbx
-        push    %rbp
-        push    %r12
-        push    %r13
-        push    %r14
-        push    %r15
-        mov     %rsp, %rdi
-        mov     %rsp, %rbx
-        and     $-16, %rsp
-        call    g_hvm_vector
-        mov     %rbx, %rsp
-        pop     %r15
-        pop     %r14
-        pop     %r13
-        pop     %r12
-        pop     %rbp
-        pop     %rbx
-        pop     %r11
-        pop     %r10
-        pop     %r9
-        pop     %r8
-        pop     %rax
-        pop     %rcx
-        pop     %rdx
-        pop     %rsi
-        pop     %rdi
+        SAVE_GPRS
+        CALL_WITH_FRAME g_hvm_vector
+        RESTORE_GPRS
         add     $16, %rsp                   /* vector, error code */
         iretq
 
@@ -271,17 +221,7 @@ boot_l3_low:    .fill 512, 8, 0
 boot_l3_high:   .fill 512, 8, 0
 boot_l2:        .fill 2048, 8, 0
 
-/* Filled through XEN_CPUID_HYPERCALL_MSR (start.c). */
-        .section .text.hypercall_page, "ax"
-        .balign 4096
-        .globl  hypercall_page
-hypercall_page:
-        .fill 4096, 1, 0xcc
-
-        .section .bss.stack, "aw", @nobits
-        .balign 16
-        .skip 16384
-        .globl  g_boot_stack_top
-g_boot_stack_top:
+/* The hypercall page is filled through XEN_CPUID_HYPERCALL_MSR (start.c). */
+        HYPERCALL_PAGE_AND_BOOT_STACK
 
         .section .note.GNU-stack, "", @progbits

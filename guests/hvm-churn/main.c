@@ -9,6 +9,8 @@
 #include <stdarg.h>
 #include <guest/balloon.h>
 
+#include <guest/checklog.h>
+
 #include "churn.h"
 
 #define ROUNDS          16u
@@ -243,24 +245,11 @@ int g_main(void)
     g_printf("hvm-churn: %u worker(s), %u pages each, %u rounds\n", n, NR_PAGES, ROUNDS);
     for (unsigned int i = 0; i < n; i++)
         workers[i].id = i;
-    for (unsigned int i = 1; i < n; i++)
-        if (g_cpu_up(i) < 0 || g_cpu_call(i, work, &workers[i]) < 0)
-            g_panic("hvm-churn: cannot start vcpu %u", i);
-    work(&workers[0]);
-    for (unsigned int i = 1; i < n; i++)
-        if (g_cpu_wait(i, 1200 * G_NS_PER_SEC) < 0)
-            g_panic("hvm-churn: vcpu %u did not finish", i);
+    g_cpu_run_all(n, work, workers, sizeof(workers[0]), 1200 * G_NS_PER_SEC,
+                  "hvm-churn");
     for (unsigned int i = 0; i < n; i++) {
         rounds += workers[i].rounds;
         failed += workers[i].failure != NULL;
     }
-    if (!failed && g_pages_free() != free_before) {
-        g_printf("hvm-churn: FAILED: %ld pages not given back\n",
-                 (long)(free_before - g_pages_free()));
-        failed++;
-    }
-    if (failed)
-        return 1;
-    g_printf("hvm-churn: %u rounds ok\n", rounds);
-    return 0;
+    return g_rounds_verdict("hvm-churn", rounds, failed, free_before);
 }

@@ -166,3 +166,17 @@ int g_cpu_wait(unsigned int id, uint64_t timeout_ns)
     }
     return 0;
 }
+
+void g_cpu_run_all(unsigned int n, g_cpu_fn_t fn, void *args, size_t size,
+                   uint64_t timeout_ns, const char *who)
+{
+    char *arg = args;
+
+    for (unsigned int i = 1; i < n; i++)
+        if (g_cpu_up(i) < 0 || g_cpu_call(i, fn, arg + i * size) < 0)
+            g_panic("%s: cannot start vcpu %u", who, i);
+    fn(arg);
+    for (unsigned int i = 1; i < n; i++)
+        if (g_cpu_wait(i, timeout_ns) < 0)
+            g_panic("%s: vcpu %u did not finish", who, i);
+}

@@ -6,6 +6,8 @@
  *     mmu-churn: worker <w>: FAILED in round <r>: <why>
  *     mmu-churn: <rounds> rounds ok
  */
+#include <guest/checklog.h>
+
 #include "churn.h"
 
 #define ROUNDS         24
@@ -195,24 +197,11 @@ int g_main(void)
              NR_PAGES, ROUNDS);
     for (i = 0; i < n; i++)
         workers[i].id = i;
-    for (i = 1; i < n; i++)
-        if (g_cpu_up(i) < 0 || g_cpu_call(i, work, &workers[i]) < 0)
-            g_panic("mmu-churn: cannot start vcpu %u", i);
-    work(&workers[0]);
-    for (i = 1; i < n; i++)
-        if (g_cpu_wait(i, 1200 * G_NS_PER_SEC) < 0)
-            g_panic("mmu-churn: vcpu %u did not finish", i);
+    g_cpu_run_all(n, work, workers, sizeof(workers[0]), 1200 * G_NS_PER_SEC,
+                  "mmu-churn");
     for (i = 0; i < n; i++) {
         rounds += workers[i].rounds;
         failed += workers[i].failure != NULL;
     }
-    if (!failed && g_pages_free() != free_before) {
-        g_printf("mmu-churn: FAILED: %ld pages not given back\n",
-                 (long)(free_before - g_pages_free()));
-        failed++;
-    }
-    if (failed)
-        return 1;
-    g_printf("mmu-churn: %u rounds ok\n", rounds);
-    return 0;
+    return g_rounds_verdict("mmu-churn", rounds, failed, free_before);
 }

@@ -11,6 +11,7 @@
 #define GUEST_SMP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "xen.h"
 
@@ -74,6 +75,12 @@ int g_vcpu_set_online(unsigned int id, bool online);
  * g_cpu_wait waits until that work has finished. */
 int g_cpu_call(unsigned int id, g_cpu_fn_t fn, void *arg);
 int g_cpu_wait(unsigned int id, uint64_t timeout_ns);
+/* Run fn on vCPUs 0..n-1 at once -- vCPU 0 is the caller -- vCPU i with
+ * the argument i * size bytes past args (an array of n), and wait up to
+ * timeout_ns for them all; panics naming `who` when a vCPU cannot start
+ * or does not finish. */
+void g_cpu_run_all(unsigned int n, g_cpu_fn_t fn, void *args, size_t size,
+                   uint64_t timeout_ns, const char *who);
 
 /* The first instructions of a new vCPU (entry.S) and its C side. */
 void g_ap_entry(void);

@@ -276,9 +276,21 @@ uint64_t mfn_any(void)
                 g_virt_to_mfn((const void *)g_start_info->pt_base));
 }
 
+/*
+ * Our own live table one level down.  Linked into an empty entry it would
+ * alias our address space -- legal, on Xen too -- and a later call through
+ * the alias (update_va_mapping of page 0x1000, say) would rewrite a live
+ * entry of ours: the hypercall page's, once, in a 10^6-call run as dom0.
+ */
+static bool own_table_below(uint64_t mfn, unsigned int level)
+{
+    return (level == 4 && mfn == env.l3) || (level == 3 && mfn == env.l2) ||
+           (level == 2 && (mfn == env.l1 || mfn == env.window_l1));
+}
+
 uint64_t pte_any(unsigned int level)
 {
-    uint64_t flags = G_PTE_P | G_PTE_A, pte;
+    uint64_t flags = G_PTE_P | G_PTE_A, mfn;
 
     switch (rnd_below(8)) {
     case 0:
@@ -303,10 +315,10 @@ uint64_t pte_any(unsigned int level)
         flags |= G_PTE_NX;
     if (chance(5))
         flags &= ~G_PTE_P;
-    pte = (mfn_any() << G_PAGE_SHIFT) | flags;
-    if (level > 1 && chance(30))
-        pte = (env.scratch[rnd_below(NR_SCRATCH)] << G_PAGE_SHIFT) | flags;
-    return pte;
+    mfn = mfn_any();
+    if (level > 1 && (chance(30) || (own_table_below(mfn, level) && !cfg.wild)))
+        mfn = env.scratch[rnd_below(NR_SCRATCH)];
+    return (mfn << G_PAGE_SHIFT) | flags;
 }
 
 uint64_t va_any(void)

@@ -244,7 +244,8 @@ void gen_sysctl(struct call *c);
 void gen_physdev_op(struct call *c);
 void gen_struct_op(struct call *c);
 
-/* The stuck-stream watchdog (watchdog.c): its vCPU, or 0 for none. */
+/* The stuck-stream watchdog (watchdog.c): its vCPU, or 0 for none;
+ * watchdog_note(NULL) once the stream is over. */
 unsigned int watchdog_start(void);
 void watchdog_note(const struct call *c);
 extern unsigned int watchdog_vcpu;

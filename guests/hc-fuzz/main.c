@@ -243,6 +243,7 @@ static void run(void)
         }
     }
     g_irq_enable();
+    watchdog_note(NULL);                /* the stream is over: nothing to watch */
 }
 
 int g_main(void)

@@ -21,7 +21,7 @@ from xltest import scenario
 SUMMARY = (r"^hc-fuzz: seed (\d+): (\d+) calls, (\d+) distinct \(hypercall, errno\) "
            r"outcomes, (-?\d+) hypervisor faults, (\d+) anomalies$")
 SENTINEL = r"^\(d\d+\) hc-fuzz sentinel: (\d+) pages, (\d+) checks, intact$"
-AUDIT_LINE = r"^\(XEN\) audit: .*, (\d+) problems$"
+AUDIT_LINE = r"^\(XEN\) audit: (\d+) frames, \d+ page tables checked, (\d+) problems$"
 FREE = r"^xen-lite# xl info free_memory\n(\d+)$"
 
 # The short streams in make test, and the long ones' defaults.
@@ -54,7 +54,8 @@ def check_audits(t, r):
     """Every audit the hypervisor ran found nothing; none failed to run."""
     t.expect_not(r, r"^\(XEN\) audit: not enough memory")
     audits = t.expect_all(r, AUDIT_LINE)
-    t.check(all(int(a.group(1)) == 0 for a in audits), "the page-type audit found problems")
+    t.check(all(int(a.group(2)) == 0 for a in audits), "the page-type audit found problems")
+    return int(audits[-1].group(1))
 
 
 def long_stream():
@@ -81,10 +82,17 @@ def run_beside_sentinel(t, seed, calls, timeout, cpu=None):
     free = [int(f.group(1)) for f in re.finditer(FREE, r.log, re.M)]
     t.check(len(free) == 2 and free[0] == free[1],
             f"free memory before and after both domains: {free}")
-    check_audits(t, r)
+    frames = check_audits(t, r)
+    # free_memory counts MiB: the audit's count of the frames domains own
+    # must also be exactly that of a boot where neither domain ever ran.
+    base = t.boot(run="xl list", smp=2, cpu=cpu)
+    fresh = check_audits(t, base)
+    t.check(frames == fresh,
+            f"domains own {frames} frames after the run, {fresh} in a boot without it")
     t.note(f"seed {seed}: {done} calls, {outcomes} distinct (hypercall, errno) outcomes, "
            f"0 hypervisor faults; sentinel {m.group(1)} pages intact over "
-           f"{m.group(2)} checks; {r.wall:.0f} s")
+           f"{m.group(2)} checks; free memory {free[0]} MiB before and after, "
+           f"{frames} frames owned as in a boot without them; {r.wall:.0f} s")
 
 
 @scenario("hc_fuzz_short_stream_as_domu_leaves_host_and_sentinel_intact")

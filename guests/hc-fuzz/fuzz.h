@@ -250,6 +250,10 @@ unsigned int watchdog_start(void);
 void watchdog_note(const struct call *c);
 extern unsigned int watchdog_vcpu;
 
+/* dom0: the audit with no free memory must say it could not run (oom.c);
+ * 0 if it did. */
+int audit_out_of_memory(void);
+
 /* The well-behaved guest beside the stream (sentinel.c). */
 int sentinel_main(void);
 

@@ -8,6 +8,8 @@
  *     only=a,b      only these generators (names as in the table below)
  *     wild          restore nothing and include iret with random frames
  *     sentinel[=M]  be the well-behaved guest instead (sentinel.c)
+ *     audit-oom     (dom0) at the end, also ask for the audit with every
+ *                   free frame of the host taken (oom.c)
  *
  * At the end, a summary per hypercall, any anomaly (a call that succeeded
  * although an argument it must read could not be read), and
@@ -250,6 +252,7 @@ int g_main(void)
 {
     long before, after, audit = 0;
     uint64_t free_before = 0;
+    int oom_failed = 0;
 
     read_config();
     if (g_cmdline_has("sentinel") || g_cmdline_value("sentinel", &(size_t){ 0 }))
@@ -268,6 +271,8 @@ int g_main(void)
     run();
     if (cfg.dom0) {
         destroy_victims();
+        if (g_cmdline_has("audit-oom"))
+            oom_failed = audit_out_of_memory();
         audit = g_audit_page_types();
     }
     after = hazards();
@@ -284,5 +289,5 @@ int g_main(void)
              "%ld hypervisor faults, %u anomalies\n", cfg.seed, total_calls,
              distinct_outcomes(), before < 0 || after < 0 ? -1 : after - before,
              anomaly_count());
-    return (after != before) || audit != 0;
+    return (after != before) || audit != 0 || oom_failed;
 }

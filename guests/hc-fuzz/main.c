@@ -195,6 +195,15 @@ static long hazards(void)
 #define DOM0_GROWTH_PAGES 4096
 #define KIB_PER_PAGE      ((uint64_t)(G_PAGE_SIZE / 1024))
 
+/* What we hold now, in KiB. */
+static uint64_t own_kb(void)
+{
+    domid_t self = DOMID_SELF;
+    long cur = hc_memory_op(XENMEM_current_reservation, &self);
+
+    return cur < 0 ? 0 : (uint64_t)cur * KIB_PER_PAGE;
+}
+
 /*
  * dom0 may grow as long as the host has frames (as on Xen), and a stream
  * of populate_physmap calls would take them all, leaving none for the
@@ -203,13 +212,11 @@ static long hazards(void)
  */
 static void dom0_cap_memory(void)
 {
-    domid_t self = DOMID_SELF;
-    long cur = hc_memory_op(XENMEM_current_reservation, &self);
     struct xen_domctl op;
 
     memset(&op, 0, sizeof(op));
-    op.u.max_mem.max_memkb = ((uint64_t)cur + DOM0_GROWTH_PAGES) * KIB_PER_PAGE;
-    if (cur < 0 || g_domctl(XEN_DOMCTL_max_mem, env.self, &op) < 0)
+    op.u.max_mem.max_memkb = own_kb() + DOM0_GROWTH_PAGES * KIB_PER_PAGE;
+    if (g_domctl(XEN_DOMCTL_max_mem, env.self, &op) < 0)
         g_printf("hc-fuzz: cannot cap dom0's memory\n");
 }
 
@@ -251,7 +258,7 @@ static void run(void)
 int g_main(void)
 {
     long before, after, audit = 0;
-    uint64_t free_before = 0;
+    uint64_t free_before = 0, own_before = 0;
     int oom_failed = 0;
 
     read_config();
@@ -265,6 +272,7 @@ int g_main(void)
     restore_init();
     if (cfg.dom0) {
         free_before = g_host_free_pages() * KIB_PER_PAGE;
+        own_before = own_kb();
         dom0_cap_memory();
     }
     before = hazards();
@@ -278,8 +286,9 @@ int g_main(void)
     after = hazards();
     print_summary();
     if (cfg.dom0) {
-        g_printf("hc-fuzz: host free memory %lu KiB before, %lu KiB after\n",
-                 free_before, g_host_free_pages() * KIB_PER_PAGE);
+        g_printf("hc-fuzz: host free memory %lu KiB before, %lu KiB after; "
+                 "dom0 grew by %lu KiB\n", free_before,
+                 g_host_free_pages() * KIB_PER_PAGE, own_kb() - own_before);
         if (audit < 0)
             g_printf("hc-fuzz: page-type audit: could not run\n");
         else

@@ -30,7 +30,8 @@ SHORT_DOM0_CALLS = 5000
 LONG_SEED, LONG_CALLS = 7, 1000000
 LONG_CPU = "EPYC,-monitor"
 DOM0_AUDIT = r"^hc-fuzz: page-type audit: (\d+) problem\(s\)$"
-DOM0_FREE = r"^hc-fuzz: host free memory (\d+) KiB before, (\d+) KiB after$"
+DOM0_FREE = (r"^hc-fuzz: host free memory (\d+) KiB before, (\d+) KiB after; "
+             r"dom0 grew by (\d+) KiB$")
 
 
 def check_stream(t, r, seed, calls):
@@ -126,7 +127,8 @@ def run_as_dom0(t, seed, calls, timeout, cpu=None, oom=False):
     free = t.expect(r, DOM0_FREE)
     t.note(f"seed {seed} as dom0: {done} calls, {outcomes} distinct (hypercall, errno) "
            f"outcomes, 0 hypervisor faults; host free memory {free.group(1)} KiB "
-           f"before, {free.group(2)} KiB after; {r.wall:.0f} s")
+           f"before, {free.group(2)} KiB after, of which dom0 took {free.group(3)} KiB; "
+           f"{r.wall:.0f} s")
     return r
 
 

@@ -221,10 +221,9 @@ restore_guest:
  */
 2:      cmpw    $FLAT_RING3_SS64, UREGS_ss(%rsp)
         jne     7f
-        movzwl  UREGS_cs(%rsp), %edx
-        cmp     $FLAT_RING3_CS64, %edx
+        cmpw    $FLAT_RING3_CS64, UREGS_cs(%rsp)
         je      3f
-        cmp     $FLAT_RING3_CS32, %edx
+        cmpw    $FLAT_RING3_CS32, UREGS_cs(%rsp)
         je      3f
 7:      mov     %rsp, %rdi                  /* selectors of the guest's own tables? */
         call    pv_exit_selectors_ok

@@ -55,9 +55,16 @@ static bool l1tf_unsafe(uint64_t e)
     return !(e & _PAGE_PRESENT) && (e & mask) && (e & mask) < safe;
 }
 
-static bool is_io_frame(unsigned long mfn)
+/* The page of a RAM frame that is not I/O memory, else NULL (no reference
+ * counting for I/O); one bounds check, one masked index. */
+static struct page_info *ram_page(unsigned long mfn)
 {
-    return !mfn_valid(mfn) || mfn_to_page(mfn)->owner == DOMID_IO_;
+    struct page_info *pg;
+
+    if (!mfn_valid(mfn))
+        return NULL;
+    pg = mfn_to_page(mfn);
+    return pg->owner == DOMID_IO_ ? NULL : pg;
 }
 
 int get_page_from_l1e(uint64_t l1e, domid_t l1e_owner, domid_t pg_owner)
@@ -69,7 +76,7 @@ int get_page_from_l1e(uint64_t l1e, domid_t l1e_owner, domid_t pg_owner)
         return 0;
     if (l1e & ~PTE_ADDR_MASK & ~pte_l1_allowed(l1e_owner))
         return -XEN_EINVAL;
-    if (is_io_frame(mfn))
+    if (!(pg = ram_page(mfn)))
         /*
          * No reference counting for I/O memory; dom0 only, and only below
          * the CPU's physical address width: above it the entry would have
@@ -77,7 +84,6 @@ int get_page_from_l1e(uint64_t l1e, domid_t l1e_owner, domid_t pg_owner)
          */
         return pt_domain_io_privileged(l1e_owner) && !(mfn >> (paddr_bits - PAGE_SHIFT))
                ? 0 : -XEN_EPERM;
-    pg = mfn_to_page(mfn);
     if (pg_owner != l1e_owner && !pt_domain_may_map_foreign(l1e_owner, pg_owner))
         return -XEN_EPERM;
     if (!get_page(pg, pg_owner))
@@ -93,7 +99,7 @@ void put_page_from_l1e(uint64_t l1e, domid_t l1e_owner)
 {
     unsigned long mfn = pte_mfn(l1e);
 
-    if (!(l1e & _PAGE_PRESENT) || is_io_frame(mfn))
+    if (!(l1e & _PAGE_PRESENT) || !mfn_valid(mfn) || mfn_to_page(mfn)->owner == DOMID_IO_)
         return;
     if (l1e & _PAGE_RW)
         put_page_and_type(mfn_to_page(mfn));

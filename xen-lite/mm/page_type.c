@@ -47,12 +47,16 @@ void get_page_light(struct page_info *pg)
  * the physical address space (where RAM never is; Linux's inverted
  * not-present PTEs land there), are safe; anything else is refused.
  */
-static bool l1tf_unsafe(uint64_t e)
+static inline bool l1tf_unsafe(uint64_t e)
 {
-    uint64_t mask = ((1UL << paddr_bits) - 1) & PTE_ADDR_MASK;
-    uint64_t safe = 3UL << (paddr_bits - 2);
+    uint64_t mask, safe;
 
-    return !(e & _PAGE_PRESENT) && (e & mask) && (e & mask) < safe;
+    /* Present, or no address bits at all (most entries): nothing to ask. */
+    if ((e & _PAGE_PRESENT) || !(e & PTE_ADDR_MASK))
+        return false;
+    mask = ((1UL << paddr_bits) - 1) & PTE_ADDR_MASK;
+    safe = 3UL << (paddr_bits - 2);
+    return (e & mask) && (e & mask) < safe;
 }
 
 /* The page of a RAM frame that is not I/O memory, else NULL (no reference

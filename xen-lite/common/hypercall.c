@@ -142,12 +142,8 @@ static int get_entry(struct multicall_entry *e, unsigned long va, bool list_ok)
             return -XEN_EFAULT;
         return 0;
     }
-    if (load_guest_u64(&e->op, va))
-        return -XEN_EFAULT;
-    for (unsigned int i = 0; i < 6; i++)
-        if (load_guest_u64(&e->args[i], va + 16 + 8 * i))
-            return -XEN_EFAULT;
-    return 0;
+    _Static_assert(sizeof(*e) == 8 * 8, "multicall_entry: whole words");
+    return copy_words_guarded(e, (const void *)va, sizeof(*e) / 8);   /* one SMAP window */
 }
 
 /* pv is a constant at each caller: one specialised copy per guest type. */

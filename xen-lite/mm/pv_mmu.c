@@ -299,13 +299,15 @@ static long mmu_update_batch(struct batch *b)
     list_ok = guest_range_ok(ureqs, (unsigned long)count * sizeof(struct mmu_update));
     for (i = 0; i < count; i++) {
         unsigned long va = ureqs + (unsigned long)i * sizeof(struct mmu_update);
-        uint64_t ptr, val;
+        uint64_t req[2], ptr, val;      /* one SMAP window for both words */
 
         if ((!list_ok && !guest_range_ok(va, sizeof(struct mmu_update))) ||
-            load_guest_u64(&ptr, va) || load_guest_u64(&val, va + 8)) {
+            copy_words_guarded(req, (const void *)va, 2)) {
             release_table(&h, v);
             return batch_fail(b, i, -XEN_EFAULT);
         }
+        ptr = req[0];
+        val = req[1];
         if (h.pg && h.mfn != ptr >> PAGE_SHIFT && (ptr & 7) != MMU_MACHPHYS_UPDATE) {
             /* Another table: let go of this one first, which may leave teardown. */
             release_table(&h, v);
@@ -477,15 +479,13 @@ unsigned int pv_multicall_uvm_run(unsigned long list, unsigned int n)
 
     for (i = 0; i < n && i < 8 && !v->arch.pv.deferred.page; i++) {
         unsigned long e = list + (unsigned long)i * sizeof(struct multicall_entry);
-        uint64_t op, va, val, flags;
+        uint64_t w[5];                  /* op, result, args[0..2]: one SMAP window */
         long rc;
 
-        if (load_guest_u64(&op, e) || op != __HYPERVISOR_update_va_mapping ||
-            load_guest_u64(&va, e + offsetof(struct multicall_entry, args[0])) ||
-            load_guest_u64(&val, e + offsetof(struct multicall_entry, args[1])) ||
-            load_guest_u64(&flags, e + offsetof(struct multicall_entry, args[2])))
+        _Static_assert(offsetof(struct multicall_entry, args[2]) == 4 * 8, "multicall_entry");
+        if (copy_words_guarded(w, (const void *)e, 5) || w[0] != __HYPERVISOR_update_va_mapping)
             break;
-        rc = uvm_one(v, va, val, flags, v->domain);
+        rc = uvm_one(v, w[2], w[3], w[4], v->domain);
         if (store_guest_u64(e + offsetof(struct multicall_entry, result), rc))
             break;
     }

@@ -214,8 +214,13 @@ static long mmuext_batch(struct batch *b)
     struct mmuext_op op;
     long rc;
 
+    _Static_assert(sizeof(op) % 8 == 0, "mmuext_op is whole words");
     for (unsigned int i = 0; i < count; i++) {
-        if (copy_from_guest_obj(&op, b->list + (unsigned long)i * sizeof(op)))
+        unsigned long va = b->list + (unsigned long)i * sizeof(op);
+
+        /* PV only (not in the HVM table): no translated copy to consider. */
+        if (!guest_range_ok(va, sizeof(op)) ||
+            copy_words_guarded(&op, (const void *)va, sizeof(op) / 8))
             return batch_fail(b, i, -XEN_EFAULT);
         rc = one_op(&op, &b->o);
         if (rc == -XEN_ERESTART)

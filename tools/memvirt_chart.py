@@ -27,6 +27,9 @@ MEASURES = (("instructions", "instructions per operation\n"
             ("wall", "wall time per operation [us]\n(QEMU only; shared host)"))
 
 
+COLOURS = plt.get_cmap("tab20")     # up to 20 configurations, none repeated
+
+
 def scale(ax, values):
     """Log scale where the bars span more than 20x, else linear from 0."""
     values = [v for v in values if v]
@@ -50,7 +53,7 @@ def bars(ax, summary, ops, cfgs, labels, title):
             if v:
                 xs.append(j - 0.4 + width * (i + 0.5))
                 ys.append(v)
-        ax.bar(xs, ys, width, label=labels[c])
+        ax.bar(xs, ys, width, label=labels[c], color=COLOURS(i % 20))
     ax.set_xticks(range(len(ops)))
     ax.set_xticklabels([op.split("_", 1)[-1] if "_" in op else op for op in ops])
     ax.set_title(title, fontsize=9)

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, fields
 
 import xlbochs
 import xlboot
+from xlhvm import BOCHS_SELFTEST_CMDLINE
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -173,7 +174,8 @@ WORKLOADS = {
     "pvh": Workload(
         boot=lambda c: {
             "xen_append": _dom0_mem(c),
-            "run": f"xl create -c {PVH_CFG} type=pvh vcpus={c.smp}"},
+            "run": f"xl create -c {PVH_CFG} type=pvh vcpus={c.smp}" +
+                   (f" 'extra=\"{BOCHS_SELFTEST_CMDLINE}\"'" if c.emulator == "bochs" else "")},
         checks=[r"hvm-selftest: domU, {smp} vCPUs",
                 r"hvm-selftest: \d+ passed, 0 failed",
                 r"\(XEN\) Powering off"]),

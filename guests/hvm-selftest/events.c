@@ -8,7 +8,7 @@
 #define TIMER_VECTOR    0xe0
 #define APIC_IRR_OF(v)  (0x200 + 0x10 * ((v) / 32))    /* xAPIC offset */
 #define IRR_BIT(v)      (1u << ((v) % 32))
-#define WAIT_NS         (2 * G_NS_PER_SEC)
+#define WAIT_NS         DUE_WAIT_NS
 
 static volatile unsigned int upcalls;
 

@@ -21,7 +21,7 @@ bool on_xen_lite(void)
 }
 
 static const struct check *const groups[] = {
-    cpu_checks, event_checks, memory_checks, smp_checks,
+    cpu_checks, event_checks, memory_checks, smp_checks, wakeup_checks,
 };
 
 int g_main(void)

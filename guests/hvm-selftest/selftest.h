@@ -21,6 +21,13 @@ struct check {
 #define SKIP_MARK "\001"
 #define SKIP(text) (SKIP_MARK text)
 #define info(...) g_check_info("hvm-selftest", __VA_ARGS__)
+/*
+ * How long a check waits for what is due within milliseconds before it
+ * calls it lost: an emulator's CPU thread that the host does not run for
+ * seconds (seen: 2.4 s on a 2-CPU host at load 20) stops guest time for
+ * nothing, and a wake-up due then comes that much later.
+ */
+#define DUE_WAIT_NS (10 * G_NS_PER_SEC)
 /* Running on xen-lite (its own devices and extensions are checked). */
 bool on_xen_lite(void);
 
@@ -28,6 +35,7 @@ extern const struct check cpu_checks[];
 extern const struct check event_checks[];
 extern const struct check memory_checks[];
 extern const struct check smp_checks[];
+extern const struct check wakeup_checks[];
 
 /* events.c: sleep until VIRQ_TIMER from a singleshot ns ahead (false:
  * none came). */

@@ -61,7 +61,7 @@ static const char *second_vcpu(void)
         return SKIP("one vCPU");
     if ((rc = g_cpu_up(1)) < 0)
         return why("cpu_up(1): %d", rc);
-    if ((rc = g_cpu_call(1, sleep_there, NULL)) < 0 || (rc = g_cpu_wait(1, 3 * G_NS_PER_SEC)) < 0)
+    if ((rc = g_cpu_call(1, sleep_there, NULL)) < 0 || (rc = g_cpu_wait(1, DUE_WAIT_NS)) < 0)
         return why("work on vCPU 1: %d", rc);
     if (!timer_came)
         return why("vCPU 1 got no VIRQ_TIMER");
@@ -70,12 +70,12 @@ static const char *second_vcpu(void)
 
 static const char *x2apic_ipi(void)
 {
-    uint64_t deadline = g_now_ns() + G_NS_PER_SEC;
+    uint64_t deadline = g_now_ns() + DUE_WAIT_NS;
 
     if (g_nr_cpus() < 2 || !g_cpus[1].online)
         return SKIP("one vCPU");
     /* Its id is the hypervisor's choice (Xen: twice the vCPU id). */
-    if (g_cpu_call(1, read_apic_id, NULL) < 0 || g_cpu_wait(1, G_NS_PER_SEC) < 0)
+    if (g_cpu_call(1, read_apic_id, NULL) < 0 || g_cpu_wait(1, DUE_WAIT_NS) < 0)
         return why("cannot ask vCPU 1 its APIC id");
     g_set_irq_handler(IPI_VECTOR, on_ipi);
     ipis = 0;
@@ -83,7 +83,7 @@ static const char *x2apic_ipi(void)
     while (!ipis && g_now_ns() < deadline)
         hc_sched_op(SCHEDOP_yield, NULL);
     /* Its idle loop halted; the IPI woke it: it runs work again. */
-    if (g_cpu_call(1, nothing, NULL) < 0 || g_cpu_wait(1, G_NS_PER_SEC) < 0)
+    if (g_cpu_call(1, nothing, NULL) < 0 || g_cpu_wait(1, DUE_WAIT_NS) < 0)
         return why("vCPU 1 stopped answering");
     return ipis == 1 ? NULL : why("%u IPIs arrived at x2APIC id %u", ipis, apic_id_1);
 }

@@ -105,15 +105,6 @@ static uint64_t *gpr(struct cpu_user_regs *regs, unsigned int n)
     return r[n & 15];
 }
 
-/* The instruction at CS:RIP (up to 15 bytes); false if it cannot be read. */
-static bool fetch(struct vcpu *v, struct cpu_user_regs *regs, uint8_t *insn)
-{
-    struct hvm_segment cs;
-
-    hvm_backend->get_seg(v, HVM_SEG_CS, &cs);
-    return hvm_copy_from_guest(insn, cs.base + regs->rip, 15) == 0;
-}
-
 /*
  * MOV CRn <-> reg (0F 20/22 /r), CLTS (0F 06) and LMSW from a register
  * (0F 01 /6); false: not one of them (LMSW from memory included).
@@ -124,7 +115,7 @@ bool hvm_emulate_cr_access(struct vcpu *v, struct cpu_user_regs *regs)
     unsigned int i = 0, rex = 0, cr;
     uint64_t *r;
 
-    if (!fetch(v, regs, b))
+    if (hvm_fetch_insn(b, sizeof(b)))
         return false;
     while (i < 4 && (b[i] == 0x66 || b[i] == 0x67 || b[i] == 0xf2 || b[i] == 0xf3))
         i++;

@@ -14,6 +14,8 @@
 
 #include "hvm/hvm.h"
 
+#define HLT_OPCODE      0xf4            /* SDM vol. 2A, HLT */
+
 typedef void (*exit_fn)(struct vcpu *v, struct cpu_user_regs *regs, const struct hvm_exit *e);
 
 static void ignore(struct vcpu *v, struct cpu_user_regs *regs, const struct hvm_exit *e) { }
@@ -71,6 +73,33 @@ static void hlt_exit(struct vcpu *v, struct cpu_user_regs *regs, const struct hv
         raise_softirq(SCHEDULE_SOFTIRQ);
 }
 
+/*
+ * `sti; hlt` cut between the two by an exit that finished no instruction
+ * (a physical interrupt, a nested or shadow page fault on the fetch): an
+ * interrupt is recognised only once the HLT has begun (SDM vol. 2B, STI),
+ * so one due now must wake the vCPU behind the HLT.  Entry does not
+ * always keep the STI shadow -- QEMU's VMRUN ignores the VMCB's -- and an
+ * interrupt window would then let the interrupt in before the HLT: its
+ * handler returns to the HLT, which sleeps through the wake-up.  So the
+ * HLT is run here, as the guest's next instruction, before it re-enters.
+ */
+static void finish_sti_hlt(struct vcpu *v, struct cpu_user_regs *regs)
+{
+    uint8_t op;
+
+    if (hvm_backend->interrupt_blocked(v) != HVM_INTBLK_SHADOW ||
+        hvm_fetch_insn(&op, 1) || op != HLT_OPCODE)
+        return;
+    v->arch.hvm.exit.insn_len = 1;
+    hlt_exit(v, regs, &v->arch.hvm.exit);
+}
+
+/* A physical interrupt (or NMI, SMI, INIT) made the guest exit. */
+static void external(struct vcpu *v, struct cpu_user_regs *regs, const struct hvm_exit *e)
+{
+    finish_sti_hlt(v, regs);
+}
+
 static void hypercall_exit(struct vcpu *v, struct cpu_user_regs *regs, const struct hvm_exit *e)
 {
     hvm_hypercall(v, regs);
@@ -91,8 +120,10 @@ static void npf_exit(struct vcpu *v, struct cpu_user_regs *regs, const struct hv
     unsigned long gfn = e->u.npf.gpa >> PAGE_SHIFT;
     enum p2m_type t;
 
-    if (guest_physmap_lookup(v->domain, gfn, &t) != P2M_INVALID_MFN && t == p2m_ram_rw)
+    if (guest_physmap_lookup(v->domain, gfn, &t) != P2M_INVALID_MFN && t == p2m_ram_rw) {
+        finish_sti_hlt(v, regs);
         return;
+    }
     hvm_crash(v, "%s access to %s gfn %#lx (address %#lx) at rip %#lx",
               access_name(e->u.npf.access),
               t == p2m_mmio_dm ? "emulated-MMIO" : "unpopulated", gfn,
@@ -112,8 +143,10 @@ static void exception_exit(struct vcpu *v, struct cpu_user_regs *regs, const str
     const struct hvm_paging *pg = v->domain->arch.hvm.paging;
 
     if (e->u.exn.vector == TRAP_page_fault && pg->page_fault &&
-        pg->page_fault(v, e->u.exn.cr2, e->u.exn.error))
+        pg->page_fault(v, e->u.exn.cr2, e->u.exn.error)) {
+        finish_sti_hlt(v, regs);
         return;
+    }
     if (e->u.exn.vector == TRAP_page_fault)
         hvm_backend->set_reg(v, HVM_REG_CR2, e->u.exn.cr2);
     hvm_inject_exception(v, e->u.exn.vector, e->u.exn.has_error ? (int)e->u.exn.error : -1);
@@ -151,7 +184,7 @@ static void unhandled(struct vcpu *v, struct cpu_user_regs *regs, const struct h
 }
 
 static const exit_fn handlers[HVM_NR_EXIT_REASONS] = {
-    [HVM_EXIT_NONE] = ignore,
+    [HVM_EXIT_NONE] = external,
     [HVM_EXIT_SKIP] = skip,
     [HVM_EXIT_CPUID] = cpuid_exit,
     [HVM_EXIT_MSR_READ] = msr_read,

@@ -126,6 +126,15 @@ unsigned long hvm_clear_guest(unsigned long va, unsigned long len)
     return copy(current, va, NULL, len, CLEAR_GUEST);
 }
 
+/* The bytes at the current vCPU's CS:RIP (its next instruction). */
+unsigned long hvm_fetch_insn(void *dst, unsigned long len)
+{
+    struct hvm_segment cs;
+
+    hvm_backend->get_seg(current, HVM_SEG_CS, &cs);
+    return copy(current, cs.base + guest_cpu_user_regs()->rip, dst, len, FROM_GUEST);
+}
+
 /* Guest-physical copies into d (builders, the hypercall page, devices). */
 static int copy_gpa(struct domain *d, uint64_t gpa, void *buf, size_t len, bool to)
 {

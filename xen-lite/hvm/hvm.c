@@ -237,7 +237,7 @@ static void deliver_interrupts(struct vcpu *v)
         b->set_intr_window(v, false);
         return;
     }
-    if (b->interrupt_blocked(v)) {
+    if (b->interrupt_blocked(v) != HVM_INTBLK_NONE) {
         b->set_intr_window(v, true);
         return;
     }

@@ -33,6 +33,9 @@
 #define  ICR_DELIVERY_MODE  (7U << 8)
 #define  SVR_VALID          0x1ffU      /* vector and software enable */
 #define BUS_NS              1           /* the timer's bus clock: 1 GHz */
+/* A periodic timer fires at most this often, as on Xen: every shorter
+ * period would keep its pCPU in the timer softirq for good. */
+#define MIN_PERIOD_NS       100000
 
 /* The LVT registers, in the order of struct vlapic.lvt. */
 static const uint16_t lvt_reg[VLAPIC_LVT_NR] = {
@@ -121,8 +124,14 @@ static void timer_fired(void *data)
 
     spin_lock(&l->lock);
     if ((lvt & LVT_TIMER_PERIODIC) && l->timer_period) {
-        l->timer_start += l->timer_period;
-        set_timer(&l->timer, l->timer_start + l->timer_period);
+        s_time_t step = MAX(l->timer_period, MIN_PERIOD_NS), now = NOW();
+
+        /* Periods missed while late (the host busy, the vCPU away) are one
+         * interrupt, as the IRR holds one; the next is due after now. */
+        l->timer_start += step;
+        if (l->timer_start + step <= now)
+            l->timer_start += (now - l->timer_start) / step * step;
+        set_timer(&l->timer, l->timer_start + step);
     }
     spin_unlock(&l->lock);
     if (!(lvt & LVT_MASKED))

@@ -141,12 +141,13 @@ static bool svm_event_pending(struct vcpu *v)
     return svm(v)->vmcb->eventinj & VMCB_EVENT_VALID;
 }
 
-static bool svm_interrupt_blocked(struct vcpu *v)
+static enum hvm_intblk svm_interrupt_blocked(struct vcpu *v)
 {
     struct vmcb *vmcb = svm(v)->vmcb;
 
-    return !(guest_cpu_user_regs()->rflags & X86_EFLAGS_IF) ||
-           (vmcb->interrupt_shadow & 1) || (vmcb->eventinj & VMCB_EVENT_VALID);
+    if (!(guest_cpu_user_regs()->rflags & X86_EFLAGS_IF) || (vmcb->eventinj & VMCB_EVENT_VALID))
+        return HVM_INTBLK_OTHER;
+    return vmcb->interrupt_shadow & 1 ? HVM_INTBLK_SHADOW : HVM_INTBLK_NONE;
 }
 
 /* §15.21.4: a virtual interrupt the guest takes as soon as it can: VINTR. */

@@ -77,7 +77,7 @@ void vmx_set_paging(struct vcpu *v, const struct hvm_hw_paging *hw);
 /* vmx_events.c: injection and interrupt windows */
 void vmx_inject_event(struct vcpu *v, const struct hvm_event *e);
 bool vmx_event_pending(struct vcpu *v);
-bool vmx_interrupt_blocked(struct vcpu *v);
+enum hvm_intblk vmx_interrupt_blocked(struct vcpu *v);
 void vmx_set_intr_window(struct vcpu *v, bool on);
 void vmx_advance_rip(struct vcpu *v, unsigned int len);
 void vmx_reinject_after_exit(void);

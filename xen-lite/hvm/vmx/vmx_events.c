@@ -42,16 +42,18 @@ bool vmx_event_pending(struct vcpu *v)
     return pending;
 }
 
-bool vmx_interrupt_blocked(struct vcpu *v)
+enum hvm_intblk vmx_interrupt_blocked(struct vcpu *v)
 {
-    bool blocked;
+    enum hvm_intblk why = HVM_INTBLK_NONE;
 
     vmx_use(v);
-    blocked = !(guest_cpu_user_regs()->rflags & X86_EFLAGS_IF) ||
-              (vmread(GUEST_INTERRUPTIBILITY_INFO) & (INTR_STATE_STI | INTR_STATE_MOV_SS)) ||
-              (vmread(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID);
+    if (!(guest_cpu_user_regs()->rflags & X86_EFLAGS_IF) ||
+        (vmread(VM_ENTRY_INTR_INFO) & INTR_INFO_VALID))
+        why = HVM_INTBLK_OTHER;
+    else if (vmread(GUEST_INTERRUPTIBILITY_INFO) & (INTR_STATE_STI | INTR_STATE_MOV_SS))
+        why = HVM_INTBLK_SHADOW;
     vmx_release(v);
-    return blocked;
+    return why;
 }
 
 void vmx_set_intr_window(struct vcpu *v, bool on)

@@ -38,8 +38,10 @@
  *   inject_event(v, e)       deliver e at the next entry (one at a time;
  *                            event_pending() says one is waiting)
  *   interrupt_blocked(v)     can the guest not take an external
- *                            interrupt now (RFLAGS.IF clear, a STI/MOV SS
- *                            shadow, an event waiting)?
+ *                            interrupt now: HVM_INTBLK_SHADOW only for
+ *                            the one instruction after STI / MOV SS,
+ *                            HVM_INTBLK_OTHER for RFLAGS.IF clear or an
+ *                            event waiting
  *   set_intr_window(v, on)   exit as soon as it can take one
  *   advance_rip(v, len)      skip the exiting instruction (and the
  *                            interrupt shadow it leaves)
@@ -135,6 +137,13 @@ struct hvm_event {
     uint32_t error;
 };
 
+/* Why an external interrupt cannot be taken now (SDM vol. 3 §6.8.3). */
+enum hvm_intblk {
+    HVM_INTBLK_NONE,                    /* it can */
+    HVM_INTBLK_SHADOW,                  /* not before the instruction after STI / MOV SS */
+    HVM_INTBLK_OTHER,                   /* RFLAGS.IF clear, or an event already waiting */
+};
+
 /* Registers the back end keeps in its hardware structure. */
 enum hvm_reg {
     HVM_REG_CR0, HVM_REG_CR2, HVM_REG_CR3, HVM_REG_CR4,
@@ -191,7 +200,7 @@ struct hvm_backend {
     void (*run)(struct vcpu *v);
     void (*inject_event)(struct vcpu *v, const struct hvm_event *e);
     bool (*event_pending)(struct vcpu *v);
-    bool (*interrupt_blocked)(struct vcpu *v);
+    enum hvm_intblk (*interrupt_blocked)(struct vcpu *v);
     void (*set_intr_window)(struct vcpu *v, bool on);
     void (*advance_rip)(struct vcpu *v, unsigned int len);
     uint64_t (*get_reg)(struct vcpu *v, enum hvm_reg r);

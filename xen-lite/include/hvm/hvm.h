@@ -99,6 +99,8 @@ void hvm_write_hypercall_page(void *page);
 unsigned long hvm_copy_from_guest(void *dst, unsigned long va, unsigned long len);
 unsigned long hvm_copy_to_guest(unsigned long va, const void *src, unsigned long len);
 unsigned long hvm_clear_guest(unsigned long va, unsigned long len);
+/* The current vCPU's next instruction (bytes at CS:RIP); the bytes not read. */
+unsigned long hvm_fetch_insn(void *dst, unsigned long len);
 /* Guest-physical memory of d (the builders, the hypercall page, devices). */
 int hvm_copy_to_gpa(struct domain *d, uint64_t gpa, const void *src, size_t len);
 int hvm_copy_from_gpa(struct domain *d, uint64_t gpa, void *dst, size_t len);

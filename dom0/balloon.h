@@ -93,21 +93,21 @@ int balloon_policy(const struct balloon_settings *s, FILE *out, FILE *err);
  * while idle memory is shifted, how much the last round moved). */
 void balloon_print_status(FILE *out);
 
-/* What balloon_wait waits for: every domain holding its target, and ... */
-enum balloon_until {
-    BALLOON_UNTIL_HELD,                 /* nothing more */
-    BALLOON_UNTIL_STUCK,                /* (or reported stuck) */
-    BALLOON_UNTIL_UNCOOPERATIVE,        /* (or reported uncooperative) */
-    BALLOON_UNTIL_SHIFTED,              /* a round since has shifted idle
-                                           memory to a busy guest */
-};
+/* What balloon_wait waits for: every domain holding its target (0), and
+ * what these flags add. */
+#define BALLOON_UNTIL_STUCK       (1u << 0)     /* or reported stuck */
+#define BALLOON_UNTIL_UNCOOP      (1u << 1)     /* or uncooperative */
+#define BALLOON_UNTIL_HOST_SHORT  (1u << 2)     /* or short of host memory */
+#define BALLOON_UNTIL_SHIFTED     (1u << 3)     /* and a round since has
+                                                   shifted idle memory to
+                                                   a busy guest */
 
 /* Rebalance now and wait until every domain holds its target within
  * 1 MiB, and what `until` adds: 0 and the ns it took in *took, or -1
  * after timeout_ns with a line on err naming each domain that did not
  * get there.  The manager's rounds, not the clock, decide: a slow host
  * only makes it wait longer. */
-int balloon_wait(uint64_t timeout_ns, enum balloon_until until,
+int balloon_wait(uint64_t timeout_ns, unsigned int until,
                  uint64_t *took, FILE *err);
 
 /* ---- Domain-0's own memory (balloon_dom0.c) ---- */

@@ -217,27 +217,32 @@ void balloon_print_status(FILE *out)
 
 /* Whether d counts as settled: it holds its target, or is in the state
  * the wait excuses. */
-static bool settled(const struct bm_dom *d, enum balloon_until until)
+static bool settled(const struct bm_dom *d, unsigned int until,
+                    uint64_t host_free)
 {
-    if (until == BALLOON_UNTIL_STUCK && d->state == BP_STUCK)
+    if ((until & BALLOON_UNTIL_STUCK) && d->state == BP_STUCK)
         return true;
-    if (until == BALLOON_UNTIL_UNCOOPERATIVE && d->state == BP_UNCOOPERATIVE)
+    if ((until & BALLOON_UNTIL_UNCOOP) && d->state == BP_UNCOOPERATIVE)
+        return true;
+    if ((until & BALLOON_UNTIL_HOST_SHORT) &&
+        !strcmp(state_of(d, host_free), "host-short"))
         return true;
     return reached(d);
 }
 
 /* Whether every domain is settled; if not and err is given, a line
  * naming each that is not. */
-static bool all_settled(enum balloon_until until, FILE *err,
+static bool all_settled(unsigned int until, FILE *err,
                         uint64_t timeout_ns)
 {
+    uint64_t host_free = xc_free_pages();
     bool all = true;
 
     for (unsigned int i = 0; i < DOM_MAX; i++) {
         struct bm_dom *d = &bm_doms[i];
         const struct dom *dd;
 
-        if (!d->used || !bm_sample(d) || settled(d, until))
+        if (!d->used || !bm_sample(d) || settled(d, until, host_free))
             continue;
         if (err && all)
             fprintf(err, "Targets not reached after %llu s:\n",
@@ -249,19 +254,18 @@ static bool all_settled(enum balloon_until until, FILE *err,
         fprintf(err, "  %s (%u): holds %llu MiB, target %llu MiB (%s)\n",
                 dd ? dd->name : "?", d->domid,
                 (unsigned long long)bm_mib(d->actual),
-                (unsigned long long)bm_mib(d->target),
-                state_of(d, xc_free_pages()));
+                (unsigned long long)bm_mib(d->target), state_of(d, host_free));
     }
     return all;
 }
 
 /* Whether a round after round `since` shifted idle memory, if asked. */
-static bool shifted_since(enum balloon_until until, uint64_t since)
+static bool shifted_since(unsigned int until, uint64_t since)
 {
-    return until != BALLOON_UNTIL_SHIFTED || bm_rounds.last_shift > since;
+    return !(until & BALLOON_UNTIL_SHIFTED) || bm_rounds.last_shift > since;
 }
 
-int balloon_wait(uint64_t timeout_ns, enum balloon_until until,
+int balloon_wait(uint64_t timeout_ns, unsigned int until,
                  uint64_t *took, FILE *err)
 {
     uint64_t start = g_now_ns(), deadline = start + timeout_ns;

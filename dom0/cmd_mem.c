@@ -8,14 +8,15 @@
  *                            the host reserve, shifting idle memory to busy
  *                            guests, the free memory a guest keeps for that,
  *                            whether every domain is managed
- *   xl balloon-status [-w] [-t SECONDS] [-u stuck|uncooperative|shifted]
+ *   xl balloon-status [-w] [-t SECONDS] [-u WHAT[,WHAT...]]
  *                            targets, holdings, ranges, states, free memory;
  *                            -w first waits (30 s, or SECONDS) until every
  *                            domain holds its target, and fails naming those
  *                            that do not; -u (implies -w) counts domains
- *                            reported stuck or uncooperative as there, or
- *                            also waits for a round of the manager that
- *                            shifts idle memory to a busy guest
+ *                            in the states named (stuck, uncooperative,
+ *                            host-short) as there, and with shifted also
+ *                            waits for a round of the manager that shifts
+ *                            idle memory to a busy guest
  *
  * SIZE is xl's: a number with an optional unit t, g, m, k or b (MiB when
  * there is none).  As in xl, mem-set takes any target up to maxmem (the
@@ -107,24 +108,33 @@ int main_balloon_policy(int argc, char **argv)
     return balloon_policy(&s, stdout, stderr) ? 1 : 0;
 }
 
-/* -u's word; false after a message. */
-static bool until_arg(const char *s, enum balloon_until *until)
+/* -u's comma-separated words as BALLOON_UNTIL_* flags; false after a
+ * message. */
+static bool until_arg(const char *s, unsigned int *until)
 {
-    static const struct { const char *name; enum balloon_until until; }
-    words[] = {
+    static const struct { const char *name; unsigned int flag; } words[] = {
         { "stuck", BALLOON_UNTIL_STUCK },
-        { "uncooperative", BALLOON_UNTIL_UNCOOPERATIVE },
+        { "uncooperative", BALLOON_UNTIL_UNCOOP },
+        { "host-short", BALLOON_UNTIL_HOST_SHORT },
         { "shifted", BALLOON_UNTIL_SHIFTED },
     };
 
-    for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
-        if (!strcmp(s, words[i].name)) {
-            *until = words[i].until;
-            return true;
+    for (const char *w = s; *w; w += *w == ',') {
+        size_t len = strcspn(w, ","), i;
+
+        for (i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+            if (strlen(words[i].name) == len && !strncmp(w, words[i].name, len))
+                break;
+        if (i == sizeof(words) / sizeof(words[0])) {
+            fprintf(stderr, "xl balloon-status: -u takes stuck, "
+                    "uncooperative, host-short or shifted (comma-separated), "
+                    "not '%s'\n", s);
+            return false;
         }
-    fprintf(stderr, "xl balloon-status: -u takes stuck, uncooperative or "
-            "shifted, not '%s'\n", s);
-    return false;
+        *until |= words[i].flag;
+        w += len;
+    }
+    return true;
 }
 
 int main_balloon_status(int argc, char **argv)
@@ -132,7 +142,7 @@ int main_balloon_status(int argc, char **argv)
     static const struct xl_longopt longopts[] = {
         { "wait", false, 'w' }, { "timeout", true, 't' },
         { "until", true, 'u' }, { NULL, false, 0 } };
-    enum balloon_until until = BALLOON_UNTIL_HELD;
+    unsigned int until = 0;
     unsigned long timeout = WAIT_S;
     struct xl_opts o;
     uint64_t took = 0;

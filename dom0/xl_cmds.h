@@ -138,16 +138,17 @@
       "-a on|off, --all=on|off     manage every domain, also those whose\n" \
       "                            xl.cfg gives no range (off)") \
     X("balloon-status", balloon_status, 0, \
-      "[-w] [-t SECONDS] [-u stuck|uncooperative|shifted]", \
+      "[-w] [-t SECONDS] [-u WHAT[,WHAT...]]", \
       "Show each domain's memory target, holding and ballooning state (xen-lite)\n" \
       "-w, --wait                  rebalance now and wait until every domain\n" \
       "                            holds its target; fail naming those that\n" \
       "                            do not\n" \
       "-t S, --timeout=S           wait at most S seconds (30)\n" \
-      "-u W, --until=W             wait (as -w) counting domains reported stuck\n" \
-      "                            or uncooperative (W) as holding their target,\n" \
-      "                            or (W = shifted) also for a round that moves\n" \
-      "                            idle memory to a busy guest") \
+      "-u W, --until=W             wait (as -w) counting domains in the states\n" \
+      "                            W names (stuck, uncooperative, host-short)\n" \
+      "                            as holding their target; with shifted, also\n" \
+      "                            for a round that moves idle memory to a\n" \
+      "                            busy guest") \
     X("hypercall-stats", hypercall_stats, 0, "<Domain>", \
       "Show a domain's hypercalls and page-table writes (xen-lite)\n" \
       "Hypercalls are counted by name, direct and in multicalls, and the\n" \

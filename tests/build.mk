@@ -24,12 +24,14 @@ UNIT_SRCS_test_vmx_check := xen-lite/hvm/vmx/vmx_caps.c xen-lite/hvm/vmx/vmx_che
 	xen-lite/hvm/vmx/vmx_check_guest.c xen-lite/hvm/vmx/vmcs_state.c xen-lite/hvm/vmx/vmcs_fields.c
 UNIT_SRCS_test_timer_heap := xen-lite/common/timer.c
 UNIT_SRCS_test_nospec :=
-UNIT_SRCS_test_xlargs := dom0/xlargs.c dom0/xlargs_cmds.c
+UNIT_SRCS_test_xlargs := dom0/xlargs.c dom0/xlargs_cmds.c tests/unit/sink.c
 UNIT_SRCS_test_xlcfg := dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c dom0/xlfmt.c \
-	tests/unit/xlcfg_util.c
+	tests/unit/xlcfg_util.c tests/unit/sink.c
 UNIT_SRCS_test_xlcfg_print := $(UNIT_SRCS_test_xlcfg)
-UNIT_SRCS_test_xlfmt := dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c
-UNIT_SRCS_test_xlstate := dom0/xlstate.c dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c
+UNIT_SRCS_test_xlfmt := dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c \
+	tests/unit/sink.c
+UNIT_SRCS_test_xlstate := dom0/xlstate.c dom0/xlfmt.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c \
+	tests/unit/sink.c
 UNIT_SRCS_test_balloon_policy := dom0/balloon_policy.c
 SHADOW_SRCS := $(wildcard xen-lite/hvm/shadow/*.c) xen-lite/arch/x86/ptwr_insn.c \
 	tests/unit/fake_p2m.c tests/unit/fake_frames.c xen-lite/mm/page_type.c xen-lite/mm/audit.c \
@@ -50,7 +52,8 @@ UNIT_SRCS_test_ptwr_insn := xen-lite/arch/x86/ptwr_insn.c
 UNIT_SRCS_test_cpuid_policy := xen-lite/arch/x86/pv/cpuid_policy.c
 UNIT_SRCS_test_descriptors := xen-lite/arch/x86/pv/desc_check.c xen-lite/mm/page_type.c \
 	xen-lite/mm/audit.c tests/unit/fake_frames.c
-UNIT_SRCS_test_xljson := dom0/xljson.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c
+UNIT_SRCS_test_xljson := dom0/xljson.c dom0/xlcfg.c dom0/xlcfg_syntax.c dom0/xlcfg_keys.c dom0/xlargs.c \
+	tests/unit/sink.c
 UNIT_SRCS_test_dom0_mem := xen-lite/common/dom0_mem.c
 UNIT_SRCS_test_textmatch := dom0/textmatch.c
 XS_CORE_SRCS := dom0/xs_map.c dom0/xs_node.c dom0/xs_store.c dom0/xs_ops.c \

@@ -9,25 +9,10 @@
 
 #include "../../dom0/xlargs.h"
 
+#include "sink.h"
 #include "unit.h"
 
-/* ---- helpers: a message sink and argv from a string ---- */
-
-static char *msg;
-static size_t msg_len;
-
-static FILE *sink(void)
-{
-    free(msg);
-    msg = NULL;
-    return open_memstream(&msg, &msg_len);
-}
-
-static const char *said(FILE *f)
-{
-    fclose(f);
-    return msg;
-}
+/* ---- helpers: argv from a string (and sink.h's message sink) ---- */
 
 static char words[512];
 static char *argv_buf[32];

@@ -9,23 +9,8 @@
 
 #include "../../dom0/xlfmt.h"
 
+#include "sink.h"
 #include "unit.h"
-
-static char *out;
-static size_t out_len;
-
-static FILE *sink(void)
-{
-    free(out);
-    out = NULL;
-    return open_memstream(&out, &out_len);
-}
-
-static const char *printed(FILE *f)
-{
-    fclose(f);
-    return out;
-}
 
 #define SEC 1000000000ULL
 
@@ -49,7 +34,7 @@ TEST(list_matches_xl)
     FILE *f = sink();
 
     xlfmt_list(f, doms, 2, false);
-    CHECK_STR(printed(f),
+    CHECK_STR(said(f),
         "Name                                        ID   Mem VCPUs\tState\tTime(s)\n"
         "Domain-0                                     0  1024     2     r-----      38.8\n"
         "test-pv64-example                            1   128     1     --p---       0.0\n");
@@ -63,7 +48,7 @@ TEST(list_verbose_matches_xl)
     d.cpu_time_ns = 43 * SEC + 800000000;
     d.paging = "pv";
     xlfmt_list(f, &d, 1, true);
-    CHECK_STR(printed(f),
+    CHECK_STR(said(f),
         "Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label  Paging\n"
         "Domain-0                                     0  1024     2     r-----      43.8 00000000-0000-0000-0000-000000000000        -                -  pv\n");
 }
@@ -84,7 +69,7 @@ TEST(list_shutdown_states_reasons_and_long_times)
     d.dying = true;
     d.ssid_label = "system_u:system_r:domU_t";
     xlfmt_list(f, &d, 1, false);
-    CHECK_STR(printed(f),
+    CHECK_STR(said(f),
         "Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label  Paging\n"
         "test-pv64-example                            1   128     1     ---s--  1234567.0 00112233-4455-6677-8899-aabbccddeeff        0                -  -\n"
         "Name                                        ID   Mem VCPUs\tState\tTime(s)\n"
@@ -117,7 +102,7 @@ TEST(vcpu_list_matches_xl)
         all_cpus(&v[i].soft, 2);
     }
     xlfmt_vcpu_list(f, v, 3, 2);
-    CHECK_STR(printed(f),
+    CHECK_STR(said(f),
         "Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n"
         "Domain-0                             0     0    0   r--      23.4  all / all\n"
         "Domain-0                             0     1    1   -b-      21.4  all / all\n"
@@ -132,7 +117,7 @@ TEST(vcpu_list_offline_vcpu_and_pinned_maps)
     xl_parse_cpulist("0-1,3", 8, &v.hard, NULL);
     xl_parse_cpulist("5", 8, &v.soft, NULL);
     xlfmt_vcpu_list(f, &v, 1, 8);
-    CHECK_STR(printed(f),
+    CHECK_STR(said(f),
         "Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n"
         "web1                                 3     2    -   --p       0.0  0-1,3 / 5\n");
 }
@@ -146,7 +131,7 @@ static const char *cpumap_text(const char *list, unsigned int nr_cpus)
     if (*list)
         CHECK_EQ(xl_parse_cpulist(list, 0, &m, NULL), 0);
     xlfmt_cpumap(f, &m, nr_cpus);
-    return printed(f);
+    return said(f);
 }
 
 TEST(cpumap_prints_as_xl)
@@ -172,7 +157,7 @@ TEST(uptime_matches_xl)
     FILE *f = sink();
 
     xlfmt_uptime(f, u, 3);
-    CHECK_STR(printed(f),
+    CHECK_STR(said(f),
         "Name                                ID Uptime\n"
         "Domain-0                             0  0:00:36\n"
         "web1                                 4 1 day,  2:03:04\n"
@@ -185,7 +170,7 @@ TEST(uptime_short_matches_xl)
     FILE *f = sink();
 
     xlfmt_uptime_short(f, u, 2, "10:20:30");
-    CHECK_STR(printed(f),
+    CHECK_STR(said(f),
         " 10:20:30 up  0:00, Domain-0 (0)\n"
         " 10:20:30 up 2 days, 11:07, web1 (4)\n");
 }
@@ -202,7 +187,7 @@ TEST(sched_credit_matches_xl)
     xlfmt_sched_credit_pool(f, "Pool-0", &p);
     xlfmt_sched_credit_doms(f, d, 2);
     xlfmt_sched_credit_pool(f, "Pool-0", NULL);
-    CHECK_STR(printed(f),
+    CHECK_STR(said(f),
         "Cpupool Pool-0: tslice=30ms ratelimit=1000us migration-delay=0us\n"
         "Name                                ID Weight  Cap\n"
         "Domain-0                             0    256    0\n"
@@ -242,7 +227,7 @@ TEST(info_matches_xl)
     FILE *f = sink();
 
     xlfmt_info(f, &info, NULL);
-    CHECK_STR(printed(f),
+    CHECK_STR(said(f),
         "host                   : (none)\n"
         "release                : 6.1.0-56-amd64\n"
         "version                : #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2026-11-16)\n"
@@ -284,7 +269,7 @@ static const char *info_only(const struct xl_info *i, const char *only)
     FILE *f = sink();
 
     xlfmt_info(f, i, only);
-    return printed(f);
+    return said(f);
 }
 
 TEST(info_key_selects_lines_by_prefix_as_xl)
@@ -322,7 +307,7 @@ TEST(top_batch_matches_xentop)
 
     d.cpu_time_ns = 52 * SEC + 999999999;      /* xentop truncates */
     xlfmt_top(f, &d, 1, NULL, 0, 0, 2097152);
-    CHECK_STR(printed(f), with_header(
+    CHECK_STR(said(f), with_header(
         "  Domain-0 -----r         52    0.0    1048576   50.0   no limit       n/a     2    0        0        0    0        0        0        0          0          0    0\n"));
 }
 
@@ -342,7 +327,7 @@ TEST(top_sorts_by_name_and_shows_states_and_limits)
     d[2].max_vcpus = 4;
     d[2].ssidref = 7;
     xlfmt_top(f, d, 3, NULL, 0, 0, 2097152);
-    CHECK_STR(printed(f), with_header(
+    CHECK_STR(said(f), with_header(
         "Alpha-with d--c--          0    0.0      65536    3.1     196608       9.4     4    0        0        0    0        0        0        0          0          0    7\n"
         "  Domain-0 -----r         38    0.0    1048576   50.0   no limit       n/a     2    0        0        0    0        0        0        0          0          0    0\n"
         "      zeta ----p-          0    0.0     131072    6.2     132096       6.3     1    0        0        0    0        0        0        0          0          0    0\n"));
@@ -357,15 +342,15 @@ TEST(top_cpu_percent_from_the_previous_round)
     now[0].cpu_time_ns += 3 * SEC / 2;         /* 1.5 s of 3 s: 50.0 % */
     now[1].cpu_time_ns += 3 * SEC * 3 / 2;     /* 4.5 s on many vCPUs */
     xlfmt_top(f, now, 2, before, 1, 3 * SEC, 2097152);
-    CHECK_STR(printed(f), with_header(
+    CHECK_STR(said(f), with_header(
         "  Domain-0 -----r         40   50.0    1048576   50.0   no limit       n/a     2    0        0        0    0        0        0        0          0          0    0\n"
         "test-pv64- ----p-          4    0.0     131072    6.2     132096       6.3     1    0        0        0    0        0        0        0          0          0    0\n"));
     f = sink();
     xlfmt_top(f, now, 2, before, 2, 3 * SEC, 2097152);
-    CHECK(strstr(printed(f), "test-pv64- ----p-          4  150.0 "));
+    CHECK(strstr(said(f), "test-pv64- ----p-          4  150.0 "));
     f = sink();
     xlfmt_top(f, now, 0, NULL, 0, 0, 2097152);
-    CHECK_STR(printed(f), "");
+    CHECK_STR(said(f), "");
 }
 
 /* xl rounds (float)ns / 1e9 with printf: the same ties, the same
@@ -374,11 +359,13 @@ TEST(times_round_as_xls_float_arithmetic)
 {
     struct xl_dominfo d = dom0;
     FILE *f = sink();
+    const char *text;
 
     d.cpu_time_ns = 50000000;                  /* 0.05: just above in double */
     xlfmt_list(f, &d, 1, false);
     d.cpu_time_ns = 43 * SEC + 750000000;      /* as a float: 43.7499986 */
     xlfmt_list(f, &d, 1, false);
-    CHECK(strstr(printed(f), "r-----       0.1\n"));
-    CHECK(strstr(out, "r-----      43.7\n"));
+    text = said(f);
+    CHECK(strstr(text, "r-----       0.1\n"));
+    CHECK(strstr(text, "r-----      43.7\n"));
 }

@@ -12,23 +12,8 @@
 #include "../../dom0/xlcfg.h"
 #include "../../dom0/xljson.h"
 
+#include "sink.h"
 #include "unit.h"
-
-static char *out;
-static size_t out_len;
-
-static FILE *sink(void)
-{
-    free(out);
-    out = NULL;
-    return open_memstream(&out, &out_len);
-}
-
-static const char *printed(FILE *f)
-{
-    fclose(f);
-    return out;
-}
 
 static const uint8_t uuid[16] = {
     0x0e, 0x4f, 0x3c, 0x3c, 0x12, 0x34, 0x45, 0x67,
@@ -59,7 +44,7 @@ TEST(generator_lays_out_as_yajl_beautified)
     xljson_map_close(&j);
     xljson_kv_string(&j, "s", "a\"b\\c\n\t\x01/");
     xljson_map_close(&j);
-    CHECK_STR(printed(f),
+    CHECK_STR(said(f),
               "{\n"
               "    \"n\": -3,\n"
               "    \"list\": [\n"
@@ -82,7 +67,7 @@ TEST(dry_run_config_has_libxls_shape)
                 "maxmem = 256\nvcpus = 2\ncmdline = 'quiet'\n"
                 "on_crash = 'preserve'\ncpus = '1'\n");
     xljson_config(f, &cfg, uuid);
-    CHECK_STR(printed(f),
+    CHECK_STR(said(f),
               "{\n"
               "    \"c_info\": {\n"
               "        \"type\": \"pv\",\n"
@@ -144,7 +129,7 @@ TEST(list_long_wraps_each_domain_with_its_domid)
     xljson_array_open(&j);
     xljson_domain(&j, &cfg, &live);
     xljson_array_close(&j);
-    CHECK_STR(printed(f),
+    CHECK_STR(said(f),
               "[\n"
               "    {\n"
               "        \"domid\": 3,\n"
@@ -193,5 +178,5 @@ TEST(empty_array_is_a_blank_line_between_brackets)
     xljson_init(&j, f);
     xljson_array_open(&j);
     xljson_array_close(&j);
-    CHECK_STR(printed(f), "[\n\n]\n");
+    CHECK_STR(said(f), "[\n\n]\n");
 }

@@ -9,25 +9,20 @@
 
 #include "../../dom0/xlstate.h"
 
+#include "sink.h"
 #include "unit.h"
-
-static char *out;
-static size_t out_len;
 
 /* xl list's line for info (the header dropped). */
 static const char *list_row(const struct xen_domctl_getdomaininfo *info,
                             const char *name)
 {
     struct xl_dominfo row;
-    FILE *f;
-    char *nl;
+    FILE *f = sink();
+    const char *out, *nl;
 
     xlstate_dominfo(info, name, &row);
-    free(out);
-    out = NULL;
-    f = open_memstream(&out, &out_len);
     xlfmt_list(f, &row, 1, false);
-    fclose(f);
+    out = said(f);
     nl = strchr(out, '\n');
     return nl ? nl + 1 : out;
 }
@@ -164,12 +159,9 @@ TEST(uuid_and_ssidref_are_copied)
     CHECK_EQ(row.uuid[15], 0xff);
     CHECK_EQ(row.ssidref, 7);
     CHECK(row.ssid_label == NULL);
-    free(out);
-    out = NULL;
-    f = open_memstream(&out, &out_len);
+    f = sink();
     xlfmt_list(f, &row, 1, true);
-    fclose(f);
-    CHECK(strstr(out, " 00112233-4455-6677-8899-aabbccddeeff        -                -  pv\n"));
+    CHECK(strstr(said(f), " 00112233-4455-6677-8899-aabbccddeeff        -                -  pv\n"));
 }
 
 TEST(vcpu_row_from_getvcpuinfo_and_maps)
@@ -185,12 +177,9 @@ TEST(vcpu_row_from_getvcpuinfo_and_maps)
     CHECK_EQ(row.vcpu, 1);
     CHECK_EQ(row.cpu, 3);
     CHECK(row.online && row.running && !row.blocked);
-    free(out);
-    out = NULL;
-    f = open_memstream(&out, &out_len);
+    f = sink();
     xlfmt_vcpu_list(f, &row, 1, 4);
-    fclose(f);
-    CHECK_STR(strchr(out, '\n') + 1,
+    CHECK_STR(strchr(said(f), '\n') + 1,
               "web                                  3     1    3   r--       2.2  0,2 / all\n");
 }
 
@@ -201,12 +190,9 @@ TEST(offline_vcpu_row)
     FILE *f;
 
     xlstate_vcpuinfo(&vi, "web", 3, ~0ull, ~0ull, &row);
-    free(out);
-    out = NULL;
-    f = open_memstream(&out, &out_len);
+    f = sink();
     xlfmt_vcpu_list(f, &row, 1, 2);
-    fclose(f);
-    CHECK_STR(strchr(out, '\n') + 1,
+    CHECK_STR(strchr(said(f), '\n') + 1,
               "web                                  3     1    -   --p       0.0  all / all\n");
 }
 

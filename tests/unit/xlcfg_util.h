@@ -6,10 +6,7 @@
 #include <stdio.h>
 
 #include "../../dom0/xlcfg.h"
-
-/* A fresh stream collecting what is said; said() closes it and returns it. */
-FILE *sink(void);
-const char *said(FILE *f);
+#include "sink.h"
 
 /* Parse tests/unit/data/xlcfg/rel (named by its base name), or text as
  * "t.cfg", into a fresh cfg. */

@@ -272,7 +272,7 @@ def memory_as_xl(t):
     memory back when a guest needs it; xl mem-set 0 and mem-max 0 act
     on Domain-0."""
     r = boot(t, memory_files(), MEMORY_SCRIPT, mem=1024, smp=2,
-             xen_append="dom0_mem=min:128M,max:256M", timeout=120)
+             xen_append="dom0_mem=min:128M,max:256M", timeout=300)
     text = section(t, r, "dom0")
     # xl mem-set 0 and mem-max 0 act on Domain-0; a lowered limit can be
     # raised back to what it booted with, not beyond (it has no physmap

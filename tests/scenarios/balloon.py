@@ -262,7 +262,8 @@ def mem_set_and_mem_max_as_xl(t):
         ("below", ["xl mem-set bw 64", SETTLE, "xl balloon-status"]),
         ("above", ["-xl mem-set bw 257m", "echo status $?"]),
         ("maxlow", ["-xl mem-max bw 63", "echo status $?"]),
-        ("bad", ["-xl mem-set bw lots", "-xl mem-set bw"]),
+        ("bad", ["-xl mem-set bw lots", "-xl mem-set bw",
+                 "-xl balloon-status -u stuck,often"]),
         ("dom0", ["xl mem-set 0 192m", SETTLE, "xl list 0",
                   "-xl mem-set 0 32", "echo status $?"]),
         ("auto", ["xl mem-set bw auto", SETTLE, "xl balloon-status",
@@ -285,6 +286,9 @@ def mem_set_and_mem_max_as_xl(t):
     bad = section(t, r, "bad")
     t.expect(bad, r"^invalid memory size: lots$")
     t.expect(bad, r"^Usage: xl .*mem-set")
+    t.expect(bad, r"^xl balloon-status: -u takes stuck, uncooperative, "
+                  r"host-short or shifted \(comma-separated\), not "
+                  r"'stuck,often'$")
     dom0 = section(t, r, "dom0")
     t.check(list_mem(t, dom0, "Domain-0") == 192,
             "xl mem-set 0 192m did not balloon Domain-0")

@@ -157,7 +157,9 @@ static uint32_t timer_current(const struct vlapic *l)
     left = l->timer_start + l->timer_period - NOW();
     if (left <= 0)
         return 0;
-    return left / (BUS_NS * divider(l));
+    /* A period under MIN_PERIOD_NS restarts a step later than it ends:
+     * the count never reads above what the guest loaded. */
+    return MIN(left, l->timer_period) / (BUS_NS * divider(l));
 }
 
 void vlapic_follow(struct vcpu *v, unsigned int cpu)
